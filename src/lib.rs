@@ -1,0 +1,13 @@
+//! chainmesh: why an ecosystem network survives shocks that break a linear
+//! supply chain, measured.
+//!
+//! Layers, each depending only on those below it:
+//! [`scenario`] (TOML → validated model) → [`network`] (flow network,
+//! centrality) → [`sim`] (seeded Monte Carlo engine) → [`stats`] (summaries)
+//! → front ends ([`report`], [`batch`], `tui`).
+
+#![forbid(unsafe_code)]
+
+pub mod network;
+pub mod scenario;
+pub mod sim;

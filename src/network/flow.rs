@@ -1,0 +1,252 @@
+//! Maximum flow with node capacities: a compact CSR arena and an iterative
+//! Dinic solver that allocates nothing per solve.
+//!
+//! Vertex layout for a topology of `n` nodes: node `i` is split into
+//! `in(i) = 2i` and `out(i) = 2i + 1` joined by an arc of the node's capacity;
+//! `S = 2n` is the super-source and `T = 2n + 1` the super-sink. A down node
+//! has its split arc's capacity set to zero, so it carries nothing.
+
+use std::collections::VecDeque;
+
+use crate::scenario::{Role, Topology};
+
+/// Residual capacities at or below this are treated as zero.
+const EPS: f64 = 1e-9;
+
+/// A topology compiled into a flow network (read-only, shareable across threads).
+#[derive(Debug, Clone)]
+pub struct FlowNetwork {
+    nodes: usize,
+    /// CSR offsets: arcs of vertex `v` are `first[v]..first[v + 1]`.
+    first: Vec<u32>,
+    /// Head (target vertex) of each arc.
+    head: Vec<u32>,
+    /// Original capacity of each arc (0 for reverse arcs).
+    cap: Vec<f64>,
+    /// Index of each arc's reverse arc.
+    rev: Vec<u32>,
+    /// Per topology node: index of its `in → out` arc.
+    split: Vec<u32>,
+    baseline: f64,
+}
+
+/// Reusable scratch space for [`FlowNetwork::max_flow`]; one per thread.
+#[derive(Debug, Clone, Default)]
+pub struct FlowSolver {
+    residual: Vec<f64>,
+    level: Vec<u32>,
+    next_arc: Vec<u32>,
+    queue: VecDeque<u32>,
+    path: Vec<u32>,
+}
+
+const UNSEEN: u32 = u32::MAX;
+
+impl FlowNetwork {
+    /// Compile `topo`. Unlimited links get a capacity larger than any flow.
+    pub fn new(topo: &Topology) -> FlowNetwork {
+        let n = topo.nodes.len();
+        let s = 2 * n;
+        let t = 2 * n + 1;
+        let total: f64 = topo.nodes.iter().map(|x| x.capacity).sum();
+        let unlimited = 2.0 * total + 1.0;
+        // (tail, head, capacity) of forward arcs; each gets a reverse arc.
+        let mut arcs: Vec<(usize, usize, f64)> = Vec::with_capacity(3 * n + 2 * topo.links.len());
+        for (i, node) in topo.nodes.iter().enumerate() {
+            arcs.push((2 * i, 2 * i + 1, node.capacity));
+            match node.role {
+                Role::Source => arcs.push((s, 2 * i, node.capacity)),
+                Role::Sink => arcs.push((2 * i + 1, t, node.capacity)),
+                Role::Relay => {}
+            }
+        }
+        for l in &topo.links {
+            let c = if l.capacity.is_finite() { l.capacity } else { unlimited };
+            arcs.push((2 * l.from + 1, 2 * l.to, c));
+            if l.both_ways {
+                arcs.push((2 * l.to + 1, 2 * l.from, c));
+            }
+        }
+        let vertices = 2 * n + 2;
+        let mut degree = vec![0u32; vertices + 1];
+        for &(u, v, _) in &arcs {
+            degree[u] += 1;
+            degree[v] += 1;
+        }
+        let mut first = vec![0u32; vertices + 1];
+        for v in 0..vertices {
+            first[v + 1] = first[v] + degree[v];
+        }
+        let m = first[vertices] as usize;
+        let mut fill = first.clone();
+        let mut head = vec![0u32; m];
+        let mut cap = vec![0.0; m];
+        let mut rev = vec![0u32; m];
+        let mut forward_index = Vec::with_capacity(arcs.len());
+        for &(u, v, c) in &arcs {
+            let a = fill[u];
+            fill[u] += 1;
+            let b = fill[v];
+            fill[v] += 1;
+            head[a as usize] = v as u32;
+            cap[a as usize] = c;
+            rev[a as usize] = b;
+            head[b as usize] = u as u32;
+            rev[b as usize] = a;
+            forward_index.push(a);
+        }
+        // The split arc of node i is the first forward arc pushed for it.
+        let mut split = Vec::with_capacity(n);
+        let mut k = 0;
+        for node in &topo.nodes {
+            split.push(forward_index[k]);
+            k += if node.role == Role::Relay { 1 } else { 2 };
+        }
+        let mut net = FlowNetwork {
+            nodes: n,
+            first,
+            head,
+            cap,
+            rev,
+            split,
+            baseline: 0.0,
+        };
+        net.baseline = net.max_flow(&vec![false; n], &mut FlowSolver::default());
+        net
+    }
+
+    /// Number of topology nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes
+    }
+
+    /// Throughput with every node up (F0).
+    pub fn baseline(&self) -> f64 {
+        self.baseline
+    }
+
+    /// Maximum flow from the super-source to the super-sink when the nodes
+    /// with `down[i] == true` carry nothing. Pure: depends only on `down`.
+    pub fn max_flow(&self, down: &[bool], solver: &mut FlowSolver) -> f64 {
+        debug_assert_eq!(down.len(), self.nodes);
+        let vertices = 2 * self.nodes + 2;
+        let s = (2 * self.nodes) as u32;
+        let t = s + 1;
+        solver.residual.clear();
+        solver.residual.extend_from_slice(&self.cap);
+        for (i, &d) in down.iter().enumerate() {
+            if d {
+                solver.residual[self.split[i] as usize] = 0.0;
+            }
+        }
+        solver.level.resize(vertices, UNSEEN);
+        solver.next_arc.resize(vertices, 0);
+        let mut flow = 0.0;
+        while self.build_levels(s, t, solver) {
+            solver.next_arc.copy_from_slice(&self.first[..vertices]);
+            flow += self.blocking_flow(s, t, solver);
+        }
+        flow
+    }
+
+    /// BFS from `s` over arcs with residual capacity; true if `t` is reached.
+    fn build_levels(&self, s: u32, t: u32, solver: &mut FlowSolver) -> bool {
+        solver.level.fill(UNSEEN);
+        solver.level[s as usize] = 0;
+        solver.queue.clear();
+        solver.queue.push_back(s);
+        while let Some(u) = solver.queue.pop_front() {
+            let next = solver.level[u as usize] + 1;
+            for a in self.first[u as usize]..self.first[u as usize + 1] {
+                let v = self.head[a as usize];
+                if solver.level[v as usize] == UNSEEN && solver.residual[a as usize] > EPS {
+                    solver.level[v as usize] = next;
+                    if v == t {
+                        return true;
+                    }
+                    solver.queue.push_back(v);
+                }
+            }
+        }
+        false
+    }
+
+    /// Iterative DFS with current-arc pointers; returns the flow pushed.
+    fn blocking_flow(&self, s: u32, t: u32, solver: &mut FlowSolver) -> f64 {
+        let mut pushed = 0.0;
+        solver.path.clear();
+        let mut u = s;
+        loop {
+            if u == t {
+                let bottleneck = solver
+                    .path
+                    .iter()
+                    .map(|&a| solver.residual[a as usize])
+                    .fold(f64::INFINITY, f64::min);
+                let mut retreat = None;
+                for (k, &a) in solver.path.iter().enumerate() {
+                    solver.residual[a as usize] -= bottleneck;
+                    solver.residual[self.rev[a as usize] as usize] += bottleneck;
+                    if retreat.is_none() && solver.residual[a as usize] <= EPS {
+                        retreat = Some(k);
+                    }
+                }
+                pushed += bottleneck;
+                // Resume from the tail of the first saturated arc.
+                let k = retreat.unwrap_or(0);
+                let a = solver.path[k];
+                u = self.head[self.rev[a as usize] as usize];
+                solver.path.truncate(k);
+                continue;
+            }
+            let end = self.first[u as usize + 1];
+            let mut advanced = false;
+            while solver.next_arc[u as usize] < end {
+                let a = solver.next_arc[u as usize];
+                let v = self.head[a as usize];
+                if solver.residual[a as usize] > EPS
+                    && solver.level[v as usize] == solver.level[u as usize].wrapping_add(1)
+                {
+                    solver.path.push(a);
+                    u = v;
+                    advanced = true;
+                    break;
+                }
+                solver.next_arc[u as usize] += 1;
+            }
+            if advanced {
+                continue;
+            }
+            // Dead end: remove u from the level graph and step back.
+            solver.level[u as usize] = UNSEEN;
+            match solver.path.pop() {
+                None => return pushed,
+                Some(a) => {
+                    u = self.head[self.rev[a as usize] as usize];
+                    solver.next_arc[u as usize] += 1;
+                }
+            }
+        }
+    }
+
+    /// For each topology node: can it reach some sink along directed links?
+    pub fn reaches_sink(&self) -> Vec<bool> {
+        // Walk backwards from T over arcs with positive original capacity.
+        let t = 2 * self.nodes + 1;
+        let mut seen = vec![false; 2 * self.nodes + 2];
+        let mut stack = vec![t];
+        seen[t] = true;
+        while let Some(v) = stack.pop() {
+            for a in self.first[v]..self.first[v + 1] {
+                // Arc a leaves v; its reverse enters v from head[a].
+                let r = self.rev[a as usize] as usize;
+                let u = self.head[a as usize] as usize;
+                if self.cap[r] > 0.0 && !seen[u] {
+                    seen[u] = true;
+                    stack.push(u);
+                }
+            }
+        }
+        (0..self.nodes).map(|i| seen[2 * i + 1]).collect()
+    }
+}

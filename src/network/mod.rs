@@ -1,0 +1,73 @@
+//! Graph views of a [`Topology`]: the flow network used for throughput and
+//! the centrality rankings used by targeted shocks.
+
+pub mod centrality;
+mod flow;
+
+pub use flow::{FlowNetwork, FlowSolver};
+
+use crate::scenario::Topology;
+
+/// Undirected adjacency lists (each neighbour once, sorted), ignoring link direction.
+pub fn undirected_neighbours(topo: &Topology) -> Vec<Vec<usize>> {
+    let mut adj = vec![Vec::new(); topo.nodes.len()];
+    for l in &topo.links {
+        adj[l.from].push(l.to);
+        adj[l.to].push(l.from);
+    }
+    for a in &mut adj {
+        a.sort_unstable();
+        a.dedup();
+    }
+    adj
+}
+
+/// Directed successor lists (a `both_ways` link gives both directions), sorted, deduplicated.
+pub fn successors(topo: &Topology) -> Vec<Vec<usize>> {
+    let mut adj = vec![Vec::new(); topo.nodes.len()];
+    for l in &topo.links {
+        adj[l.from].push(l.to);
+        if l.both_ways {
+            adj[l.to].push(l.from);
+        }
+    }
+    for a in &mut adj {
+        a.sort_unstable();
+        a.dedup();
+    }
+    adj
+}
+
+/// Longest-path-free layering for drawing: each node's layer is its BFS
+/// distance from the nearest source along directed links; nodes no source
+/// reaches are placed one layer after the last.
+pub fn layers(topo: &Topology) -> Vec<usize> {
+    use crate::scenario::Role;
+    let succ = successors(topo);
+    let mut layer = vec![usize::MAX; topo.nodes.len()];
+    let mut queue = std::collections::VecDeque::new();
+    for (i, n) in topo.nodes.iter().enumerate() {
+        if n.role == Role::Source {
+            layer[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    while let Some(u) = queue.pop_front() {
+        for &v in &succ[u] {
+            if layer[v] == usize::MAX {
+                layer[v] = layer[u] + 1;
+                queue.push_back(v);
+            }
+        }
+    }
+    let max = layer.iter().copied().filter(|&l| l != usize::MAX).max().unwrap_or(0);
+    // Sinks go to the last layer so consumers line up on the right.
+    for (i, n) in topo.nodes.iter().enumerate() {
+        if layer[i] == usize::MAX {
+            layer[i] = max + 1;
+        } else if n.role == Role::Sink {
+            layer[i] = max;
+        }
+    }
+    layer
+}

@@ -1,0 +1,187 @@
+//! Input errors that point at the offending place in a scenario file.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+/// A problem with user input (a scenario file or a `--shock` argument).
+///
+/// Carries the origin (file path or argument), the 1-based line and column,
+/// the field, and what was expected. `Display` prints
+/// `origin:line:col: field: message` followed by the source line with a caret.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    /// File path, built-in scenario name, or command-line argument.
+    pub origin: String,
+    /// 1-based line of the offending text (0 when no position is known).
+    pub line: usize,
+    /// 1-based column, in characters (0 when no position is known).
+    pub column: usize,
+    /// Dotted path of the offending field, e.g. `topology.node.failure_rate`.
+    pub field: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+    source: Option<(Arc<str>, Range<usize>)>,
+}
+
+impl InputError {
+    /// An error located at byte range `span` of `source`.
+    pub fn at(
+        origin: &str,
+        source: &Arc<str>,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = span.start.min(source.len());
+        let end = span.end.clamp(start, source.len());
+        let (line, column) = line_column(source, start);
+        InputError {
+            origin: origin.to_string(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+            source: Some((Arc::clone(source), start..end)),
+        }
+    }
+
+    /// An error with no position (e.g. the file is not UTF-8).
+    pub fn whole(origin: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            origin: origin.to_string(),
+            line: 0,
+            column: 0,
+            field: field.into(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The one-line summary: `origin:line:col: field: message`.
+    pub fn summary(&self) -> String {
+        let place = if self.line > 0 {
+            format!("{}:{}:{}", self.origin, self.line, self.column)
+        } else {
+            self.origin.clone()
+        };
+        if self.field.is_empty() {
+            format!("{place}: {}", self.message)
+        } else {
+            format!("{place}: {}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary())?;
+        if let Some((source, span)) = &self.source {
+            // Show the offending line only (long files stay readable).
+            let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = source[span.start..]
+                .find('\n')
+                .map_or(source.len(), |i| span.start + i);
+            let text = &source[line_start..line_end];
+            let local = (span.start - line_start)..(span.end.min(line_end) - line_start);
+            let local = if local.is_empty() {
+                local.start..(local.start + text[local.start..].chars().next().map_or(0, char::len_utf8))
+            } else {
+                local
+            };
+            let report = &[Level::ERROR.primary_title(self.field.as_str()).element(
+                Snippet::source(text)
+                    .line_start(self.line)
+                    .path(self.origin.as_str())
+                    .annotation(AnnotationKind::Primary.span(local).label(self.message.as_str())),
+            )];
+            let rendered = Renderer::plain().render(report);
+            // Skip the renderer's title line: the summary above already says it.
+            for l in rendered.lines().skip(1) {
+                write!(f, "\n{l}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// 1-based line and character column of byte offset `pos` in `text`.
+pub fn line_column(text: &str, pos: usize) -> (usize, usize) {
+    let pos = floor_char_boundary(text, pos.min(text.len()));
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..pos].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut pos: usize) -> usize {
+    while pos > 0 && !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+/// Best-effort dotted field path for a byte offset in a TOML document:
+/// the last `[table]`/`[[array]]` header before it plus the key on its line.
+pub fn field_at(text: &str, pos: usize) -> String {
+    let pos = floor_char_boundary(text, pos.min(text.len()));
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let line = &text[line_start..line_end];
+    let header = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    let trimmed = line.trim();
+    if trimmed.starts_with('[') {
+        return trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+    }
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.contains(char::is_whitespace));
+    match (header, key) {
+        (Some(h), Some(k)) => format!("{h}.{k}"),
+        (Some(h), None) => h,
+        (None, Some(k)) => k,
+        (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let text = "a = 1\nb = \"台灣\" x\n";
+        let pos = text.find('x').expect("x present");
+        assert_eq!(line_column(text, pos), (2, 10));
+        assert_eq!(line_column(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn field_path_uses_last_header() {
+        let text = "[scenario]\nname = 1\n[[topology.node]]\nid = \"a\"\ncapacity = -1\n";
+        let pos = text.find("-1").expect("value present");
+        assert_eq!(field_at(text, pos), "topology.node.capacity");
+        assert_eq!(field_at(text, text.find("name").expect("key")), "scenario.name");
+    }
+
+    #[test]
+    fn display_shows_caret_under_value() {
+        let src: Arc<str> = Arc::from("[defaults]\nfailure_rate = 1.5\n");
+        let at = src.find("1.5").expect("value");
+        let e = InputError::at("f.toml", &src, at..at + 3, "defaults.failure_rate", "expected [0, 1)");
+        let shown = e.to_string();
+        assert!(shown.starts_with("f.toml:2:16: defaults.failure_rate: expected [0, 1)"), "{shown}");
+        assert!(shown.contains("failure_rate = 1.5"), "{shown}");
+        assert!(shown.contains("^^^"), "{shown}");
+    }
+}

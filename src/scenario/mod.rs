@@ -1,0 +1,310 @@
+//! Scenario files: raw TOML → validated, read-only [`Scenario`].
+//!
+//! ```
+//! let text = r#"
+//! [scenario]
+//! name = "tiny"
+//! sector = "other"
+//! [[topology]]
+//! id = "chain"
+//! [[topology.node]]
+//! id = "a"
+//! role = "source"
+//! [[topology.node]]
+//! id = "b"
+//! role = "sink"
+//! [[topology.link]]
+//! from = "a"
+//! to = "b"
+//! "#;
+//! let s = chainmesh::scenario::Scenario::from_toml("tiny.toml", text).unwrap();
+//! assert_eq!(s.topologies[0].nodes.len(), 2);
+//! assert_eq!(s.steps, 100);
+//! ```
+
+pub mod builtin;
+mod error;
+pub mod raw;
+mod shock_arg;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+pub use error::{InputError, field_at, line_column};
+pub use shock_arg::parse_shock_arg;
+
+/// Default number of steps per trial.
+pub const DEFAULT_STEPS: u32 = 100;
+/// Largest accepted number of steps per trial.
+pub const MAX_STEPS: u32 = 100_000;
+/// Default number of Monte Carlo trials.
+pub const DEFAULT_TRIALS: u64 = 1000;
+/// Default service level (fraction of baseline counted as "recovered").
+pub const DEFAULT_SERVICE_LEVEL: f64 = 0.9;
+
+/// A checked scenario: every id resolved, every number in range, every
+/// topology with a source, a sink and a positive baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Display name.
+    pub name: String,
+    /// Optional Traditional Chinese name.
+    pub name_zh: Option<String>,
+    /// Economic sector the scenario is about.
+    pub sector: Sector,
+    /// Free text shown in the UI and reports.
+    pub description: Option<String>,
+    /// What the student should look for.
+    pub lesson: Option<String>,
+    /// Steps per trial (1..=[`MAX_STEPS`]).
+    pub steps: u32,
+    /// Default number of trials (>= 1).
+    pub trials: u64,
+    /// Default seed.
+    pub seed: u64,
+    /// Recovery threshold as a fraction of baseline, in (0, 1].
+    pub service_level: f64,
+    /// Scripted shocks, applied in every topology, in file order.
+    pub shocks: Vec<Shock>,
+    /// One or more topologies; the first is the reference.
+    pub topologies: Vec<Topology>,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// The `[scenario] sector` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sector {
+    Agriculture,
+    Manufacturing,
+    SmartCity,
+    Retail,
+    Marketing,
+    Other,
+}
+
+impl Sector {
+    /// Every sector, in the order of the file format documentation.
+    pub const ALL: [Sector; 6] = [
+        Sector::Agriculture,
+        Sector::Manufacturing,
+        Sector::SmartCity,
+        Sector::Retail,
+        Sector::Marketing,
+        Sector::Other,
+    ];
+
+    /// The spelling used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Agriculture => "agriculture",
+            Sector::Manufacturing => "manufacturing",
+            Sector::SmartCity => "smart-city",
+            Sector::Retail => "retail",
+            Sector::Marketing => "marketing",
+            Sector::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Sector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One network of nodes and links (a chain, an ecosystem network, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    /// Unique id within the scenario.
+    pub id: String,
+    /// Display label (defaults to the id).
+    pub label: String,
+    /// Optional Traditional Chinese label.
+    pub label_zh: Option<String>,
+    /// Optional free text.
+    pub description: Option<String>,
+    /// Nodes in file order; links refer to them by index.
+    pub nodes: Vec<Node>,
+    /// Links in file order.
+    pub links: Vec<Link>,
+}
+
+impl Topology {
+    /// Index of the node with this id.
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+}
+
+/// What a node does in the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Produces up to its capacity.
+    Source,
+    /// Passes up to its capacity.
+    Relay,
+    /// Consumes up to its capacity (its demand).
+    Sink,
+}
+
+impl Role {
+    /// The spelling used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Relay => "relay",
+            Role::Sink => "sink",
+        }
+    }
+}
+
+/// A firm, platform or service in a topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Unique id within its topology.
+    pub id: String,
+    /// Display label (defaults to the id).
+    pub label: String,
+    /// Optional Traditional Chinese label.
+    pub label_zh: Option<String>,
+    /// Source, relay or sink.
+    pub role: Role,
+    /// Free-form sector, used by `select = "sector"` shocks.
+    pub sector: Option<String>,
+    /// Units per step the node can pass; finite and > 0.
+    pub capacity: f64,
+    /// Probability an up node fails in a step, in [0, 1).
+    pub failure_rate: f64,
+    /// How long an outage lasts.
+    pub repair: Repair,
+}
+
+/// A directed (or two-way) link between two nodes of one topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Index of the upstream node.
+    pub from: usize,
+    /// Index of the downstream node.
+    pub to: usize,
+    /// Units per step; `f64::INFINITY` when unlimited.
+    pub capacity: f64,
+    /// Usable in both directions.
+    pub both_ways: bool,
+}
+
+/// Outage length distribution; every sample is >= 1 step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Repair {
+    /// Always `steps` steps.
+    Fixed { steps: u32 },
+    /// Uniform on `min..=max`.
+    Uniform { min: u32, max: u32 },
+    /// Geometric on 1, 2, … with the given mean (>= 1).
+    Geometric { mean: f64 },
+}
+
+impl Repair {
+    /// Expected outage length in steps.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Repair::Fixed { steps } => f64::from(steps),
+            Repair::Uniform { min, max } => (f64::from(min) + f64::from(max)) / 2.0,
+            Repair::Geometric { mean } => mean,
+        }
+    }
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Repair::Fixed { steps } => write!(f, "fixed {steps}"),
+            Repair::Uniform { min, max } => write!(f, "uniform {min}..={max}"),
+            Repair::Geometric { mean } => write!(f, "geometric mean {mean}"),
+        }
+    }
+}
+
+/// A scripted disruption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shock {
+    /// Step at which it strikes (0-based, < steps).
+    pub at: u32,
+    /// Which nodes it knocks out.
+    pub select: Selection,
+    /// Outage length; `None` = each node samples its own repair.
+    pub duration: Option<u32>,
+    /// Optional human description.
+    pub label: Option<String>,
+}
+
+/// How a shock chooses its nodes (resolved separately in every topology).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// Distinct nodes uniformly at random.
+    Random(Amount),
+    /// Highest total degree in the intact topology, ties by id.
+    Degree(Amount),
+    /// Highest betweenness in the intact topology, ties by id.
+    Betweenness(Amount),
+    /// Every node of this sector.
+    Sector(String),
+    /// These ids; ids missing from a topology are skipped.
+    Nodes(Vec<String>),
+}
+
+/// How many nodes a ranked or random shock takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    /// Exactly this many (at most the topology's size).
+    Count(u32),
+    /// This fraction of the topology's nodes, rounded down.
+    Fraction(f64),
+}
+
+impl Amount {
+    /// Number of nodes taken from a topology of `n` nodes.
+    pub fn resolve(&self, n: usize) -> usize {
+        match *self {
+            Amount::Count(c) => (c as usize).min(n),
+            // Rounded down; the small epsilon keeps 0.3 * 10 at 3.
+            Amount::Fraction(f) => ((f * n as f64 + 1e-9).floor() as usize).min(n),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parse and validate TOML text. `origin` names the file in errors.
+    pub fn from_toml(origin: &str, text: &str) -> Result<Scenario, InputError> {
+        validate::parse(origin, text)
+    }
+
+    /// Parse and validate raw bytes (rejects non-UTF-8 with a clear error).
+    pub fn from_bytes(origin: &str, bytes: &[u8]) -> Result<Scenario, InputError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            InputError::whole(
+                origin,
+                "",
+                format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {}); scenario files are UTF-8 TOML",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
+        Self::from_toml(origin, text)
+    }
+
+    /// Read and validate a file.
+    pub fn from_path(path: &Path) -> Result<Scenario, InputError> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| InputError::whole(&origin, "", format!("cannot read the file: {e}")))?;
+        Self::from_bytes(&origin, &bytes)
+    }
+
+    /// Index of the topology with this id.
+    pub fn topology_index(&self, id: &str) -> Option<usize> {
+        self.topologies.iter().position(|t| t.id == id)
+    }
+}

@@ -1,0 +1,410 @@
+//! One topology through one trial, step by step.
+//!
+//! Step `t` does, in order (see `docs/model.md`):
+//! 1. nodes whose outage ends at `t` come back up;
+//! 2. shocks with `at == t` force their nodes down (extending running outages);
+//! 3. every up node fails with its failure rate, for a sampled repair;
+//! 4. φ_t is computed from the nodes that are up.
+//!
+//! Step 3 is event-driven: when a node comes up at step `s` it draws, once,
+//! the number `K` of steps it survives (geometric with the node's failure
+//! rate) and fails at `s + K`. By memorylessness this has exactly the law of a
+//! Bernoulli trial per up step, at a cost proportional to the number of
+//! failures rather than nodes × steps.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::FlowCache;
+use super::rng::{Stream, ln_survival};
+use crate::network::FlowNetwork;
+use crate::network::centrality::{betweenness, degree, ranking};
+use crate::scenario::{Repair, Scenario, Selection, Shock, Topology};
+
+/// Never: a step index beyond every horizon.
+const NEVER: u32 = u32::MAX;
+
+/// A scenario compiled for simulation. Read-only; share it across threads.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The validated scenario (including any extra shocks added before preparing).
+    pub scenario: Scenario,
+    /// One entry per topology, in scenario order.
+    pub topologies: Vec<PreparedTopology>,
+}
+
+/// One topology compiled for simulation.
+#[derive(Debug, Clone)]
+pub struct PreparedTopology {
+    /// The flow network (baseline, max flow).
+    pub net: FlowNetwork,
+    /// ln(1 - failure_rate) per node; `None` for nodes that never fail.
+    ln_survive: Vec<Option<f64>>,
+    /// Repair distribution per node.
+    repair: Vec<Repair>,
+    /// Node indices by total degree, highest first, ties by id.
+    pub by_degree: Vec<usize>,
+    /// Node indices by betweenness, highest first, ties by id.
+    pub by_betweenness: Vec<usize>,
+    /// The scenario's shocks resolved for this topology.
+    shocks: Vec<ResolvedShock>,
+    /// The topology itself, for resolving shocks added later.
+    topo: Topology,
+}
+
+/// A shock resolved against one topology.
+#[derive(Debug, Clone)]
+struct ResolvedShock {
+    at: u32,
+    /// Index into the scenario's shock list (extra shocks continue the numbering).
+    index: usize,
+    targets: Targets,
+    duration: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+enum Targets {
+    /// These nodes, in this order.
+    Fixed(Vec<usize>),
+    /// This many distinct nodes drawn uniformly from the stream.
+    Random(usize),
+}
+
+impl PreparedTopology {
+    fn new(topo: &Topology, shocks: &[Shock]) -> Self {
+        let mut p = PreparedTopology {
+            net: FlowNetwork::new(topo),
+            ln_survive: topo.nodes.iter().map(|n| ln_survival(n.failure_rate)).collect(),
+            repair: topo.nodes.iter().map(|n| n.repair).collect(),
+            by_degree: ranking(topo, &degree(topo)),
+            by_betweenness: ranking(topo, &betweenness(topo)),
+            shocks: Vec::new(),
+            topo: topo.clone(),
+        };
+        p.shocks = shocks.iter().enumerate().map(|(i, s)| p.resolve(i, s)).collect();
+        p
+    }
+
+    /// The topology this was compiled from.
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+
+    /// The nodes a deterministic selection picks (in order); `None` for random ones.
+    pub fn targets(&self, select: &Selection) -> Option<Vec<usize>> {
+        let n = self.topo.nodes.len();
+        Some(match select {
+            Selection::Random(_) => return None,
+            Selection::Degree(a) => self.by_degree[..a.resolve(n)].to_vec(),
+            Selection::Betweenness(a) => self.by_betweenness[..a.resolve(n)].to_vec(),
+            Selection::Sector(s) => (0..n)
+                .filter(|&i| self.topo.nodes[i].sector.as_deref() == Some(s.as_str()))
+                .collect(),
+            Selection::Nodes(ids) => {
+                let mut v: Vec<usize> = ids.iter().filter_map(|id| self.topo.node_index(id)).collect();
+                let mut seen = vec![false; n];
+                v.retain(|&i| !std::mem::replace(&mut seen[i], true));
+                v
+            }
+        })
+    }
+
+    fn resolve(&self, index: usize, s: &Shock) -> ResolvedShock {
+        let targets = match (&s.select, self.targets(&s.select)) {
+            (_, Some(fixed)) => Targets::Fixed(fixed),
+            (Selection::Random(a), None) => Targets::Random(a.resolve(self.topo.nodes.len())),
+            (_, None) => Targets::Fixed(Vec::new()),
+        };
+        ResolvedShock {
+            at: s.at,
+            index,
+            targets,
+            duration: s.duration,
+        }
+    }
+}
+
+impl Prepared {
+    /// Compile every topology of `scenario`.
+    pub fn new(scenario: Scenario) -> Prepared {
+        let topologies = scenario
+            .topologies
+            .iter()
+            .map(|t| PreparedTopology::new(t, &scenario.shocks))
+            .collect();
+        Prepared { scenario, topologies }
+    }
+}
+
+/// Why a node went down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Its own random failure.
+    Random,
+    /// Scripted shock number `k` (file shocks first, then added ones).
+    Shock(usize),
+}
+
+/// What happened to a node at a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Went down (or had its outage extended) until step `until` (exclusive).
+    Down { cause: Cause, until: u32 },
+    /// Came back up.
+    Up,
+}
+
+/// One node event of one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// The step.
+    pub step: u32,
+    /// The node index.
+    pub node: usize,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The outcome of one step of one topology.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepRecord {
+    /// The step index.
+    pub step: u32,
+    /// Max flow F_t.
+    pub throughput: f64,
+    /// φ_t = F_t / F0.
+    pub service: f64,
+    /// Number of nodes down at this step.
+    pub down: usize,
+}
+
+/// The state of one topology in one trial.
+#[derive(Debug, Clone)]
+pub struct TopologyRun {
+    topo: usize,
+    steps: u32,
+    stream: Stream,
+    t: u32,
+    /// A down node is down at steps `< down_until[i]`.
+    down_until: Vec<u32>,
+    /// The step of the next scheduled random failure of an up node.
+    next_fail: Vec<u32>,
+    recoveries: BinaryHeap<Reverse<(u32, u32)>>,
+    failures: BinaryHeap<Reverse<(u32, u32)>>,
+    down: Vec<bool>,
+    down_count: usize,
+    dirty: bool,
+    throughput: f64,
+    extra: Vec<ResolvedShock>,
+    events: Vec<Event>,
+    picks: Vec<usize>,
+    pool: Vec<usize>,
+}
+
+impl TopologyRun {
+    /// Topology `topo` of `prep` at the start of trial `trial` of seed `seed`.
+    pub fn new(prep: &Prepared, topo: usize, seed: u64, trial: u64) -> Self {
+        let n = prep.topologies[topo].net.node_count();
+        let mut run = TopologyRun {
+            topo,
+            steps: prep.scenario.steps,
+            stream: Stream::new(seed, trial),
+            t: 0,
+            down_until: vec![0; n],
+            next_fail: vec![NEVER; n],
+            recoveries: BinaryHeap::new(),
+            failures: BinaryHeap::new(),
+            down: vec![false; n],
+            down_count: 0,
+            dirty: true,
+            throughput: 0.0,
+            extra: Vec::new(),
+            events: Vec::new(),
+            picks: Vec::new(),
+            pool: Vec::new(),
+        };
+        run.reset(prep, seed, trial);
+        run
+    }
+
+    /// Restart at step 0 of another trial, reusing buffers; drops added shocks.
+    pub fn reset(&mut self, prep: &Prepared, seed: u64, trial: u64) {
+        self.stream = Stream::new(seed, trial);
+        self.t = 0;
+        self.down_until.fill(0);
+        self.down.fill(false);
+        self.down_count = 0;
+        self.recoveries.clear();
+        self.failures.clear();
+        self.extra.clear();
+        self.events.clear();
+        self.dirty = true;
+        let p = &prep.topologies[self.topo];
+        for i in 0..self.down.len() {
+            self.schedule_failure(p, i, 0);
+        }
+    }
+
+    /// Add a shock (e.g. a manual knock-out) that strikes at `shock.at`,
+    /// which must not be in the past. Numbered after the scenario's shocks.
+    pub fn add_shock(&mut self, prep: &Prepared, shock: &Shock) {
+        let p = &prep.topologies[self.topo];
+        let index = p.shocks.len() + self.extra.len();
+        let mut r = p.resolve(index, shock);
+        r.at = r.at.max(self.t);
+        self.extra.push(r);
+    }
+
+    /// The next step to run (equals the number of steps run so far).
+    pub fn step_index(&self) -> u32 {
+        self.t
+    }
+
+    /// True when every step of the trial has run.
+    pub fn finished(&self) -> bool {
+        self.t >= self.steps
+    }
+
+    /// Is node `i` down at the last step run?
+    pub fn is_down(&self, i: usize) -> bool {
+        self.down[i]
+    }
+
+    /// The down flags of every node at the last step run.
+    pub fn down_mask(&self) -> &[bool] {
+        &self.down
+    }
+
+    /// For a down node, the step at which it comes back up.
+    pub fn down_until(&self, i: usize) -> u32 {
+        self.down_until[i]
+    }
+
+    /// The node events of the last step run.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    fn schedule_failure(&mut self, p: &PreparedTopology, i: usize, from: u32) {
+        self.next_fail[i] = NEVER;
+        if let Some(ln_q) = p.ln_survive[i] {
+            let k = self.stream.geometric0(ln_q);
+            let at = u64::from(from) + k;
+            if at < u64::from(self.steps) {
+                self.next_fail[i] = at as u32;
+                self.failures.push(Reverse((at as u32, i as u32)));
+            }
+        }
+    }
+
+    fn knock_out(&mut self, i: usize, until: u32, cause: Cause) {
+        let t = self.t;
+        if !self.down[i] {
+            self.down[i] = true;
+            self.down_count += 1;
+            self.dirty = true;
+            self.next_fail[i] = NEVER;
+        } else if until <= self.down_until[i] {
+            return;
+        }
+        self.down_until[i] = until;
+        self.recoveries.push(Reverse((until, i as u32)));
+        self.events.push(Event {
+            step: t,
+            node: i,
+            kind: EventKind::Down { cause, until },
+        });
+    }
+
+    /// Run step `t` and return its record, or `None` when the trial is over.
+    pub fn step(&mut self, prep: &Prepared, cache: &mut FlowCache) -> Option<StepRecord> {
+        if self.finished() {
+            return None;
+        }
+        let p = &prep.topologies[self.topo];
+        let t = self.t;
+        self.events.clear();
+
+        // (1) Recoveries, in node order within the step.
+        while let Some(&Reverse((at, i))) = self.recoveries.peek() {
+            if at > t {
+                break;
+            }
+            self.recoveries.pop();
+            let i = i as usize;
+            if self.down[i] && self.down_until[i] == at {
+                self.down[i] = false;
+                self.down_count -= 1;
+                self.dirty = true;
+                self.events.push(Event {
+                    step: t,
+                    node: i,
+                    kind: EventKind::Up,
+                });
+                self.schedule_failure(p, i, t);
+            }
+        }
+
+        // (2) Scripted shocks striking now: the scenario's, then added ones.
+        for k in 0..p.shocks.len() + self.extra.len() {
+            let s = if k < p.shocks.len() { &p.shocks[k] } else { &self.extra[k - p.shocks.len()] };
+            if s.at != t {
+                continue;
+            }
+            let (index, duration) = (s.index, s.duration);
+            self.picks.clear();
+            match &s.targets {
+                Targets::Fixed(v) => self.picks.extend_from_slice(v),
+                Targets::Random(count) => {
+                    // Partial Fisher–Yates over all nodes.
+                    let count = *count;
+                    self.pool.clear();
+                    self.pool.extend(0..self.down.len());
+                    for j in 0..count {
+                        let r = j + self.stream.below((self.pool.len() - j) as u64) as usize;
+                        self.pool.swap(j, r);
+                    }
+                    self.picks.extend_from_slice(&self.pool[..count]);
+                }
+            }
+            for j in 0..self.picks.len() {
+                let i = self.picks[j];
+                let d = match duration {
+                    Some(d) => d,
+                    None => self.stream.repair(&p.repair[i]),
+                };
+                self.knock_out(i, t.saturating_add(d), Cause::Shock(index));
+            }
+        }
+
+        // (3) Random failures scheduled for now, in node order.
+        while let Some(&Reverse((at, i))) = self.failures.peek() {
+            if at > t {
+                break;
+            }
+            self.failures.pop();
+            let i = i as usize;
+            if !self.down[i] && self.next_fail[i] == at {
+                let r = self.stream.repair(&p.repair[i]);
+                self.knock_out(i, t.saturating_add(r), Cause::Random);
+            }
+        }
+
+        // (4) Throughput from the nodes that are up.
+        if self.dirty {
+            self.throughput = if self.down_count == 0 {
+                p.net.baseline()
+            } else {
+                cache.max_flow(&p.net, &self.down)
+            };
+            self.dirty = false;
+        }
+        self.t += 1;
+        Some(StepRecord {
+            step: t,
+            throughput: self.throughput,
+            service: self.throughput / p.net.baseline(),
+            down: self.down_count,
+        })
+    }
+}

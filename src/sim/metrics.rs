@@ -1,0 +1,123 @@
+//! Per-trial metrics of one topology, computed online from the service φ_t.
+
+use serde::{Deserialize, Serialize};
+
+/// Metric names in output order.
+pub const METRIC_NAMES: [&str; 5] = ["service", "nadir", "below", "recovery", "collapse"];
+
+/// What one trial did to one topology.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrialMetrics {
+    /// Mean of φ_t over the steps.
+    pub service: f64,
+    /// Minimum φ_t.
+    pub nadir: f64,
+    /// Fraction of steps with φ_t below the service level.
+    pub below: f64,
+    /// Mean length in steps of the maximal runs below the service level
+    /// (a run still open at the horizon counts with its length so far); 0 if none.
+    pub recovery: f64,
+    /// 1 if φ_t reached 0 at some step, else 0.
+    pub collapse: f64,
+}
+
+impl TrialMetrics {
+    /// The metrics in [`METRIC_NAMES`] order.
+    pub fn values(&self) -> [f64; 5] {
+        [self.service, self.nadir, self.below, self.recovery, self.collapse]
+    }
+}
+
+/// Streams φ_t values into [`TrialMetrics`].
+#[derive(Debug, Clone)]
+pub struct MetricsAccumulator {
+    level: f64,
+    steps: u32,
+    sum: f64,
+    nadir: f64,
+    below: u32,
+    runs: u32,
+    in_run: bool,
+    collapse: bool,
+}
+
+/// φ at or below this counts as zero throughput.
+const ZERO: f64 = 1e-12;
+
+impl MetricsAccumulator {
+    /// A fresh accumulator for service level `level` (fraction of baseline).
+    pub fn new(level: f64) -> Self {
+        MetricsAccumulator {
+            level,
+            steps: 0,
+            sum: 0.0,
+            nadir: f64::INFINITY,
+            below: 0,
+            runs: 0,
+            in_run: false,
+            collapse: false,
+        }
+    }
+
+    /// Record φ_t for the next step.
+    pub fn push(&mut self, phi: f64) {
+        self.steps += 1;
+        self.sum += phi;
+        self.nadir = self.nadir.min(phi);
+        if phi <= ZERO {
+            self.collapse = true;
+        }
+        // A tiny tolerance keeps φ = 0.9 from counting as below a 0.9 level.
+        let below = phi < self.level - 1e-12;
+        if below {
+            self.below += 1;
+            if !self.in_run {
+                self.runs += 1;
+            }
+        }
+        self.in_run = below;
+    }
+
+    /// The metrics of the steps pushed so far.
+    pub fn finish(&self) -> TrialMetrics {
+        let n = f64::from(self.steps.max(1));
+        TrialMetrics {
+            service: self.sum / n,
+            nadir: if self.steps == 0 { 1.0 } else { self.nadir },
+            below: f64::from(self.below) / n,
+            recovery: if self.runs == 0 {
+                0.0
+            } else {
+                f64::from(self.below) / f64::from(self.runs)
+            },
+            collapse: if self.collapse { 1.0 } else { 0.0 },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_and_recovery_are_counted() {
+        let mut m = MetricsAccumulator::new(0.9);
+        for phi in [1.0, 0.5, 0.0, 1.0, 0.8, 1.0, 0.9, 0.3] {
+            m.push(phi);
+        }
+        let r = m.finish();
+        assert_eq!(r.service, 5.5 / 8.0);
+        assert_eq!(r.nadir, 0.0);
+        assert_eq!(r.below, 4.0 / 8.0); // 0.5, 0.0, 0.8, 0.3 (0.9 is not below)
+        assert_eq!(r.recovery, 4.0 / 3.0); // runs of length 2, 1, 1
+        assert_eq!(r.collapse, 1.0);
+    }
+
+    #[test]
+    fn untouched_trial_is_perfect() {
+        let mut m = MetricsAccumulator::new(0.9);
+        (0..10).for_each(|_| m.push(1.0));
+        let r = m.finish();
+        assert_eq!(r.values(), [1.0, 1.0, 0.0, 0.0, 0.0]);
+    }
+}

@@ -1,0 +1,18 @@
+//! The seeded Monte Carlo engine: pure simulation, no terminal code.
+//!
+//! * [`Prepared`] compiles a [`Scenario`](crate::scenario::Scenario) once.
+//! * [`TopologyRun`] steps one topology through one trial (used by `trace`
+//!   and the TUI).
+//! * [`run_trials`] runs many trials in parallel; results depend only on
+//!   scenario, seed and trial index.
+
+mod cache;
+mod engine;
+mod metrics;
+mod monte_carlo;
+pub mod rng;
+
+pub use cache::FlowCache;
+pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
+pub use metrics::{METRIC_NAMES, MetricsAccumulator, TrialMetrics};
+pub use monte_carlo::{TrialTable, Workspace, run_trial, run_trials};
