@@ -8,6 +8,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
+pub mod cli;
+pub mod command;
 pub mod network;
+pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
+pub mod tui;

@@ -1,1 +1,72 @@
-fn main() {}
+//! `chainmesh`: parse the command line, dispatch, map errors to exit codes.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use chainmesh::batch::{self, CliError};
+use chainmesh::cli::{Cli, Command, RunArgs, SimArgs, TuiArgs};
+use chainmesh::report::Format;
+use chainmesh::scenario::builtin;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(command: Option<Command>) -> Result<(), CliError> {
+    match command {
+        Some(Command::Run(a)) => batch::run(&a),
+        Some(Command::Trace(a)) => batch::trace(&a),
+        Some(Command::Check(a)) => batch::check(&a),
+        Some(Command::List) => batch::list(),
+        Some(Command::Tui(a)) => tui(a),
+        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
+            tui(TuiArgs::default())
+        }
+        // Not on a terminal (piped, CI): the default scenario's headless comparison.
+        None => batch::run(&RunArgs {
+            scenarios: vec![builtin::DEFAULT.to_string()],
+            trials: None,
+            sim: SimArgs::default(),
+            threads: None,
+            format: Format::Table,
+            out: None,
+            per_trial: None,
+        }),
+    }
+}
+
+fn tui(args: TuiArgs) -> Result<(), CliError> {
+    let arg = args
+        .scenario
+        .unwrap_or_else(|| builtin::DEFAULT.to_string());
+    let mut scenario = batch::load(&arg)?;
+    // Validate --steps and --shock now so errors print before the screen opens.
+    let mut checked = scenario.clone();
+    batch::apply_sim_args(
+        &mut checked,
+        &SimArgs {
+            shocks: args.sim.shocks.clone(),
+            ..args.sim.clone()
+        },
+    )?;
+    scenario.steps = checked.steps;
+    let seed = args.sim.seed.unwrap_or(scenario.seed);
+    chainmesh::tui::run(chainmesh::tui::TuiOptions {
+        scenario,
+        scenario_arg: arg,
+        seed,
+        trial: args.trial,
+        shocks: args.sim.shocks,
+        lang_zh: args.lang == "zh-TW",
+    })
+    .map_err(CliError::Other)
+}

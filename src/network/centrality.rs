@@ -10,7 +10,10 @@ use crate::scenario::Topology;
 
 /// Total degree of each node: the number of distinct neighbours.
 pub fn degree(topo: &Topology) -> Vec<f64> {
-    undirected_neighbours(topo).iter().map(|a| a.len() as f64).collect()
+    undirected_neighbours(topo)
+        .iter()
+        .map(|a| a.len() as f64)
+        .collect()
 }
 
 /// Betweenness centrality (Brandes 2001) on the undirected graph, in

@@ -61,7 +61,11 @@ impl FlowNetwork {
             }
         }
         for l in &topo.links {
-            let c = if l.capacity.is_finite() { l.capacity } else { unlimited };
+            let c = if l.capacity.is_finite() {
+                l.capacity
+            } else {
+                unlimited
+            };
             arcs.push((2 * l.from + 1, 2 * l.to, c));
             if l.both_ways {
                 arcs.push((2 * l.to + 1, 2 * l.from, c));

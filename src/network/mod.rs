@@ -60,7 +60,12 @@ pub fn layers(topo: &Topology) -> Vec<usize> {
             }
         }
     }
-    let max = layer.iter().copied().filter(|&l| l != usize::MAX).max().unwrap_or(0);
+    let max = layer
+        .iter()
+        .copied()
+        .filter(|&l| l != usize::MAX)
+        .max()
+        .unwrap_or(0);
     // Sinks go to the last layer so consumers line up on the right.
     for (i, n) in topo.nodes.iter().enumerate() {
         if layer[i] == usize::MAX {

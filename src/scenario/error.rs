@@ -87,7 +87,8 @@ impl fmt::Display for InputError {
             let text = &source[line_start..line_end];
             let local = (span.start - line_start)..(span.end.min(line_end) - line_start);
             let local = if local.is_empty() {
-                local.start..(local.start + text[local.start..].chars().next().map_or(0, char::len_utf8))
+                local.start
+                    ..(local.start + text[local.start..].chars().next().map_or(0, char::len_utf8))
             } else {
                 local
             };
@@ -95,7 +96,11 @@ impl fmt::Display for InputError {
                 Snippet::source(text)
                     .line_start(self.line)
                     .path(self.origin.as_str())
-                    .annotation(AnnotationKind::Primary.span(local).label(self.message.as_str())),
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(local)
+                            .label(self.message.as_str()),
+                    ),
             )];
             let rendered = Renderer::plain().render(report);
             // Skip the renderer's title line: the summary above already says it.
@@ -140,7 +145,10 @@ pub fn field_at(text: &str, pos: usize) -> String {
         .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
     let trimmed = line.trim();
     if trimmed.starts_with('[') {
-        return trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        return trimmed
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string();
     }
     let key = line
         .split_once('=')
@@ -171,16 +179,28 @@ mod tests {
         let text = "[scenario]\nname = 1\n[[topology.node]]\nid = \"a\"\ncapacity = -1\n";
         let pos = text.find("-1").expect("value present");
         assert_eq!(field_at(text, pos), "topology.node.capacity");
-        assert_eq!(field_at(text, text.find("name").expect("key")), "scenario.name");
+        assert_eq!(
+            field_at(text, text.find("name").expect("key")),
+            "scenario.name"
+        );
     }
 
     #[test]
     fn display_shows_caret_under_value() {
         let src: Arc<str> = Arc::from("[defaults]\nfailure_rate = 1.5\n");
         let at = src.find("1.5").expect("value");
-        let e = InputError::at("f.toml", &src, at..at + 3, "defaults.failure_rate", "expected [0, 1)");
+        let e = InputError::at(
+            "f.toml",
+            &src,
+            at..at + 3,
+            "defaults.failure_rate",
+            "expected [0, 1)",
+        );
         let shown = e.to_string();
-        assert!(shown.starts_with("f.toml:2:16: defaults.failure_rate: expected [0, 1)"), "{shown}");
+        assert!(
+            shown.starts_with("f.toml:2:16: defaults.failure_rate: expected [0, 1)"),
+            "{shown}"
+        );
         assert!(shown.contains("failure_rate = 1.5"), "{shown}");
         assert!(shown.contains("^^^"), "{shown}");
     }

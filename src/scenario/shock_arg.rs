@@ -29,7 +29,8 @@ pub fn parse_shock_arg(arg: &str, scenario: &Scenario) -> Result<Shock, InputErr
         let Some((key, value)) = token.split_once('=') else {
             if last_key == "nodes" && !token.trim().is_empty() {
                 if let Some(list) = raw.nodes.as_mut() {
-                    list.get_mut().push(Spanned::new(token_span, token.trim().to_string()));
+                    list.get_mut()
+                        .push(Spanned::new(token_span, token.trim().to_string()));
                     continue;
                 }
             }
@@ -45,9 +46,16 @@ pub fn parse_shock_arg(arg: &str, scenario: &Scenario) -> Result<Shock, InputErr
         let vspan = value_start..value_start + value.trim().len();
         let value = value.trim();
         let int = |field: &str| -> Result<Spanned<i64>, InputError> {
-            value.parse::<i64>().map(|v| Spanned::new(vspan.clone(), v)).map_err(|_| {
-                ctx.err(vspan.clone(), &format!("shock.{field}"), format!("expected an integer, found {value:?}"))
-            })
+            value
+                .parse::<i64>()
+                .map(|v| Spanned::new(vspan.clone(), v))
+                .map_err(|_| {
+                    ctx.err(
+                        vspan.clone(),
+                        &format!("shock.{field}"),
+                        format!("expected an integer, found {value:?}"),
+                    )
+                })
         };
         match key {
             "at" => raw.at = Some(int("at")?),
@@ -55,7 +63,11 @@ pub fn parse_shock_arg(arg: &str, scenario: &Scenario) -> Result<Shock, InputErr
             "duration" => raw.duration = Some(int("duration")?),
             "fraction" => {
                 let v = value.parse::<f64>().map_err(|_| {
-                    ctx.err(vspan.clone(), "shock.fraction", format!("expected a number, found {value:?}"))
+                    ctx.err(
+                        vspan.clone(),
+                        "shock.fraction",
+                        format!("expected a number, found {value:?}"),
+                    )
                 })?;
                 raw.fraction = Some(Spanned::new(vspan.clone(), v));
             }
@@ -80,5 +92,11 @@ pub fn parse_shock_arg(arg: &str, scenario: &Scenario) -> Result<Shock, InputErr
         }
         last_key = key;
     }
-    build_shock(&ctx, 0..arg.len(), &raw, scenario.steps, &scenario.topologies)
+    build_shock(
+        &ctx,
+        0..arg.len(),
+        &raw,
+        scenario.steps,
+        &scenario.topologies,
+    )
 }

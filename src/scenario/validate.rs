@@ -58,7 +58,10 @@ fn tidy_toml_message(message: &str) -> String {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 struct Defaults {
@@ -159,7 +162,10 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
     })
 }
 
-fn build_defaults(ctx: &Ctx<'_>, raw: Option<Spanned<RawDefaults>>) -> Result<Defaults, InputError> {
+fn build_defaults(
+    ctx: &Ctx<'_>,
+    raw: Option<Spanned<RawDefaults>>,
+) -> Result<Defaults, InputError> {
     let mut d = Defaults {
         capacity: 100.0,
         failure_rate: 0.01,
@@ -198,7 +204,10 @@ fn build_topology(
         return Err(ctx.err(
             span,
             "topology.node",
-            format!("topology {id:?} has {} nodes; at most {MAX_NODES} are supported", raw.node.len()),
+            format!(
+                "topology {id:?} has {} nodes; at most {MAX_NODES} are supported",
+                raw.node.len()
+            ),
         ));
     }
     let mut index = BTreeMap::new();
@@ -240,7 +249,9 @@ fn check_flow(ctx: &Ctx<'_>, span: &Range<usize>, topo: &Topology) -> Result<(),
         return Err(ctx.err(
             span.clone(),
             "topology.node.role",
-            format!("topology {id:?} has no source; expected at least one node with role = \"source\""),
+            format!(
+                "topology {id:?} has no source; expected at least one node with role = \"source\""
+            ),
         ));
     }
     if !has(Role::Sink) {
@@ -326,7 +337,10 @@ fn build_link(
             ctx.err(
                 s.span(),
                 field,
-                format!("unknown node id {:?}; expected a node of topology {topo:?}", s.get_ref()),
+                format!(
+                    "unknown node id {:?}; expected a node of topology {topo:?}",
+                    s.get_ref()
+                ),
             )
         })
     };
@@ -336,7 +350,10 @@ fn build_link(
         return Err(ctx.err(
             l.to.span(),
             "topology.link.to",
-            format!("link from {:?} to itself; expected two different nodes", l.from.get_ref()),
+            format!(
+                "link from {:?} to itself; expected two different nodes",
+                l.from.get_ref()
+            ),
         ));
     }
     Ok(Link {
@@ -358,10 +375,13 @@ pub(crate) fn build_shock(
     steps: u32,
     topologies: &[Topology],
 ) -> Result<Shock, InputError> {
-    let at = s
-        .at
-        .as_ref()
-        .ok_or_else(|| ctx.err(span.clone(), "shock.at", "missing required field `at` (the step index)"))?;
+    let at = s.at.as_ref().ok_or_else(|| {
+        ctx.err(
+            span.clone(),
+            "shock.at",
+            "missing required field `at` (the step index)",
+        )
+    })?;
     let at_val = *at.get_ref();
     if at_val < 0 || at_val >= i64::from(steps) {
         return Err(ctx.err(
@@ -379,19 +399,30 @@ pub(crate) fn build_shock(
     })?;
     let kind = select.get_ref().as_str();
     let ranked = matches!(kind, "random" | "degree" | "betweenness");
-    let not_for = |present: Option<Range<usize>>, field: &str, wanted: &str| -> Result<(), InputError> {
-        match present {
-            Some(sp) => Err(ctx.err(
-                sp,
-                &format!("shock.{field}"),
-                format!("`{field}` is only used with select = {wanted}, not with select = {kind:?}"),
-            )),
-            None => Ok(()),
-        }
-    };
+    let not_for =
+        |present: Option<Range<usize>>, field: &str, wanted: &str| -> Result<(), InputError> {
+            match present {
+                Some(sp) => Err(ctx.err(
+                    sp,
+                    &format!("shock.{field}"),
+                    format!(
+                        "`{field}` is only used with select = {wanted}, not with select = {kind:?}"
+                    ),
+                )),
+                None => Ok(()),
+            }
+        };
     if !ranked {
-        not_for(s.count.as_ref().map(Spanned::span), "count", "random, degree or betweenness")?;
-        not_for(s.fraction.as_ref().map(Spanned::span), "fraction", "random, degree or betweenness")?;
+        not_for(
+            s.count.as_ref().map(Spanned::span),
+            "count",
+            "random, degree or betweenness",
+        )?;
+        not_for(
+            s.fraction.as_ref().map(Spanned::span),
+            "fraction",
+            "random, degree or betweenness",
+        )?;
     }
     if kind != "sector" {
         not_for(s.sector.as_ref().map(Spanned::span), "sector", "\"sector\"")?;
@@ -405,7 +436,11 @@ pub(crate) fn build_shock(
             (Some(c), None) => {
                 let v = *c.get_ref();
                 if v < 1 {
-                    return Err(ctx.err(c.span(), "shock.count", format!("expected a count >= 1, found {v}")));
+                    return Err(ctx.err(
+                        c.span(),
+                        "shock.count",
+                        format!("expected a count >= 1, found {v}"),
+                    ));
                 }
                 if v as u64 > largest as u64 {
                     return Err(ctx.err(
@@ -445,7 +480,11 @@ pub(crate) fn build_shock(
         "betweenness" => Selection::Betweenness(amount()?),
         "sector" => {
             let sec = s.sector.as_ref().ok_or_else(|| {
-                ctx.err(select.span(), "shock.sector", "select = \"sector\" needs `sector = \"...\"`")
+                ctx.err(
+                    select.span(),
+                    "shock.sector",
+                    "select = \"sector\" needs `sector = \"...\"`",
+                )
             })?;
             let known: BTreeSet<&str> = topologies
                 .iter()
@@ -466,13 +505,20 @@ pub(crate) fn build_shock(
         }
         "nodes" => {
             let list = s.nodes.as_ref().ok_or_else(|| {
-                ctx.err(select.span(), "shock.nodes", "select = \"nodes\" needs `nodes = [\"id\", ...]`")
+                ctx.err(
+                    select.span(),
+                    "shock.nodes",
+                    "select = \"nodes\" needs `nodes = [\"id\", ...]`",
+                )
             })?;
             if list.get_ref().is_empty() {
                 return Err(ctx.err(list.span(), "shock.nodes", "expected at least one node id"));
             }
             for id in list.get_ref() {
-                if !topologies.iter().any(|t| t.node_index(id.get_ref()).is_some()) {
+                if !topologies
+                    .iter()
+                    .any(|t| t.node_index(id.get_ref()).is_some())
+                {
                     return Err(ctx.err(
                         id.span(),
                         "shock.nodes",
@@ -511,17 +557,33 @@ fn ident(ctx: &Ctx<'_>, s: &Spanned<String>, field: &str) -> Result<String, Inpu
         return Err(ctx.err(
             s.span(),
             field,
-            format!("invalid id {v:?}; expected letters, digits, '-', '_', '.', ':' or '/' (no spaces)"),
+            format!(
+                "invalid id {v:?}; expected letters, digits, '-', '_', '.', ':' or '/' (no spaces)"
+            ),
         ));
     }
     Ok(v.clone())
 }
 
-fn int_in(ctx: &Ctx<'_>, v: &Spanned<i64>, field: &str, lo: i64, hi: i64) -> Result<i64, InputError> {
+fn int_in(
+    ctx: &Ctx<'_>,
+    v: &Spanned<i64>,
+    field: &str,
+    lo: i64,
+    hi: i64,
+) -> Result<i64, InputError> {
     let x = *v.get_ref();
     if x < lo || x > hi {
-        let range = if hi == i64::MAX { format!(">= {lo}") } else { format!("in {lo}..={hi}") };
-        return Err(ctx.err(v.span(), field, format!("expected an integer {range}, found {x}")));
+        let range = if hi == i64::MAX {
+            format!(">= {lo}")
+        } else {
+            format!("in {lo}..={hi}")
+        };
+        return Err(ctx.err(
+            v.span(),
+            field,
+            format!("expected an integer {range}, found {x}"),
+        ));
     }
     Ok(x)
 }
@@ -553,16 +615,24 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
 fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
     let bad = |m: String| ctx.err(r.span(), field, m);
     match *r.get_ref() {
-        RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed { steps: steps as u32 }),
-        RawRepair::Fixed { steps } => Err(bad(format!("expected fixed steps in 1..={MAX_REPAIR}, found {steps}"))),
-        RawRepair::Uniform { min, max } if 1 <= min && min <= max && max <= MAX_REPAIR => Ok(Repair::Uniform {
-            min: min as u32,
-            max: max as u32,
+        RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {
+            steps: steps as u32,
         }),
+        RawRepair::Fixed { steps } => Err(bad(format!(
+            "expected fixed steps in 1..={MAX_REPAIR}, found {steps}"
+        ))),
+        RawRepair::Uniform { min, max } if 1 <= min && min <= max && max <= MAX_REPAIR => {
+            Ok(Repair::Uniform {
+                min: min as u32,
+                max: max as u32,
+            })
+        }
         RawRepair::Uniform { min, max } => Err(bad(format!(
             "expected 1 <= min <= max <= {MAX_REPAIR} for a uniform repair, found min = {min}, max = {max}"
         ))),
-        RawRepair::Geometric { mean } if mean.is_finite() && (1.0..=MAX_REPAIR as f64).contains(&mean) => {
+        RawRepair::Geometric { mean }
+            if mean.is_finite() && (1.0..=MAX_REPAIR as f64).contains(&mean) =>
+        {
             Ok(Repair::Geometric { mean })
         }
         RawRepair::Geometric { mean } => Err(bad(format!(

@@ -74,14 +74,22 @@ impl PreparedTopology {
     fn new(topo: &Topology, shocks: &[Shock]) -> Self {
         let mut p = PreparedTopology {
             net: FlowNetwork::new(topo),
-            ln_survive: topo.nodes.iter().map(|n| ln_survival(n.failure_rate)).collect(),
+            ln_survive: topo
+                .nodes
+                .iter()
+                .map(|n| ln_survival(n.failure_rate))
+                .collect(),
             repair: topo.nodes.iter().map(|n| n.repair).collect(),
             by_degree: ranking(topo, &degree(topo)),
             by_betweenness: ranking(topo, &betweenness(topo)),
             shocks: Vec::new(),
             topo: topo.clone(),
         };
-        p.shocks = shocks.iter().enumerate().map(|(i, s)| p.resolve(i, s)).collect();
+        p.shocks = shocks
+            .iter()
+            .enumerate()
+            .map(|(i, s)| p.resolve(i, s))
+            .collect();
         p
     }
 
@@ -101,7 +109,10 @@ impl PreparedTopology {
                 .filter(|&i| self.topo.nodes[i].sector.as_deref() == Some(s.as_str()))
                 .collect(),
             Selection::Nodes(ids) => {
-                let mut v: Vec<usize> = ids.iter().filter_map(|id| self.topo.node_index(id)).collect();
+                let mut v: Vec<usize> = ids
+                    .iter()
+                    .filter_map(|id| self.topo.node_index(id))
+                    .collect();
                 let mut seen = vec![false; n];
                 v.retain(|&i| !std::mem::replace(&mut seen[i], true));
                 v
@@ -132,7 +143,10 @@ impl Prepared {
             .iter()
             .map(|t| PreparedTopology::new(t, &scenario.shocks))
             .collect();
-        Prepared { scenario, topologies }
+        Prepared {
+            scenario,
+            topologies,
+        }
     }
 }
 
@@ -347,7 +361,11 @@ impl TopologyRun {
 
         // (2) Scripted shocks striking now: the scenario's, then added ones.
         for k in 0..p.shocks.len() + self.extra.len() {
-            let s = if k < p.shocks.len() { &p.shocks[k] } else { &self.extra[k - p.shocks.len()] };
+            let s = if k < p.shocks.len() {
+                &p.shocks[k]
+            } else {
+                &self.extra[k - p.shocks.len()]
+            };
             if s.at != t {
                 continue;
             }

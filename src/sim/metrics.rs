@@ -24,7 +24,13 @@ pub struct TrialMetrics {
 impl TrialMetrics {
     /// The metrics in [`METRIC_NAMES`] order.
     pub fn values(&self) -> [f64; 5] {
-        [self.service, self.nadir, self.below, self.recovery, self.collapse]
+        [
+            self.service,
+            self.nadir,
+            self.below,
+            self.recovery,
+            self.collapse,
+        ]
     }
 }
 

@@ -27,7 +27,13 @@ impl Workspace {
 
 /// Run trial `trial` of seed `seed` on every topology (each from the same
 /// stream: common random numbers) and return one metrics row per topology.
-pub fn run_trial(prep: &Prepared, seed: u64, trial: u64, ws: &mut Workspace, out: &mut Vec<TrialMetrics>) {
+pub fn run_trial(
+    prep: &Prepared,
+    seed: u64,
+    trial: u64,
+    ws: &mut Workspace,
+    out: &mut Vec<TrialMetrics>,
+) {
     out.clear();
     let level = prep.scenario.service_level;
     for (run, cache) in ws.runs.iter_mut().zip(ws.caches.iter_mut()) {

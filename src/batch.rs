@@ -1,0 +1,349 @@
+//! The headless commands: `run`, `trace`, `check`, `list`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::{CheckArgs, RunArgs, SimArgs, TraceArgs};
+use crate::command::Reproduce;
+use crate::output::emit;
+use crate::report::{RunReport, per_trial_csv};
+use crate::scenario::{InputError, Role, Scenario, builtin, parse_shock_arg};
+use crate::sim::{FlowCache, Prepared, TopologyRun, TrialTable, run_trials};
+
+/// What went wrong, and which exit code it gets.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad scenario file or `--shock` (exit 2).
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// Bad combination of options (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else, e.g. I/O (exit 1).
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    /// 2 for usage and input errors, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) | CliError::Usage(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+/// Load a scenario from a file path or a built-in name.
+pub fn load(arg: &str) -> Result<Scenario, CliError> {
+    let path = Path::new(arg);
+    if path.exists() {
+        return Ok(Scenario::from_path(path)?);
+    }
+    if let Some(b) = builtin::find(arg) {
+        return Ok(Scenario::from_toml(
+            &format!("{}.toml (built-in)", b.name),
+            b.text,
+        )?);
+    }
+    let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+    Err(CliError::Usage(format!(
+        "no scenario file or built-in scenario named {arg:?}; built-ins: {} (see `chainmesh list`)",
+        names.join(", ")
+    )))
+}
+
+/// Apply `--steps` and append `--shock`s to a loaded scenario.
+pub fn apply_sim_args(scenario: &mut Scenario, sim: &SimArgs) -> Result<(), CliError> {
+    if let Some(steps) = sim.steps {
+        if let Some(s) = scenario.shocks.iter().find(|s| s.at >= steps) {
+            return Err(CliError::Usage(format!(
+                "--steps {steps} is too short for {:?}: it has a shock at step {}",
+                scenario.name, s.at
+            )));
+        }
+        scenario.steps = steps;
+    }
+    for spec in &sim.shocks {
+        let shock = parse_shock_arg(spec, scenario)?;
+        scenario.shocks.push(shock);
+    }
+    Ok(())
+}
+
+fn load_prepared(arg: &str, sim: &SimArgs) -> Result<Prepared, CliError> {
+    let mut s = load(arg)?;
+    apply_sim_args(&mut s, sim)?;
+    Ok(Prepared::new(s))
+}
+
+/// `chainmesh run`.
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let preps = args
+        .scenarios
+        .iter()
+        .map(|a| load_prepared(a, &args.sim))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let runs: Vec<(u64, TrialTable)> = pool.install(|| {
+        preps
+            .iter()
+            .map(|p| {
+                let seed = args.sim.seed.unwrap_or(p.scenario.seed);
+                let trials = args.trials.unwrap_or(p.scenario.trials);
+                (seed, run_trials(p, seed, 0..trials))
+            })
+            .collect()
+    });
+    let reports: Vec<RunReport> = preps
+        .iter()
+        .zip(&runs)
+        .map(|(p, (seed, table))| RunReport::new(p, *seed, table))
+        .collect();
+    let command = run_command(args, &preps);
+    if let Some(path) = &args.per_trial {
+        let tables: Vec<(&Scenario, &TrialTable)> = preps
+            .iter()
+            .zip(&runs)
+            .map(|(p, (_, t))| (&p.scenario, t))
+            .collect();
+        emit(Some(path), &per_trial_csv(&tables, &command))?;
+    }
+    emit(
+        args.out.as_deref(),
+        &args.format.exporter().serialize(&reports, &command),
+    )?;
+    Ok(())
+}
+
+/// The command that reproduces a run: for one scenario every value that
+/// matters is pinned; for several, the options the user gave.
+fn run_command(args: &RunArgs, preps: &[Prepared]) -> String {
+    let mut c = Reproduce::new("run", &args.scenarios);
+    if let [p] = preps {
+        c = c
+            .opt("seed", args.sim.seed.unwrap_or(p.scenario.seed))
+            .opt("trials", args.trials.unwrap_or(p.scenario.trials))
+            .opt("steps", p.scenario.steps);
+    } else {
+        if let Some(s) = args.sim.seed {
+            c = c.opt("seed", s);
+        }
+        if let Some(t) = args.trials {
+            c = c.opt("trials", t);
+        }
+        if let Some(s) = args.sim.steps {
+            c = c.opt("steps", s);
+        }
+    }
+    c.shocks(&args.sim.shocks).line()
+}
+
+/// One row of a trace: a step of one topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceRow {
+    /// Step index.
+    pub step: u32,
+    /// Topology index.
+    pub topology: usize,
+    /// Max flow at the step.
+    pub throughput: f64,
+    /// φ at the step.
+    pub service: f64,
+    /// Ids of the nodes down at the step.
+    pub down: Vec<usize>,
+}
+
+/// Every step of trial `trial` for the chosen topologies, step-major.
+pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) -> Vec<TraceRow> {
+    let mut runs: Vec<(usize, TopologyRun, FlowCache)> = topologies
+        .iter()
+        .map(|&k| {
+            (
+                k,
+                TopologyRun::new(prep, k, seed, trial),
+                FlowCache::default(),
+            )
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for _ in 0..prep.scenario.steps {
+        for (k, run, cache) in &mut runs {
+            if let Some(r) = run.step(prep, cache) {
+                let down = (0..run.down_mask().len())
+                    .filter(|&i| run.is_down(i))
+                    .collect();
+                rows.push(TraceRow {
+                    step: r.step,
+                    topology: *k,
+                    throughput: r.throughput,
+                    service: r.service,
+                    down,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// `chainmesh trace`.
+pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
+    let prep = load_prepared(&args.scenario, &args.sim)?;
+    let topologies: Vec<usize> = match &args.topology {
+        None => (0..prep.topologies.len()).collect(),
+        Some(id) => vec![prep.scenario.topology_index(id).ok_or_else(|| {
+            let ids: Vec<&str> = prep
+                .scenario
+                .topologies
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect();
+            CliError::Usage(format!(
+                "--topology {id:?} is not in the scenario; its topologies: {}",
+                ids.join(", ")
+            ))
+        })?],
+    };
+    let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+    let mut cmd = Reproduce::new("trace", &[&args.scenario])
+        .opt("seed", seed)
+        .opt("trial", args.trial)
+        .opt("steps", prep.scenario.steps);
+    if let Some(t) = &args.topology {
+        cmd = cmd.opt("topology", t);
+    }
+    let mut out = format!(
+        "# {}\nstep,topology,throughput,service,down\n",
+        cmd.shocks(&args.sim.shocks).line()
+    );
+    for row in trace_rows(&prep, seed, args.trial, &topologies) {
+        let topo = &prep.scenario.topologies[row.topology];
+        let down: Vec<&str> = row
+            .down
+            .iter()
+            .map(|&i| topo.nodes[i].id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            row.step,
+            crate::report::csv_field(&topo.id),
+            row.throughput,
+            row.service,
+            crate::report::csv_field(&down.join(";"))
+        );
+    }
+    emit(args.out.as_deref(), out.as_bytes())?;
+    Ok(())
+}
+
+/// Human-readable description of a scenario for `check`.
+pub fn describe(arg: &str, s: &Scenario) -> String {
+    let prep = Prepared::new(s.clone());
+    let mut out = String::new();
+    let _ = writeln!(out, "{arg}: ok — {} [{}]", s.name, s.sector);
+    if let Some(l) = &s.lesson {
+        let _ = writeln!(out, "  lesson: {l}");
+    }
+    let _ = writeln!(
+        out,
+        "  {} steps, {} trials, seed {}, service level {}",
+        s.steps, s.trials, s.seed, s.service_level
+    );
+    for (t, p) in s.topologies.iter().zip(&prep.topologies) {
+        let ids = |r: Role| {
+            t.nodes
+                .iter()
+                .filter(|n| n.role == r)
+                .map(|n| n.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "  topology {:<12} {:>3} nodes {:>3} links  baseline {:<8}  {}",
+            t.id,
+            t.nodes.len(),
+            t.links.len(),
+            p.net.baseline(),
+            t.label
+        );
+        let _ = writeln!(out, "    sources: {}", ids(Role::Source));
+        let _ = writeln!(out, "    sinks:   {}", ids(Role::Sink));
+    }
+    let baselines: Vec<f64> = prep.topologies.iter().map(|p| p.net.baseline()).collect();
+    if baselines
+        .windows(2)
+        .any(|w| (w[0] - w[1]).abs() > 1e-9 * w[0].abs().max(1.0))
+    {
+        let _ = writeln!(
+            out,
+            "  note: baselines differ, so service levels are relative to different totals"
+        );
+    }
+    for (i, sh) in s.shocks.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  shock {i}: step {} {:?}{}{}",
+            sh.at,
+            sh.select,
+            sh.duration
+                .map(|d| format!(" for {d} steps"))
+                .unwrap_or_default(),
+            sh.label
+                .as_ref()
+                .map(|l| format!(" — {l}"))
+                .unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// `chainmesh check`: every file is checked; exit 2 if any fails.
+pub fn check(args: &CheckArgs) -> Result<(), CliError> {
+    let mut out = String::new();
+    let mut first_error = None;
+    for arg in &args.scenarios {
+        match load(arg) {
+            Ok(s) => out.push_str(&describe(arg, &s)),
+            Err(e) => {
+                if first_error.is_none() {
+                    first_error = Some(e);
+                } else {
+                    eprintln!("error: {e}");
+                }
+            }
+        }
+    }
+    emit(None, out.as_bytes())?;
+    first_error.map_or(Ok(()), Err)
+}
+
+/// `chainmesh list`.
+pub fn list() -> Result<(), CliError> {
+    let mut out = String::new();
+    for b in builtin::BUILTINS {
+        match Scenario::from_toml(b.name, b.text) {
+            Ok(s) => {
+                let topos: Vec<String> = s
+                    .topologies
+                    .iter()
+                    .map(|t| format!("{} ({} nodes)", t.id, t.nodes.len()))
+                    .collect();
+                let _ = writeln!(out, "{:<22} {:<14} {}", b.name, s.sector, s.name);
+                let _ = writeln!(out, "{:<22} {:<14} {}", "", "", topos.join(" vs "));
+            }
+            Err(e) => {
+                let _ = writeln!(out, "{:<22} (invalid: {})", b.name, e.summary());
+            }
+        }
+    }
+    emit(None, out.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Command-line definition (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+/// See why an ecosystem network survives shocks that break a linear supply chain.
+///
+/// With no command, opens the live terminal UI on the built-in agriculture
+/// scenario (or, when not on a terminal, prints its headless comparison).
+#[derive(Debug, Parser)]
+#[command(name = "chainmesh", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do (default: the terminal UI).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run Monte Carlo trials and print a comparison table.
+    Run(RunArgs),
+    /// Print every step of one trial as CSV (replay a shared seed).
+    Trace(TraceArgs),
+    /// Validate scenario files and print their topologies and baselines.
+    Check(CheckArgs),
+    /// List the scenarios built into the binary.
+    List,
+    /// Open the live terminal UI.
+    Tui(TuiArgs),
+}
+
+/// Options shared by every command that simulates.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SimArgs {
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Steps per trial (default: the scenario's `steps`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub steps: Option<u32>,
+    /// Extra scripted shock, e.g. 'at=12,select=nodes,nodes=farm,duration=5' (repeatable).
+    #[arg(long = "shock", value_name = "SPEC")]
+    pub shocks: Vec<String>,
+}
+
+/// `chainmesh run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files or built-in names (see `chainmesh list`).
+    #[arg(required = true, value_name = "FILE|NAME")]
+    pub scenarios: Vec<String>,
+    /// Number of trials (default: the scenario's `trials`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write one CSV row per trial × topology to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub per_trial: Option<PathBuf>,
+}
+
+/// `chainmesh trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Scenario file or built-in name.
+    #[arg(value_name = "FILE|NAME")]
+    pub scenario: String,
+    /// Trial index to replay.
+    #[arg(long, default_value_t = 0)]
+    pub trial: u64,
+    /// Only this topology (default: all).
+    #[arg(long, value_name = "ID")]
+    pub topology: Option<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Write the CSV to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files or built-in names.
+    #[arg(required = true, value_name = "FILE|NAME")]
+    pub scenarios: Vec<String>,
+}
+
+/// `chainmesh tui`.
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    /// Scenario file or built-in name (default: agriculture).
+    #[arg(value_name = "FILE|NAME")]
+    pub scenario: Option<String>,
+    /// Trial index to show first.
+    #[arg(long, default_value_t = 0)]
+    pub trial: u64,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Label language: `en` or `zh-TW` (Traditional Chinese labels where the scenario has them).
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-TW"])]
+    pub lang: String,
+}

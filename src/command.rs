@@ -1,0 +1,67 @@
+//! The exact `chainmesh` command line that reproduces a result.
+
+/// Quote `s` for a POSIX shell if it needs it.
+pub fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '+' | '@')
+        });
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Builder for a reproduce command; only options that change results go in.
+#[derive(Debug, Clone, Default)]
+pub struct Reproduce {
+    words: Vec<String>,
+}
+
+impl Reproduce {
+    /// `chainmesh <subcommand> <scenarios...>`.
+    pub fn new<S: AsRef<str>>(subcommand: &str, scenarios: &[S]) -> Self {
+        let mut words = vec!["chainmesh".to_string(), subcommand.to_string()];
+        words.extend(scenarios.iter().map(|s| shell_quote(s.as_ref())));
+        Reproduce { words }
+    }
+
+    /// Append `--name value`.
+    pub fn opt(mut self, name: &str, value: impl ToString) -> Self {
+        self.words.push(format!("--{name}"));
+        self.words.push(shell_quote(&value.to_string()));
+        self
+    }
+
+    /// Append one `--shock 'spec'` per entry.
+    pub fn shocks<S: AsRef<str>>(mut self, shocks: &[S]) -> Self {
+        for s in shocks {
+            self.words.push("--shock".to_string());
+            self.words.push(shell_quote(s.as_ref()));
+        }
+        self
+    }
+
+    /// The command as one shell line.
+    pub fn line(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let c = Reproduce::new("run", &["agriculture", "my file.toml"])
+            .opt("seed", 42)
+            .shocks(&["at=3,select=nodes,nodes=farm"]);
+        assert_eq!(
+            c.line(),
+            "chainmesh run agriculture 'my file.toml' --seed 42 --shock at=3,select=nodes,nodes=farm"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

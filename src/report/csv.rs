@@ -1,0 +1,100 @@
+//! `--format csv` and the `--per-trial` file.
+
+use std::fmt::Write;
+
+use super::{Exporter, RunReport};
+use crate::scenario::Scenario;
+use crate::sim::{METRIC_NAMES, TrialTable};
+
+/// CSV exporter: one row per scenario × topology, every summary in columns.
+pub struct CsvExporter;
+
+/// Quote a CSV field if needed (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+impl Exporter for CsvExporter {
+    fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
+        let mut out = format!("# {command}\n");
+        out.push_str("scenario,topology,label,nodes,links,baseline,seed,trials,steps");
+        for m in METRIC_NAMES {
+            for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
+                let _ = write!(out, ",{m}_{s}");
+            }
+        }
+        out.push_str(",service_diff_mean,service_diff_ci95,p_better\n");
+        for r in reports {
+            for t in &r.topologies {
+                let _ = write!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{}",
+                    csv_field(&r.scenario.name),
+                    csv_field(&t.id),
+                    csv_field(&t.label),
+                    t.nodes,
+                    t.links,
+                    t.baseline,
+                    r.seed,
+                    r.trials,
+                    r.steps
+                );
+                for (_, s) in t.metrics.named() {
+                    let _ = write!(
+                        out,
+                        ",{},{},{},{},{},{}",
+                        s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
+                    );
+                }
+                match &t.vs_first {
+                    None => out.push_str(",,,\n"),
+                    Some(c) => {
+                        let _ = writeln!(
+                            out,
+                            ",{},{},{}",
+                            c.service_diff.mean, c.service_diff.ci95, c.p_better
+                        );
+                    }
+                }
+            }
+        }
+        out.into_bytes()
+    }
+}
+
+/// One row per trial × topology: `trial,topology,service,nadir,below,recovery,collapse`.
+/// Several scenarios add a leading `scenario` column.
+pub fn per_trial_csv(runs: &[(&Scenario, &TrialTable)], command: &str) -> Vec<u8> {
+    let many = runs.len() > 1;
+    let mut out = format!("# {command}\n");
+    if many {
+        out.push_str("scenario,");
+    }
+    out.push_str("trial,topology,service,nadir,below,recovery,collapse\n");
+    for (scenario, table) in runs {
+        let name = csv_field(&scenario.name);
+        for (row, chunk) in table.values.chunks(table.topologies).enumerate() {
+            let trial = table.first_trial + row as u64;
+            for (t, m) in scenario.topologies.iter().zip(chunk) {
+                if many {
+                    let _ = write!(out, "{name},");
+                }
+                let _ = writeln!(
+                    out,
+                    "{trial},{},{},{},{},{},{}",
+                    csv_field(&t.id),
+                    m.service,
+                    m.nadir,
+                    m.below,
+                    m.recovery,
+                    m.collapse
+                );
+            }
+        }
+    }
+    out.into_bytes()
+}

@@ -1,0 +1,53 @@
+//! `--format markdown`: a table to paste into course notes.
+
+use super::{Exporter, HEADLINE, LEGEND, RunReport, headline_rows};
+
+/// Markdown exporter.
+pub struct MarkdownExporter;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+impl Exporter for MarkdownExporter {
+    fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
+        let many = reports.len() > 1;
+        let mut out = String::new();
+        if let [r] = reports {
+            out.push_str(&format!(
+                "### {}\n\nseed {} · {} trials × {} steps\n\n",
+                cell(&r.scenario.name),
+                r.seed,
+                r.trials,
+                r.steps
+            ));
+        }
+        let mut header: Vec<&str> = HEADLINE.to_vec();
+        if many {
+            header.insert(0, "scenario");
+        }
+        out.push_str(&format!("| {} |\n", header.join(" | ")));
+        let align: Vec<&str> = header
+            .iter()
+            .map(|h| {
+                if matches!(*h, "scenario" | "topology" | "vs first") {
+                    ":--"
+                } else {
+                    "--:"
+                }
+            })
+            .collect();
+        out.push_str(&format!("|{}|\n", align.join("|")));
+        for r in reports {
+            for row in headline_rows(r) {
+                let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
+                if many {
+                    cells.insert(0, cell(&r.scenario.name));
+                }
+                out.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+        }
+        out.push_str(&format!("\n{LEGEND}\n\nReproduce: `{command}`\n"));
+        out.into_bytes()
+    }
+}

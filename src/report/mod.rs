@@ -1,0 +1,176 @@
+//! Comparison reports: one serialisable [`RunReport`] per scenario run, and
+//! one exporter per output format. Exporters return bytes; the caller decides
+//! where they go (stdout or an atomically written file).
+
+mod csv;
+mod json;
+mod markdown;
+mod table;
+
+use serde::Serialize;
+
+use crate::sim::{Prepared, TrialTable};
+use crate::stats::{MetricSummaries, PairedComparison, summarize};
+
+pub use csv::{CsvExporter, csv_field, per_trial_csv};
+pub use json::JsonExporter;
+pub use markdown::MarkdownExporter;
+pub use table::TableExporter;
+
+/// Output formats of `chainmesh run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned plain-text table.
+    Table,
+    /// One row per scenario × topology, with a `#` comment line holding the command.
+    Csv,
+    /// The stable JSON shape (an array when several scenarios are run).
+    Json,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+impl Format {
+    /// The exporter for this format.
+    pub fn exporter(self) -> Box<dyn Exporter> {
+        match self {
+            Format::Table => Box::new(TableExporter),
+            Format::Csv => Box::new(CsvExporter),
+            Format::Json => Box::new(JsonExporter),
+            Format::Markdown => Box::new(MarkdownExporter),
+        }
+    }
+}
+
+/// Turns run reports into the bytes of one output format.
+pub trait Exporter {
+    /// Serialise every report (several scenarios make one comparison).
+    fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8>;
+}
+
+/// The result of running one scenario (stable JSON shape).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// chainmesh version that produced it.
+    pub version: &'static str,
+    /// Which scenario.
+    pub scenario: ScenarioRef,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Number of trials.
+    pub trials: u64,
+    /// Steps per trial.
+    pub steps: u32,
+    /// Per topology, in scenario order.
+    pub topologies: Vec<TopologyReport>,
+}
+
+/// Scenario identity in a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioRef {
+    /// Scenario name.
+    pub name: String,
+    /// SHA-256 of the scenario file.
+    pub sha256: String,
+}
+
+/// One topology's results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopologyReport {
+    /// Topology id.
+    pub id: String,
+    /// Topology label.
+    pub label: String,
+    /// Node count.
+    pub nodes: usize,
+    /// Link count.
+    pub links: usize,
+    /// Baseline throughput F0.
+    pub baseline: f64,
+    /// Summaries of the per-trial metrics.
+    pub metrics: MetricSummaries,
+    /// Paired comparison with the first topology (`null` for the first).
+    pub vs_first: Option<PairedComparison>,
+}
+
+impl RunReport {
+    /// Build the report of `table` (all trials of one run of `prep`).
+    pub fn new(prep: &Prepared, seed: u64, table: &TrialTable) -> RunReport {
+        let summary = summarize(table);
+        let s = &prep.scenario;
+        RunReport {
+            version: env!("CARGO_PKG_VERSION"),
+            scenario: ScenarioRef {
+                name: s.name.clone(),
+                sha256: s.sha256.clone(),
+            },
+            seed,
+            trials: table.trials() as u64,
+            steps: s.steps,
+            topologies: s
+                .topologies
+                .iter()
+                .zip(&prep.topologies)
+                .zip(summary.metrics.into_iter().zip(summary.vs_first))
+                .map(|((t, p), (metrics, vs_first))| TopologyReport {
+                    id: t.id.clone(),
+                    label: t.label.clone(),
+                    nodes: t.nodes.len(),
+                    links: t.links.len(),
+                    baseline: p.net.baseline(),
+                    metrics,
+                    vs_first,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The columns shared by the table and Markdown formats.
+pub(crate) const HEADLINE: [&str; 11] = [
+    "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
+    "collapse", "vs first",
+];
+
+/// One headline row per topology (formatted for humans).
+pub(crate) fn headline_rows(report: &RunReport) -> Vec<[String; 11]> {
+    report
+        .topologies
+        .iter()
+        .map(|t| {
+            let m = &t.metrics;
+            [
+                t.id.clone(),
+                t.nodes.to_string(),
+                format!("{}", round(t.baseline, 3)),
+                format!("{:.3} ± {:.3}", m.service.mean, m.service.ci95),
+                format!("{:.3}", m.service.p5),
+                format!("{:.3}", m.service.p50),
+                format!("{:.3}", m.nadir.mean),
+                format!("{:.1}%", 100.0 * m.below.mean),
+                format!("{:.1}", m.recovery.mean),
+                format!("{:.1}%", 100.0 * m.collapse.mean),
+                match &t.vs_first {
+                    None => "(reference)".to_string(),
+                    Some(c) => format!(
+                        "{:+.3} ± {:.3}, better in {:.0}%",
+                        c.service_diff.mean,
+                        c.service_diff.ci95,
+                        100.0 * c.p_better
+                    ),
+                },
+            ]
+        })
+        .collect()
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// The legend printed under human-readable tables.
+pub(crate) const LEGEND: &str = "service = mean throughput / baseline per trial (mean ± 95% CI over trials); \
+p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
+recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
+vs first = paired service difference against the first topology and the share of trials it did strictly better.";

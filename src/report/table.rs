@@ -1,0 +1,62 @@
+//! `--format table`: aligned plain text for a terminal.
+
+use super::{Exporter, HEADLINE, LEGEND, RunReport, headline_rows};
+
+/// Plain-text table exporter.
+pub struct TableExporter;
+
+impl Exporter for TableExporter {
+    fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
+        let many = reports.len() > 1;
+        let mut header: Vec<String> = HEADLINE.iter().map(|s| s.to_string()).collect();
+        if many {
+            header.insert(0, "scenario".into());
+        }
+        let mut rows = vec![header];
+        let mut out = String::new();
+        for r in reports {
+            if !many {
+                out.push_str(&format!(
+                    "{}\nseed {} · {} trials × {} steps\n\n",
+                    r.scenario.name, r.seed, r.trials, r.steps
+                ));
+            }
+            for row in headline_rows(r) {
+                let mut row: Vec<String> = row.into();
+                if many {
+                    row.insert(0, r.scenario.name.clone());
+                }
+                rows.push(row);
+            }
+        }
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        for (i, row) in rows.iter().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (s, w))| {
+                    let pad = w - s.chars().count();
+                    // Text columns left-aligned, numbers right-aligned.
+                    let text_col = c == 0 || (many && c == 1) || c == row.len() - 1;
+                    if text_col {
+                        format!("{s}{}", " ".repeat(pad))
+                    } else {
+                        format!("{}{s}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+            if i == 0 {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                out.push_str(&rule.join("  "));
+                out.push('\n');
+            }
+        }
+        out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
+        out.into_bytes()
+    }
+}
