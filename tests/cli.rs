@@ -1,0 +1,262 @@
+//! The real binary, end to end: determinism, formats, replay, exit codes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIXTURE: &str = "tests/fixtures/series.toml";
+
+fn chainmesh() -> Command {
+    Command::cargo_bin("chainmesh").expect("binary built")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = chainmesh().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn same_seed_gives_identical_json_bytes() {
+    let args = [
+        "run", FIXTURE, "--trials", "300", "--seed", "5", "--format", "json",
+    ];
+    assert_eq!(stdout(&args), stdout(&args));
+}
+
+#[test]
+fn thread_count_does_not_change_results() {
+    let base = [
+        "run", FIXTURE, "--trials", "500", "--seed", "9", "--format", "json",
+    ];
+    let one = stdout(&[&base[..], &["--threads", "1"]].concat());
+    let two = stdout(&[&base[..], &["--threads", "2"]].concat());
+    let four = stdout(&[&base[..], &["--threads", "4"]].concat());
+    assert_eq!(one, two);
+    assert_eq!(one, four);
+}
+
+#[test]
+fn different_seeds_differ() {
+    let a = stdout(&[
+        "run", FIXTURE, "--trials", "50", "--seed", "1", "--format", "json",
+    ]);
+    let b = stdout(&[
+        "run", FIXTURE, "--trials", "50", "--seed", "2", "--format", "json",
+    ]);
+    assert_ne!(a, b);
+}
+
+#[test]
+fn json_has_the_stable_shape() {
+    let v: Value = serde_json::from_str(&stdout(&[
+        "run", FIXTURE, "--trials", "40", "--format", "json",
+    ]))
+    .expect("json");
+    for key in [
+        "version",
+        "scenario",
+        "seed",
+        "trials",
+        "steps",
+        "topologies",
+        "command",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["scenario"]["name"], "Series vs parallel");
+    assert_eq!(v["scenario"]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(v["seed"], 7);
+    assert_eq!(v["trials"], 40);
+    assert_eq!(v["steps"], 200);
+    let topos = v["topologies"].as_array().expect("array");
+    assert_eq!(topos.len(), 2);
+    for t in topos {
+        for key in [
+            "id", "label", "nodes", "links", "baseline", "metrics", "vs_first",
+        ] {
+            assert!(t.get(key).is_some(), "topology missing {key}");
+        }
+        for m in ["service", "nadir", "below", "recovery", "collapse"] {
+            for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
+                assert!(t["metrics"][m][s].is_number(), "{m}.{s}");
+            }
+        }
+    }
+    assert!(topos[0]["vs_first"].is_null());
+    assert!(topos[1]["vs_first"]["service_diff"]["mean"].is_number());
+    assert!(topos[1]["vs_first"]["service_diff"]["ci95"].is_number());
+    assert!(topos[1]["vs_first"]["p_better"].is_number());
+    assert_eq!(topos[0]["baseline"], 10.0);
+}
+
+#[test]
+fn several_files_give_a_json_array_and_one_table() {
+    let v: Value = serde_json::from_str(&stdout(&[
+        "run", FIXTURE, FIXTURE, "--trials", "20", "--format", "json",
+    ]))
+    .expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    let table = stdout(&["run", FIXTURE, FIXTURE, "--trials", "20"]);
+    assert!(table.starts_with("scenario"), "{table}");
+    assert_eq!(table.matches("Series vs parallel").count(), 4, "{table}");
+}
+
+/// Per-trial CSV: the trace of trial K has the mean service of row K.
+#[test]
+fn trace_agrees_with_per_trial() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let per = dir.path().join("per.csv");
+    stdout(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "12",
+        "--seed",
+        "3",
+        "--per-trial",
+        per.to_str().expect("path"),
+    ]);
+    let per = std::fs::read_to_string(per).expect("written");
+    assert!(per.starts_with("# chainmesh run"));
+    let rows: Vec<Vec<&str>> = per
+        .lines()
+        .skip(2)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 24);
+    for trial in [0u64, 7, 11] {
+        let trace = stdout(&[
+            "trace",
+            FIXTURE,
+            "--seed",
+            "3",
+            "--trial",
+            &trial.to_string(),
+        ]);
+        for topo in ["chain", "mesh"] {
+            let phis: Vec<f64> = trace
+                .lines()
+                .skip(2)
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .filter(|c| c[1] == topo)
+                .map(|c| c[3].parse().expect("service"))
+                .collect();
+            assert_eq!(phis.len(), 200);
+            let mean = phis.iter().sum::<f64>() / phis.len() as f64;
+            let row = rows
+                .iter()
+                .find(|r| r[0] == trial.to_string() && r[1] == topo)
+                .expect("row present");
+            let expect: f64 = row[2].parse().expect("service");
+            assert!(
+                (mean - expect).abs() < 1e-12,
+                "trial {trial} {topo}: {mean} vs {expect}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scripted_shock_from_the_command_line_shows_in_the_trace() {
+    let trace = stdout(&[
+        "trace",
+        FIXTURE,
+        "--trial",
+        "0",
+        "--topology",
+        "chain",
+        "--shock",
+        "at=100,select=nodes,nodes=a,duration=3",
+    ]);
+    let at = |step: u32| {
+        trace
+            .lines()
+            .find(|l| l.starts_with(&format!("{step},chain,")))
+            .expect("row")
+            .to_string()
+    };
+    for step in 100..103 {
+        let row = at(step);
+        assert!(
+            row.ends_with('a') || row.contains(";a") || row.contains(",a;"),
+            "{row}"
+        );
+        assert!(row.contains(",0,0,"), "chain must be down: {row}");
+    }
+    assert!(
+        trace
+            .lines()
+            .next()
+            .expect("header")
+            .contains("--shock at=100,select=nodes,nodes=a,duration=3")
+    );
+}
+
+#[test]
+fn every_format_records_the_reproduce_command() {
+    for fmt in ["table", "csv", "json", "markdown"] {
+        let out = stdout(&["run", FIXTURE, "--trials", "10", "--format", fmt]);
+        assert!(
+            out.contains(
+                "chainmesh run tests/fixtures/series.toml --seed 7 --trials 10 --steps 200"
+            ),
+            "{fmt}: {out}"
+        );
+    }
+}
+
+#[test]
+fn out_file_is_written_and_matches_stdout() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("r.json");
+    let printed = stdout(&["run", FIXTURE, "--trials", "10", "--format", "json"]);
+    stdout(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "10",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().expect("path"),
+    ]);
+    assert_eq!(std::fs::read_to_string(&path).expect("written"), printed);
+    // No temporary file is left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+#[test]
+fn bad_scenario_exits_2_with_position_and_field() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(FIXTURE)
+        .expect("fixture")
+        .replace("failure_rate = 0.05", "failure_rate = 1.5");
+    std::fs::write(&path, text).expect("write");
+    let out = chainmesh()
+        .args(["run", path.to_str().expect("path")])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:11:16: defaults.failure_rate: expected a probability per step in [0, 1), found 1.5"), "{err}");
+}
+
+#[test]
+fn no_arguments_off_a_terminal_prints_the_default_comparison() {
+    let out = chainmesh().output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reproduce: chainmesh run agriculture"),
+        "{text}"
+    );
+}

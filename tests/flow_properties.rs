@@ -1,0 +1,132 @@
+//! Max flow properties on random graphs and down-sets, with petgraph's
+//! `dinics` as the independent oracle.
+
+mod common;
+
+use chainmesh::network::{FlowNetwork, FlowSolver};
+use chainmesh::scenario::{Role, Topology};
+use petgraph::algo::dinics;
+use petgraph::graph::DiGraph;
+use proptest::prelude::*;
+
+/// petgraph oracle: the same node-split network built independently.
+fn oracle(topo: &Topology, down: &[bool]) -> f64 {
+    let n = topo.nodes.len();
+    let mut g = DiGraph::<(), f64>::new();
+    let v: Vec<_> = (0..2 * n + 2).map(|_| g.add_node(())).collect();
+    let (s, t) = (v[2 * n], v[2 * n + 1]);
+    let total: f64 = topo.nodes.iter().map(|x| x.capacity).sum();
+    for (i, node) in topo.nodes.iter().enumerate() {
+        let c = if down[i] { 0.0 } else { node.capacity };
+        g.add_edge(v[2 * i], v[2 * i + 1], c);
+        match node.role {
+            Role::Source => {
+                g.add_edge(s, v[2 * i], node.capacity);
+            }
+            Role::Sink => {
+                g.add_edge(v[2 * i + 1], t, node.capacity);
+            }
+            Role::Relay => {}
+        }
+    }
+    for l in &topo.links {
+        let c = if l.capacity.is_finite() {
+            l.capacity
+        } else {
+            total
+        };
+        g.add_edge(v[2 * l.from + 1], v[2 * l.to], c);
+        if l.both_ways {
+            g.add_edge(v[2 * l.to + 1], v[2 * l.from], c);
+        }
+    }
+    dinics(&g, s, t).0
+}
+
+/// A random topology as TOML: node 0 is always a source, node n-1 a sink,
+/// and a path 0 → 1 → … → n-1 guarantees a positive baseline.
+fn arb_topology() -> impl Strategy<Value = Topology> {
+    (3usize..14)
+        .prop_flat_map(|n| {
+            (
+                Just(n),
+                prop::collection::vec((1u32..20, 0u8..3), n),
+                prop::collection::vec(
+                    (0..n, 0..n, prop::option::of(1u32..30), any::<bool>()),
+                    0..3 * n,
+                ),
+            )
+        })
+        .prop_map(|(n, nodes, extra)| {
+            let mut text = String::from("[[topology]]\nid = \"g\"\n");
+            for (i, (cap, role)) in nodes.iter().enumerate() {
+                let role = match (i, role) {
+                    (0, _) => "source",
+                    (i, _) if i == n - 1 => "sink",
+                    (_, 0) => "source",
+                    (_, 1) => "sink",
+                    _ => "relay",
+                };
+                text += &format!(
+                    "[[topology.node]]\nid = \"n{i}\"\nrole = \"{role}\"\ncapacity = {cap}\n"
+                );
+            }
+            for i in 0..n - 1 {
+                text += &format!("[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{}\"\n", i + 1);
+            }
+            for (a, b, cap, both) in extra {
+                if a == b {
+                    continue;
+                }
+                text += &format!(
+                    "[[topology.link]]\nfrom = \"n{a}\"\nto = \"n{b}\"\nboth_ways = {both}\n"
+                );
+                if let Some(c) = cap {
+                    text += &format!("capacity = {c}\n");
+                }
+            }
+            // Sources that cannot reach a sink are rejected by validation, so every
+            // extra source/sink is linked to the guaranteed path's sink.
+            for (i, (_, role)) in nodes.iter().enumerate() {
+                if i != 0 && i != n - 1 && *role == 0 {
+                    text += &format!("[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{}\"\n", n - 1);
+                }
+            }
+            common::scenario("", &[text]).topologies.remove(0)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The CSR Dinic equals petgraph's Dinic on every down-set.
+    #[test]
+    fn kernel_matches_petgraph(topo in arb_topology(), mask in prop::collection::vec(any::<bool>(), 14)) {
+        let net = FlowNetwork::new(&topo);
+        let down: Vec<bool> = mask[..topo.nodes.len()].to_vec();
+        let ours = net.max_flow(&down, &mut FlowSolver::default());
+        let theirs = oracle(&topo, &down);
+        prop_assert!((ours - theirs).abs() < 1e-6, "ours {ours} petgraph {theirs}");
+    }
+
+    /// 0 ≤ F ≤ F0, and knocking out one more node never raises throughput.
+    #[test]
+    fn removing_a_node_never_raises_throughput(
+        topo in arb_topology(),
+        mask in prop::collection::vec(any::<bool>(), 14),
+        extra in 0usize..14,
+    ) {
+        let net = FlowNetwork::new(&topo);
+        let n = topo.nodes.len();
+        let mut solver = FlowSolver::default();
+        let down: Vec<bool> = mask[..n].to_vec();
+        let f = net.max_flow(&down, &mut solver);
+        prop_assert!(f >= 0.0 && f <= net.baseline() + 1e-9);
+        let mut more = down.clone();
+        more[extra % n] = true;
+        let g = net.max_flow(&more, &mut solver);
+        prop_assert!(g <= f + 1e-9, "{g} > {f}");
+        // Nothing down: the baseline exactly.
+        prop_assert_eq!(net.max_flow(&vec![false; n], &mut solver), net.baseline());
+    }
+}
