@@ -31,6 +31,22 @@ pub enum Command {
     List,
     /// Open the live terminal UI.
     Tui(TuiArgs),
+    /// Measure engine speed (trials/s, node-steps/s, cache hit rate) per scenario.
+    Bench(BenchArgs),
+}
+
+/// `chainmesh bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Scenario files or built-in names (default: every built-in).
+    #[arg(value_name = "FILE|NAME")]
+    pub scenarios: Vec<String>,
+    /// Trials per measurement.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Steps per trial (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub steps: Option<u32>,
 }
 
 /// Options shared by every command that simulates.

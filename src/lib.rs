@@ -7,8 +7,10 @@
 //! → front ends ([`report`], [`batch`], `tui`).
 
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod command;
 pub mod network;

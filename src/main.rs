@@ -28,6 +28,7 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Check(a)) => batch::check(&a),
         Some(Command::List) => batch::list(),
         Some(Command::Tui(a)) => tui(a),
+        Some(Command::Bench(a)) => chainmesh::bench::bench(&a),
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }

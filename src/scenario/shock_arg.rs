@@ -27,12 +27,13 @@ pub fn parse_shock_arg(arg: &str, scenario: &Scenario) -> Result<Shock, InputErr
         let lead = token.len() - token.trim_start().len();
         let token_span = start + lead..start + token.trim_end().len();
         let Some((key, value)) = token.split_once('=') else {
-            if last_key == "nodes" && !token.trim().is_empty() {
-                if let Some(list) = raw.nodes.as_mut() {
-                    list.get_mut()
-                        .push(Spanned::new(token_span, token.trim().to_string()));
-                    continue;
-                }
+            if last_key == "nodes"
+                && !token.trim().is_empty()
+                && let Some(list) = raw.nodes.as_mut()
+            {
+                list.get_mut()
+                    .push(Spanned::new(token_span, token.trim().to_string()));
+                continue;
             }
             return Err(ctx.err(
                 token_span,

@@ -1,0 +1,102 @@
+//! `chainmesh bench`: how fast the engine runs each scenario on this machine.
+//! Numbers for humans and closing notes, never for test assertions.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use crate::batch::{CliError, load};
+use crate::cli::BenchArgs;
+use crate::output::emit;
+use crate::scenario::builtin;
+use crate::sim::{Prepared, Workspace, run_trial, run_trials};
+
+/// One scenario's measurements.
+#[derive(Debug, Clone)]
+pub struct BenchRow {
+    /// Scenario argument.
+    pub name: String,
+    /// Total nodes over all topologies.
+    pub nodes: usize,
+    /// Trials per second on one thread.
+    pub single: f64,
+    /// Trials per second on every thread.
+    pub parallel: f64,
+    /// Threads used for `parallel`.
+    pub threads: usize,
+    /// Node-steps per second on every thread.
+    pub node_steps: f64,
+    /// Max-flow solves per second on one thread (cache misses).
+    pub solves: f64,
+    /// Share of throughput lookups answered by the cache.
+    pub hit_rate: f64,
+}
+
+/// Measure one prepared scenario with `trials` trials.
+pub fn measure(name: &str, prep: &Prepared, trials: u64) -> BenchRow {
+    let seed = prep.scenario.seed;
+    // Single thread, with cache statistics.
+    let mut ws = Workspace::new(prep);
+    let mut out = Vec::new();
+    let start = Instant::now();
+    for t in 0..trials {
+        run_trial(prep, seed, t, &mut ws, &mut out);
+    }
+    let single_secs = start.elapsed().as_secs_f64();
+    let (hits, misses) = ws.caches.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+    // Every thread.
+    let start = Instant::now();
+    let table = run_trials(prep, seed, 0..trials);
+    let par_secs = start.elapsed().as_secs_f64();
+    std::hint::black_box(table);
+    let nodes: usize = prep.scenario.topologies.iter().map(|t| t.nodes.len()).sum();
+    BenchRow {
+        name: name.to_string(),
+        nodes,
+        single: trials as f64 / single_secs,
+        parallel: trials as f64 / par_secs,
+        threads: rayon::current_num_threads(),
+        node_steps: trials as f64 * f64::from(prep.scenario.steps) * nodes as f64 / par_secs,
+        solves: misses as f64 / single_secs,
+        hit_rate: if hits + misses == 0 { 0.0 } else { hits as f64 / (hits + misses) as f64 },
+    }
+}
+
+/// `chainmesh bench`.
+pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
+    let names: Vec<String> = if args.scenarios.is_empty() {
+        builtin::BUILTINS.iter().map(|b| b.name.to_string()).collect()
+    } else {
+        args.scenarios.clone()
+    };
+    let mut out = format!(
+        "{:<22} {:>6} {:>12} {:>14} {:>16} {:>14} {:>9}\n",
+        "scenario", "nodes", "trials/s (1)", "trials/s (all)", "node-steps/s", "flow solves/s", "cache hit"
+    );
+    for name in &names {
+        let mut s = load(name)?;
+        if let Some(steps) = args.steps {
+            s.steps = steps;
+        }
+        let prep = Prepared::new(s);
+        let r = measure(name, &prep, args.trials);
+        let _ = writeln!(
+            out,
+            "{:<22} {:>6} {:>12.0} {:>14.0} {:>16.3e} {:>14.0} {:>8.1}%",
+            r.name,
+            r.nodes,
+            r.single,
+            r.parallel,
+            r.node_steps,
+            r.solves,
+            100.0 * r.hit_rate
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} trials each; 'all' = {} threads. Timings vary run to run; results do not.",
+        args.trials,
+        rayon::current_num_threads()
+    );
+    emit(None, out.as_bytes())?;
+    Ok(())
+}
