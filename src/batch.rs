@@ -8,7 +8,8 @@ use anyhow::Context;
 use crate::cli::{CheckArgs, RunArgs, SimArgs, TraceArgs};
 use crate::command::Reproduce;
 use crate::output::emit;
-use crate::report::{RunReport, per_trial_csv};
+use crate::partial::PartialRun;
+use crate::report::{Format, RunReport, per_trial_csv};
 use crate::scenario::{InputError, Role, Scenario, builtin, parse_shock_arg};
 use crate::sim::{FlowCache, Prepared, TopologyRun, TrialTable, run_trials};
 
@@ -91,6 +92,26 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         pool = pool.num_threads(n as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
+    if let Some(range) = &args.trial_range {
+        let [prep] = preps.as_slice() else {
+            return Err(CliError::Usage(
+                "--trial-range takes exactly one scenario".into(),
+            ));
+        };
+        if (args.format != Format::Json && args.format != Format::Table) || args.per_trial.is_some()
+        {
+            return Err(CliError::Usage(
+                "--trial-range writes a partial result (JSON) for `chainmesh merge`; drop --format/--per-trial".into(),
+            ));
+        }
+        let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+        let table = pool.install(|| run_trials(prep, seed, range.clone()));
+        let part = PartialRun::new(prep, &args.scenarios[0], seed, &args.sim.shocks, &table);
+        let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
+        bytes.push(b'\n');
+        emit(args.out.as_deref(), &bytes)?;
+        return Ok(());
+    }
     let runs: Vec<(u64, TrialTable)> = pool.install(|| {
         preps
             .iter()

@@ -31,6 +31,8 @@ pub enum Command {
     List,
     /// Open the live terminal UI.
     Tui(TuiArgs),
+    /// Join partial results of `run --trial-range` into one report.
+    Merge(MergeArgs),
     /// Measure engine speed (trials/s, node-steps/s, cache hit rate) per scenario.
     Bench(BenchArgs),
 }
@@ -86,6 +88,9 @@ pub struct RunArgs {
     /// Also write one CSV row per trial × topology to FILE.
     #[arg(long, value_name = "FILE")]
     pub per_trial: Option<PathBuf>,
+    /// Run only trials A..B and write a partial result for `chainmesh merge` (one scenario).
+    #[arg(long, value_name = "A..B", value_parser = crate::partial::parse_range)]
+    pub trial_range: Option<std::ops::Range<u64>>,
 }
 
 /// `chainmesh trace`.
@@ -129,4 +134,18 @@ pub struct TuiArgs {
     /// Label language: `en` or `zh-TW` (Traditional Chinese labels where the scenario has them).
     #[arg(long, default_value = "en", value_parser = ["en", "zh-TW"])]
     pub lang: String,
+}
+
+/// `chainmesh merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial result files written by `run --trial-range`.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

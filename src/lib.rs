@@ -15,6 +15,7 @@ pub mod cli;
 pub mod command;
 pub mod network;
 pub mod output;
+pub mod partial;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -28,6 +28,9 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Check(a)) => batch::check(&a),
         Some(Command::List) => batch::list(),
         Some(Command::Tui(a)) => tui(a),
+        Some(Command::Merge(a)) => {
+            chainmesh::partial::merge_files(&a.parts, a.format, a.out.as_deref())
+        }
         Some(Command::Bench(a)) => chainmesh::bench::bench(&a),
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
@@ -41,6 +44,7 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             format: Format::Table,
             out: None,
             per_trial: None,
+            trial_range: None,
         }),
     }
 }

@@ -1,0 +1,237 @@
+//! Split a large batch over machines: `run --trial-range A..B` writes a
+//! partial result holding every per-trial value; `merge` joins partials into
+//! exactly the report a single `run` over all trials prints (same bytes).
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::batch::CliError;
+use crate::command::Reproduce;
+use crate::report::{Format, RunReport, ScenarioRef, TopologyReport};
+use crate::sim::{Prepared, TrialMetrics, TrialTable};
+use crate::stats::summarize;
+
+/// Marks a partial result file and its layout version.
+pub const PARTIAL_FORMAT: &str = "chainmesh-partial-1";
+
+/// One slice of trials of one scenario, with everything `merge` needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartialRun {
+    /// Always [`PARTIAL_FORMAT`].
+    pub format: String,
+    /// chainmesh version that produced it.
+    pub version: String,
+    /// How the scenario was named on the command line.
+    pub scenario_arg: String,
+    /// Scenario name.
+    pub name: String,
+    /// SHA-256 of the scenario file.
+    pub sha256: String,
+    /// Seed.
+    pub seed: u64,
+    /// Steps per trial.
+    pub steps: u32,
+    /// Extra `--shock` specs.
+    pub shocks: Vec<String>,
+    /// Trial indices held: `start..end`.
+    pub trial_range: [u64; 2],
+    /// Per topology: identity and baseline.
+    pub topologies: Vec<PartialTopology>,
+    /// Per trial, per topology, in trial order.
+    pub values: Vec<Vec<TrialMetrics>>,
+}
+
+/// Topology identity inside a partial result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartialTopology {
+    /// Topology id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Node count.
+    pub nodes: usize,
+    /// Link count.
+    pub links: usize,
+    /// Baseline throughput.
+    pub baseline: f64,
+}
+
+/// Parse `A..B` (A < B).
+pub fn parse_range(s: &str) -> Result<Range<u64>, String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("expected A..B, found {s:?}"))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a trial index before '..', found {a:?}"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a trial index after '..', found {b:?}"))?;
+    if a >= b {
+        return Err(format!("expected A < B in A..B, found {a}..{b}"));
+    }
+    Ok(a..b)
+}
+
+impl PartialRun {
+    /// Package a slice of trials.
+    pub fn new(
+        prep: &Prepared,
+        scenario_arg: &str,
+        seed: u64,
+        shocks: &[String],
+        table: &TrialTable,
+    ) -> Self {
+        let s = &prep.scenario;
+        PartialRun {
+            format: PARTIAL_FORMAT.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_arg: scenario_arg.to_string(),
+            name: s.name.clone(),
+            sha256: s.sha256.clone(),
+            seed,
+            steps: s.steps,
+            shocks: shocks.to_vec(),
+            trial_range: [table.first_trial, table.first_trial + table.trials() as u64],
+            topologies: s
+                .topologies
+                .iter()
+                .zip(&prep.topologies)
+                .map(|(t, p)| PartialTopology {
+                    id: t.id.clone(),
+                    label: t.label.clone(),
+                    nodes: t.nodes.len(),
+                    links: t.links.len(),
+                    baseline: p.net.baseline(),
+                })
+                .collect(),
+            values: table
+                .values
+                .chunks(table.topologies.max(1))
+                .map(<[_]>::to_vec)
+                .collect(),
+        }
+    }
+
+    /// The reproduce command of the whole (merged) run.
+    fn command(&self, trials: u64) -> String {
+        Reproduce::new("run", &[&self.scenario_arg])
+            .opt("seed", self.seed)
+            .opt("trials", trials)
+            .opt("steps", self.steps)
+            .shocks(&self.shocks)
+            .line()
+    }
+}
+
+/// Join partials (any order) covering trials `0..N` exactly once into the
+/// report of a single run, and its reproduce command.
+pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> {
+    let first = parts.first().ok_or("no partial results given")?.clone();
+    for p in &parts {
+        if p.format != PARTIAL_FORMAT {
+            return Err(format!(
+                "not a chainmesh partial result (format {:?})",
+                p.format
+            ));
+        }
+        let same = p.sha256 == first.sha256
+            && p.seed == first.seed
+            && p.steps == first.steps
+            && p.shocks == first.shocks
+            && p.topologies == first.topologies;
+        if !same {
+            return Err(format!(
+                "partial for trials {}..{} is from a different run (scenario, seed, steps or shocks differ)",
+                p.trial_range[0], p.trial_range[1]
+            ));
+        }
+        if p.values.len() as u64 != p.trial_range[1] - p.trial_range[0]
+            || p.values
+                .iter()
+                .any(|row| row.len() != first.topologies.len())
+        {
+            return Err(format!(
+                "partial for trials {}..{} is truncated",
+                p.trial_range[0], p.trial_range[1]
+            ));
+        }
+    }
+    parts.sort_by_key(|p| p.trial_range[0]);
+    let mut next = 0;
+    for p in &parts {
+        if p.trial_range[0] != next {
+            return Err(if p.trial_range[0] > next {
+                format!("trials {next}..{} are missing", p.trial_range[0])
+            } else {
+                format!("trials {}..{next} are given twice", p.trial_range[0])
+            });
+        }
+        next = p.trial_range[1];
+    }
+    let k = first.topologies.len();
+    let table = TrialTable {
+        first_trial: 0,
+        topologies: k,
+        values: parts
+            .into_iter()
+            .flat_map(|p| p.values.into_iter().flatten())
+            .collect(),
+    };
+    let summary = summarize(&table);
+    let report = RunReport {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: ScenarioRef {
+            name: first.name.clone(),
+            sha256: first.sha256.clone(),
+        },
+        seed: first.seed,
+        trials: next,
+        steps: first.steps,
+        topologies: first
+            .topologies
+            .iter()
+            .zip(summary.metrics.into_iter().zip(summary.vs_first))
+            .map(|(t, (metrics, vs_first))| TopologyReport {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                nodes: t.nodes,
+                links: t.links,
+                baseline: t.baseline,
+                metrics,
+                vs_first,
+            })
+            .collect(),
+    };
+    Ok((report, first.command(next)))
+}
+
+/// `chainmesh merge PARTS... [--format F] [--out FILE]`.
+pub fn merge_files(
+    parts: &[PathBuf],
+    format: Format,
+    out: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let mut loaded = Vec::with_capacity(parts.len());
+    for path in parts {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let part: PartialRun = serde_json::from_str(&text).map_err(|e| {
+            CliError::Usage(format!(
+                "{}:{}:{}: not a chainmesh partial result: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        loaded.push(part);
+    }
+    let (report, command) = merge(loaded).map_err(CliError::Usage)?;
+    crate::output::emit(out, &format.exporter().serialize(&[report], &command))?;
+    Ok(())
+}
