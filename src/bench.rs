@@ -42,7 +42,10 @@ pub fn measure(name: &str, prep: &Prepared, trials: u64) -> BenchRow {
         run_trial(prep, seed, t, &mut ws, &mut out);
     }
     let single_secs = start.elapsed().as_secs_f64();
-    let (hits, misses) = ws.caches.iter().fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+    let (hits, misses) = ws
+        .caches
+        .iter()
+        .fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
     // Every thread.
     let start = Instant::now();
     let table = run_trials(prep, seed, 0..trials);
@@ -57,20 +60,33 @@ pub fn measure(name: &str, prep: &Prepared, trials: u64) -> BenchRow {
         threads: rayon::current_num_threads(),
         node_steps: trials as f64 * f64::from(prep.scenario.steps) * nodes as f64 / par_secs,
         solves: misses as f64 / single_secs,
-        hit_rate: if hits + misses == 0 { 0.0 } else { hits as f64 / (hits + misses) as f64 },
+        hit_rate: if hits + misses == 0 {
+            0.0
+        } else {
+            hits as f64 / (hits + misses) as f64
+        },
     }
 }
 
 /// `chainmesh bench`.
 pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     let names: Vec<String> = if args.scenarios.is_empty() {
-        builtin::BUILTINS.iter().map(|b| b.name.to_string()).collect()
+        builtin::BUILTINS
+            .iter()
+            .map(|b| b.name.to_string())
+            .collect()
     } else {
         args.scenarios.clone()
     };
     let mut out = format!(
         "{:<22} {:>6} {:>12} {:>14} {:>16} {:>14} {:>9}\n",
-        "scenario", "nodes", "trials/s (1)", "trials/s (all)", "node-steps/s", "flow solves/s", "cache hit"
+        "scenario",
+        "nodes",
+        "trials/s (1)",
+        "trials/s (all)",
+        "node-steps/s",
+        "flow solves/s",
+        "cache hit"
     );
     for name in &names {
         let mut s = load(name)?;
