@@ -33,6 +33,8 @@ pub enum Command {
     Tui(TuiArgs),
     /// Join partial results of `run --trial-range` into one report.
     Merge(MergeArgs),
+    /// Write a synthetic scenario (chain and network of N nodes, equal baseline) for scale tests.
+    Generate(GenerateArgs),
     /// Measure engine speed (trials/s, node-steps/s, cache hit rate) per scenario.
     Bench(BenchArgs),
 }
@@ -146,6 +148,23 @@ pub struct MergeArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Network model.
+    #[arg(long, value_enum)]
+    pub model: crate::generate::Model,
+    /// Nodes per topology (at least 10).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=200_000))]
+    pub nodes: u64,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

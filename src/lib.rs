@@ -13,6 +13,7 @@ pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod command;
+pub mod generate;
 pub mod network;
 pub mod output;
 pub mod partial;

@@ -28,6 +28,10 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Check(a)) => batch::check(&a),
         Some(Command::List) => batch::list(),
         Some(Command::Tui(a)) => tui(a),
+        Some(Command::Generate(a)) => {
+            let text = chainmesh::generate::generate(a.model, a.nodes as usize, a.seed);
+            chainmesh::output::emit(a.out.as_deref(), text.as_bytes()).map_err(CliError::Other)
+        }
         Some(Command::Merge(a)) => {
             chainmesh::partial::merge_files(&a.parts, a.format, a.out.as_deref())
         }
