@@ -25,7 +25,8 @@ pub struct BenchRow {
     pub threads: usize,
     /// Node-steps per second on every thread.
     pub node_steps: f64,
-    /// Max-flow solves per second on one thread (cache misses).
+    /// Throughput evaluations per second on one thread that were not memo hits
+    /// (full solves plus incremental updates).
     pub solves: f64,
     /// Share of throughput lookups answered by the cache.
     pub hit_rate: f64,
@@ -109,7 +110,8 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     }
     let _ = writeln!(
         out,
-        "\n{} trials each; 'all' = {} threads. Timings vary run to run; results do not.",
+        "\n{} trials each; 'all' = {} threads; max-flows/s counts full solves and incremental\n\
+         updates on one thread (memo hits excluded). Timings vary run to run; results do not.",
         args.trials,
         rayon::current_num_threads()
     );

@@ -130,3 +130,30 @@ proptest! {
         prop_assert_eq!(net.max_flow(&vec![false; n], &mut solver), net.baseline());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Incremental updates through a random sequence of down-sets give exactly
+    /// (bit for bit) the value of a fresh solve at every step.
+    #[test]
+    fn incremental_update_equals_fresh_solve(
+        topo in arb_topology(),
+        masks in prop::collection::vec(prop::collection::vec(prop::bool::weighted(0.25), 14), 1..12),
+    ) {
+        let net = FlowNetwork::new(&topo);
+        prop_assert!(net.is_exact());
+        let n = topo.nodes.len();
+        let mut inc = FlowSolver::default();
+        let mut fresh = FlowSolver::default();
+        let mut was = vec![false; n];
+        let mut value = net.max_flow(&was, &mut inc);
+        for mask in masks {
+            let down = mask[..n].to_vec();
+            value = net.update(&was, &down, value, &mut inc);
+            let expect = net.max_flow(&down, &mut fresh);
+            prop_assert_eq!(value, expect, "down {:?}", down);
+            was = down;
+        }
+    }
+}

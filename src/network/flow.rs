@@ -28,6 +28,7 @@ pub struct FlowNetwork {
     /// Per topology node: index of its `in → out` arc.
     split: Vec<u32>,
     baseline: f64,
+    exact: bool,
 }
 
 /// Reusable scratch space for [`FlowNetwork::max_flow`]; one per thread.
@@ -114,7 +115,10 @@ impl FlowNetwork {
             rev,
             split,
             baseline: 0.0,
+            exact: false,
         };
+        let whole = |c: &f64| c.fract() == 0.0;
+        net.exact = net.cap.iter().all(whole) && net.cap.iter().sum::<f64>() < 2f64.powi(50);
         net.baseline = net.max_flow(&vec![false; n], &mut FlowSolver::default());
         net
     }
@@ -133,9 +137,6 @@ impl FlowNetwork {
     /// with `down[i] == true` carry nothing. Pure: depends only on `down`.
     pub fn max_flow(&self, down: &[bool], solver: &mut FlowSolver) -> f64 {
         debug_assert_eq!(down.len(), self.nodes);
-        let vertices = 2 * self.nodes + 2;
-        let s = (2 * self.nodes) as u32;
-        let t = s + 1;
         solver.residual.clear();
         solver.residual.extend_from_slice(&self.cap);
         for (i, &d) in down.iter().enumerate() {
@@ -143,6 +144,14 @@ impl FlowNetwork {
                 solver.residual[self.split[i] as usize] = 0.0;
             }
         }
+        self.augment(solver)
+    }
+
+    /// Run Dinic phases from the flow already in `solver.residual`; returns the flow added.
+    fn augment(&self, solver: &mut FlowSolver) -> f64 {
+        let vertices = 2 * self.nodes + 2;
+        let s = (2 * self.nodes) as u32;
+        let t = s + 1;
         solver.level.resize(vertices, UNSEEN);
         solver.next_arc.resize(vertices, 0);
         let mut flow = 0.0;
@@ -151,6 +160,130 @@ impl FlowNetwork {
             flow += self.blocking_flow(s, t, solver);
         }
         flow
+    }
+
+    /// True when every capacity is a whole number and all sums stay far below
+    /// 2^53: flows are then exact in `f64`, so an incremental update gives
+    /// bit-for-bit the value a fresh solve would.
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Incremental max flow. `solver` must hold the residual network of the
+    /// last [`max_flow`](Self::max_flow) or `update` call on this network, for
+    /// the down-set `was_down`, whose flow value was `value`. Nodes that
+    /// recovered get their capacity back; for nodes that failed, the flow
+    /// through them is cancelled back to the super-source and super-sink;
+    /// then augmenting resumes from the remaining flow. Requires
+    /// [`is_exact`](Self::is_exact) for results identical to a fresh solve.
+    pub fn update(
+        &self,
+        was_down: &[bool],
+        down: &[bool],
+        value: f64,
+        solver: &mut FlowSolver,
+    ) -> f64 {
+        let mut value = value;
+        for (i, (&before, &now)) in was_down.iter().zip(down).enumerate() {
+            if before == now {
+                continue;
+            }
+            let a = self.split[i] as usize;
+            if now {
+                let through = solver.residual[self.rev[a] as usize];
+                solver.residual[a] = 0.0;
+                solver.residual[self.rev[a] as usize] = 0.0;
+                if through > 0.0 {
+                    let (tail, head) = (2 * i as u32, 2 * i as u32 + 1);
+                    self.cancel(tail, through, true, solver);
+                    self.cancel(head, through, false, solver);
+                    value -= through;
+                }
+            } else {
+                // A down node carried no flow: its reverse residual is already 0.
+                solver.residual[a] = self.cap[a];
+            }
+        }
+        value + self.augment(solver)
+    }
+
+    /// Remove `amount` units of flow on paths between `from` and the super-source
+    /// (`backward`) or the super-sink (forward), one simple path at a time.
+    fn cancel(&self, from: u32, mut amount: f64, backward: bool, solver: &mut FlowSolver) {
+        let goal = if backward {
+            2 * self.nodes as u32
+        } else {
+            2 * self.nodes as u32 + 1
+        };
+        let vertices = 2 * self.nodes + 2;
+        // Flow on forward arc e is residual[rev e]. Walking backward we follow
+        // reverse arcs b (cap 0) with residual[b] > 0 from their tail; walking
+        // forward we follow forward arcs b with residual[rev b] > 0.
+        let flow_arc = |b: usize, solver: &FlowSolver| -> f64 {
+            if backward {
+                if self.cap[b] == 0.0 {
+                    solver.residual[b]
+                } else {
+                    0.0
+                }
+            } else if self.cap[b] > 0.0 {
+                solver.residual[self.rev[b] as usize]
+            } else {
+                0.0
+            }
+        };
+        while amount > 0.0 {
+            solver.level.resize(vertices, UNSEEN);
+            solver.level.fill(UNSEEN);
+            solver.next_arc.resize(vertices, 0);
+            solver.path.clear();
+            let mut u = from;
+            solver.level[u as usize] = 0;
+            solver.next_arc[u as usize] = self.first[u as usize];
+            // Iterative DFS over flow-carrying arcs; `level` marks visited vertices.
+            while u != goal {
+                let end = self.first[u as usize + 1];
+                let mut moved = false;
+                while solver.next_arc[u as usize] < end {
+                    let b = solver.next_arc[u as usize] as usize;
+                    solver.next_arc[u as usize] += 1;
+                    let v = self.head[b];
+                    if solver.level[v as usize] == UNSEEN && flow_arc(b, solver) > 0.0 {
+                        solver.level[v as usize] = 0;
+                        solver.next_arc[v as usize] = self.first[v as usize];
+                        solver.path.push(b as u32);
+                        u = v;
+                        moved = true;
+                        break;
+                    }
+                }
+                if !moved {
+                    match solver.path.pop() {
+                        Some(b) => u = self.head[self.rev[b as usize] as usize],
+                        // Conservation guarantees a path; stop rather than loop if not.
+                        None => return,
+                    }
+                }
+            }
+            let delta = solver
+                .path
+                .iter()
+                .map(|&b| flow_arc(b as usize, solver))
+                .fold(amount, f64::min);
+            for &b in &solver.path {
+                let b = b as usize;
+                let r = self.rev[b] as usize;
+                // Undo `delta` of flow on the forward arc this step walked along.
+                if backward {
+                    solver.residual[b] -= delta;
+                    solver.residual[r] += delta;
+                } else {
+                    solver.residual[b] += delta;
+                    solver.residual[r] -= delta;
+                }
+            }
+            amount -= delta;
+        }
     }
 
     /// BFS from `s` over arcs with residual capacity; true if `t` is reached.

@@ -19,7 +19,7 @@ macro_rules! builtins {
     };
 }
 
-builtins!();
+builtins!("agriculture");
 
 /// The scenario the TUI opens when none is named.
 pub const DEFAULT: &str = "agriculture";

@@ -1,29 +1,46 @@
-//! Max-flow values memoised by down-set.
+//! Throughput evaluation between steps: memoised by down-set for small
+//! networks, incremental for large ones.
 
 use std::collections::HashMap;
 
 use crate::network::{FlowNetwork, FlowSolver};
 
-/// Most entries kept before the cache is cleared (bounds memory).
+/// Most entries kept before the memo is cleared (bounds memory).
 const CAPACITY: usize = 1 << 14;
+/// Networks with more nodes than this use incremental updates (when exact).
+const MEMO_MAX_NODES: usize = 64;
 
-/// Solver scratch plus a bounded memo of max-flow values keyed by the set of
-/// down nodes. Flow values are a pure function of the down-set, so hits and
-/// misses never change results, only speed. One per topology per thread.
+/// Max-flow evaluation for one topology on one thread.
+///
+/// * Small networks: a bounded memo of values keyed by the set of down nodes
+///   (a handful of down-sets recur across thousands of trials).
+/// * Large networks with whole-number capacities: incremental repair of the
+///   previous flow ([`FlowNetwork::update`]); such flows are exact in `f64`.
+///
+/// Either way the value returned is a pure function of the down-set, so the
+/// mode, hits and misses never change results — only speed. Use one cache per
+/// topology: the incremental state belongs to the network it was built on.
 #[derive(Debug, Default)]
 pub struct FlowCache {
     solver: FlowSolver,
     memo: HashMap<Box<[u64]>, f64>,
     key: Vec<u64>,
+    /// Down-set and value the solver's residual network holds (incremental mode).
+    held: Option<(Vec<bool>, f64)>,
     /// Lookups answered from the memo.
     pub hits: u64,
-    /// Lookups that ran the solver.
+    /// Lookups that ran a full solve.
     pub misses: u64,
+    /// Lookups answered by an incremental update.
+    pub updates: u64,
 }
 
 impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
+        if net.is_exact() && net.node_count() > MEMO_MAX_NODES {
+            return self.incremental(net, down);
+        }
         self.key.clear();
         self.key.resize(down.len().div_ceil(64), 0);
         for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
@@ -40,5 +57,22 @@ impl FlowCache {
         }
         self.memo.insert(self.key.clone().into_boxed_slice(), f);
         f
+    }
+
+    fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
+        match &mut self.held {
+            Some((was, value)) if was.len() == down.len() => {
+                self.updates += 1;
+                *value = net.update(was, down, *value, &mut self.solver);
+                was.copy_from_slice(down);
+                *value
+            }
+            _ => {
+                self.misses += 1;
+                let value = net.max_flow(down, &mut self.solver);
+                self.held = Some((down.to_vec(), value));
+                value
+            }
+        }
     }
 }

@@ -48,6 +48,9 @@ pub struct PreparedTopology {
     pub by_betweenness: Vec<usize>,
     /// The scenario's shocks resolved for this topology.
     shocks: Vec<ResolvedShock>,
+    /// A simple path from its only source to its only sink: any node down
+    /// stops the flow, so no max flow is needed.
+    pub series: bool,
     /// The topology itself, for resolving shocks added later.
     topo: Topology,
 }
@@ -83,6 +86,7 @@ impl PreparedTopology {
             by_degree: ranking(topo, &degree(topo)),
             by_betweenness: ranking(topo, &betweenness(topo)),
             shocks: Vec::new(),
+            series: is_series(topo),
             topo: topo.clone(),
         };
         p.shocks = shocks
@@ -133,6 +137,42 @@ impl PreparedTopology {
             duration: s.duration,
         }
     }
+}
+
+/// Is `topo` a simple directed path from its only source to its only sink?
+fn is_series(topo: &Topology) -> bool {
+    use crate::scenario::Role;
+    let n = topo.nodes.len();
+    if topo.links.len() + 1 != n || topo.links.iter().any(|l| l.both_ways) {
+        return false;
+    }
+    let mut next = vec![usize::MAX; n];
+    let mut indegree = vec![0usize; n];
+    for l in &topo.links {
+        if next[l.from] != usize::MAX {
+            return false;
+        }
+        next[l.from] = l.to;
+        indegree[l.to] += 1;
+    }
+    let Some(start) = (0..n).find(|&i| indegree[i] == 0) else {
+        return false;
+    };
+    let (mut at, mut seen) = (start, 1);
+    while next[at] != usize::MAX && seen <= n {
+        at = next[at];
+        seen += 1;
+    }
+    let roles_ok = topo
+        .nodes
+        .iter()
+        .enumerate()
+        .all(|(i, node)| match node.role {
+            Role::Source => i == start,
+            Role::Sink => i == at,
+            Role::Relay => i != start && i != at,
+        });
+    seen == n && roles_ok
 }
 
 impl Prepared {
@@ -412,6 +452,8 @@ impl TopologyRun {
         if self.dirty {
             self.throughput = if self.down_count == 0 {
                 p.net.baseline()
+            } else if p.series {
+                0.0
             } else {
                 cache.max_flow(&p.net, &self.down)
             };
