@@ -86,8 +86,8 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         "trials/s (1)",
         "trials/s (all)",
         "node-steps/s",
-        "flow solves/s",
-        "cache hit"
+        "max-flows/s",
+        "memo hit"
     );
     for name in &names {
         let mut s = load(name)?;

@@ -37,6 +37,10 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Measure engine speed (trials/s, node-steps/s, cache hit rate) per scenario.
     Bench(BenchArgs),
+    /// Attack tolerance: remove a growing fraction of nodes, measure throughput and the giant component.
+    Sweep(SweepArgs),
+    /// Write a commented scenario file to start from (never overwrites).
+    New(NewArgs),
 }
 
 /// `chainmesh bench`.
@@ -167,4 +171,52 @@ pub struct GenerateArgs {
     /// Write to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `chainmesh sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario files or built-in names (see `chainmesh list`).
+    #[arg(required = true, value_name = "FILE|NAME")]
+    pub scenarios: Vec<String>,
+    /// Attack: random, degree or betweenness (repeatable or a comma list; default: all three).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub attack: Vec<crate::sweep::Attack>,
+    /// Points on each curve, f = 0 … 1.
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub points: u64,
+    /// Random removal orders averaged for `--attack random`.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub trials: u64,
+    /// Seed of the random orders (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Re-rank targeted attacks on the remaining graph after each removal
+    /// (adaptive betweenness is O(N²·E): slow beyond a few hundred nodes).
+    #[arg(long)]
+    pub adaptive: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// File to write (`.toml` is appended when missing); an existing file is never overwritten.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Starting point: a chain alone, or a chain against an ecosystem network or mesh.
+    #[arg(long, value_enum)]
+    pub template: crate::template::Template,
+    /// Sector: agriculture, manufacturing, smart-city, retail, marketing or other (names the stages).
+    #[arg(long, default_value = "other", value_parser = clap::builder::PossibleValuesParser::new(crate::scenario::Sector::ALL.map(|s| s.as_str())))]
+    pub sector: String,
+    /// Nodes in the topology you will edit: the chain's length for `chain`, the
+    /// network's size otherwise (default: one firm per stage / three per stage).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub nodes: Option<u64>,
 }

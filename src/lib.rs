@@ -21,4 +21,6 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
+pub mod template;
 pub mod tui;

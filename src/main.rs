@@ -36,6 +36,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             chainmesh::partial::merge_files(&a.parts, a.format, a.out.as_deref())
         }
         Some(Command::Bench(a)) => chainmesh::bench::bench(&a),
+        Some(Command::Sweep(a)) => chainmesh::sweep::run(&a),
+        Some(Command::New(a)) => chainmesh::template::run(&a),
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }

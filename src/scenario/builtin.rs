@@ -19,7 +19,15 @@ macro_rules! builtins {
     };
 }
 
-builtins!("agriculture");
+builtins!(
+    "agriculture",
+    "manufacturing",
+    "smart-city",
+    "ecosystem-archetypes",
+    "pandemic-2020",
+    "marketing",
+    "ecommerce-platform",
+);
 
 /// The scenario the TUI opens when none is named.
 pub const DEFAULT: &str = "agriculture";

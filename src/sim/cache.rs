@@ -7,15 +7,15 @@ use crate::network::{FlowNetwork, FlowSolver};
 
 /// Most entries kept before the memo is cleared (bounds memory).
 const CAPACITY: usize = 1 << 14;
-/// Networks with more nodes than this use incremental updates (when exact).
+/// Networks with at most this many nodes keep a memo.
 const MEMO_MAX_NODES: usize = 64;
 
 /// Max-flow evaluation for one topology on one thread.
 ///
-/// * Small networks: a bounded memo of values keyed by the set of down nodes
-///   (a handful of down-sets recur across thousands of trials).
-/// * Large networks with whole-number capacities: incremental repair of the
-///   previous flow ([`FlowNetwork::update`]); such flows are exact in `f64`.
+/// * Small networks keep a bounded memo of values keyed by the set of down
+///   nodes (a handful of down-sets recur across thousands of trials).
+/// * Networks with whole-number capacities (flows exact in `f64`) repair the
+///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh.
 ///
 /// Either way the value returned is a pure function of the down-set, so the
 /// mode, hits and misses never change results — only speed. Use one cache per
@@ -38,24 +38,30 @@ pub struct FlowCache {
 impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
-        if net.is_exact() && net.node_count() > MEMO_MAX_NODES {
-            return self.incremental(net, down);
+        let memo = net.node_count() <= MEMO_MAX_NODES;
+        if memo {
+            self.key.clear();
+            self.key.resize(down.len().div_ceil(64), 0);
+            for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
+                self.key[i / 64] |= 1 << (i % 64);
+            }
+            if let Some(&f) = self.memo.get(self.key.as_slice()) {
+                self.hits += 1;
+                return f;
+            }
         }
-        self.key.clear();
-        self.key.resize(down.len().div_ceil(64), 0);
-        for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
-            self.key[i / 64] |= 1 << (i % 64);
+        let f = if net.is_exact() {
+            self.incremental(net, down)
+        } else {
+            self.misses += 1;
+            net.max_flow(down, &mut self.solver)
+        };
+        if memo {
+            if self.memo.len() >= CAPACITY {
+                self.memo.clear();
+            }
+            self.memo.insert(self.key.clone().into_boxed_slice(), f);
         }
-        if let Some(&f) = self.memo.get(self.key.as_slice()) {
-            self.hits += 1;
-            return f;
-        }
-        self.misses += 1;
-        let f = net.max_flow(down, &mut self.solver);
-        if self.memo.len() >= CAPACITY {
-            self.memo.clear();
-        }
-        self.memo.insert(self.key.clone().into_boxed_slice(), f);
         f
     }
 

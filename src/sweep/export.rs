@@ -1,0 +1,345 @@
+//! Sweep reports as bytes: a human table, tidy CSV, JSON and Markdown.
+//! Each records the command that reproduces it.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{AttackCurve, SweepReport};
+use crate::report::{Format, ScenarioRef, csv_field};
+
+/// Serialise `reports` (one per scenario) in `format`.
+pub fn serialize(format: Format, reports: &[SweepReport], command: &str) -> Vec<u8> {
+    match format {
+        Format::Table => table(reports, command),
+        Format::Csv => csv(reports, command),
+        Format::Json => json(reports, command),
+        Format::Markdown => markdown(reports, command),
+    }
+    .into_bytes()
+}
+
+/// Columns of a sparkline: at most this many samples from f = 0 to 1.
+const SPARK_WIDTH: usize = 21;
+
+/// A compact curve: `█` = 1 … `▁` = just above 0, `·` = 0.
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let n = values.len();
+    if n == 0 {
+        return String::new();
+    }
+    let width = n.min(SPARK_WIDTH);
+    (0..width)
+        .map(|j| {
+            // Nearest point to f = j / (width - 1).
+            let i = if width == 1 {
+                0
+            } else {
+                (j * (n - 1) + (width - 1) / 2) / (width - 1)
+            };
+            let v = values[i];
+            if v <= 0.0 {
+                '·'
+            } else {
+                let level = (v.min(1.0) * 8.0).ceil() as usize;
+                BARS[level.clamp(1, 8) - 1]
+            }
+        })
+        .collect()
+}
+
+fn critical(c: &AttackCurve) -> String {
+    match c.critical_fraction {
+        Some(f) => format!("{f:.3}"),
+        None => "none".to_string(),
+    }
+}
+
+fn describe(r: &SweepReport) -> String {
+    let random = r
+        .topologies
+        .iter()
+        .flat_map(|t| &t.curves)
+        .any(|c| !c.attack.is_targeted());
+    let targeted = r
+        .topologies
+        .iter()
+        .flat_map(|t| &t.curves)
+        .any(|c| c.attack.is_targeted());
+    let mut parts = vec![format!("{} points", r.points)];
+    if random {
+        parts.push(format!("random: {} trials, seed {}", r.trials, r.seed));
+    }
+    if targeted {
+        parts.push(
+            if r.adaptive {
+                "targeted: adaptive (re-ranked after each removal)"
+            } else {
+                "targeted: ranked once on the intact graph"
+            }
+            .to_string(),
+        );
+    }
+    parts.push(format!("service level {}", r.service_level));
+    parts.join(" · ")
+}
+
+const HEADER: [&str; 7] = [
+    "topology",
+    "nodes",
+    "attack",
+    "f_c",
+    "φ at f=0.5",
+    "φ  f = 0 → 1",
+    "giant  f = 0 → 1",
+];
+
+fn rows(r: &SweepReport) -> Vec<[String; 7]> {
+    let mut out = Vec::new();
+    for t in &r.topologies {
+        for c in &t.curves {
+            let phi: Vec<f64> = c.phi.iter().map(|b| b.mean).collect();
+            let giant: Vec<f64> = c.giant.iter().map(|b| b.mean).collect();
+            out.push([
+                t.id.clone(),
+                t.nodes.to_string(),
+                c.attack.to_string(),
+                critical(c),
+                at_half(c),
+                sparkline(&phi),
+                sparkline(&giant),
+            ]);
+        }
+    }
+    out
+}
+
+/// φ at the point nearest f = 0.5 (mean ± CI for random removal).
+fn at_half(c: &AttackCurve) -> String {
+    let Some(i) = c
+        .fractions
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs()))
+        .map(|(i, _)| i)
+    else {
+        return String::new();
+    };
+    match c.phi.get(i) {
+        None => String::new(),
+        Some(b) if c.attack.is_targeted() => format!("{:.3}", b.mean),
+        Some(b) => format!("{:.3} ± {:.3}", b.mean, b.ci95),
+    }
+}
+
+const LEGEND: &str = "f = fraction of nodes removed; φ = max flow / baseline; giant = largest connected\n\
+component (links taken both ways) / all nodes; f_c = first f where φ (random: its mean over\n\
+trials) falls below the service level. Curves: one character per step of f from 0 (left)\n\
+to 1 (right), █ = 1 … ▁ = near 0, · = 0. Full curves: --format csv or json.";
+
+fn table(reports: &[SweepReport], command: &str) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let _ = write!(
+            out,
+            "Attack tolerance: {}\n{}\n\n",
+            r.scenario.name,
+            describe(r)
+        );
+        let mut all: Vec<Vec<String>> = vec![HEADER.iter().map(|s| s.to_string()).collect()];
+        all.extend(rows(r).into_iter().map(Vec::from));
+        let widths: Vec<usize> = (0..HEADER.len())
+            .map(|c| all.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        for (i, row) in all.iter().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (s, w))| {
+                    let pad = " ".repeat(w - s.chars().count());
+                    // Numbers right-aligned, text and curves left-aligned.
+                    if matches!(c, 1 | 3 | 4) {
+                        format!("{pad}{s}")
+                    } else {
+                        format!("{s}{pad}")
+                    }
+                })
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+            if i == 0 {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                out.push_str(&rule.join("  "));
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "{LEGEND}\n\nreproduce: {command}\n");
+    out
+}
+
+fn markdown(reports: &[SweepReport], command: &str) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = String::new();
+    for r in reports {
+        let _ = write!(
+            out,
+            "### Attack tolerance: {}\n\n{}\n\n",
+            cell(&r.scenario.name),
+            describe(r)
+        );
+        let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+        out.push_str("|:--|--:|:--|--:|--:|:--|:--|\n");
+        for row in rows(r) {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, s)| if c >= 5 { format!("`{s}`") } else { cell(s) })
+                .collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "{LEGEND}\n\nReproduce: `{command}`\n");
+    out
+}
+
+fn csv(reports: &[SweepReport], command: &str) -> String {
+    let mut out = format!(
+        "# {command}\nscenario,topology,attack,f,phi_mean,phi_ci95,giant_mean,giant_ci95\n"
+    );
+    for r in reports {
+        let name = csv_field(&r.scenario.name);
+        for t in &r.topologies {
+            let id = csv_field(&t.id);
+            for c in &t.curves {
+                for (i, f) in c.fractions.iter().enumerate() {
+                    let (pm, pc) = c
+                        .phi
+                        .get(i)
+                        .map_or((f64::NAN, f64::NAN), |b| (b.mean, b.ci95));
+                    let g = c.giant[i];
+                    let _ = writeln!(
+                        out,
+                        "{name},{id},{},{f},{pm},{pc},{},{}",
+                        c.attack, g.mean, g.ci95
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The stable JSON shape of one scenario's sweep.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: &'a str,
+    scenario: &'a ScenarioRef,
+    service_level: f64,
+    seed: u64,
+    trials: u64,
+    points: usize,
+    adaptive: bool,
+    topologies: Vec<JsonTopology<'a>>,
+    command: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonTopology<'a> {
+    id: &'a str,
+    label: &'a str,
+    nodes: usize,
+    links: usize,
+    baseline: f64,
+    attacks: Vec<JsonCurve>,
+}
+
+#[derive(Serialize)]
+struct JsonCurve {
+    attack: super::Attack,
+    trials: u64,
+    critical_fraction: Option<f64>,
+    points: Vec<JsonPoint>,
+}
+
+#[derive(Serialize)]
+struct JsonPoint {
+    f: f64,
+    removed: usize,
+    phi_mean: f64,
+    phi_ci95: f64,
+    giant_mean: f64,
+    giant_ci95: f64,
+}
+
+fn json(reports: &[SweepReport], command: &str) -> String {
+    let items: Vec<JsonReport<'_>> = reports
+        .iter()
+        .map(|r| JsonReport {
+            version: r.version,
+            scenario: &r.scenario,
+            service_level: r.service_level,
+            seed: r.seed,
+            trials: r.trials,
+            points: r.points,
+            adaptive: r.adaptive,
+            command,
+            topologies: r
+                .topologies
+                .iter()
+                .map(|t| JsonTopology {
+                    id: &t.id,
+                    label: &t.label,
+                    nodes: t.nodes,
+                    links: t.links,
+                    baseline: t.baseline,
+                    attacks: t
+                        .curves
+                        .iter()
+                        .map(|c| JsonCurve {
+                            attack: c.attack,
+                            trials: c.trials,
+                            critical_fraction: c.critical_fraction,
+                            points: (0..c.fractions.len())
+                                .map(|i| JsonPoint {
+                                    f: c.fractions[i],
+                                    removed: c.removed[i],
+                                    phi_mean: c.phi.get(i).map_or(0.0, |b| b.mean),
+                                    phi_ci95: c.phi.get(i).map_or(0.0, |b| b.ci95),
+                                    giant_mean: c.giant[i].mean,
+                                    giant_ci95: c.giant[i].ci95,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut out = match items.as_slice() {
+        [one] => serde_json::to_string_pretty(one),
+        many => serde_json::to_string_pretty(many),
+    }
+    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_levels() {
+        assert_eq!(sparkline(&[1.0, 0.5, 0.01, 0.0]), "█▄▁·");
+        // 1001 points are sampled down to 21 columns, ends included.
+        let v: Vec<f64> = (0..1001).map(|i| 1.0 - i as f64 / 1000.0).collect();
+        let s = sparkline(&v);
+        assert_eq!(s.chars().count(), 21);
+        assert!(s.starts_with('█') && s.ends_with('·'));
+    }
+}
