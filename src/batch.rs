@@ -25,13 +25,16 @@ pub enum CliError {
     /// Anything else, e.g. I/O (exit 1).
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
+    /// Input errors already printed one by one (exit 2); nothing more to say.
+    #[error("")]
+    Reported,
 }
 
 impl CliError {
     /// 2 for usage and input errors, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::Usage(_) => 2,
+            CliError::Input(_) | CliError::Usage(_) | CliError::Reported => 2,
             CliError::Other(_) => 1,
         }
     }
@@ -326,24 +329,20 @@ pub fn describe(arg: &str, s: &Scenario) -> String {
     out
 }
 
-/// `chainmesh check`: every file is checked; exit 2 if any fails.
+/// `chainmesh check`: every file is checked, errors reported in argument
+/// order; exit 2 if any fails.
 pub fn check(args: &CheckArgs) -> Result<(), CliError> {
-    let mut out = String::new();
-    let mut first_error = None;
+    let mut failed = false;
     for arg in &args.scenarios {
         match load(arg) {
-            Ok(s) => out.push_str(&describe(arg, &s)),
+            Ok(s) => emit(None, describe(arg, &s).as_bytes())?,
             Err(e) => {
-                if first_error.is_none() {
-                    first_error = Some(e);
-                } else {
-                    eprintln!("error: {e}");
-                }
+                failed = true;
+                eprintln!("error: {e}");
             }
         }
     }
-    emit(None, out.as_bytes())?;
-    first_error.map_or(Ok(()), Err)
+    if failed { Err(CliError::Reported) } else { Ok(()) }
 }
 
 /// `chainmesh list`.

@@ -26,6 +26,22 @@ pub struct InputError {
     source: Option<(Arc<str>, Range<usize>)>,
 }
 
+/// Replace control characters by `\u00XX` so hostile input cannot drive the terminal.
+fn printable(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{:04x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 impl InputError {
     /// An error located at byte range `span` of `source`.
     pub fn at(
@@ -42,8 +58,8 @@ impl InputError {
             origin: origin.to_string(),
             line,
             column,
-            field: field.into(),
-            message: message.into(),
+            field: printable(field.into()),
+            message: printable(message.into()),
             source: Some((Arc::clone(source), start..end)),
         }
     }
@@ -54,8 +70,8 @@ impl InputError {
             origin: origin.to_string(),
             line: 0,
             column: 0,
-            field: field.into(),
-            message: message.into(),
+            field: printable(field.into()),
+            message: printable(message.into()),
             source: None,
         }
     }
@@ -84,7 +100,17 @@ impl fmt::Display for InputError {
             let line_end = source[span.start..]
                 .find('\n')
                 .map_or(source.len(), |i| span.start + i);
-            let text = &source[line_start..line_end];
+            // Control characters would drive the terminal: show same-width stand-ins.
+            let text: String = source[line_start..line_end]
+                .chars()
+                .map(|c| match c {
+                    '\t' => c,
+                    c if c.is_control() && c.len_utf8() == 1 => '?',
+                    c if c.is_control() => '¿',
+                    c => c,
+                })
+                .collect();
+            let text = text.as_str();
             let local = (span.start - line_start)..(span.end.min(line_end) - line_start);
             let local = if local.is_empty() {
                 local.start
@@ -137,18 +163,28 @@ pub fn field_at(text: &str, pos: usize) -> String {
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
     let line = &text[line_start..line_end];
-    let header = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
-    let trimmed = line.trim();
-    if trimmed.starts_with('[') {
-        return trimmed
-            .trim_matches(|c| c == '[' || c == ']')
-            .trim()
-            .to_string();
+    // The last table header before this line, skipping multi-line strings.
+    let mut header = None;
+    let mut in_string: Option<&str> = None;
+    for l in text[..line_start].lines() {
+        for delim in ["\"\"\"", "\'\'\'"] {
+            let count = l.matches(delim).count();
+            if count % 2 == 1 {
+                in_string = match in_string {
+                    Some(d) if d == delim => None,
+                    None => Some(delim),
+                    other => other,
+                };
+            }
+        }
+        if in_string.is_none()
+            && let Some(h) = header_name(l)
+        {
+            header = Some(h);
+        }
+    }
+    if let Some(h) = header_name(line) {
+        return h;
     }
     let key = line
         .split_once('=')
@@ -160,6 +196,18 @@ pub fn field_at(text: &str, pos: usize) -> String {
         (None, Some(k)) => k,
         (None, None) => String::new(),
     }
+}
+
+/// `scenario` for `[scenario]`, `topology.node` for `[[topology.node]]  # comment`.
+fn header_name(line: &str) -> Option<String> {
+    let l = line.trim_start();
+    if !l.starts_with('[') {
+        return None;
+    }
+    // An unclosed header (a truncated file) still names its table.
+    let close = l.find([']', '#']).unwrap_or(l.len());
+    let name = l[..close].trim_start_matches('[').trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub const DEFAULT_STEPS: u32 = 100;
 pub const MAX_STEPS: u32 = 100_000;
 /// Default number of Monte Carlo trials.
 pub const DEFAULT_TRIALS: u64 = 1000;
+/// Largest scenario file read (a 200,000-node file is far smaller).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// Default service level (fraction of baseline counted as "recovered").
 pub const DEFAULT_SERVICE_LEVEL: f64 = 0.9;
 
@@ -298,8 +300,19 @@ impl Scenario {
     /// Read and validate a file.
     pub fn from_path(path: &Path) -> Result<Scenario, InputError> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| InputError::whole(&origin, "", format!("cannot read the file: {e}")))?;
+        use std::io::Read;
+        let cannot = |e: std::io::Error| InputError::whole(&origin, "", format!("cannot read the file: {e}"));
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(InputError::whole(
+                &origin,
+                "",
+                format!("the file is larger than {} MiB; scenario files are at most that", MAX_FILE_BYTES >> 20),
+            ));
+        }
         Self::from_bytes(&origin, &bytes)
     }
 

@@ -39,7 +39,15 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
     };
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let field = field_at(text, span.start);
+        let mut field = field_at(text, span.start);
+        // "missing field `x`" points at the table: name the missing field itself.
+        if let Some(missing) = missing_field(e.message()) {
+            field = if field.is_empty() {
+                missing.to_string()
+            } else {
+                format!("{field}.{missing}")
+            };
+        }
         ctx.err(span, &field, tidy_toml_message(e.message()))
     })?;
     let mut scenario = build(&ctx, raw)?;
@@ -47,13 +55,42 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
     Ok(scenario)
 }
 
-/// toml's messages are good; make the common serde ones friendlier.
+/// The name in serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .trim()
+        .strip_prefix("missing field `")?
+        .split('`')
+        .next()
+}
+
+/// toml's messages are good; make the common serde ones friendlier and
+/// never show internal Rust type names.
 fn tidy_toml_message(message: &str) -> String {
     let m = message.trim().trim_end_matches('.');
     if let Some(rest) = m.strip_prefix("missing field ") {
         return format!("missing required field {rest}");
     }
-    m.replace("invalid type: ", "wrong type: found ")
+    let mut m = m.replace("invalid type: ", "wrong type: found ");
+    m = m.replace(
+        "internally tagged enum RawRepair",
+        "a repair table such as { dist = \"fixed\", steps = 5 }",
+    );
+    for raw in [
+        "RawFile",
+        "RawHeader",
+        "RawDefaults",
+        "RawShock",
+        "RawTopology",
+        "RawNode",
+        "RawLink",
+        "RawRepair",
+    ] {
+        m = m
+            .replace(&format!("struct {raw}"), "a table")
+            .replace(raw, "table");
+    }
+    m
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -398,6 +435,17 @@ pub(crate) fn build_shock(
         )
     })?;
     let kind = select.get_ref().as_str();
+    const KINDS: [&str; 5] = ["random", "degree", "betweenness", "sector", "nodes"];
+    if !KINDS.contains(&kind) {
+        return Err(ctx.err(
+            select.span(),
+            "shock.select",
+            format!(
+                "unknown selection {kind:?}; expected one of: {}",
+                KINDS.join(", ")
+            ),
+        ));
+    }
     let ranked = matches!(kind, "random" | "degree" | "betweenness");
     let not_for =
         |present: Option<Range<usize>>, field: &str, wanted: &str| -> Result<(), InputError> {
@@ -491,13 +539,20 @@ pub(crate) fn build_shock(
                 .flat_map(|t| t.nodes.iter().filter_map(|n| n.sector.as_deref()))
                 .collect();
             if !known.contains(sec.get_ref().as_str()) {
+                let hint = if known.is_empty() {
+                    "no node has a sector yet; add `sector = \"...\"` to the nodes this shock should hit".to_string()
+                } else {
+                    format!(
+                        "known sectors: {}",
+                        known.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                };
                 return Err(ctx.err(
                     sec.span(),
                     "shock.sector",
                     format!(
-                        "no node of any topology has sector {:?}; known sectors: {}",
-                        sec.get_ref(),
-                        known.into_iter().collect::<Vec<_>>().join(", ")
+                        "no node of any topology has sector {:?}; {hint}",
+                        sec.get_ref()
                     ),
                 ));
             }

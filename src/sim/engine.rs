@@ -14,6 +14,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::OnceLock;
 
 use super::FlowCache;
 use super::rng::{Stream, ln_survival};
@@ -42,10 +43,11 @@ pub struct PreparedTopology {
     ln_survive: Vec<Option<f64>>,
     /// Repair distribution per node.
     repair: Vec<Repair>,
-    /// Node indices by total degree, highest first, ties by id.
-    pub by_degree: Vec<usize>,
-    /// Node indices by betweenness, highest first, ties by id.
-    pub by_betweenness: Vec<usize>,
+    /// Node indices by total degree, highest first, ties by id (computed on first use).
+    by_degree: OnceLock<Vec<usize>>,
+    /// Node indices by betweenness, highest first, ties by id (computed on
+    /// first use: Brandes costs O(nodes × links)).
+    by_betweenness: OnceLock<Vec<usize>>,
     /// The scenario's shocks resolved for this topology.
     shocks: Vec<ResolvedShock>,
     /// A simple path from its only source to its only sink: any node down
@@ -83,8 +85,8 @@ impl PreparedTopology {
                 .map(|n| ln_survival(n.failure_rate))
                 .collect(),
             repair: topo.nodes.iter().map(|n| n.repair).collect(),
-            by_degree: ranking(topo, &degree(topo)),
-            by_betweenness: ranking(topo, &betweenness(topo)),
+            by_degree: OnceLock::new(),
+            by_betweenness: OnceLock::new(),
             shocks: Vec::new(),
             series: is_series(topo),
             topo: topo.clone(),
@@ -102,13 +104,25 @@ impl PreparedTopology {
         &self.topo
     }
 
+    /// Node indices by total degree in the intact topology, highest first, ties by id.
+    pub fn by_degree(&self) -> &[usize] {
+        self.by_degree
+            .get_or_init(|| ranking(&self.topo, &degree(&self.topo)))
+    }
+
+    /// Node indices by betweenness in the intact topology, highest first, ties by id.
+    pub fn by_betweenness(&self) -> &[usize] {
+        self.by_betweenness
+            .get_or_init(|| ranking(&self.topo, &betweenness(&self.topo)))
+    }
+
     /// The nodes a deterministic selection picks (in order); `None` for random ones.
     pub fn targets(&self, select: &Selection) -> Option<Vec<usize>> {
         let n = self.topo.nodes.len();
         Some(match select {
             Selection::Random(_) => return None,
-            Selection::Degree(a) => self.by_degree[..a.resolve(n)].to_vec(),
-            Selection::Betweenness(a) => self.by_betweenness[..a.resolve(n)].to_vec(),
+            Selection::Degree(a) => self.by_degree()[..a.resolve(n)].to_vec(),
+            Selection::Betweenness(a) => self.by_betweenness()[..a.resolve(n)].to_vec(),
             Selection::Sector(s) => (0..n)
                 .filter(|&i| self.topo.nodes[i].sector.as_deref() == Some(s.as_str()))
                 .collect(),
