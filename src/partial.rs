@@ -28,6 +28,9 @@ pub struct PartialRun {
     pub scenario_arg: String,
     /// Scenario name.
     pub name: String,
+    /// The scenario's lesson text.
+    #[serde(default)]
+    pub lesson: Option<String>,
     /// SHA-256 of the scenario file.
     pub sha256: String,
     /// Seed.
@@ -93,6 +96,7 @@ impl PartialRun {
             version: env!("CARGO_PKG_VERSION").to_string(),
             scenario_arg: scenario_arg.to_string(),
             name: s.name.clone(),
+            lesson: s.lesson.clone(),
             sha256: s.sha256.clone(),
             seed,
             steps: s.steps,
@@ -207,6 +211,7 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> 
                 vs_first,
             })
             .collect(),
+        lesson: first.lesson.clone(),
     };
     Ok((report, first.command(next)))
 }

@@ -21,6 +21,9 @@ impl Exporter for MarkdownExporter {
                 r.trials,
                 r.steps
             ));
+            if let Some(l) = &r.lesson {
+                out.push_str(&format!("> {l}\n\n"));
+            }
         }
         let mut header: Vec<&str> = HEADLINE.to_vec();
         if many {

@@ -63,6 +63,9 @@ pub struct RunReport {
     pub steps: u32,
     /// Per topology, in scenario order.
     pub topologies: Vec<TopologyReport>,
+    /// What the student should look for (shown by the table and Markdown formats).
+    #[serde(skip)]
+    pub lesson: Option<String>,
 }
 
 /// Scenario identity in a report.
@@ -122,6 +125,7 @@ impl RunReport {
                     vs_first,
                 })
                 .collect(),
+            lesson: s.lesson.clone(),
         }
     }
 }

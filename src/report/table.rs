@@ -17,9 +17,13 @@ impl Exporter for TableExporter {
         for r in reports {
             if !many {
                 out.push_str(&format!(
-                    "{}\nseed {} · {} trials × {} steps\n\n",
+                    "{}\nseed {} · {} trials × {} steps\n",
                     r.scenario.name, r.seed, r.trials, r.steps
                 ));
+                if let Some(l) = &r.lesson {
+                    out.push_str(&format!("lesson: {l}\n"));
+                }
+                out.push('\n');
             }
             for row in headline_rows(r) {
                 let mut row: Vec<String> = row.into();
