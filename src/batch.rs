@@ -11,7 +11,8 @@ use crate::output::emit;
 use crate::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_csv};
 use crate::scenario::{InputError, Role, Scenario, builtin, parse_shock_arg};
-use crate::sim::{FlowCache, Prepared, TopologyRun, TrialTable, run_trials};
+use crate::sim::{FlowCache, Prepared, RunControl, TopologyRun, TrialTable, run_trials_controlled};
+use crate::{param_sweep, progress};
 
 /// What went wrong, and which exit code it gets.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,9 @@ pub enum CliError {
     /// Input errors already printed one by one (exit 2); nothing more to say.
     #[error("")]
     Reported,
+    /// Ctrl-C during a run (exit 130); nothing was written.
+    #[error("interrupted by Ctrl-C; no output was written")]
+    Interrupted,
 }
 
 impl CliError {
@@ -36,6 +40,7 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Usage(_) | CliError::Reported => 2,
             CliError::Other(_) => 1,
+            CliError::Interrupted => 130,
         }
     }
 }
@@ -46,11 +51,29 @@ pub fn load(arg: &str) -> Result<Scenario, CliError> {
     if path.exists() {
         return Ok(Scenario::from_path(path)?);
     }
+    let (origin, text) = load_text(arg)?;
+    Ok(Scenario::from_toml(&origin, &text)?)
+}
+
+/// The origin name and TOML text of a file path or built-in name.
+pub fn load_text(arg: &str) -> Result<(String, String), CliError> {
+    let path = Path::new(arg);
+    if path.exists() {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {arg}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            InputError::whole(
+                arg,
+                "",
+                format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        return Ok((arg.to_string(), text));
+    }
     if let Some(b) = builtin::find(arg) {
-        return Ok(Scenario::from_toml(
-            &format!("{}.toml (built-in)", b.name),
-            b.text,
-        )?);
+        return Ok((format!("{}.toml (built-in)", b.name), b.text.to_string()));
     }
     let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
     Err(CliError::Usage(format!(
@@ -108,23 +131,32 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             ));
         }
         let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
-        let table = pool.install(|| run_trials(prep, seed, range.clone()));
+        let table = run_with_progress(
+            &pool,
+            prep,
+            seed,
+            range.clone(),
+            &args.scenarios[0],
+            args.quiet,
+        )?;
         let part = PartialRun::new(prep, &args.scenarios[0], seed, &args.sim.shocks, &table);
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
         emit(args.out.as_deref(), &bytes)?;
         return Ok(());
     }
-    let runs: Vec<(u64, TrialTable)> = pool.install(|| {
-        preps
-            .iter()
-            .map(|p| {
-                let seed = args.sim.seed.unwrap_or(p.scenario.seed);
-                let trials = args.trials.unwrap_or(p.scenario.trials);
-                (seed, run_trials(p, seed, 0..trials))
-            })
-            .collect()
-    });
+    if !args.set.is_empty() {
+        return run_parameter_sweep(args, &pool);
+    }
+    let mut runs: Vec<(u64, TrialTable)> = Vec::with_capacity(preps.len());
+    for (p, arg) in preps.iter().zip(&args.scenarios) {
+        let seed = args.sim.seed.unwrap_or(p.scenario.seed);
+        let trials = args.trials.unwrap_or(p.scenario.trials);
+        runs.push((
+            seed,
+            run_with_progress(&pool, p, seed, 0..trials, arg, args.quiet)?,
+        ));
+    }
     let reports: Vec<RunReport> = preps
         .iter()
         .zip(&runs)
@@ -143,6 +175,95 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         args.out.as_deref(),
         &args.format.exporter().serialize(&reports, &command),
     )?;
+    Ok(())
+}
+
+/// Run trials with a progress bar (on a terminal) and Ctrl-C cancellation.
+fn run_with_progress(
+    pool: &rayon::ThreadPool,
+    prep: &Prepared,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    label: &str,
+    quiet: bool,
+) -> Result<TrialTable, CliError> {
+    let bar = progress::bar(range.end - range.start, label, quiet);
+    let ctl = RunControl {
+        on_trial: &|| bar.inc(1),
+        stop: progress::interrupt_flag(),
+    };
+    let table = pool.install(|| run_trials_controlled(prep, seed, range, &ctl));
+    bar.finish_and_clear();
+    table.ok_or(CliError::Interrupted)
+}
+
+/// `run --set ...`: every combination of the given values, one tidy table.
+fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), CliError> {
+    if args.per_trial.is_some() {
+        return Err(CliError::Usage(
+            "--set writes one tidy table; --per-trial is not supported with it".into(),
+        ));
+    }
+    let combos = param_sweep::combinations(&args.set);
+    let keys: Vec<String> = args.set.iter().map(|s| s.key.clone()).collect();
+    let mut rows = Vec::new();
+    for arg in &args.scenarios {
+        let (origin, text) = load_text(arg)?;
+        for combo in &combos {
+            let mut edited = text.clone();
+            for (k, v) in combo {
+                edited = param_sweep::apply(&edited, k, v).map_err(CliError::Usage)?;
+            }
+            let shown: Vec<String> = combo.iter().map(|(k, v)| param_sweep::show(k, v)).collect();
+            let mut scenario =
+                Scenario::from_toml(&format!("{origin} with --set {}", shown.join(" ")), &edited)?;
+            apply_sim_args(&mut scenario, &args.sim)?;
+            let prep = Prepared::new(scenario);
+            let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+            let trials = args.trials.unwrap_or(prep.scenario.trials);
+            let label = format!("{arg} {}", shown.join(" "));
+            let table = run_with_progress(pool, &prep, seed, 0..trials, &label, args.quiet)?;
+            rows.push(param_sweep::SweepRow {
+                set: combo.clone(),
+                report: RunReport::new(&prep, seed, &table),
+            });
+        }
+    }
+    let mut cmd = Reproduce::new("run", &args.scenarios);
+    if let Some(s) = args.sim.seed {
+        cmd = cmd.opt("seed", s);
+    }
+    if let Some(t) = args.trials {
+        cmd = cmd.opt("trials", t);
+    }
+    if let Some(s) = args.sim.steps {
+        cmd = cmd.opt("steps", s);
+    }
+    for spec in &args.set {
+        let values: Vec<String> = spec
+            .values
+            .iter()
+            .map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            })
+            .collect();
+        cmd = cmd.opt("set", format!("{}={}", spec.key, values.join(",")));
+    }
+    let command = cmd.shocks(&args.sim.shocks).line();
+    let bytes = match args.format {
+        Format::Csv => param_sweep::tidy_csv(&keys, &rows, &command),
+        Format::Table => param_sweep::tidy_table(&keys, &rows, &command, false),
+        Format::Markdown => param_sweep::tidy_table(&keys, &rows, &command, true),
+        Format::Json => {
+            let mut b =
+                serde_json::to_vec_pretty(&serde_json::json!({ "command": command, "runs": rows }))
+                    .context("cannot encode JSON")?;
+            b.push(b'\n');
+            b
+        }
+    };
+    emit(args.out.as_deref(), &bytes)?;
     Ok(())
 }
 
@@ -342,7 +463,11 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
             }
         }
     }
-    if failed { Err(CliError::Reported) } else { Ok(()) }
+    if failed {
+        Err(CliError::Reported)
+    } else {
+        Ok(())
+    }
 }
 
 /// `chainmesh list`.

@@ -94,6 +94,13 @@ pub struct RunArgs {
     /// Also write one CSV row per trial × topology to FILE.
     #[arg(long, value_name = "FILE")]
     pub per_trial: Option<PathBuf>,
+    /// Sweep a parameter: KEY=V1,V2,... or KEY=A..B (inclusive), e.g.
+    /// defaults.failure_rate=0.005,0.01 or shock.0.count=1..4 (repeatable: cartesian product).
+    #[arg(long = "set", value_name = "KEY=VALUES", value_parser = crate::param_sweep::parse_set)]
+    pub set: Vec<crate::param_sweep::SetSpec>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Run only trials A..B and write a partial result for `chainmesh merge` (one scenario).
     #[arg(long, value_name = "A..B", value_parser = crate::partial::parse_range)]
     pub trial_range: Option<std::ops::Range<u64>>,

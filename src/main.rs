@@ -53,6 +53,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             out: None,
             per_trial: None,
             trial_range: None,
+            set: Vec::new(),
+            quiet: true,
         }),
     }
 }

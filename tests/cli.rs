@@ -281,3 +281,54 @@ fn incremental_flow_is_thread_invariant() {
         v["topologies"][1]["baseline"]
     );
 }
+
+/// Ctrl-C during a long run stops it with a message and writes nothing.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_without_output() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("big.json");
+    let bin = assert_cmd::cargo::cargo_bin("chainmesh");
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "run",
+            FIXTURE,
+            "--trials",
+            "100000000",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(700));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "run did not stop after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err)
+        .expect("read");
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "nothing written"
+    );
+}

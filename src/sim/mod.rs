@@ -15,4 +15,6 @@ pub mod rng;
 pub use cache::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{METRIC_NAMES, MetricsAccumulator, TrialMetrics};
-pub use monte_carlo::{TrialTable, Workspace, run_trial, run_trials};
+pub use monte_carlo::{
+    RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
+};

@@ -1,6 +1,7 @@
 //! Many trials, in parallel, with results independent of the thread count.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -70,25 +71,73 @@ impl TrialTable {
     }
 }
 
+/// Hooks for long runs.
+pub struct RunControl<'a> {
+    /// Called once per finished trial (from worker threads).
+    pub on_trial: &'a (dyn Fn() + Sync),
+    /// When set, remaining trials are skipped and the run returns `None`.
+    pub stop: &'a AtomicBool,
+}
+
 /// Run trials `range` of seed `seed` on the current rayon pool. The values
 /// are identical for any number of threads: each trial's stream depends only
 /// on (seed, trial) and results are collected in trial order.
 pub fn run_trials(prep: &Prepared, seed: u64, range: Range<u64>) -> TrialTable {
+    let stop = AtomicBool::new(false);
+    let ctl = RunControl {
+        on_trial: &|| {},
+        stop: &stop,
+    };
+    match run_trials_controlled(prep, seed, range.clone(), &ctl) {
+        Some(t) => t,
+        None => TrialTable {
+            first_trial: range.start,
+            topologies: prep.topologies.len(),
+            values: Vec::new(),
+        },
+    }
+}
+
+/// [`run_trials`] with progress reporting and cancellation; `None` if stopped.
+pub fn run_trials_controlled(
+    prep: &Prepared,
+    seed: u64,
+    range: Range<u64>,
+    ctl: &RunControl<'_>,
+) -> Option<TrialTable> {
     let k = prep.topologies.len();
-    let rows: Vec<Vec<TrialMetrics>> = range
-        .clone()
-        .into_par_iter()
-        .map_init(
-            || (Workspace::new(prep), Vec::with_capacity(k)),
-            |(ws, out), trial| {
-                run_trial(prep, seed, trial, ws, out);
-                out.clone()
-            },
-        )
-        .collect();
-    TrialTable {
+    // Chunks keep cancellation prompt; values still come out in trial order.
+    const CHUNK: u64 = 4096;
+    let mut values = Vec::with_capacity(((range.end - range.start).min(1 << 24) as usize) * k);
+    let mut start = range.start;
+    while start < range.end {
+        if ctl.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let end = range.end.min(start.saturating_add(CHUNK));
+        let rows: Vec<Vec<TrialMetrics>> = (start..end)
+            .into_par_iter()
+            .map_init(
+                || (Workspace::new(prep), Vec::with_capacity(k)),
+                |(ws, out), trial| {
+                    if ctl.stop.load(Ordering::Relaxed) {
+                        return Vec::new();
+                    }
+                    run_trial(prep, seed, trial, ws, out);
+                    (ctl.on_trial)();
+                    out.clone()
+                },
+            )
+            .collect();
+        values.extend(rows.into_iter().flatten());
+        start = end;
+    }
+    if ctl.stop.load(Ordering::Relaxed) {
+        return None;
+    }
+    Some(TrialTable {
         first_trial: range.start,
         topologies: k,
-        values: rows.into_iter().flatten().collect(),
-    }
+        values,
+    })
 }

@@ -1,0 +1,318 @@
+//! `run --set KEY=VALUES`: parameter sweeps in the style of NetLogo's
+//! BehaviorSpace. Every combination of the given values (cartesian product)
+//! is written into the scenario's TOML, validated like a file, and run with
+//! the same seed, so rows differ only by the parameters.
+//!
+//! Keys are dotted paths into the file: `defaults.failure_rate`,
+//! `scenario.steps`, `shock.0.count`, `topology.network.node.farm.capacity`
+//! (array entries by index or by `id`). Values are a comma list
+//! (`0.005,0.01,0.02`) or an inclusive integer range (`1..4`).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use toml::{Table, Value};
+
+use crate::report::{RunReport, csv_field};
+
+/// One `--set`: a key and the values to try.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetSpec {
+    /// Dotted path into the scenario file.
+    pub key: String,
+    /// Values to try, in order.
+    pub values: Vec<Value>,
+}
+
+/// Parse `KEY=V1,V2,...` or `KEY=A..B` (clap value parser).
+pub fn parse_set(s: &str) -> Result<SetSpec, String> {
+    let (key, values) = s.split_once('=').ok_or_else(|| {
+        format!("expected KEY=VALUES such as defaults.failure_rate=0.01,0.02, found {s:?}")
+    })?;
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(format!(
+            "expected a dotted key such as shock.0.count, found {key:?}"
+        ));
+    }
+    let mut out = Vec::new();
+    for item in values.split(',').map(str::trim) {
+        if item.is_empty() {
+            return Err(format!("empty value in {s:?}"));
+        }
+        if let Some((a, b)) = item.split_once("..")
+            && let (Ok(a), Ok(b)) = (a.trim().parse::<i64>(), b.trim().parse::<i64>())
+        {
+            if a > b || b - a > 10_000 {
+                return Err(format!(
+                    "expected a range A..B with A <= B (at most 10001 values), found {item:?}"
+                ));
+            }
+            out.extend((a..=b).map(Value::Integer));
+            continue;
+        }
+        out.push(parse_value(item));
+    }
+    Ok(SetSpec {
+        key: key.to_string(),
+        values: out,
+    })
+}
+
+/// A TOML literal (number, boolean, quoted string, inline table), else a bare string.
+fn parse_value(item: &str) -> Value {
+    toml::from_str::<Table>(&format!("v = {item}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(item.to_string()))
+}
+
+/// Every combination of the specs' values (the first key varies slowest).
+pub fn combinations(specs: &[SetSpec]) -> Vec<Vec<(String, Value)>> {
+    let mut combos: Vec<Vec<(String, Value)>> = vec![Vec::new()];
+    for spec in specs {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                spec.values.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push((spec.key.clone(), v.clone()));
+                    c
+                })
+            })
+            .collect();
+    }
+    combos
+}
+
+/// `key=value` as written back for people (strings unquoted).
+pub fn show(key: &str, value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{key}={s}"),
+        v => format!("{key}={v}"),
+    }
+}
+
+/// Write `value` at dotted `key` into the TOML `text`; returns the new text.
+pub fn apply(text: &str, key: &str, value: &Value) -> Result<String, String> {
+    let mut doc: Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let parts: Vec<&str> = key.split('.').collect();
+    set_path(&mut doc, &parts, value.clone()).map_err(|e| format!("--set {key}: {e}"))?;
+    toml::to_string(&doc).map_err(|e| format!("--set {key}: {e}"))
+}
+
+fn set_path(table: &mut Table, parts: &[&str], value: Value) -> Result<(), String> {
+    let (head, rest) = parts.split_first().ok_or("empty key")?;
+    if rest.is_empty() {
+        table.insert(head.to_string(), value);
+        return Ok(());
+    }
+    let entry = table
+        .entry(head.to_string())
+        .or_insert_with(|| Value::Table(Table::new()));
+    set_in(entry, head, rest, value)
+}
+
+fn set_in(node: &mut Value, name: &str, parts: &[&str], value: Value) -> Result<(), String> {
+    match node {
+        Value::Table(t) => set_path(t, parts, value),
+        Value::Array(items) => {
+            let (sel, rest) = parts.split_first().ok_or("empty key")?;
+            let len = items.len();
+            let item = match sel.parse::<usize>() {
+                Ok(i) => items.get_mut(i).ok_or_else(|| {
+                    format!("`{name}` has {len} entries; index {i} is out of range")
+                })?,
+                Err(_) => items
+                    .iter_mut()
+                    .find(|it| it.get("id").and_then(Value::as_str) == Some(sel))
+                    .ok_or_else(|| format!("no entry of `{name}` has id {sel:?}"))?,
+            };
+            if rest.is_empty() {
+                *item = value;
+                Ok(())
+            } else {
+                set_in(item, sel, rest, value)
+            }
+        }
+        _ => Err(format!("`{name}` is a value, not a table or array")),
+    }
+}
+
+/// One row group of a parameter sweep: the assignments and the run's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepRow {
+    /// The `--set` assignments of this combination, in key order.
+    pub set: Vec<(String, Value)>,
+    /// The run's report.
+    pub report: RunReport,
+}
+
+/// Tidy CSV: one row per combination × topology.
+pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
+    let mut out = format!("# {command}\nscenario");
+    for k in keys {
+        let _ = write!(out, ",{}", csv_field(k));
+    }
+    out.push_str(
+        ",topology,nodes,baseline,service_mean,service_ci95,service_p5,service_p50,service_p95,\
+         nadir_mean,below_mean,recovery_mean,collapse_mean,service_diff_mean,service_diff_ci95,p_better\n",
+    );
+    for row in rows {
+        for t in &row.report.topologies {
+            let _ = write!(out, "{}", csv_field(&row.report.scenario.name));
+            for (_, v) in &row.set {
+                let shown = match v {
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                let _ = write!(out, ",{}", csv_field(&shown));
+            }
+            let m = &t.metrics;
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{},{},{},{},{},{},{}",
+                csv_field(&t.id),
+                t.nodes,
+                t.baseline,
+                m.service.mean,
+                m.service.ci95,
+                m.service.p5,
+                m.service.p50,
+                m.service.p95,
+                m.nadir.mean,
+                m.below.mean,
+                m.recovery.mean,
+                m.collapse.mean
+            );
+            match &t.vs_first {
+                None => out.push_str(",,,\n"),
+                Some(c) => {
+                    let _ = writeln!(
+                        out,
+                        ",{},{},{}",
+                        c.service_diff.mean, c.service_diff.ci95, c.p_better
+                    );
+                }
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+/// Human table (plain or Markdown): one row per combination × topology.
+pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: bool) -> Vec<u8> {
+    let mut header: Vec<String> = vec!["scenario".into()];
+    header.extend(keys.iter().cloned());
+    header.extend(
+        [
+            "topology", "service", "nadir", "below", "collapse", "vs first",
+        ]
+        .map(String::from),
+    );
+    let mut table = vec![header];
+    for row in rows {
+        for t in &row.report.topologies {
+            let mut cells = vec![row.report.scenario.name.clone()];
+            cells.extend(row.set.iter().map(|(_, v)| match v {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            }));
+            let m = &t.metrics;
+            cells.push(t.id.clone());
+            cells.push(format!("{:.3} ± {:.3}", m.service.mean, m.service.ci95));
+            cells.push(format!("{:.3}", m.nadir.mean));
+            cells.push(format!("{:.1}%", 100.0 * m.below.mean));
+            cells.push(format!("{:.1}%", 100.0 * m.collapse.mean));
+            cells.push(t.vs_first.as_ref().map_or("(reference)".into(), |c| {
+                format!(
+                    "{:+.3}, better in {:.0}%",
+                    c.service_diff.mean,
+                    100.0 * c.p_better
+                )
+            }));
+            table.push(cells);
+        }
+    }
+    let mut out = String::new();
+    if markdown {
+        for (i, r) in table.iter().enumerate() {
+            let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+            if i == 0 {
+                let _ = writeln!(out, "|{}|", vec!["---"; r.len()].join("|"));
+            }
+        }
+        let _ = write!(out, "\nReproduce: `{command}`\n");
+    } else {
+        let widths: Vec<usize> = (0..table[0].len())
+            .map(|c| {
+                table
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (i, r) in table.iter().enumerate() {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count())))
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+            if i == 0 {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                let _ = writeln!(out, "{}", rule.join("  "));
+            }
+        }
+        let _ = write!(out, "\nreproduce: {command}\n");
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_ranges_parse() {
+        let s = parse_set("shock.0.count=1..4").expect("range");
+        assert_eq!(s.values, (1..=4).map(Value::Integer).collect::<Vec<_>>());
+        let s = parse_set("defaults.failure_rate=0.005,0.01").expect("list");
+        assert_eq!(s.values, vec![Value::Float(0.005), Value::Float(0.01)]);
+        let s = parse_set("shock.0.select=degree,betweenness").expect("strings");
+        assert_eq!(s.values[1], Value::String("betweenness".into()));
+        assert!(parse_set("nokey").is_err());
+        assert!(parse_set("a..b=1").is_err());
+        assert!(parse_set("x=4..1").is_err());
+    }
+
+    #[test]
+    fn cartesian_product_in_order() {
+        let specs = [
+            parse_set("a=1,2").expect("a"),
+            parse_set("b=x,y,z").expect("b"),
+        ];
+        let c = combinations(&specs);
+        assert_eq!(c.len(), 6);
+        assert_eq!(show(&c[1][1].0, &c[1][1].1), "b=y");
+        assert_eq!(c[3][0].1, Value::Integer(2));
+    }
+
+    #[test]
+    fn apply_by_index_and_by_id() {
+        let text = "[scenario]\nname = \"x\"\n[[topology]]\nid = \"net\"\n[[topology.node]]\nid = \"farm\"\ncapacity = 1.0\n";
+        let t = apply(text, "topology.net.node.farm.capacity", &Value::Float(7.0)).expect("by id");
+        assert!(t.contains("capacity = 7.0"), "{t}");
+        let t = apply(text, "topology.0.node.0.capacity", &Value::Float(8.0)).expect("by index");
+        assert!(t.contains("capacity = 8.0"), "{t}");
+        let t = apply(text, "defaults.failure_rate", &Value::Float(0.5)).expect("new table");
+        assert!(
+            t.contains("[defaults]") && t.contains("failure_rate = 0.5"),
+            "{t}"
+        );
+        assert!(apply(text, "topology.3.id", &Value::Integer(1)).is_err());
+        assert!(apply(text, "scenario.name.x", &Value::Integer(1)).is_err());
+    }
+}

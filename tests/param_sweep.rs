@@ -1,0 +1,138 @@
+//! `run --set`: the cartesian product, one tidy row per combination × topology,
+//! each row equal to a plain run of the edited scenario.
+
+use assert_cmd::Command;
+
+const FIXTURE: &str = "tests/fixtures/series.toml";
+
+fn ok(args: &[&str]) -> String {
+    let out = Command::cargo_bin("chainmesh")
+        .expect("bin")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn product_size_columns_and_values() {
+    let csv = ok(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "30",
+        "--format",
+        "csv",
+        "--set",
+        "defaults.failure_rate=0.01,0.02,0.05",
+        "--set",
+        "shock.0.duration=1..4",
+    ]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .expect("command")
+            .starts_with("# chainmesh run")
+    );
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(
+        &header[..4],
+        [
+            "scenario",
+            "defaults.failure_rate",
+            "shock.0.duration",
+            "topology"
+        ]
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 3 × 4 combinations × 2 topologies.
+    assert_eq!(rows.len(), 24);
+    assert_eq!((rows[0][1], rows[0][2], rows[0][3]), ("0.01", "1", "chain"));
+    assert_eq!(
+        (rows[23][1], rows[23][2], rows[23][3]),
+        ("0.05", "4", "mesh")
+    );
+    // More failures, less service (same seed: common random numbers).
+    let service = |rate: &str, dur: &str, topo: &str| -> f64 {
+        rows.iter()
+            .find(|r| r[1] == rate && r[2] == dur && r[3] == topo)
+            .expect("row")[6]
+            .parse()
+            .expect("number")
+    };
+    assert!(service("0.01", "2", "chain") > service("0.05", "2", "chain"));
+}
+
+#[test]
+fn each_row_equals_a_plain_run_of_the_edited_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let edited = std::fs::read_to_string(FIXTURE)
+        .expect("fixture")
+        .replace("failure_rate = 0.05", "failure_rate = 0.02");
+    let path = dir.path().join("edited.toml");
+    std::fs::write(&path, edited).expect("write");
+    let plain = ok(&[
+        "run",
+        path.to_str().expect("path"),
+        "--trials",
+        "50",
+        "--format",
+        "csv",
+    ]);
+    let swept = ok(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "50",
+        "--format",
+        "csv",
+        "--set",
+        "defaults.failure_rate=0.02",
+    ]);
+    // Same service mean and CI for both topologies.
+    let plain_rows: Vec<Vec<&str>> = plain
+        .lines()
+        .skip(2)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let swept_rows: Vec<Vec<&str>> = swept
+        .lines()
+        .skip(2)
+        .map(|l| l.split(',').collect())
+        .collect();
+    for (p, s) in plain_rows.iter().zip(&swept_rows) {
+        assert_eq!(p[1], s[2], "topology");
+        assert_eq!(p[9], s[5], "service mean"); // plain: scenario,topology,label,nodes,links,baseline,seed,trials,steps,service_mean
+    }
+}
+
+#[test]
+fn bad_keys_and_values_exit_2() {
+    for (set, phrase) in [
+        ("shock.7.count=1", "index 7 is out of range"),
+        (
+            "topology.nowhere.node.a.capacity=5",
+            "no entry of `topology` has id \"nowhere\"",
+        ),
+        (
+            "defaults.failure_rate=1.5",
+            "defaults.failure_rate: expected a probability",
+        ),
+        ("defaults.failure_rate", "expected KEY=VALUES"),
+    ] {
+        let out = Command::cargo_bin("chainmesh")
+            .expect("bin")
+            .args(["run", FIXTURE, "--trials", "5", "--set", set])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{set}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(phrase), "{set}: {err}");
+    }
+}
