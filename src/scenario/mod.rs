@@ -301,7 +301,9 @@ impl Scenario {
     pub fn from_path(path: &Path) -> Result<Scenario, InputError> {
         let origin = path.display().to_string();
         use std::io::Read;
-        let cannot = |e: std::io::Error| InputError::whole(&origin, "", format!("cannot read the file: {e}"));
+        let cannot = |e: std::io::Error| {
+            InputError::whole(&origin, "", format!("cannot read the file: {e}"))
+        };
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
@@ -310,7 +312,10 @@ impl Scenario {
             return Err(InputError::whole(
                 &origin,
                 "",
-                format!("the file is larger than {} MiB; scenario files are at most that", MAX_FILE_BYTES >> 20),
+                format!(
+                    "the file is larger than {} MiB; scenario files are at most that",
+                    MAX_FILE_BYTES >> 20
+                ),
             ));
         }
         Self::from_bytes(&origin, &bytes)

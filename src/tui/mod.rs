@@ -1,4 +1,32 @@
-//! The live terminal UI (placeholder until the TUI lands).
+//! The live terminal UI: watch a chain and a network take the same shocks.
+//!
+//! Elm-shaped: [`App`] is the state, [`Message`] what happened,
+//! [`App::update`] the only place state changes, and [`render()`] a pure
+//! view. [`event_loop`] is generic over the ratatui backend and the event
+//! source, so tests drive the whole app into a `TestBackend`. The Monte
+//! Carlo panel is fed by a worker thread (see [`worker`]); the UI never
+//! waits for it.
+
+pub mod app;
+pub mod export;
+pub mod layout;
+pub mod live;
+pub mod message;
+pub mod params;
+pub mod render;
+pub mod worker;
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+pub use app::App;
+pub use message::Message;
+pub use render::render;
+pub use worker::McMode;
 
 use crate::scenario::Scenario;
 
@@ -19,7 +47,109 @@ pub struct TuiOptions {
     pub lang_zh: bool,
 }
 
+/// Where terminal events come from (crossterm, or a script in tests).
+pub trait EventSource {
+    /// The next event, waiting at most `timeout`; `None` when none came.
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+}
+
+/// Terminal events from crossterm.
+#[derive(Debug, Default)]
+pub struct CrosstermEvents;
+
+impl EventSource for CrosstermEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if event::poll(timeout)? {
+            event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Longest sleep while nothing moves (paused, Monte Carlo done): the loop
+/// wakes only for input, so an idle UI costs next to no CPU.
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+/// How often Monte Carlo progress is drawn while the worker runs.
+const WORKER_REFRESH: Duration = Duration::from_millis(150);
+
 /// Run the TUI until the user quits.
-pub fn run(_options: TuiOptions) -> anyhow::Result<()> {
-    anyhow::bail!("the terminal UI is not built yet")
+pub fn run(options: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::new(options, McMode::Thread)?;
+    // Installs a panic hook that restores the terminal; ours, chained in
+    // front of it, also releases the mouse.
+    let mut terminal = ratatui::try_init()?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let result = crossterm::execute!(io::stdout(), EnableMouseCapture)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| {
+            let size = terminal.size()?;
+            app.update(Message::Resize(size.width, size.height));
+            event_loop(&mut terminal, &mut app, &mut CrosstermEvents)
+        });
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+/// Draw, wait for input or the next step, update; until the app quits.
+/// Redraws only when something changed.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl EventSource,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut dirty = true;
+    let mut next_tick = Instant::now() + app.tick_interval();
+    loop {
+        if app.mc.poll() {
+            dirty = true;
+        }
+        if dirty {
+            terminal.draw(|f| render(app, f))?;
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut wait = if app.running() {
+            next_tick.saturating_duration_since(now)
+        } else {
+            IDLE_WAIT
+        };
+        if app.mc.running() {
+            wait = wait.min(WORKER_REFRESH);
+        }
+        if let Some(ev) = events.next(wait)? {
+            let was_running = app.running();
+            if let Some(msg) = Message::from_event(&ev, &app.mode) {
+                if let Message::Resize(..) = msg {
+                    terminal.autoresize()?;
+                }
+                app.update(msg);
+                dirty = true;
+            }
+            if app.running() && !was_running {
+                next_tick = Instant::now() + app.tick_interval();
+            }
+        }
+        let now = Instant::now();
+        if app.running() && now >= next_tick {
+            app.update(Message::Tick);
+            dirty = true;
+            next_tick += app.tick_interval();
+            // Fell behind (slow terminal, huge scenario): do not try to catch up.
+            if next_tick < now {
+                next_tick = now + app.tick_interval();
+            }
+        }
+    }
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# TUI smoke test: run the real binary inside tmux as a user would, send keys
+# (pause, step, select, knock out, help, quit), and check what the screen
+# shows and that the program exits cleanly with the terminal restored.
+#
+#   cargo build --release && bash .ci/tui-smoke.sh
+#
+# CHAINMESH_BIN overrides the binary (default target/release/chainmesh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${CHAINMESH_BIN:-target/release/chainmesh}
+FIXTURE=tests/fixtures/tui-farm.toml
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+command -v tmux >/dev/null || { echo "tui-smoke: tmux is not installed" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "tui-smoke: $BIN not found; run cargo build --release first" >&2; exit 1; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+tmp=$(mktemp -d)
+# A private tmux server: never touches the user's sessions.
+socket="chainmesh-smoke-$$"
+tmux() { command tmux -L "$socket" "$@"; }
+session=""
+phase=0
+cleanup() {
+  tmux kill-server 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "tui-smoke: FAIL: $*" >&2
+  if [ -f "$tmp/screen" ]; then
+    echo "---- last screen ----" >&2
+    cat "$tmp/screen" >&2
+  fi
+  exit 1
+}
+
+capture() { tmux capture-pane -p -t "$session" > "$tmp/screen"; }
+
+# Wait up to $2 seconds for the screen to contain $1.
+wait_for() {
+  local i
+  for i in $(seq 1 $(( $2 * 10 ))); do
+    capture
+    grep -qF -- "$1" "$tmp/screen" && return 0
+    sleep 0.1
+  done
+  fail "the screen never showed '$1'"
+}
+
+send() { tmux send-keys -t "$session" "$@"; sleep 0.3; }
+
+# Start `chainmesh <args>` in a new 160x48 session; records the exit code
+# and the terminal mode after the program ends.
+start() {
+  rm -f "$tmp/exit" "$tmp/stty"
+  phase=$((phase + 1))
+  session="smoke$phase"
+  tmux new-session -d -s "$session" -x 160 -y 48 \
+    "cd '$tmp' && '$BIN' $*; echo EXIT=\$? > '$tmp/exit'; stty -a > '$tmp/stty'; sleep 60"
+}
+
+# Wait for the program to end; check exit code 0 and a restored terminal.
+expect_clean_exit() {
+  local i
+  for i in $(seq 1 50); do
+    [ -f "$tmp/stty" ] && break
+    sleep 0.1
+  done
+  [ -f "$tmp/exit" ] || fail "the program did not exit after q"
+  grep -qx "EXIT=0" "$tmp/exit" || fail "exit status: $(cat "$tmp/exit")"
+  grep -qw -- "-icanon" "$tmp/stty" && fail "the terminal was left in raw mode"
+  capture
+  grep -qF "trial" "$tmp/screen" && fail "the alternate screen was not left"
+  return 0
+}
+
+echo "== tui-smoke: $FIXTURE"
+start tui "$(pwd)/$FIXTURE" --seed 42
+wait_for "seed 42" 10
+send Space                 # pause
+wait_for "paused" 3
+send n; send n; send n     # three steps
+send Tab; send Tab         # select the chain's wholesaler
+send k                     # knock it out (runs the step at once while paused)
+wait_for "✗" 3
+capture
+for want in "Supply chain" "Ecosystem network" "seed 42" "✗Wholesaler" "you (k)" \
+            "--shock at=" "Monte Carlo"; do
+  grep -qF -- "$want" "$tmp/screen" || fail "the screen does not show '$want'"
+done
+cp "$tmp/screen" "$tmp/main-screen"
+send '?'
+wait_for "quit" 3
+grep -qF "knock out the selected node" "$tmp/screen" || fail "the help overlay did not open"
+send Escape
+capture
+grep -qF "knock out the selected node" "$tmp/screen" && fail "the help overlay did not close"
+send q
+expect_clean_exit
+echo "ok: both topologies, the seed and a knocked-out node shown; clean exit"
+
+echo "== tui-smoke: built-in default scenario"
+start tui --seed 3
+wait_for "seed 3" 10
+send p                     # parameter panel
+wait_for "failure rate" 3
+send Right                 # failure rate ×1.25: restarts the trial
+wait_for "modified parameters" 3
+send Escape                # (keys sent one at a time: Esc then q at once reads as Alt-q)
+send q
+expect_clean_exit
+echo "ok: built-in scenario opens and quits cleanly"
+
+if [ -n "${TUI_SMOKE_SHOW:-}" ]; then
+  cat "$tmp/main-screen"
+fi

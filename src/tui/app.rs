@@ -1,0 +1,636 @@
+//! The TUI's state ([`App`]) and its one entry point for change,
+//! [`App::update`]. No terminal I/O happens here: the event loop in
+//! [`super::event_loop`] turns terminal events into [`Message`]s, and the
+//! renderer reads the state.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use ratatui::layout::Rect;
+
+use super::TuiOptions;
+use super::layout::{Columns, NodeBox, columns, inner, place, screen};
+use super::live::LiveTrial;
+use super::message::Message;
+use super::params::{Param, Params};
+use super::worker::{McMode, MonteCarlo};
+use crate::command::Reproduce;
+use crate::scenario::{Scenario, parse_shock_arg};
+use crate::sim::Prepared;
+
+/// Playback speeds in steps per second.
+pub const SPEEDS: [f64; 9] = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 240.0];
+/// Index into [`SPEEDS`] at start.
+pub const DEFAULT_SPEED: usize = 3;
+
+/// What has the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The main screen.
+    Normal,
+    /// The help overlay.
+    Help,
+    /// The parameter panel, with the highlighted slider.
+    Params {
+        /// Index into [`Param::ALL`].
+        selected: usize,
+    },
+    /// The reproduce-command popup.
+    Command,
+    /// A number prompt.
+    Input {
+        /// What the number is for.
+        kind: InputKind,
+        /// Digits typed so far.
+        text: String,
+    },
+}
+
+/// What a number prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// `g`: a trial index.
+    Trial,
+    /// `s`: a seed.
+    Seed,
+}
+
+/// The one-key targeted attacks, in the order `a` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttackKind {
+    /// A random node of each topology.
+    Random,
+    /// The highest-degree node of each topology.
+    Degree,
+    /// The highest-betweenness node of each topology.
+    Betweenness,
+}
+
+impl AttackKind {
+    /// The `select =` value of the shock.
+    pub fn select(self) -> &'static str {
+        match self {
+            AttackKind::Random => "random",
+            AttackKind::Degree => "degree",
+            AttackKind::Betweenness => "betweenness",
+        }
+    }
+
+    /// The attack after this one.
+    pub fn next(self) -> AttackKind {
+        match self {
+            AttackKind::Random => AttackKind::Degree,
+            AttackKind::Degree => AttackKind::Betweenness,
+            AttackKind::Betweenness => AttackKind::Random,
+        }
+    }
+}
+
+/// Where a shock of the compiled scenario came from (shown in the event log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShockOrigin {
+    /// A `[[shock]]` of the scenario file, with its label.
+    Scenario(Option<String>),
+    /// A `--shock` given on the command line.
+    Cli,
+    /// `k`: the user knocked out this node id.
+    Manual(String),
+    /// `a`: a one-key attack.
+    Attack(AttackKind),
+}
+
+/// A shock the user added in the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UserShock {
+    spec: String,
+    origin: ShockOrigin,
+}
+
+/// The whole state of the TUI.
+#[derive(Debug)]
+pub struct App {
+    base: Scenario,
+    scenario_arg: String,
+    cli_shocks: Vec<String>,
+    user_shocks: Vec<UserShock>,
+    /// Slider multipliers (all ×1 unless changed in the parameter panel).
+    pub params: Params,
+    /// Show Traditional Chinese labels where the scenario has them.
+    pub lang_zh: bool,
+    /// The trial on screen.
+    pub live: LiveTrial,
+    /// Origin of every shock of `live`'s compiled scenario, by shock index.
+    pub origins: Vec<ShockOrigin>,
+    /// Per topology: node columns for drawing.
+    pub columns: Vec<Columns>,
+    /// Stepping stopped.
+    pub paused: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// The selected node: (topology, node).
+    pub selected: (usize, usize),
+    /// What has the keyboard.
+    pub mode: Mode,
+    /// A one-off message shown in the footer until the next key.
+    pub status: Option<String>,
+    /// What `a` fires next.
+    pub next_attack: AttackKind,
+    /// Terminal size (columns, rows), for mouse hit-testing.
+    pub size: (u16, u16),
+    /// The Monte Carlo results for the current seed.
+    pub mc: MonteCarlo,
+    /// Set by `q`, Esc, Ctrl-C.
+    pub quit: bool,
+    /// Where `e` writes its files.
+    pub export_dir: PathBuf,
+}
+
+impl App {
+    /// The app for `options`, before step 0; starts the Monte Carlo trials per `mc`.
+    pub fn new(options: TuiOptions, mc: McMode) -> anyhow::Result<App> {
+        let TuiOptions {
+            scenario,
+            scenario_arg,
+            seed,
+            trial,
+            shocks,
+            lang_zh,
+        } = options;
+        let columns = scenario.topologies.iter().map(columns).collect();
+        let k = scenario.topologies.len();
+        let params = Params::default();
+        let (prep, origins) = compile(&scenario, &params, &shocks, &[])?;
+        let mut app = App {
+            base: scenario,
+            scenario_arg,
+            cli_shocks: shocks,
+            user_shocks: Vec::new(),
+            params,
+            lang_zh,
+            live: LiveTrial::new(prep, seed, trial),
+            origins,
+            columns,
+            paused: false,
+            speed: DEFAULT_SPEED,
+            selected: (0, 0),
+            mode: Mode::Normal,
+            status: None,
+            next_attack: AttackKind::Random,
+            size: (80, 24),
+            mc: MonteCarlo::new(mc, k),
+            quit: false,
+            export_dir: PathBuf::from("."),
+        };
+        app.selected = app.order().first().copied().unwrap_or((0, 0));
+        app.restart_monte_carlo();
+        Ok(app)
+    }
+
+    /// Compile the current sliders and shocks; records the shocks' origins.
+    fn compile(&mut self) -> anyhow::Result<Arc<Prepared>> {
+        let (prep, origins) = compile(
+            &self.base,
+            &self.params,
+            &self.cli_shocks,
+            &self.user_shocks,
+        )?;
+        self.origins = origins;
+        Ok(prep)
+    }
+
+    /// The scenario as loaded (no sliders, no extra shocks).
+    pub fn base_scenario(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// Seed on screen.
+    pub fn seed(&self) -> u64 {
+        self.live.seed
+    }
+
+    /// Trial on screen.
+    pub fn trial(&self) -> u64 {
+        self.live.trial
+    }
+
+    /// True while steps advance on their own.
+    pub fn running(&self) -> bool {
+        !self.paused && !self.live.finished()
+    }
+
+    /// Time between steps at the current speed.
+    pub fn tick_interval(&self) -> Duration {
+        Duration::from_secs_f64(1.0 / SPEEDS[self.speed])
+    }
+
+    /// Every extra `--shock` spec: the command line's, then the user's.
+    pub fn shock_specs(&self) -> Vec<String> {
+        self.cli_shocks
+            .iter()
+            .cloned()
+            .chain(self.user_shocks.iter().map(|u| u.spec.clone()))
+            .collect()
+    }
+
+    /// Number of shocks the user added with `k` or `a`.
+    pub fn user_shock_count(&self) -> usize {
+        self.user_shocks.len()
+    }
+
+    fn with_params_note(&self, line: String) -> String {
+        if self.params.is_default() {
+            line
+        } else {
+            format!("{line}  (modified parameters: {})", self.params.describe())
+        }
+    }
+
+    /// The command that reopens this view (seed, trial, every shock).
+    pub fn reproduce(&self) -> String {
+        let c = Reproduce::new("tui", &[&self.scenario_arg])
+            .opt("seed", self.seed())
+            .opt("trial", self.trial())
+            .opt("steps", self.base.steps)
+            .shocks(&self.shock_specs());
+        self.with_params_note(c.line())
+    }
+
+    /// The `chainmesh trace` command printing this trial step by step.
+    pub fn trace_command(&self) -> String {
+        let c = Reproduce::new("trace", &[&self.scenario_arg])
+            .opt("seed", self.seed())
+            .opt("trial", self.trial())
+            .opt("steps", self.base.steps)
+            .shocks(&self.shock_specs());
+        self.with_params_note(c.line())
+    }
+
+    /// The `chainmesh run` command printing the Monte Carlo panel's numbers
+    /// (for the trials received so far).
+    pub fn run_command(&self, trials: u64) -> String {
+        let c = Reproduce::new("run", &[&self.scenario_arg])
+            .opt("seed", self.seed())
+            .opt("trials", trials)
+            .opt("steps", self.base.steps)
+            .shocks(&self.shock_specs());
+        self.with_params_note(c.line())
+    }
+
+    /// The file stem of the scenario argument (`scenarios/x.toml` → `x`).
+    pub fn scenario_stem(&self) -> String {
+        let stem = std::path::Path::new(&self.scenario_arg)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let clean: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        if clean.is_empty() {
+            "scenario".into()
+        } else {
+            clean
+        }
+    }
+
+    /// Scenario name in the chosen language.
+    pub fn scenario_name(&self) -> &str {
+        match (&self.base.name_zh, self.lang_zh) {
+            (Some(z), true) => z,
+            _ => &self.base.name,
+        }
+    }
+
+    /// Topology `k`'s label in the chosen language.
+    pub fn topology_label(&self, k: usize) -> &str {
+        let t = &self.base.topologies[k];
+        match (&t.label_zh, self.lang_zh) {
+            (Some(z), true) => z,
+            _ => &t.label,
+        }
+    }
+
+    /// Node `i` of topology `k`'s label in the chosen language.
+    pub fn node_label(&self, k: usize, i: usize) -> &str {
+        let n = &self.base.topologies[k].nodes[i];
+        match (&n.label_zh, self.lang_zh) {
+            (Some(z), true) => z,
+            _ => &n.label,
+        }
+    }
+
+    /// Every node in selection order: topology by topology, column by column.
+    pub fn order(&self) -> Vec<(usize, usize)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .flat_map(|(k, cols)| cols.iter().flatten().map(move |&i| (k, i)))
+            .collect()
+    }
+
+    /// Where the labels of topology `k` are drawn for a terminal of `area`.
+    pub fn node_boxes(&self, area: Rect, k: usize) -> Vec<NodeBox> {
+        let s = screen(area, self.columns.len());
+        s.graphs
+            .get(k)
+            .map(|&r| place(&self.columns[k], &self.label_widths(k), inner(r)))
+            .unwrap_or_default()
+    }
+
+    /// Display width of every node label of topology `k`.
+    pub fn label_widths(&self, k: usize) -> Vec<usize> {
+        use unicode_width::UnicodeWidthStr;
+        (0..self.base.topologies[k].nodes.len())
+            .map(|i| self.node_label(k, i).width())
+            .collect()
+    }
+
+    /// Apply one message.
+    pub fn update(&mut self, msg: Message) {
+        if !matches!(msg, Message::Tick | Message::Resize(..)) {
+            self.status = None;
+        }
+        match msg {
+            Message::Tick => {
+                if self.running() {
+                    self.step_once();
+                }
+            }
+            Message::TogglePause => {
+                if self.live.finished() {
+                    self.restart_trial();
+                    self.paused = false;
+                } else {
+                    self.paused = !self.paused;
+                }
+            }
+            Message::Step => {
+                self.paused = true;
+                self.step_once();
+            }
+            Message::SpeedUp => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Message::SpeedDown => self.speed = self.speed.saturating_sub(1),
+            Message::Replay => self.restart_trial(),
+            Message::NextTrial => self.goto_trial(self.trial().saturating_add(1)),
+            Message::PrevTrial => self.goto_trial(self.trial().saturating_sub(1)),
+            Message::SelectNext => self.move_selection(1, false),
+            Message::SelectPrev => self.move_selection(-1, false),
+            Message::SelectDown => self.move_selection(1, true),
+            Message::SelectUp => self.move_selection(-1, true),
+            Message::Click(col, row) => self.click(col, row),
+            Message::KnockOut => self.knock_out(),
+            Message::Attack => self.attack(),
+            Message::ClearShocks => {
+                if self.user_shocks.is_empty() {
+                    self.status = Some("no knock-outs or attacks to clear".into());
+                } else {
+                    self.user_shocks.clear();
+                    self.restart_all();
+                    self.status = Some("cleared your knock-outs and attacks; replaying".into());
+                }
+            }
+            Message::Export => {
+                self.status = Some(match super::export::write(self) {
+                    Ok((a, b)) => format!("wrote {} and {}", a.display(), b.display()),
+                    Err(e) => format!("export failed: {e:#}"),
+                });
+            }
+            Message::Open(mode) => self.mode = mode,
+            Message::Close => self.mode = Mode::Normal,
+            Message::ParamUp | Message::ParamDown => {
+                if let Mode::Params { selected } = &mut self.mode {
+                    let n = Param::ALL.len();
+                    *selected = if msg == Message::ParamUp {
+                        (*selected + n - 1) % n
+                    } else {
+                        (*selected + 1) % n
+                    };
+                }
+            }
+            Message::ParamNudge(d) => {
+                if let Mode::Params { selected } = self.mode {
+                    let before = self.params;
+                    self.params.nudge(Param::ALL[selected], d);
+                    if self.params != before {
+                        self.restart_all();
+                    }
+                }
+            }
+            Message::ParamReset => {
+                if !self.params.is_default() {
+                    self.params = Params::default();
+                    self.restart_all();
+                }
+            }
+            Message::Input(c) => {
+                if let Mode::Input { text, .. } = &mut self.mode
+                    && text.len() < 20
+                {
+                    text.push(c);
+                }
+            }
+            Message::Backspace => {
+                if let Mode::Input { text, .. } = &mut self.mode {
+                    text.pop();
+                }
+            }
+            Message::Submit => self.submit(),
+            Message::Resize(w, h) => self.size = (w, h),
+            Message::Quit => {
+                self.quit = true;
+                self.mc.stop();
+            }
+        }
+    }
+
+    fn step_once(&mut self) {
+        if self.live.step() {
+            if self.live.finished() {
+                self.status = Some("trial over: r replays, ] next trial, space runs again".into());
+            }
+        } else {
+            self.status = Some("the trial is over: press r to replay or ] for the next".into());
+        }
+    }
+
+    /// Back to step 0 of the same trial (same shocks, same numbers).
+    fn restart_trial(&mut self) {
+        let prep = Arc::clone(self.live.prep());
+        self.live = LiveTrial::new(prep, self.live.seed, self.live.trial);
+    }
+
+    fn goto_trial(&mut self, trial: u64) {
+        let prep = Arc::clone(self.live.prep());
+        self.live = LiveTrial::new(prep, self.live.seed, trial);
+    }
+
+    /// Recompile (sliders, shocks changed), replay the trial, rerun Monte Carlo.
+    fn restart_all(&mut self) {
+        match self.compile() {
+            Ok(prep) => {
+                self.live = LiveTrial::new(prep, self.live.seed, self.live.trial);
+                self.restart_monte_carlo();
+            }
+            Err(e) => self.status = Some(format!("{e:#}")),
+        }
+    }
+
+    fn restart_monte_carlo(&mut self) {
+        let prep = Arc::clone(self.live.prep());
+        let trials = self.base.trials;
+        self.mc.restart(prep, self.live.seed, trials);
+    }
+
+    fn submit(&mut self) {
+        let Mode::Input { kind, text } = std::mem::replace(&mut self.mode, Mode::Normal) else {
+            return;
+        };
+        let Ok(n) = text.parse::<u64>() else {
+            self.status = Some(format!("not a number: {text:?}"));
+            return;
+        };
+        match kind {
+            InputKind::Trial => self.goto_trial(n),
+            InputKind::Seed => {
+                self.live = LiveTrial::new(Arc::clone(self.live.prep()), n, self.live.trial);
+                self.restart_monte_carlo();
+            }
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize, same_topology: bool) {
+        let order: Vec<(usize, usize)> = if same_topology {
+            self.order()
+                .into_iter()
+                .filter(|&(k, _)| k == self.selected.0)
+                .collect()
+        } else {
+            self.order()
+        };
+        if order.is_empty() {
+            return;
+        }
+        let n = order.len() as isize;
+        let at = order.iter().position(|&s| s == self.selected).unwrap_or(0) as isize;
+        self.selected = order[(at + delta).rem_euclid(n) as usize];
+    }
+
+    fn click(&mut self, col: u16, row: u16) {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        for k in 0..self.columns.len() {
+            if let Some(b) = self
+                .node_boxes(area, k)
+                .into_iter()
+                .find(|b| b.contains(col, row))
+            {
+                self.selected = (k, b.node);
+                return;
+            }
+        }
+    }
+
+    /// Add a shock striking at the next step; if paused, run that step so it shows.
+    fn add_user_shock(&mut self, spec: String, origin: ShockOrigin) -> bool {
+        if self.live.finished() {
+            self.status = Some("the trial is over: press r to replay, then knock out".into());
+            return false;
+        }
+        self.user_shocks.push(UserShock { spec, origin });
+        match self.compile() {
+            Ok(prep) => {
+                // The new shock strikes at the next step: continuing is the
+                // same as replaying the new scenario from step 0.
+                self.live.extend_shocks(prep);
+                self.restart_monte_carlo();
+                if self.paused {
+                    self.step_once();
+                }
+                true
+            }
+            Err(e) => {
+                self.user_shocks.pop();
+                self.status = Some(format!("{e:#}"));
+                false
+            }
+        }
+    }
+
+    fn knock_out(&mut self) {
+        let (k, i) = self.selected;
+        let t = self.live.t();
+        let id = self.base.topologies[k].nodes[i].id.clone();
+        let label = self.node_label(k, i).to_string();
+        let spec = format!("at={t},select=nodes,nodes={id}");
+        if self.add_user_shock(spec, ShockOrigin::Manual(id.clone())) {
+            let also = self
+                .base
+                .topologies
+                .iter()
+                .enumerate()
+                .filter(|&(j, tp)| j != k && tp.node_index(&id).is_some())
+                .count();
+            self.status = Some(if also > 0 {
+                format!("knocked out {label} at step {t} (and {id:?} in the other topology too)")
+            } else {
+                format!("knocked out {label} at step {t}")
+            });
+        }
+    }
+
+    fn attack(&mut self) {
+        let kind = self.next_attack;
+        let t = self.live.t();
+        let spec = format!("at={t},select={},count=1", kind.select());
+        if self.add_user_shock(spec, ShockOrigin::Attack(kind)) {
+            self.next_attack = kind.next();
+            self.status = Some(format!(
+                "attack at step {t}: {} node of every topology (next: {})",
+                attack_phrase(kind),
+                attack_phrase(self.next_attack)
+            ));
+        }
+    }
+}
+
+/// How an attack is described to the user.
+pub fn attack_phrase(kind: AttackKind) -> &'static str {
+    match kind {
+        AttackKind::Random => "a random",
+        AttackKind::Degree => "the highest-degree",
+        AttackKind::Betweenness => "the highest-betweenness",
+    }
+}
+
+/// Compile `base` with the sliders applied and every extra shock (command
+/// line first, then the user's, in order), with the origin of every shock.
+fn compile(
+    base: &Scenario,
+    params: &Params,
+    cli: &[String],
+    user: &[UserShock],
+) -> anyhow::Result<(Arc<Prepared>, Vec<ShockOrigin>)> {
+    let mut s = params.apply(base);
+    let mut origins: Vec<ShockOrigin> = s
+        .shocks
+        .iter()
+        .map(|sh| ShockOrigin::Scenario(sh.label.clone()))
+        .collect();
+    let extra = cli
+        .iter()
+        .map(|spec| (spec, ShockOrigin::Cli))
+        .chain(user.iter().map(|u| (&u.spec, u.origin.clone())));
+    for (spec, origin) in extra {
+        let shock = parse_shock_arg(spec, &s).with_context(|| format!("--shock {spec}"))?;
+        s.shocks.push(shock);
+        origins.push(origin);
+    }
+    Ok((Arc::new(Prepared::new(s)), origins))
+}

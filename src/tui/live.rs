@@ -1,0 +1,147 @@
+//! The trial on screen: one [`TopologyRun`] per topology, stepped in
+//! lockstep, with the φ history and the node event log.
+//!
+//! Nothing here draws random numbers of its own: every state change comes
+//! from [`TopologyRun::step`], so the screen shows exactly what
+//! `chainmesh trace` prints for the same scenario, shocks, seed and trial.
+
+use std::sync::Arc;
+
+use crate::sim::{Event, EventKind, FlowCache, Prepared, TopologyRun};
+
+/// One node event, kept for the event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Topology index.
+    pub topo: usize,
+    /// The engine's event.
+    pub event: Event,
+}
+
+/// The state of the trial being watched.
+#[derive(Debug)]
+pub struct LiveTrial {
+    /// The compiled scenario (with every extra shock) the runs step through.
+    prep: Arc<Prepared>,
+    /// Seed of the trial.
+    pub seed: u64,
+    /// Trial index.
+    pub trial: u64,
+    runs: Vec<TopologyRun>,
+    caches: Vec<FlowCache>,
+    /// φ of every step run so far, per topology.
+    pub history: Vec<Vec<f64>>,
+    /// Throughput of every step run so far, per topology.
+    pub throughput: Vec<Vec<f64>>,
+    /// Every node event so far, in step order.
+    pub log: Vec<LogEntry>,
+    /// Per topology, per node: came back up at the last step run.
+    pub recovered: Vec<Vec<bool>>,
+}
+
+impl LiveTrial {
+    /// Trial `trial` of seed `seed`, before step 0.
+    pub fn new(prep: Arc<Prepared>, seed: u64, trial: u64) -> Self {
+        let k = prep.topologies.len();
+        let runs = (0..k)
+            .map(|t| TopologyRun::new(&prep, t, seed, trial))
+            .collect();
+        let recovered = prep
+            .topologies
+            .iter()
+            .map(|p| vec![false; p.net.node_count()])
+            .collect();
+        LiveTrial {
+            prep,
+            seed,
+            trial,
+            runs,
+            caches: (0..k).map(|_| FlowCache::default()).collect(),
+            history: vec![Vec::new(); k],
+            throughput: vec![Vec::new(); k],
+            log: Vec::new(),
+            recovered,
+        }
+    }
+
+    /// The compiled scenario being stepped.
+    pub fn prep(&self) -> &Arc<Prepared> {
+        &self.prep
+    }
+
+    /// Number of topologies.
+    pub fn topologies(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Steps run so far (the index of the next step).
+    pub fn t(&self) -> u32 {
+        self.runs.first().map_or(0, TopologyRun::step_index)
+    }
+
+    /// Steps per trial.
+    pub fn steps(&self) -> u32 {
+        self.prep.scenario.steps
+    }
+
+    /// True when every step has run.
+    pub fn finished(&self) -> bool {
+        self.runs.iter().all(TopologyRun::finished)
+    }
+
+    /// Run the next step on every topology; false when the trial was already over.
+    pub fn step(&mut self) -> bool {
+        if self.finished() {
+            return false;
+        }
+        for (k, (run, cache)) in self.runs.iter_mut().zip(&mut self.caches).enumerate() {
+            let Some(rec) = run.step(&self.prep, cache) else {
+                continue;
+            };
+            self.history[k].push(rec.service);
+            self.throughput[k].push(rec.throughput);
+            self.recovered[k].fill(false);
+            for e in run.events() {
+                if e.kind == EventKind::Up {
+                    self.recovered[k][e.node] = true;
+                }
+                self.log.push(LogEntry { topo: k, event: *e });
+            }
+        }
+        true
+    }
+
+    /// Continue with `prep`, which must equal the current one plus shocks
+    /// striking at the next step or later. Steps already run saw none of
+    /// them, so this is exactly a replay of `prep` from step 0.
+    pub fn extend_shocks(&mut self, prep: Arc<Prepared>) {
+        debug_assert!(
+            prep.scenario.shocks.len() >= self.prep.scenario.shocks.len()
+                && prep.scenario.shocks[self.prep.scenario.shocks.len()..]
+                    .iter()
+                    .all(|s| s.at >= self.t())
+        );
+        self.prep = prep;
+    }
+
+    /// Is node `i` of topology `k` down at the last step run?
+    pub fn is_down(&self, k: usize, i: usize) -> bool {
+        self.runs[k].is_down(i)
+    }
+
+    /// For a down node: steps it stays down counting the step on screen.
+    pub fn remaining(&self, k: usize, i: usize) -> u32 {
+        let shown = self.t().saturating_sub(1);
+        self.runs[k].down_until(i).saturating_sub(shown).max(1)
+    }
+
+    /// Nodes of topology `k` down at the last step run.
+    pub fn down_count(&self, k: usize) -> usize {
+        self.runs[k].down_mask().iter().filter(|d| **d).count()
+    }
+
+    /// φ at the last step run of topology `k` (1 before step 0).
+    pub fn service(&self, k: usize) -> f64 {
+        self.history[k].last().copied().unwrap_or(1.0)
+    }
+}

@@ -1,0 +1,146 @@
+//! What can happen to the app, and which key means what in which mode.
+//! Keys are mapped to a [`Message`] first; [`super::App::update`] never
+//! looks at a key code.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+
+use super::app::{InputKind, Mode};
+
+/// Everything the app reacts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// The step timer fired (only sent while running).
+    Tick,
+    /// Space: pause or resume.
+    TogglePause,
+    /// `n` / →: run one step.
+    Step,
+    /// `+`: faster.
+    SpeedUp,
+    /// `-`: slower.
+    SpeedDown,
+    /// `r`: replay the trial from step 0.
+    Replay,
+    /// `]`: next trial.
+    NextTrial,
+    /// `[`: previous trial.
+    PrevTrial,
+    /// Tab: select the next node (across topologies).
+    SelectNext,
+    /// Shift-Tab: select the previous node.
+    SelectPrev,
+    /// ↓: next node in the same topology.
+    SelectDown,
+    /// ↑: previous node in the same topology.
+    SelectUp,
+    /// Mouse click at (column, row).
+    Click(u16, u16),
+    /// `k`: knock out the selected node now.
+    KnockOut,
+    /// `a`: targeted attack on every topology (random / degree / betweenness in turn).
+    Attack,
+    /// `x`: drop every manual knock-out and attack.
+    ClearShocks,
+    /// `e`: export the trace and the Monte Carlo summary.
+    Export,
+    /// Open a popup or panel.
+    Open(Mode),
+    /// Close the popup or panel.
+    Close,
+    /// In the parameter panel: choose the slider above / below.
+    ParamUp,
+    /// In the parameter panel: next slider.
+    ParamDown,
+    /// In the parameter panel: move the slider by this many notches.
+    ParamNudge(i32),
+    /// In the parameter panel: every slider back to ×1.
+    ParamReset,
+    /// In a number prompt: type a character.
+    Input(char),
+    /// In a number prompt: delete the last character.
+    Backspace,
+    /// In a number prompt: accept.
+    Submit,
+    /// The terminal was resized to (columns, rows).
+    Resize(u16, u16),
+    /// `q`, Esc, Ctrl-C.
+    Quit,
+}
+
+impl Message {
+    /// The message for a terminal event in `mode`, if it means anything.
+    pub fn from_event(event: &Event, mode: &Mode) -> Option<Message> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Self::from_key(key, mode),
+            Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                matches!(mode, Mode::Normal).then_some(Message::Click(m.column, m.row))
+            }
+            Event::Resize(w, h) => Some(Message::Resize(*w, *h)),
+            _ => None,
+        }
+    }
+
+    /// The message for a key press in `mode`.
+    pub fn from_key(key: &KeyEvent, mode: &Mode) -> Option<Message> {
+        use Message as M;
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')).then_some(M::Quit);
+        }
+        let code = key.code;
+        match mode {
+            Mode::Normal => Some(match code {
+                KeyCode::Char('q') | KeyCode::Esc => M::Quit,
+                KeyCode::Char(' ') => M::TogglePause,
+                KeyCode::Char('n') | KeyCode::Right => M::Step,
+                KeyCode::Char('+') | KeyCode::Char('=') => M::SpeedUp,
+                KeyCode::Char('-') | KeyCode::Char('_') => M::SpeedDown,
+                KeyCode::Char('r') => M::Replay,
+                KeyCode::Char(']') => M::NextTrial,
+                KeyCode::Char('[') => M::PrevTrial,
+                KeyCode::Tab => M::SelectNext,
+                KeyCode::BackTab => M::SelectPrev,
+                KeyCode::Down => M::SelectDown,
+                KeyCode::Up => M::SelectUp,
+                KeyCode::Left => M::SelectPrev,
+                KeyCode::Char('k') => M::KnockOut,
+                KeyCode::Char('a') => M::Attack,
+                KeyCode::Char('x') => M::ClearShocks,
+                KeyCode::Char('e') => M::Export,
+                KeyCode::Char('?') | KeyCode::F(1) => M::Open(Mode::Help),
+                KeyCode::Char('p') => M::Open(Mode::Params { selected: 0 }),
+                KeyCode::Char('c') => M::Open(Mode::Command),
+                KeyCode::Char('g') => M::Open(Mode::Input {
+                    kind: InputKind::Trial,
+                    text: String::new(),
+                }),
+                KeyCode::Char('s') => M::Open(Mode::Input {
+                    kind: InputKind::Seed,
+                    text: String::new(),
+                }),
+                _ => return None,
+            }),
+            // Any key closes the help and the command popup.
+            Mode::Help | Mode::Command => Some(M::Close),
+            Mode::Params { .. } => Some(match code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('p') | KeyCode::Char('q') => M::Close,
+                KeyCode::Up | KeyCode::Char('k') => M::ParamUp,
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => M::ParamDown,
+                KeyCode::Left | KeyCode::Char('-') | KeyCode::Char('h') => M::ParamNudge(-1),
+                KeyCode::Right | KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Char('l') => {
+                    M::ParamNudge(1)
+                }
+                KeyCode::Char('0') | KeyCode::Char('r') => M::ParamReset,
+                _ => return None,
+            }),
+            Mode::Input { .. } => Some(match code {
+                KeyCode::Esc => M::Close,
+                KeyCode::Enter => M::Submit,
+                KeyCode::Backspace => M::Backspace,
+                KeyCode::Char(c) if c.is_ascii_digit() => M::Input(c),
+                _ => return None,
+            }),
+        }
+    }
+}

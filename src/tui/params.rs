@@ -1,0 +1,192 @@
+//! The parameter panel's sliders: multipliers applied to a copy of the
+//! scenario before it is compiled.
+
+use crate::scenario::{Amount, Repair, Scenario, Selection};
+
+/// Which slider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// Every node's failure rate.
+    FailureRate,
+    /// Every node's repair time.
+    RepairTime,
+    /// The scenario file's scripted shocks (nodes taken and duration).
+    ShockSize,
+}
+
+impl Param {
+    /// Every slider, in panel order.
+    pub const ALL: [Param; 3] = [Param::FailureRate, Param::RepairTime, Param::ShockSize];
+
+    /// Slider label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Param::FailureRate => "failure rate",
+            Param::RepairTime => "repair time",
+            Param::ShockSize => "shock size",
+        }
+    }
+
+    /// (min, max, step) of the multiplier.
+    pub fn range(self) -> (f64, f64, f64) {
+        match self {
+            Param::FailureRate => (0.0, 5.0, 0.25),
+            Param::RepairTime => (0.25, 4.0, 0.25),
+            Param::ShockSize => (0.0, 3.0, 0.25),
+        }
+    }
+}
+
+/// Multipliers of the scenario's own values; all 1 means "as written".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// × every node's failure rate (capped below 1).
+    pub failure: f64,
+    /// × every node's repair time (at least one step).
+    pub repair: f64,
+    /// × the scripted shocks' node counts, fractions and durations (0 removes them).
+    pub shock: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            failure: 1.0,
+            repair: 1.0,
+            shock: 1.0,
+        }
+    }
+}
+
+impl Params {
+    /// True when every multiplier is 1.
+    pub fn is_default(&self) -> bool {
+        *self == Params::default()
+    }
+
+    /// The multiplier of `p`.
+    pub fn get(&self, p: Param) -> f64 {
+        match p {
+            Param::FailureRate => self.failure,
+            Param::RepairTime => self.repair,
+            Param::ShockSize => self.shock,
+        }
+    }
+
+    /// Move slider `p` by `steps` notches, within its range.
+    pub fn nudge(&mut self, p: Param, steps: i32) {
+        let (lo, hi, step) = p.range();
+        let v = (self.get(p) + f64::from(steps) * step).clamp(lo, hi);
+        // Snap to the grid so repeated nudges never drift.
+        let v = (v / step).round() * step;
+        match p {
+            Param::FailureRate => self.failure = v,
+            Param::RepairTime => self.repair = v,
+            Param::ShockSize => self.shock = v,
+        }
+    }
+
+    /// Short description of what differs from the file, e.g. `failure ×2, repair ×0.5`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for p in Param::ALL {
+            let v = self.get(p);
+            if v != 1.0 {
+                parts.push(format!("{} ×{}", p.label(), v));
+            }
+        }
+        parts.join(", ")
+    }
+
+    /// A copy of `base` with the multipliers applied (still valid).
+    pub fn apply(&self, base: &Scenario) -> Scenario {
+        let mut s = base.clone();
+        if self.is_default() {
+            return s;
+        }
+        for topo in &mut s.topologies {
+            for n in &mut topo.nodes {
+                n.failure_rate = (n.failure_rate * self.failure).clamp(0.0, 0.99);
+                n.repair = scale_repair(n.repair, self.repair);
+            }
+        }
+        if self.shock <= 0.0 {
+            s.shocks.clear();
+        } else {
+            for sh in &mut s.shocks {
+                sh.duration = sh.duration.map(|d| scale_steps(d, self.shock));
+                sh.select = match &sh.select {
+                    Selection::Random(a) => Selection::Random(scale_amount(*a, self.shock)),
+                    Selection::Degree(a) => Selection::Degree(scale_amount(*a, self.shock)),
+                    Selection::Betweenness(a) => {
+                        Selection::Betweenness(scale_amount(*a, self.shock))
+                    }
+                    other => other.clone(),
+                };
+            }
+        }
+        s
+    }
+}
+
+fn scale_steps(steps: u32, f: f64) -> u32 {
+    ((f64::from(steps) * f).round() as u32).max(1)
+}
+
+fn scale_repair(r: Repair, f: f64) -> Repair {
+    match r {
+        Repair::Fixed { steps } => Repair::Fixed {
+            steps: scale_steps(steps, f),
+        },
+        Repair::Uniform { min, max } => {
+            let min = scale_steps(min, f);
+            Repair::Uniform {
+                min,
+                max: scale_steps(max, f).max(min),
+            }
+        }
+        Repair::Geometric { mean } => Repair::Geometric {
+            mean: (mean * f).max(1.0),
+        },
+    }
+}
+
+fn scale_amount(a: Amount, f: f64) -> Amount {
+    match a {
+        Amount::Count(c) => Amount::Count((f64::from(c) * f).round().max(1.0) as u32),
+        Amount::Fraction(x) => Amount::Fraction((x * f).min(1.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nudges_stay_on_the_grid_and_in_range() {
+        let mut p = Params::default();
+        for _ in 0..100 {
+            p.nudge(Param::FailureRate, 1);
+        }
+        assert_eq!(p.failure, 5.0);
+        for _ in 0..3 {
+            p.nudge(Param::RepairTime, -1);
+        }
+        assert_eq!(p.repair, 0.25);
+        p.nudge(Param::RepairTime, -1);
+        assert_eq!(p.repair, 0.25);
+        assert_eq!(p.describe(), "failure rate ×5, repair time ×0.25");
+    }
+
+    #[test]
+    fn repair_scaling_keeps_at_least_one_step() {
+        assert_eq!(
+            scale_repair(Repair::Fixed { steps: 2 }, 0.25),
+            Repair::Fixed { steps: 1 }
+        );
+        assert_eq!(
+            scale_repair(Repair::Uniform { min: 2, max: 6 }, 2.0),
+            Repair::Uniform { min: 4, max: 12 }
+        );
+    }
+}

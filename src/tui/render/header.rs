@@ -1,0 +1,62 @@
+//! The header line: what is on screen and whether it is moving.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::{App, SPEEDS};
+
+/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`.
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let (state, color) = if app.live.finished() {
+        ("■ done", Color::LightBlue)
+    } else if app.paused {
+        ("⏸ paused", Color::LightYellow)
+    } else {
+        ("▶ running", Color::LightGreen)
+    };
+    let speed = SPEEDS[app.speed];
+    let mut spans = vec![
+        Span::styled(
+            " chainmesh ",
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::LightCyan)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::raw("seed "),
+        Span::styled(app.seed().to_string(), bold),
+        sep(),
+        Span::raw("trial "),
+        Span::styled(app.trial().to_string(), bold),
+        sep(),
+        Span::raw("t "),
+        Span::styled(format!("{}/{}", app.live.t(), app.live.steps()), bold),
+        sep(),
+        Span::raw(format!("{speed} steps/s")),
+        sep(),
+        Span::styled(
+            state,
+            Style::default().fg(color).add_modifier(Modifier::BOLD),
+        ),
+    ];
+    if !app.params.is_default() {
+        spans.push(sep());
+        spans.push(Span::styled(
+            "modified parameters",
+            Style::default().fg(Color::LightMagenta),
+        ));
+    }
+    spans.push(sep());
+    spans.push(Span::styled(app.scenario_name().to_string(), bold));
+    spans.push(Span::styled(
+        format!(" [{}]", app.base_scenario().sector),
+        Style::default().fg(Color::DarkGray),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,71 @@
+//! `?`: every key, and what the node marks mean.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::graph::{DOWN, RECOVERED, UP};
+use super::popup_block;
+use crate::tui::app::App;
+use crate::tui::layout::centered;
+
+/// Every key binding: (keys, what they do).
+pub const KEYS: [(&str, &str); 18] = [
+    ("space", "pause / resume"),
+    ("n  →", "one step"),
+    ("+  -", "faster / slower"),
+    ("r", "replay this trial from step 0"),
+    ("]  [", "next / previous trial"),
+    ("g", "go to a trial number"),
+    ("s", "enter a new seed"),
+    ("Tab ⇧Tab ←", "next / previous node"),
+    ("↑  ↓  click", "select a node in a topology"),
+    ("k", "knock out the selected node now (same id everywhere)"),
+    ("a", "attack every topology: random → degree → betweenness"),
+    ("x", "clear your knock-outs and attacks"),
+    ("p", "parameters: failure rate, repair time, shock size"),
+    ("e", "export trace CSV + Monte Carlo JSON"),
+    ("c", "show the command that reproduces this view"),
+    ("?", "this help (any key closes)"),
+    ("q Esc ^C", "quit"),
+    ("", "Same seed + trial = same run, on any machine."),
+];
+
+/// Draw the help overlay over `area`.
+pub fn render(_app: &App, area: Rect, frame: &mut Frame) {
+    let key = Style::default()
+        .fg(Color::LightCyan)
+        .add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<12}"), key),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{UP}up  "), Style::default().fg(Color::Green)),
+        Span::styled(
+            format!("{DOWN}down 3"),
+            Style::default().fg(Color::White).bg(Color::Red),
+        ),
+        Span::raw(" = 3 steps left  "),
+        Span::styled(
+            format!("{RECOVERED}recovered"),
+            Style::default().fg(Color::LightGreen),
+        ),
+        Span::raw("  "),
+        Span::styled(
+            "selected",
+            Style::default().add_modifier(Modifier::REVERSED),
+        ),
+    ]));
+    let h = lines.len() as u16 + 2;
+    let r = centered(area, 68, h);
+    let block = popup_block("keys", r, frame);
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}

@@ -1,0 +1,166 @@
+//! Drawing: a pure function of the [`App`] state, one file per pane.
+//!
+//! ```text
+//! ┌──────────────────────────────────────────────────────────────────────┐
+//! │ header: chainmesh │ seed │ trial │ t/steps │ speed │ state │ scenario │
+//! ├─ topology 0 (chain) ──────────────┬─ topology 1 (network) ───────────┤
+//! │ ●farm ── ●processor ── ●shop      │ ●farm ─┬ ●platform ─┬ ●consumer  │
+//! │   (layers left → right,           │ ●AI   ─┘ ✗bank 3   ─┘           │
+//! │    sources → sinks)               │  (stacked when narrow)           │
+//! ├─ throughput φ(t) ──────┬─ Monte Carlo ─────────┬─ events ───────────┤
+//! │ one line per topology, │ histogram of service, │ t12 chain farm ✗   │
+//! │ service-level line     │ mean ± CI, P(better)  │ t16 chain farm ↑   │
+//! ├────────────────────────┴───────────────────────┴────────────────────┤
+//! │ footer: key hints (or a status message)                              │
+//! │ $ chainmesh tui … --seed S --trial K (the reproduce command)         │
+//! └──────────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! Popups (help, parameters, command, number prompts) are drawn on top.
+
+mod chart;
+mod events;
+mod footer;
+mod graph;
+mod header;
+mod help;
+mod monte_carlo;
+mod params;
+mod popup;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::app::{App, Mode};
+use super::layout::screen;
+
+/// Line colour of each topology (cycled).
+pub const TOPOLOGY_COLORS: [Color; 5] = [
+    Color::LightYellow,
+    Color::LightCyan,
+    Color::LightMagenta,
+    Color::LightBlue,
+    Color::White,
+];
+
+/// Colour of topology `k`.
+pub fn topology_color(k: usize) -> Color {
+    TOPOLOGY_COLORS[k % TOPOLOGY_COLORS.len()]
+}
+
+/// Draw the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let s = screen(area, app.columns.len());
+    header::render(app, s.header, frame);
+    for (k, &r) in s.graphs.iter().enumerate() {
+        graph::render(app, k, r, frame);
+    }
+    chart::render(app, s.chart, frame);
+    monte_carlo::render(app, s.monte_carlo, frame);
+    events::render(app, s.log, frame);
+    footer::render(app, s.footer, frame);
+    match &app.mode {
+        Mode::Normal => {}
+        Mode::Help => help::render(app, area, frame),
+        Mode::Params { selected } => params::render(app, *selected, area, frame),
+        Mode::Command => popup::command(app, area, frame),
+        Mode::Input { kind, text } => popup::input(*kind, text, area, frame),
+    }
+}
+
+/// A bordered pane with a title.
+pub(crate) fn pane<'a>(title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::default().fg(Color::DarkGray))
+        .title(title)
+}
+
+/// Clear `r` and return a highlighted popup block for it.
+pub(crate) fn popup_block<'a>(title: &'a str, r: Rect, frame: &mut Frame) -> Block<'a> {
+    frame.render_widget(Clear, r);
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(Style::default().fg(Color::LightYellow))
+        .title(Line::styled(
+            format!(" {title} "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+}
+
+/// A label cut to `width` cells; a short last word (a number, a code) is
+/// kept so `Processor 3` and `Processor 4` stay apart: `Proce…3`.
+pub fn fit_label(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if let Some((head, last)) = s.rsplit_once(' ')
+        && !head.is_empty()
+        && last.width() <= 3
+        && width >= last.width() + 3
+    {
+        let room = width - last.width();
+        // Always mark the cut, so `Farm 4` never reads as `Farm4`.
+        let head = if head.width() < room {
+            head.to_string()
+        } else {
+            fit(&format!("{head}…"), room)
+        };
+        return head + last;
+    }
+    fit(s, width)
+}
+
+/// `s` cut to at most `width` terminal cells, ending in `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width == 1 {
+        // No room for an ellipsis: keep the first character if it fits.
+        return s
+            .chars()
+            .next()
+            .filter(|c| c.width().unwrap_or(0) <= 1)
+            .map(String::from)
+            .unwrap_or_default();
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_abbreviates_by_cells() {
+        assert_eq!(fit("processor", 20), "processor");
+        assert_eq!(fit("processor", 5), "proc…");
+        assert_eq!(fit("processor", 1), "p");
+        assert_eq!(fit("農場農場", 5), "農場…");
+        assert_eq!(super::fit_label("Processor 3", 7), "Proce…3");
+        assert_eq!(super::fit_label("Food processor", 7), "Food p…");
+        assert_eq!(super::fit_label("Farm 4", 5), "Far…4");
+    }
+}

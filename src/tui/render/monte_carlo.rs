@@ -1,0 +1,153 @@
+//! The live Monte Carlo distribution: per topology a histogram of per-trial
+//! service, mean ± 95% CI, and each topology against the first.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{fit, pane, topology_color};
+use crate::tui::app::App;
+use crate::tui::layout::inner;
+
+const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Draw the panel in `area`.
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    let mc = &app.mc;
+    let progress = if mc.running() {
+        format!(" Monte Carlo · {}/{} trials … ", mc.done(), mc.total)
+    } else if mc.total > 0 && mc.done() == mc.total {
+        format!(" Monte Carlo · {} trials ", mc.total)
+    } else {
+        format!(" Monte Carlo · {}/{} trials ", mc.done(), mc.total)
+    };
+    frame.render_widget(pane(progress), area);
+    let r = inner(area);
+    if r.width < 4 || r.height == 0 {
+        return;
+    }
+    let Some(summary) = &mc.summary else {
+        let text = if mc.running() {
+            "running trials for this seed…"
+        } else {
+            "no trials yet"
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, Style::default().fg(Color::DarkGray))),
+            r,
+        );
+        return;
+    };
+    let n = app.columns.len();
+    let width = usize::from(r.width);
+    let mut lines: Vec<Line> = Vec::new();
+    // Comparison lines first in importance, so they survive small panels.
+    let mut compare: Vec<Line> = Vec::new();
+    for k in 1..n {
+        if let Some(Some(c)) = summary.vs_first.get(k) {
+            let p = format!("{:.0}%", 100.0 * c.p_better);
+            let d = format!("{:+.3} ± {:.3}", c.service_diff.mean, c.service_diff.ci95);
+            let name = fit(&app.base_scenario().topologies[k].id, 16);
+            let text = [
+                format!("P({name} better) {p}  Δφ {d}"),
+                format!("P(better) {p}  Δφ {d}"),
+                format!("P(better) {p}"),
+            ]
+            .into_iter()
+            .find(|t| t.width() <= width)
+            .unwrap_or_else(|| fit(&format!("P(better) {p}"), width));
+            compare.push(Line::from(Span::styled(
+                text,
+                Style::default()
+                    .fg(topology_color(k))
+                    .add_modifier(Modifier::BOLD),
+            )));
+        }
+    }
+    let rows_left = usize::from(r.height).saturating_sub(compare.len());
+    // Per topology: a title line and as many histogram rows as fit (max 4).
+    let hist_rows = (rows_left / n.max(1)).saturating_sub(1).min(4);
+    for k in 0..n {
+        let color = topology_color(k);
+        let s = &summary.metrics[k].service;
+        let stats = format!(" {:.3} ± {:.3}", s.mean, s.ci95);
+        let name_w = width.saturating_sub(stats.len() + 1).max(1);
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<name_w$}", short_name(app, k, name_w)),
+                Style::default().fg(color).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(stats),
+        ]));
+        if hist_rows > 0 {
+            let values: Vec<f64> = mc.table.column(k).map(|m| m.service).collect();
+            for row in histogram(&values, width, hist_rows) {
+                lines.push(Line::styled(row, Style::default().fg(color)));
+            }
+        }
+    }
+    if hist_rows > 0 && lines.len() < rows_left {
+        let mut axis = format!("0{}1", " ".repeat(width.saturating_sub(2)));
+        if width >= 20 {
+            let mid = "service per trial";
+            let at = (width - mid.len()) / 2;
+            axis.replace_range(at..at + mid.len(), mid);
+        }
+        lines.push(Line::styled(axis, Style::default().fg(Color::DarkGray)));
+    }
+    lines.truncate(rows_left);
+    lines.extend(compare);
+    frame.render_widget(Paragraph::new(lines), r);
+}
+
+/// Topology `k`'s label if it fits in `width`, else its (shorter) id.
+fn short_name(app: &App, k: usize, width: usize) -> String {
+    let label = app.topology_label(k);
+    if label.width() <= width {
+        return label.to_string();
+    }
+    fit(&app.base_scenario().topologies[k].id, width)
+}
+
+/// `rows` text rows of a `width`-bin histogram of `values` on [0, 1].
+fn histogram(values: &[f64], width: usize, rows: usize) -> Vec<String> {
+    let mut bins = vec![0usize; width.max(1)];
+    for &v in values {
+        let b = ((v.clamp(0.0, 1.0) * width as f64) as usize).min(width - 1);
+        bins[b] += 1;
+    }
+    let max = bins.iter().copied().max().unwrap_or(0).max(1);
+    let eighths: Vec<usize> = bins
+        .iter()
+        .map(|&c| {
+            let e = (c * rows * 8).div_ceil(max);
+            // A bin with any trial shows at least a sliver.
+            if c > 0 { e.max(1) } else { 0 }
+        })
+        .collect();
+    (0..rows)
+        .map(|row| {
+            let floor = (rows - 1 - row) * 8;
+            eighths
+                .iter()
+                .map(|&e| BARS[e.saturating_sub(floor).min(8)])
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::histogram;
+
+    #[test]
+    fn histogram_puts_full_bars_at_the_mode() {
+        let rows = histogram(&[1.0, 1.0, 0.0], 4, 2);
+        // Half the mode's count fills one of the two rows.
+        assert_eq!(rows, vec!["   █", "█  █"]);
+    }
+}

@@ -1,0 +1,361 @@
+//! The TUI as a state machine: key messages in, state and numbers out. The
+//! numbers on screen must be the engine's, step by step.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+use chainmesh::scenario::{Scenario, parse_shock_arg};
+use chainmesh::sim::{Cause, EventKind, FlowCache, Prepared, TopologyRun, run_trials};
+use chainmesh::stats::summarize;
+use chainmesh::tui::app::{AttackKind, InputKind, Mode, ShockOrigin};
+use chainmesh::tui::{App, EventSource, McMode, Message, TuiOptions, event_loop, export};
+
+const FARM: &str = "tests/fixtures/tui-farm.toml";
+
+fn scenario() -> Scenario {
+    Scenario::from_path(std::path::Path::new(FARM)).expect("fixture parses")
+}
+
+fn options(seed: u64, trial: u64, shocks: &[&str]) -> TuiOptions {
+    TuiOptions {
+        scenario: scenario(),
+        scenario_arg: FARM.to_string(),
+        seed,
+        trial,
+        shocks: shocks.iter().map(|s| s.to_string()).collect(),
+        lang_zh: false,
+    }
+}
+
+fn app(seed: u64, trial: u64) -> App {
+    App::new(options(seed, trial, &[]), McMode::Off).expect("app starts")
+}
+
+fn key(c: char) -> Message {
+    let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    Message::from_key(&ev, &Mode::Normal).expect("bound key")
+}
+
+/// φ of every step of every topology, straight from the engine.
+fn engine_trace(prep: &Prepared, seed: u64, trial: u64) -> Vec<Vec<f64>> {
+    (0..prep.topologies.len())
+        .map(|k| {
+            let mut run = TopologyRun::new(prep, k, seed, trial);
+            let mut cache = FlowCache::default();
+            std::iter::from_fn(|| run.step(prep, &mut cache).map(|r| r.service)).collect()
+        })
+        .collect()
+}
+
+fn with_shocks(specs: &[&str]) -> Prepared {
+    let mut s = scenario();
+    for spec in specs {
+        let shock = parse_shock_arg(spec, &s).expect("valid shock");
+        s.shocks.push(shock);
+    }
+    Prepared::new(s)
+}
+
+#[test]
+fn the_screen_shows_the_engines_trace_step_by_step() {
+    for (seed, trial) in [(42, 0), (42, 7), (9, 123)] {
+        let mut a = app(seed, trial);
+        let want = engine_trace(&with_shocks(&[]), seed, trial);
+        let steps = want[0].len();
+        for t in 0..steps {
+            a.update(Message::Step);
+            for (k, w) in want.iter().enumerate() {
+                assert_eq!(a.live.history[k].len(), t + 1);
+                assert_eq!(
+                    a.live.history[k][t], w[t],
+                    "seed {seed} trial {trial} topology {k} step {t}"
+                );
+            }
+        }
+        a.update(Message::Step);
+        assert!(a.live.finished());
+        assert_eq!(a.live.history, want);
+    }
+}
+
+#[test]
+fn ticks_replays_and_trial_keys_never_change_the_numbers() {
+    let mut a = app(42, 3);
+    a.update(key('n'));
+    assert!(a.paused, "stepping pauses");
+    a.update(Message::Tick);
+    assert_eq!(a.live.t(), 1, "no ticks while paused");
+    a.update(key(' '));
+    for _ in 0..25 {
+        a.update(Message::Tick);
+    }
+    let first: Vec<Vec<f64>> = a.live.history.clone();
+    a.update(key('r'));
+    assert_eq!(a.live.t(), 0);
+    a.update(key(']'));
+    a.update(key(']'));
+    a.update(key('['));
+    assert_eq!(a.trial(), 4);
+    a.update(key('['));
+    for _ in 0..26 {
+        a.update(Message::Tick);
+    }
+    assert_eq!(a.live.history, first);
+    let want = engine_trace(&with_shocks(&[]), 42, 3);
+    assert_eq!(a.live.history[1][..], want[1][..26]);
+}
+
+#[test]
+fn a_knock_out_equals_replaying_with_the_shock() {
+    let mut a = app(42, 5);
+    a.update(key(' ')); // pause
+    for _ in 0..10 {
+        a.update(key('n'));
+    }
+    // Select the chain's food processor.
+    while a.selected != (0, 1) {
+        a.update(Message::SelectNext);
+    }
+    a.update(key('k'));
+    assert_eq!(a.live.t(), 11, "a paused knock-out runs its step at once");
+    let spec = "at=10,select=nodes,nodes=processor";
+    assert_eq!(a.shock_specs(), vec![spec.to_string()]);
+    assert!(
+        a.reproduce().ends_with(&format!("--shock {spec}")),
+        "{}",
+        a.reproduce()
+    );
+    assert!(
+        a.live.is_down(0, 1) && a.live.is_down(1, 2),
+        "same id in both topologies"
+    );
+    let manual = a.live.log.iter().any(|e| {
+        matches!(e.event.kind, EventKind::Down { cause: Cause::Shock(k), .. }
+            if a.origins[k] == ShockOrigin::Manual("processor".into()))
+    });
+    assert!(manual, "the log names the manual knock-out");
+    while !a.live.finished() {
+        a.update(key('n'));
+    }
+    assert_eq!(a.live.history, engine_trace(&with_shocks(&[spec]), 42, 5));
+
+    // Replaying keeps the knock-out; `x` drops it.
+    a.update(key('r'));
+    while !a.live.finished() {
+        a.update(key('n'));
+    }
+    assert_eq!(a.live.history, engine_trace(&with_shocks(&[spec]), 42, 5));
+    a.update(key('x'));
+    assert!(a.shock_specs().is_empty());
+    while !a.live.finished() {
+        a.update(key('n'));
+    }
+    assert_eq!(a.live.history, engine_trace(&with_shocks(&[]), 42, 5));
+}
+
+#[test]
+fn attacks_cycle_and_land_in_the_reproduce_command() {
+    let mut a = App::new(
+        options(42, 0, &["at=30,select=nodes,nodes=wholesaler,duration=3"]),
+        McMode::Off,
+    )
+    .expect("app starts");
+    a.update(key(' '));
+    assert_eq!(a.next_attack, AttackKind::Random);
+    a.update(key('a'));
+    a.update(key('a'));
+    a.update(key('a'));
+    assert_eq!(a.next_attack, AttackKind::Random);
+    let specs = a.shock_specs();
+    assert_eq!(
+        specs,
+        vec![
+            "at=30,select=nodes,nodes=wholesaler,duration=3".to_string(),
+            "at=0,select=random,count=1".into(),
+            "at=1,select=degree,count=1".into(),
+            "at=2,select=betweenness,count=1".into(),
+        ]
+    );
+    while !a.live.finished() {
+        a.update(key('n'));
+    }
+    let refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+    assert_eq!(a.live.history, engine_trace(&with_shocks(&refs), 42, 0));
+    let cmd = a.reproduce();
+    assert!(cmd.starts_with(&format!(
+        "chainmesh tui {FARM} --seed 42 --trial 0 --steps 60 --shock"
+    )));
+    assert!(
+        cmd.contains("--shock at=2,select=betweenness,count=1"),
+        "{cmd}"
+    );
+}
+
+#[test]
+fn prompts_parameters_and_popups_follow_the_keys() {
+    let mut a = app(42, 0);
+    a.update(key('g'));
+    assert!(matches!(
+        a.mode,
+        Mode::Input {
+            kind: InputKind::Trial,
+            ..
+        }
+    ));
+    for c in "17".chars() {
+        let m = Message::from_key(
+            &KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            &a.mode,
+        );
+        a.update(m.expect("digit"));
+    }
+    a.update(Message::Submit);
+    assert_eq!((a.trial(), &a.mode), (17, &Mode::Normal));
+    a.update(key('s'));
+    for c in "99".chars() {
+        a.update(Message::Input(c));
+    }
+    a.update(Message::Backspace);
+    a.update(Message::Submit);
+    assert_eq!((a.seed(), a.trial()), (9, 17));
+    assert!(a.reproduce().contains("--seed 9 --trial 17"));
+
+    a.update(key('?'));
+    assert_eq!(a.mode, Mode::Help);
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(Message::from_key(&esc, &a.mode), Some(Message::Close));
+    a.update(Message::Close);
+
+    a.update(key('p'));
+    assert_eq!(a.mode, Mode::Params { selected: 0 });
+    let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+    a.update(Message::from_key(&right, &a.mode).expect("nudge"));
+    assert_eq!(a.params.failure, 1.25);
+    assert!(
+        a.reproduce()
+            .contains("(modified parameters: failure rate ×1.25)")
+    );
+    let rate = a.live.prep().scenario.topologies[0].nodes[0].failure_rate;
+    assert!((rate - 0.0125).abs() < 1e-12);
+    a.update(Message::ParamDown);
+    a.update(Message::ParamNudge(-1));
+    assert_eq!(a.params.repair, 0.75);
+    a.update(Message::ParamReset);
+    assert!(a.params.is_default() && !a.reproduce().contains("modified"));
+    a.update(Message::Close);
+
+    a.update(key('c'));
+    assert_eq!(a.mode, Mode::Command);
+    a.update(Message::Close);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(Message::from_key(&ctrl_c, &Mode::Help), Some(Message::Quit));
+    a.update(key('q'));
+    assert!(a.quit);
+}
+
+#[test]
+fn a_click_selects_the_node_drawn_there() {
+    let mut a = app(42, 0);
+    a.update(Message::Resize(160, 48));
+    let area = Rect::new(0, 0, 160, 48);
+    let boxes = a.node_boxes(area, 1);
+    let target = boxes.iter().find(|b| b.node == 4).expect("node 4 is drawn");
+    a.update(Message::Click(target.x + 1, target.y));
+    assert_eq!(a.selected, (1, 4));
+    a.update(Message::SelectDown);
+    assert_eq!(a.selected.0, 1);
+}
+
+#[test]
+fn monte_carlo_numbers_equal_chainmesh_run() {
+    let mut a = App::new(options(42, 0, &[]), McMode::Thread).expect("app starts");
+    a.mc.wait();
+    let prep = with_shocks(&[]);
+    let table = run_trials(&prep, 42, 0..prep.scenario.trials);
+    assert_eq!(a.mc.table, table);
+    assert_eq!(a.mc.summary, Some(summarize(&table)));
+
+    // A new seed cancels the old worker and starts over.
+    a.update(key('s'));
+    a.update(Message::Input('5'));
+    a.update(Message::Submit);
+    a.mc.wait();
+    assert_eq!(a.mc.table, run_trials(&prep, 5, 0..prep.scenario.trials));
+}
+
+#[test]
+fn exports_are_the_bytes_of_trace_and_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut a = App::new(options(42, 3, &[]), McMode::Inline).expect("app starts");
+    a.export_dir = dir.path().to_path_buf();
+    a.update(key(' '));
+    for _ in 0..5 {
+        a.update(key('n'));
+    }
+    a.update(key('k')); // knock out the farm at step 5
+    a.update(key('e'));
+    let status = a.status.clone().unwrap_or_default();
+    assert!(status.starts_with("wrote "), "{status}");
+    let (trace_name, mc_name) = export::file_names(&a);
+    assert_eq!(trace_name, "tui-farm-seed42-trial3.trace.csv");
+    let trace = std::fs::read(dir.path().join(&trace_name)).expect("trace written");
+    let mc = std::fs::read(dir.path().join(&mc_name)).expect("summary written");
+
+    let shock = "at=5,select=nodes,nodes=farm";
+    let cli = |args: &[&str]| {
+        Command::cargo_bin("chainmesh")
+            .expect("binary")
+            .args(args)
+            .output()
+            .expect("runs")
+            .stdout
+    };
+    let want_trace = cli(&[
+        "trace", FARM, "--seed", "42", "--trial", "3", "--steps", "60", "--shock", shock,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&trace),
+        String::from_utf8_lossy(&want_trace)
+    );
+    let want_mc = cli(&[
+        "run", FARM, "--seed", "42", "--trials", "300", "--steps", "60", "--shock", shock,
+        "--format", "json",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&mc),
+        String::from_utf8_lossy(&want_mc)
+    );
+}
+
+/// Events from a script, then `q`.
+struct Script(Vec<Event>);
+
+impl EventSource for Script {
+    fn next(&mut self, _timeout: Duration) -> std::io::Result<Option<Event>> {
+        if self.0.is_empty() {
+            return Ok(Some(Event::Key(KeyEvent::new(
+                KeyCode::Char('q'),
+                KeyModifiers::NONE,
+            ))));
+        }
+        Ok(Some(self.0.remove(0)))
+    }
+}
+
+#[test]
+fn the_event_loop_runs_to_quit_on_a_test_backend() {
+    let mut a = App::new(options(42, 0, &[]), McMode::Inline).expect("app starts");
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let k = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut script = Script(vec![k(' '), k('n'), k('n'), k('n'), k('k'), k('?')]);
+    event_loop(&mut terminal, &mut a, &mut script).expect("loop ends");
+    assert!(a.quit);
+    assert_eq!(a.live.t(), 4);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("✗Farm"), "{screen}");
+}
