@@ -363,11 +363,23 @@ pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
     if let Some(t) = &args.topology {
         cmd = cmd.opt("topology", t);
     }
-    let mut out = format!(
-        "# {}\nstep,topology,throughput,service,down\n",
-        cmd.shocks(&args.sim.shocks).line()
-    );
-    for row in trace_rows(&prep, seed, args.trial, &topologies) {
+    let command = cmd.shocks(&args.sim.shocks).line();
+    let out = trace_csv(&prep, seed, args.trial, &topologies, &command);
+    emit(args.out.as_deref(), &out)?;
+    Ok(())
+}
+
+/// The `chainmesh trace` CSV of one trial: a `# command` line, then
+/// `step,topology,throughput,service,down` rows (down = node ids joined by `;`).
+pub fn trace_csv(
+    prep: &Prepared,
+    seed: u64,
+    trial: u64,
+    topologies: &[usize],
+    command: &str,
+) -> Vec<u8> {
+    let mut out = format!("# {command}\nstep,topology,throughput,service,down\n");
+    for row in trace_rows(prep, seed, trial, topologies) {
         let topo = &prep.scenario.topologies[row.topology];
         let down: Vec<&str> = row
             .down
@@ -384,8 +396,7 @@ pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
             crate::report::csv_field(&down.join(";"))
         );
     }
-    emit(args.out.as_deref(), out.as_bytes())?;
-    Ok(())
+    out.into_bytes()
 }
 
 /// Human-readable description of a scenario for `check`.

@@ -2,40 +2,17 @@
 //! Monte Carlo summary (the bytes `chainmesh run --format json` prints, for
 //! the trials finished so far), written next to each other.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::app::App;
-use crate::batch::trace_rows;
 use crate::output::write_atomic;
-use crate::report::{Exporter, JsonExporter, RunReport, csv_field};
+use crate::report::{Exporter, JsonExporter, RunReport};
 
 /// The trace of the whole trial on screen, as `chainmesh trace` writes it.
 pub fn trace_csv(app: &App) -> Vec<u8> {
     let prep = app.live.prep();
     let all: Vec<usize> = (0..prep.topologies.len()).collect();
-    let mut out = format!(
-        "# {}\nstep,topology,throughput,service,down\n",
-        app.trace_command()
-    );
-    for row in trace_rows(prep, app.seed(), app.trial(), &all) {
-        let topo = &prep.scenario.topologies[row.topology];
-        let down: Vec<&str> = row
-            .down
-            .iter()
-            .map(|&i| topo.nodes[i].id.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{}",
-            row.step,
-            csv_field(&topo.id),
-            row.throughput,
-            row.service,
-            csv_field(&down.join(";"))
-        );
-    }
-    out.into_bytes()
+    crate::batch::trace_csv(prep, app.seed(), app.trial(), &all, &app.trace_command())
 }
 
 /// The Monte Carlo summary of the trials received so far, as
