@@ -5,6 +5,7 @@ mod common;
 
 use chainmesh::network::{FlowNetwork, FlowSolver};
 use chainmesh::scenario::{Role, Topology};
+use common::arb_topology;
 use petgraph::algo::dinics;
 use petgraph::graph::DiGraph;
 use proptest::prelude::*;
@@ -41,59 +42,6 @@ fn oracle(topo: &Topology, down: &[bool]) -> f64 {
         }
     }
     dinics(&g, s, t).0
-}
-
-/// A random topology as TOML: node 0 is always a source, node n-1 a sink,
-/// and a path 0 → 1 → … → n-1 guarantees a positive baseline.
-fn arb_topology() -> impl Strategy<Value = Topology> {
-    (3usize..14)
-        .prop_flat_map(|n| {
-            (
-                Just(n),
-                prop::collection::vec((1u32..20, 0u8..3), n),
-                prop::collection::vec(
-                    (0..n, 0..n, prop::option::of(1u32..30), any::<bool>()),
-                    0..3 * n,
-                ),
-            )
-        })
-        .prop_map(|(n, nodes, extra)| {
-            let mut text = String::from("[[topology]]\nid = \"g\"\n");
-            for (i, (cap, role)) in nodes.iter().enumerate() {
-                let role = match (i, role) {
-                    (0, _) => "source",
-                    (i, _) if i == n - 1 => "sink",
-                    (_, 0) => "source",
-                    (_, 1) => "sink",
-                    _ => "relay",
-                };
-                text += &format!(
-                    "[[topology.node]]\nid = \"n{i}\"\nrole = \"{role}\"\ncapacity = {cap}\n"
-                );
-            }
-            for i in 0..n - 1 {
-                text += &format!("[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{}\"\n", i + 1);
-            }
-            for (a, b, cap, both) in extra {
-                if a == b {
-                    continue;
-                }
-                text += &format!(
-                    "[[topology.link]]\nfrom = \"n{a}\"\nto = \"n{b}\"\nboth_ways = {both}\n"
-                );
-                if let Some(c) = cap {
-                    text += &format!("capacity = {c}\n");
-                }
-            }
-            // Sources that cannot reach a sink are rejected by validation, so every
-            // extra source/sink is linked to the guaranteed path's sink.
-            for (i, (_, role)) in nodes.iter().enumerate() {
-                if i != 0 && i != n - 1 && *role == 0 {
-                    text += &format!("[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{}\"\n", n - 1);
-                }
-            }
-            common::scenario("", &[text]).topologies.remove(0)
-        })
 }
 
 proptest! {

@@ -184,6 +184,9 @@ impl FlowNetwork {
         solver: &mut FlowSolver,
     ) -> f64 {
         let mut value = value;
+        // Only flow-free nodes failed: the old flow is still feasible and, as
+        // capacity only went down, still maximum — no search needed.
+        let mut search = false;
         for (i, (&before, &now)) in was_down.iter().zip(down).enumerate() {
             if before == now {
                 continue;
@@ -198,13 +201,19 @@ impl FlowNetwork {
                     self.cancel(tail, through, true, solver);
                     self.cancel(head, through, false, solver);
                     value -= through;
+                    search = true;
                 }
             } else {
                 // A down node carried no flow: its reverse residual is already 0.
                 solver.residual[a] = self.cap[a];
+                search = true;
             }
         }
-        value + self.augment(solver)
+        if search {
+            value + self.augment(solver)
+        } else {
+            value
+        }
     }
 
     /// Remove `amount` units of flow on paths between `from` and the super-source
