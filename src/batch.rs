@@ -229,16 +229,7 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
             });
         }
     }
-    let mut cmd = Reproduce::new("run", &args.scenarios);
-    if let Some(s) = args.sim.seed {
-        cmd = cmd.opt("seed", s);
-    }
-    if let Some(t) = args.trials {
-        cmd = cmd.opt("trials", t);
-    }
-    if let Some(s) = args.sim.steps {
-        cmd = cmd.opt("steps", s);
-    }
+    let mut cmd = given_options(args);
     for spec in &args.set {
         let values: Vec<String> = spec
             .values
@@ -270,24 +261,22 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
 /// The command that reproduces a run: for one scenario every value that
 /// matters is pinned; for several, the options the user gave.
 fn run_command(args: &RunArgs, preps: &[Prepared]) -> String {
-    let mut c = Reproduce::new("run", &args.scenarios);
-    if let [p] = preps {
-        c = c
+    let c = match preps {
+        [p] => Reproduce::new("run", &args.scenarios)
             .opt("seed", args.sim.seed.unwrap_or(p.scenario.seed))
             .opt("trials", args.trials.unwrap_or(p.scenario.trials))
-            .opt("steps", p.scenario.steps);
-    } else {
-        if let Some(s) = args.sim.seed {
-            c = c.opt("seed", s);
-        }
-        if let Some(t) = args.trials {
-            c = c.opt("trials", t);
-        }
-        if let Some(s) = args.sim.steps {
-            c = c.opt("steps", s);
-        }
-    }
+            .opt("steps", p.scenario.steps),
+        _ => given_options(args),
+    };
     c.shocks(&args.sim.shocks).line()
+}
+
+/// `chainmesh run <scenarios>` with the seed, trials and steps the user gave.
+fn given_options(args: &RunArgs) -> Reproduce {
+    Reproduce::new("run", &args.scenarios)
+        .opt_some("seed", args.sim.seed)
+        .opt_some("trials", args.trials)
+        .opt_some("steps", args.sim.steps)
 }
 
 /// One row of a trace: a step of one topology.

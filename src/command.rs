@@ -34,6 +34,14 @@ impl Reproduce {
         self
     }
 
+    /// Append `--name value` when `value` is given.
+    pub fn opt_some(self, name: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.opt(name, v),
+            None => self,
+        }
+    }
+
     /// Append one `--shock 'spec'` per entry.
     pub fn shocks<S: AsRef<str>>(mut self, shocks: &[S]) -> Self {
         for s in shocks {

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use toml::{Table, Value};
 
-use crate::report::{RunReport, csv_field};
+use crate::report::{RunReport, csv_field, vs_first_cells};
 
 /// One `--set`: a key and the values to try.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,16 +185,7 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
                 m.recovery.mean,
                 m.collapse.mean
             );
-            match &t.vs_first {
-                None => out.push_str(",,,\n"),
-                Some(c) => {
-                    let _ = writeln!(
-                        out,
-                        ",{},{},{}",
-                        c.service_diff.mean, c.service_diff.ci95, c.p_better
-                    );
-                }
-            }
+            out.push_str(&vs_first_cells(t.vs_first.as_ref()));
         }
     }
     out.into_bytes()
@@ -245,27 +236,7 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
         }
         let _ = write!(out, "\nReproduce: `{command}`\n");
     } else {
-        let widths: Vec<usize> = (0..table[0].len())
-            .map(|c| {
-                table
-                    .iter()
-                    .map(|r| r[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for (i, r) in table.iter().enumerate() {
-            let cells: Vec<String> = r
-                .iter()
-                .zip(&widths)
-                .map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count())))
-                .collect();
-            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-            if i == 0 {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                let _ = writeln!(out, "{}", rule.join("  "));
-            }
-        }
+        out.push_str(&crate::report::aligned(&table, |_| true));
         let _ = write!(out, "\nreproduce: {command}\n");
     }
     out.into_bytes()

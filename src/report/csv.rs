@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::{Exporter, RunReport};
 use crate::scenario::Scenario;
 use crate::sim::{METRIC_NAMES, TrialTable};
+use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
 pub struct CsvExporter;
@@ -50,19 +51,22 @@ impl Exporter for CsvExporter {
                         s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
                     );
                 }
-                match &t.vs_first {
-                    None => out.push_str(",,,\n"),
-                    Some(c) => {
-                        let _ = writeln!(
-                            out,
-                            ",{},{},{}",
-                            c.service_diff.mean, c.service_diff.ci95, c.p_better
-                        );
-                    }
-                }
+                out.push_str(&vs_first_cells(t.vs_first.as_ref()));
             }
         }
         out.into_bytes()
+    }
+}
+
+/// `,service_diff_mean,service_diff_ci95,p_better` and a newline (empty
+/// cells for the reference topology).
+pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
+    match vs_first {
+        None => ",,,\n".to_string(),
+        Some(c) => format!(
+            ",{},{},{}\n",
+            c.service_diff.mean, c.service_diff.ci95, c.p_better
+        ),
     }
 }
 

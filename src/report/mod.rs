@@ -12,10 +12,10 @@ use serde::Serialize;
 use crate::sim::{Prepared, TrialTable};
 use crate::stats::{MetricSummaries, PairedComparison, summarize};
 
-pub use csv::{CsvExporter, csv_field, per_trial_csv};
+pub use csv::{CsvExporter, csv_field, per_trial_csv, vs_first_cells};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
-pub use table::TableExporter;
+pub use table::{TableExporter, aligned};
 
 /// Output formats of `chainmesh run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

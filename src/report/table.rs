@@ -33,34 +33,44 @@ impl Exporter for TableExporter {
                 rows.push(row);
             }
         }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
-        for (i, row) in rows.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(|(c, (s, w))| {
-                    let pad = w - s.chars().count();
-                    // Text columns left-aligned, numbers right-aligned.
-                    let text_col = c == 0 || (many && c == 1) || c == row.len() - 1;
-                    if text_col {
-                        format!("{s}{}", " ".repeat(pad))
-                    } else {
-                        format!("{}{s}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-            if i == 0 {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                out.push_str(&rule.join("  "));
-                out.push('\n');
-            }
-        }
+        // Text columns left-aligned, numbers right-aligned.
+        let last = rows[0].len() - 1;
+        out.push_str(&aligned(&rows, |c| c == 0 || (many && c == 1) || c == last));
         out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
         out.into_bytes()
     }
+}
+
+/// Rows of cells as an aligned plain-text table: the first row is the
+/// header, underlined with `─`; columns where `left(c)` is false are
+/// right-aligned (numbers). Widths count characters, not bytes.
+pub fn aligned(rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (s, w))| {
+                let pad = " ".repeat(w - s.chars().count());
+                if left(c) {
+                    format!("{s}{pad}")
+                } else {
+                    format!("{pad}{s}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
 }

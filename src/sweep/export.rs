@@ -149,32 +149,8 @@ fn table(reports: &[SweepReport], command: &str) -> String {
         );
         let mut all: Vec<Vec<String>> = vec![HEADER.iter().map(|s| s.to_string()).collect()];
         all.extend(rows(r).into_iter().map(Vec::from));
-        let widths: Vec<usize> = (0..HEADER.len())
-            .map(|c| all.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
-        for (i, row) in all.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(|(c, (s, w))| {
-                    let pad = " ".repeat(w - s.chars().count());
-                    // Numbers right-aligned, text and curves left-aligned.
-                    if matches!(c, 1 | 3 | 4) {
-                        format!("{pad}{s}")
-                    } else {
-                        format!("{s}{pad}")
-                    }
-                })
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-            if i == 0 {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                out.push_str(&rule.join("  "));
-                out.push('\n');
-            }
-        }
+        // Numbers right-aligned, text and curves left-aligned.
+        out.push_str(&crate::report::aligned(&all, |c| !matches!(c, 1 | 3 | 4)));
         out.push('\n');
     }
     let _ = write!(out, "{LEGEND}\n\nreproduce: {command}\n");
