@@ -2,13 +2,34 @@
 //! networks, incremental for large ones.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::{FlowNetwork, FlowSolver};
 
-/// Most entries kept before the memo is cleared (bounds memory).
-const CAPACITY: usize = 1 << 14;
-/// Networks with at most this many nodes keep a memo.
+/// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
+const CAPACITY: usize = 1 << 17;
+/// Networks with at most this many nodes keep a memo (the down-set is one `u64`).
 const MEMO_MAX_NODES: usize = 64;
+
+/// Multiply-shift hashing of a `u64` down-set mask (the memo's only key type).
+#[derive(Debug, Default, Clone, Copy)]
+struct MaskHasher(u64);
+
+impl Hasher for MaskHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+}
 
 /// Max-flow evaluation for one topology on one thread.
 ///
@@ -23,8 +44,7 @@ const MEMO_MAX_NODES: usize = 64;
 #[derive(Debug, Default)]
 pub struct FlowCache {
     solver: FlowSolver,
-    memo: HashMap<Box<[u64]>, f64>,
-    key: Vec<u64>,
+    memo: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,
     /// Lookups answered from the memo.
@@ -39,13 +59,12 @@ impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
         let memo = net.node_count() <= MEMO_MAX_NODES;
+        let mut key = 0u64;
         if memo {
-            self.key.clear();
-            self.key.resize(down.len().div_ceil(64), 0);
             for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
-                self.key[i / 64] |= 1 << (i % 64);
+                key |= 1 << i;
             }
-            if let Some(&f) = self.memo.get(self.key.as_slice()) {
+            if let Some(&f) = self.memo.get(&key) {
                 self.hits += 1;
                 return f;
             }
@@ -60,7 +79,7 @@ impl FlowCache {
             if self.memo.len() >= CAPACITY {
                 self.memo.clear();
             }
-            self.memo.insert(self.key.clone().into_boxed_slice(), f);
+            self.memo.insert(key, f);
         }
         f
     }

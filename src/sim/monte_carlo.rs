@@ -106,32 +106,35 @@ pub fn run_trials_controlled(
     ctl: &RunControl<'_>,
 ) -> Option<TrialTable> {
     let k = prep.topologies.len();
-    // Chunks keep cancellation prompt; values still come out in trial order.
-    const CHUNK: u64 = 4096;
-    let mut values = Vec::with_capacity(((range.end - range.start).min(1 << 24) as usize) * k);
-    let mut start = range.start;
-    while start < range.end {
-        if ctl.stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        let end = range.end.min(start.saturating_add(CHUNK));
-        let rows: Vec<Vec<TrialMetrics>> = (start..end)
-            .into_par_iter()
-            .map_init(
-                || (Workspace::new(prep), Vec::with_capacity(k)),
-                |(ws, out), trial| {
+    let n = (range.end - range.start) as usize;
+    // Each block of trials runs on one thread with one workspace, so flow
+    // memos and solver buffers stay warm; blocks land in trial order.
+    const BLOCK: usize = 64;
+    let blank = TrialMetrics {
+        service: 0.0,
+        nadir: 0.0,
+        below: 0.0,
+        recovery: 0.0,
+        collapse: 0.0,
+    };
+    let mut values = vec![blank; n * k];
+    values
+        .par_chunks_mut(BLOCK * k.max(1))
+        .enumerate()
+        .for_each_init(
+            || (Workspace::new(prep), Vec::with_capacity(k)),
+            |(ws, out), (block, slots)| {
+                let first = range.start + (block * BLOCK) as u64;
+                for (i, row) in slots.chunks_mut(k.max(1)).enumerate() {
                     if ctl.stop.load(Ordering::Relaxed) {
-                        return Vec::new();
+                        return;
                     }
-                    run_trial(prep, seed, trial, ws, out);
+                    run_trial(prep, seed, first + i as u64, ws, out);
+                    row.copy_from_slice(out);
                     (ctl.on_trial)();
-                    out.clone()
-                },
-            )
-            .collect();
-        values.extend(rows.into_iter().flatten());
-        start = end;
-    }
+                }
+            },
+        );
     if ctl.stop.load(Ordering::Relaxed) {
         return None;
     }
