@@ -41,6 +41,14 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Write a commented scenario file to start from (never overwrites).
     New(NewArgs),
+    /// Write a handout (Markdown + HTML with SVG/PNG charts) comparing the topologies.
+    Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page as roff, or write every page into a folder.
+    Man(ManArgs),
+    /// Print the JSON Schema of scenario files (for editor completion and checks).
+    Schema(SchemaArgs),
 }
 
 /// `chainmesh bench`.
@@ -226,4 +234,47 @@ pub struct NewArgs {
     /// network's size otherwise (default: one firm per stage / three per stage).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub nodes: Option<u64>,
+}
+
+/// `chainmesh report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario files or built-in names (see `chainmesh list`).
+    #[arg(required = true, value_name = "FILE|NAME")]
+    pub scenarios: Vec<String>,
+    /// Folder to write `report.md`, `report.html` and the charts into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Monte Carlo trials per scenario (default: the scenario's `trials`); the
+    /// random-removal curve averages min(trials, 100) orders.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// `chainmesh completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `chainmesh man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `chainmesh.1` and one page per subcommand into DIR (created if
+    /// missing) instead of printing the top-level page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write the schema to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

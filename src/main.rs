@@ -40,6 +40,18 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Bench(a)) => chainmesh::bench::bench(&a),
         Some(Command::Sweep(a)) => chainmesh::sweep::run(&a),
         Some(Command::New(a)) => chainmesh::template::run(&a),
+        Some(Command::Report(a)) => chainmesh::handout::run(&a),
+        Some(Command::Completions(a)) => {
+            let script = chainmesh::completions::completions(a.shell);
+            chainmesh::output::emit(None, &script).map_err(CliError::Other)
+        }
+        Some(Command::Man(a)) => {
+            chainmesh::completions::run_man(a.out.as_deref()).map_err(CliError::Other)
+        }
+        Some(Command::Schema(a)) => {
+            let json = chainmesh::schema::scenario_schema_json();
+            chainmesh::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
+        }
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }

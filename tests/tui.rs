@@ -12,7 +12,9 @@ use ratatui::layout::Rect;
 use chainmesh::scenario::{Scenario, parse_shock_arg};
 use chainmesh::sim::{Cause, EventKind, FlowCache, Prepared, TopologyRun, run_trials};
 use chainmesh::stats::summarize;
+use chainmesh::sweep::sweep_scenario;
 use chainmesh::tui::app::{AttackKind, InputKind, Mode, ShockOrigin};
+use chainmesh::tui::sweep::options as sweep_options;
 use chainmesh::tui::{App, EventSource, McMode, Message, TuiOptions, event_loop, export};
 
 const FARM: &str = "tests/fixtures/tui-farm.toml";
@@ -330,6 +332,122 @@ fn exports_are_the_bytes_of_trace_and_run() {
         String::from_utf8_lossy(&mc),
         String::from_utf8_lossy(&want_mc)
     );
+}
+
+fn press(a: &mut App, code: KeyCode) {
+    let m = Message::from_key(&KeyEvent::new(code, KeyModifiers::NONE), &a.mode);
+    a.update(m.expect("bound key"));
+}
+
+#[test]
+fn w_opens_and_closes_the_sweep_view() {
+    let mut a = app(42, 0);
+    a.update(key('w'));
+    assert_eq!(a.mode, Mode::Sweep { giant: false });
+    let want = sweep_scenario(&scenario(), &sweep_options(42));
+    assert_eq!(a.sweep.report.as_ref(), Some(&want));
+    assert_eq!(want.points, 21);
+    assert_eq!(want.trials, 50);
+    assert_eq!(want.topologies.len(), 2);
+    assert!(want.topologies.iter().all(|t| t.curves.len() == 3));
+    assert_eq!(
+        a.sweep_command(),
+        format!("chainmesh sweep {FARM} --points 21 --trials 50 --seed 42")
+    );
+    // `g` (or Tab) switches the metric; other keys do nothing here.
+    press(&mut a, KeyCode::Char('g'));
+    assert_eq!(a.mode, Mode::Sweep { giant: true });
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.mode, Mode::Sweep { giant: false });
+    let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
+    assert_eq!(Message::from_key(&k, &a.mode), None);
+    // `w` again closes; so does Esc (which does not quit from here).
+    press(&mut a, KeyCode::Char('w'));
+    assert_eq!(a.mode, Mode::Normal);
+    a.update(key('w'));
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(!a.quit);
+
+    // A new seed: the next `w` sweeps with it.
+    a.update(key('s'));
+    a.update(Message::Input('7'));
+    a.update(Message::Submit);
+    a.update(key('w'));
+    assert_eq!(a.sweep.seed(), Some(7));
+    assert_eq!(
+        a.sweep.report.as_ref(),
+        Some(&sweep_scenario(&scenario(), &sweep_options(7)))
+    );
+    assert!(a.sweep_command().ends_with("--seed 7"));
+}
+
+#[test]
+fn the_sweep_view_computes_off_the_ui_thread() {
+    let mut a = App::new(options(42, 0, &[]), McMode::Thread).expect("app starts");
+    a.update(key('w'));
+    assert_eq!(a.mode, Mode::Sweep { giant: false });
+    // Nothing arrives before the loop polls: the screen says so.
+    assert!(a.sweep.report.is_none());
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|f| chainmesh::tui::render(&a, f))
+        .expect("draws");
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("computing…"), "{screen}");
+    a.sweep.wait();
+    assert_eq!(
+        a.sweep.report,
+        Some(sweep_scenario(&scenario(), &sweep_options(42)))
+    );
+    terminal
+        .draw(|f| chainmesh::tui::render(&a, f))
+        .expect("draws");
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("critical fraction f_c"), "{screen}");
+    assert!(!screen.contains("computing…"), "{screen}");
+}
+
+/// The numbers behind the sweep view are what the command in its footer prints.
+#[test]
+fn the_sweep_view_equals_chainmesh_sweep() {
+    let mut a = app(42, 0);
+    a.update(key('w'));
+    let report = a.sweep.report.clone().expect("computed");
+    let command = a.sweep_command();
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    let out = Command::cargo_bin("chainmesh")
+        .expect("binary")
+        .args(&args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{command}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["seed"], 42);
+    assert_eq!(json["trials"], 50);
+    assert_eq!(json["points"], 21);
+    assert_eq!(json["service_level"], report.service_level);
+    let topologies = json["topologies"].as_array().expect("topologies");
+    assert_eq!(topologies.len(), report.topologies.len());
+    for (t, want) in report.topologies.iter().zip(topologies) {
+        assert_eq!(want["id"], t.id.as_str());
+        let attacks = want["attacks"].as_array().expect("attacks");
+        assert_eq!(attacks.len(), t.curves.len());
+        for (c, w) in t.curves.iter().zip(attacks) {
+            assert_eq!(w["attack"], c.attack.as_str());
+            assert_eq!(w["critical_fraction"].as_f64(), c.critical_fraction);
+            let points = w["points"].as_array().expect("points");
+            assert_eq!(points.len(), c.fractions.len());
+            for (i, p) in points.iter().enumerate() {
+                let at = format!("{} {} point {i}", t.id, c.attack);
+                assert_eq!(p["f"].as_f64(), Some(c.fractions[i]), "{at}");
+                assert_eq!(p["phi_mean"].as_f64(), Some(c.phi[i].mean), "{at}");
+                assert_eq!(p["phi_ci95"].as_f64(), Some(c.phi[i].ci95), "{at}");
+                assert_eq!(p["giant_mean"].as_f64(), Some(c.giant[i].mean), "{at}");
+            }
+        }
+    }
 }
 
 /// Events from a script, then `q`.

@@ -113,6 +113,46 @@ fn forty_node_network_120x40_and_80x24() {
     insta::assert_snapshot!("forty_80x24", t.backend().to_string());
 }
 
+/// The sweep view (`w`), computed at once because the app is `Inline`.
+fn swept(mut a: App) -> App {
+    a.update(Message::Open(Mode::Sweep { giant: false }));
+    assert!(a.sweep.report.is_some(), "computed synchronously");
+    a
+}
+
+#[test]
+fn sweep_view_160x48_and_80x24() {
+    let mut a = swept(farm(false));
+    let t = draw(&mut a, 160, 48);
+    insta::assert_snapshot!("sweep_160x48", t.backend().to_string());
+    let t = draw(&mut a, 80, 24);
+    insta::assert_snapshot!("sweep_80x24", t.backend().to_string());
+    // Where only one row of charts fits, `g` shows the giant component.
+    a.update(Message::ToggleSweepMetric);
+    let t = draw(&mut a, 80, 24);
+    insta::assert_snapshot!("sweep_giant_80x24", t.backend().to_string());
+}
+
+#[test]
+fn sweep_view_of_five_topologies_120x40() {
+    let scenario = chainmesh::batch::load("ecosystem-archetypes").expect("built-in");
+    let a = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "ecosystem-archetypes".into(),
+            seed: 42,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh: false,
+        },
+        McMode::Inline,
+    )
+    .expect("app starts");
+    let mut a = swept(a);
+    let t = draw(&mut a, 120, 40);
+    insta::assert_snapshot!("sweep_archetypes_120x40", t.backend().to_string());
+}
+
 #[test]
 fn selected_and_down_nodes_are_styled() {
     let mut a = farm(false);
@@ -142,6 +182,8 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         Mode::Help,
         Mode::Params { selected: 2 },
         Mode::Command,
+        Mode::Sweep { giant: false },
+        Mode::Sweep { giant: true },
         Mode::Input {
             kind: chainmesh::tui::app::InputKind::Seed,
             text: "12".into(),
@@ -166,6 +208,9 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
             (30, 60),
         ] {
             for m in &modes {
+                if let Mode::Sweep { .. } = m {
+                    a.update(Message::Open(m.clone()));
+                }
                 a.mode = m.clone();
                 draw(&mut a, w, h);
                 // Clicks anywhere are harmless too.

@@ -1,6 +1,7 @@
 //! Many trials, in parallel, with results independent of the thread count.
 
 use std::ops::Range;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 use super::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics};
 
 /// Per-thread scratch: one run state and one flow cache per topology.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Workspace {
     runs: Vec<TopologyRun>,
     /// Flow caches, one per topology (hit/miss counters are cumulative).
@@ -105,11 +106,14 @@ pub fn run_trials_controlled(
     range: Range<u64>,
     ctl: &RunControl<'_>,
 ) -> Option<TrialTable> {
-    let k = prep.topologies.len();
-    let n = (range.end - range.start) as usize;
-    // Each block of trials runs on one thread with one workspace, so flow
-    // memos and solver buffers stay warm; blocks land in trial order.
+    let k = prep.topologies.len().max(1);
+    // Trials run in chunks (bounded scratch, prompt cancellation); inside a
+    // chunk each block of trials runs on one thread with one workspace, taken
+    // from a pool so flow memos stay warm across chunks. Values land in
+    // trial order whatever the scheduling.
+    const CHUNK: u64 = 1 << 16;
     const BLOCK: usize = 64;
+    let pool: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
     let blank = TrialMetrics {
         service: 0.0,
         nadir: 0.0,
@@ -117,24 +121,34 @@ pub fn run_trials_controlled(
         recovery: 0.0,
         collapse: 0.0,
     };
-    let mut values = vec![blank; n * k];
-    values
-        .par_chunks_mut(BLOCK * k.max(1))
-        .enumerate()
-        .for_each_init(
-            || (Workspace::new(prep), Vec::with_capacity(k)),
-            |(ws, out), (block, slots)| {
-                let first = range.start + (block * BLOCK) as u64;
-                for (i, row) in slots.chunks_mut(k.max(1)).enumerate() {
-                    if ctl.stop.load(Ordering::Relaxed) {
-                        return;
+    let mut values: Vec<TrialMetrics> = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        if ctl.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let end = range.end.min(start.saturating_add(CHUNK));
+        let offset = values.len();
+        values.resize(offset + (end - start) as usize * k, blank);
+        values[offset..]
+            .par_chunks_mut(BLOCK * k)
+            .enumerate()
+            .for_each_init(
+                || Pooled::take(&pool, prep),
+                |p, (block, slots)| {
+                    let first = start + (block * BLOCK) as u64;
+                    for (i, row) in slots.chunks_mut(k).enumerate() {
+                        if ctl.stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        run_trial(prep, seed, first + i as u64, &mut p.ws, &mut p.out);
+                        row.copy_from_slice(&p.out);
+                        (ctl.on_trial)();
                     }
-                    run_trial(prep, seed, first + i as u64, ws, out);
-                    row.copy_from_slice(out);
-                    (ctl.on_trial)();
-                }
-            },
-        );
+                },
+            );
+        start = end;
+    }
     if ctl.stop.load(Ordering::Relaxed) {
         return None;
     }
@@ -143,4 +157,30 @@ pub fn run_trials_controlled(
         topologies: k,
         values,
     })
+}
+
+/// A workspace borrowed from a pool for one rayon job; returned on drop.
+struct Pooled<'a> {
+    ws: Workspace,
+    out: Vec<TrialMetrics>,
+    pool: &'a Mutex<Vec<Workspace>>,
+}
+
+impl<'a> Pooled<'a> {
+    fn take(pool: &'a Mutex<Vec<Workspace>>, prep: &Prepared) -> Self {
+        let ws = pool.lock().ok().and_then(|mut p| p.pop());
+        Pooled {
+            ws: ws.unwrap_or_else(|| Workspace::new(prep)),
+            out: Vec::with_capacity(prep.topologies.len()),
+            pool,
+        }
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(std::mem::take(&mut self.ws));
+        }
+    }
 }

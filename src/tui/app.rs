@@ -15,6 +15,7 @@ use super::layout::{Columns, NodeBox, columns, inner, place, screen};
 use super::live::LiveTrial;
 use super::message::Message;
 use super::params::{Param, Params};
+use super::sweep::{self, SweepPanel};
 use super::worker::{McMode, MonteCarlo};
 use crate::command::Reproduce;
 use crate::scenario::{Scenario, parse_shock_arg};
@@ -39,6 +40,11 @@ pub enum Mode {
     },
     /// The reproduce-command popup.
     Command,
+    /// `w`: the attack-tolerance sweep, full screen.
+    Sweep {
+        /// Show the giant-component curves where only one metric fits (else φ).
+        giant: bool,
+    },
     /// A number prompt.
     Input {
         /// What the number is for.
@@ -141,6 +147,8 @@ pub struct App {
     pub size: (u16, u16),
     /// The Monte Carlo results for the current seed.
     pub mc: MonteCarlo,
+    /// The attack-tolerance sweep (`w`), computed when first opened.
+    pub sweep: SweepPanel,
     /// Set by `q`, Esc, Ctrl-C.
     pub quit: bool,
     /// Where `e` writes its files.
@@ -180,6 +188,7 @@ impl App {
             next_attack: AttackKind::Random,
             size: (80, 24),
             mc: MonteCarlo::new(mc, k),
+            sweep: SweepPanel::new(mc),
             quit: false,
             export_dir: PathBuf::from("."),
         };
@@ -276,6 +285,15 @@ impl App {
             .opt("steps", self.base.steps)
             .shocks(&self.shock_specs());
         self.with_params_note(c.line())
+    }
+
+    /// The `chainmesh sweep` command printing the sweep view's numbers.
+    pub fn sweep_command(&self) -> String {
+        Reproduce::new("sweep", &[&self.scenario_arg])
+            .opt("points", sweep::POINTS)
+            .opt("trials", sweep::TRIALS)
+            .opt("seed", self.seed())
+            .line()
     }
 
     /// The file stem of the scenario argument (`scenarios/x.toml` → `x`).
@@ -403,7 +421,17 @@ impl App {
                     Err(e) => format!("export failed: {e:#}"),
                 });
             }
-            Message::Open(mode) => self.mode = mode,
+            Message::Open(mode) => {
+                if let Mode::Sweep { .. } = mode {
+                    self.sweep.ensure(&self.base, self.live.seed);
+                }
+                self.mode = mode;
+            }
+            Message::ToggleSweepMetric => {
+                if let Mode::Sweep { giant } = &mut self.mode {
+                    *giant = !*giant;
+                }
+            }
             Message::Close => self.mode = Mode::Normal,
             Message::ParamUp | Message::ParamDown => {
                 if let Mode::Params { selected } = &mut self.mode {

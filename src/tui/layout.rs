@@ -191,7 +191,7 @@ pub struct Screen {
     pub footer: Rect,
 }
 
-/// Split `area` for `topologies` graph panels (see [`grid`]).
+/// Split `area` for `topologies` graph panels (see `grid`).
 pub fn screen(area: Rect, topologies: usize) -> Screen {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -220,6 +220,90 @@ pub fn screen(area: Rect, topologies: usize) -> Screen {
         chart,
         monte_carlo,
         log,
+        footer,
+    }
+}
+
+/// The panes of the sweep view (`w`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepScreen {
+    /// One line, as on the main screen.
+    pub header: Rect,
+    /// Chart rows (φ, then the giant component when both fit), each with
+    /// one chart per attack.
+    pub charts: Vec<Vec<Rect>>,
+    /// The critical-fraction table (a row per topology).
+    pub table: Rect,
+    /// What the numbers mean (zero-sized when there is no room).
+    pub notes: Rect,
+    /// Two lines: key hints and the `chainmesh sweep` command.
+    pub footer: Rect,
+}
+
+/// Width of the side column (table over notes) on wide screens.
+const SWEEP_SIDE: u16 = 40;
+/// Screens at least this wide put the table beside the charts, not below.
+const SWEEP_WIDE: u16 = 120;
+/// Chart rows at least this tall each fit both metrics, one above the other.
+const SWEEP_ROW: u16 = 12;
+
+/// Split `area` for the sweep of `topologies` topologies under `attacks`
+/// attacks. Wide screens put the table beside the charts; the giant
+/// component gets its own row of charts when rows can be 12 tall:
+///
+/// ```text
+/// wide (>= 120 columns)                  narrow
+/// ┌ header ────────────────────────────┐ ┌ header ─────────────────────┐
+/// │ φ random │ φ degree │ φ betw. │ f_c │ │ φ random │ φ degree │ φ betw.│
+/// │ giant …  │ giant …  │ giant … │ ─── │ ├ f_c table ───┬ notes ───────┤
+/// │          │          │         │notes│ ├ footer ──────┴──────────────┤
+/// ├ footer ───────────────────────┴─────┤ └─────────────────────────────┘
+/// └─────────────────────────────────────┘
+/// ```
+pub fn sweep_screen(area: Rect, topologies: usize, attacks: usize) -> SweepScreen {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    let table_h = (topologies as u16).saturating_add(3);
+    let (charts_area, table, notes) = if body.width >= SWEEP_WIDE {
+        let [left, side] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(SWEEP_SIDE)]).areas(body);
+        let [table, notes] =
+            Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(side);
+        (left, table, notes)
+    } else {
+        let [top, bottom] = Layout::vertical([
+            Constraint::Min(0),
+            Constraint::Length(table_h.min(body.height / 2)),
+        ])
+        .areas(body);
+        let [table, notes] =
+            Layout::horizontal([Constraint::Length(46), Constraint::Min(0)]).areas(bottom);
+        (top, table, notes)
+    };
+    let rows: u32 = if charts_area.height >= 2 * SWEEP_ROW {
+        2
+    } else {
+        1
+    };
+    let cols = attacks.max(1) as u32;
+    let charts = Layout::vertical((0..rows).map(|_| Constraint::Ratio(1, rows)))
+        .split(charts_area)
+        .iter()
+        .map(|row| {
+            Layout::horizontal((0..cols).map(|_| Constraint::Ratio(1, cols)))
+                .split(*row)
+                .to_vec()
+        })
+        .collect();
+    SweepScreen {
+        header,
+        charts,
+        table,
+        notes,
         footer,
     }
 }

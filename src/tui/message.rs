@@ -57,6 +57,8 @@ pub enum Message {
     ParamNudge(i32),
     /// In the parameter panel: every slider back to ×1.
     ParamReset,
+    /// In the sweep view: show φ or the giant component (where only one fits).
+    ToggleSweepMetric,
     /// In a number prompt: type a character.
     Input(char),
     /// In a number prompt: delete the last character.
@@ -111,6 +113,7 @@ impl Message {
                 KeyCode::Char('?') | KeyCode::F(1) => M::Open(Mode::Help),
                 KeyCode::Char('p') => M::Open(Mode::Params { selected: 0 }),
                 KeyCode::Char('c') => M::Open(Mode::Command),
+                KeyCode::Char('w') => M::Open(Mode::Sweep { giant: false }),
                 KeyCode::Char('g') => M::Open(Mode::Input {
                     kind: InputKind::Trial,
                     text: String::new(),
@@ -123,6 +126,11 @@ impl Message {
             }),
             // Any key closes the help and the command popup.
             Mode::Help | Mode::Command => Some(M::Close),
+            Mode::Sweep { .. } => Some(match code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('w') | KeyCode::Char('q') => M::Close,
+                KeyCode::Char('g') | KeyCode::Tab | KeyCode::BackTab => M::ToggleSweepMetric,
+                _ => return None,
+            }),
             Mode::Params { .. } => Some(match code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('p') | KeyCode::Char('q') => M::Close,
                 KeyCode::Up | KeyCode::Char('k') => M::ParamUp,

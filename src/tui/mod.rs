@@ -4,8 +4,8 @@
 //! [`App::update`] the only place state changes, and [`render()`] a pure
 //! view. [`event_loop`] is generic over the ratatui backend and the event
 //! source, so tests drive the whole app into a `TestBackend`. The Monte
-//! Carlo panel is fed by a worker thread (see [`worker`]); the UI never
-//! waits for it.
+//! Carlo panel is fed by a worker thread (see [`worker`]), and so is the
+//! attack-tolerance sweep view (see [`sweep`]); the UI never waits for them.
 
 pub mod app;
 pub mod export;
@@ -14,6 +14,7 @@ pub mod live;
 pub mod message;
 pub mod params;
 pub mod render;
+pub mod sweep;
 pub mod worker;
 
 use std::io;
@@ -70,7 +71,7 @@ impl EventSource for CrosstermEvents {
 /// Longest sleep while nothing moves (paused, Monte Carlo done): the loop
 /// wakes only for input, so an idle UI costs next to no CPU.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
-/// How often Monte Carlo progress is drawn while the worker runs.
+/// How often a worker (Monte Carlo, sweep) is polled and drawn while it runs.
 const WORKER_REFRESH: Duration = Duration::from_millis(150);
 
 /// Run the TUI until the user quits.
@@ -112,6 +113,9 @@ where
         if app.mc.poll() {
             dirty = true;
         }
+        if app.sweep.poll() {
+            dirty = true;
+        }
         if dirty {
             terminal.draw(|f| render(app, f))?;
             dirty = false;
@@ -125,7 +129,7 @@ where
         } else {
             IDLE_WAIT
         };
-        if app.mc.running() {
+        if app.mc.running() || app.sweep.running() {
             wait = wait.min(WORKER_REFRESH);
         }
         if let Some(ev) = events.next(wait)? {

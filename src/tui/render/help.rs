@@ -12,7 +12,7 @@ use crate::tui::app::App;
 use crate::tui::layout::centered;
 
 /// Every key binding: (keys, what they do).
-pub const KEYS: [(&str, &str); 18] = [
+pub const KEYS: [(&str, &str); 19] = [
     ("space", "pause / resume"),
     ("n  →", "one step"),
     ("+  -", "faster / slower"),
@@ -26,6 +26,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("a", "attack every topology: random → degree → betweenness"),
     ("x", "clear your knock-outs and attacks"),
     ("p", "parameters: failure rate, repair time, shock size"),
+    ("w", "attack sweep: φ vs fraction of nodes removed, f_c"),
     ("e", "export trace CSV + Monte Carlo JSON"),
     ("c", "show the command that reproduces this view"),
     ("?", "this help (any key closes)"),

@@ -16,7 +16,9 @@
 //! └──────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! Popups (help, parameters, command, number prompts) are drawn on top.
+//! Popups (help, parameters, command, number prompts) are drawn on top. The
+//! attack-tolerance sweep (`w`) replaces everything between the header and
+//! the footer (`render/sweep.rs`, laid out by [`crate::tui::layout::sweep_screen`]).
 
 mod chart;
 mod events;
@@ -27,6 +29,7 @@ mod help;
 mod monte_carlo;
 mod params;
 mod popup;
+mod sweep;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -55,6 +58,10 @@ pub fn topology_color(k: usize) -> Color {
 /// Draw the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    if let Mode::Sweep { giant } = app.mode {
+        sweep::render(app, giant, area, frame);
+        return;
+    }
     let s = screen(area, app.columns.len());
     header::render(app, s.header, frame);
     for (k, &r) in s.graphs.iter().enumerate() {
@@ -65,7 +72,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     events::render(app, s.log, frame);
     footer::render(app, s.footer, frame);
     match &app.mode {
-        Mode::Normal => {}
+        Mode::Normal | Mode::Sweep { .. } => {}
         Mode::Help => help::render(app, area, frame),
         Mode::Params { selected } => params::render(app, *selected, area, frame),
         Mode::Command => popup::command(app, area, frame),

@@ -1,0 +1,713 @@
+//! The handout's charts, drawn once per backend: SVG (vector, for the page)
+//! and PNG (bitmap at twice the size, for slides).
+//!
+//! Text is laid out and rasterised by plotters' `ab_glyph` support with Noto
+//! Sans compiled into the binary, so the output is the same on every machine
+//! and nothing depends on system fonts or C libraries.
+//!
+//! Colours follow the Okabe–Ito palette (colour-blind safe); a topology keeps
+//! its colour in every chart, the reference (first) topology is vermillion.
+
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result, anyhow};
+use plotters::coord::Shift;
+use plotters::element::{PathElement, Polygon, Rectangle, Text};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle, register_font};
+
+use super::data::TimeBand;
+use crate::sweep::{Attack, SweepReport};
+
+/// One topology as the charts show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text (the topology label).
+    pub label: String,
+    /// Colour index into the palette (the topology's position).
+    pub colour: usize,
+}
+
+/// A chart rendered to both formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG file (twice the SVG's pixel size).
+    pub png: Vec<u8>,
+}
+
+/// Okabe–Ito colours, the reference topology first.
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(213, 94, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+const GRID: RGBColor = RGBColor(232, 232, 232);
+const INK: RGBColor = RGBColor(40, 40, 40);
+const MUTED: RGBColor = RGBColor(110, 110, 110);
+/// The family named in the SVG: the bundled face, then look-alikes a viewer
+/// is likely to have. (plotters uses the string only as a lookup key.)
+const FONT: &str = "Noto Sans, Arial, Helvetica, sans-serif";
+/// PNG pixels per SVG pixel.
+const PNG_SCALE: f64 = 2.0;
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Register the bundled font once (plotters looks fonts up by family name).
+fn fonts() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        // Both faces are valid TrueType files compiled in; a failure would
+        // surface as a font error when drawing.
+        let _ = register_font(FONT, FontStyle::Normal, ttf_noto_sans::REGULAR);
+        let _ = register_font(FONT, FontStyle::Bold, ttf_noto_sans::BOLD);
+    });
+}
+
+/// Lengths in SVG pixels, scaled for the backend being drawn on.
+#[derive(Debug, Clone, Copy)]
+struct Px(f64);
+
+impl Px {
+    fn i(self, v: f64) -> i32 {
+        (v * self.0).round() as i32
+    }
+    fn u(self, v: f64) -> u32 {
+        (v * self.0).round().max(1.0) as u32
+    }
+    fn text(self, size: f64) -> TextStyle<'static> {
+        TextStyle::from((FONT, size * self.0).into_font()).color(&INK)
+    }
+    fn bold(self, size: f64) -> TextStyle<'static> {
+        // `FontDesc::style` keeps the regular face's data; build the bold one anew.
+        TextStyle::from(FontDesc::new(
+            FontFamily::Name(FONT),
+            size * self.0,
+            FontStyle::Bold,
+        ))
+        .color(&INK)
+    }
+    fn line(self, c: impl Color, width: f64) -> ShapeStyle {
+        ShapeStyle {
+            color: c.to_rgba(),
+            filled: false,
+            stroke_width: self.u(width),
+        }
+    }
+}
+
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Something that can draw itself on any plotters backend.
+trait Chart {
+    /// Size in SVG pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draw on `root` (already sized), lengths scaled by `px`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB>;
+}
+
+fn render(chart: &impl Chart) -> Result<Figure> {
+    fonts();
+    let (w, h) = chart.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        chart
+            .draw(&root, Px(1.0))
+            .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
+    }
+    let (pw, ph) = (
+        (f64::from(w) * PNG_SCALE) as u32,
+        (f64::from(h) * PNG_SCALE) as u32,
+    );
+    let mut rgb = vec![255u8; pw as usize * ph as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
+        chart
+            .draw(&root, Px(PNG_SCALE))
+            .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, pw, ph);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().context("cannot encode PNG")?;
+        writer.write_image_data(&rgb).context("cannot encode PNG")?;
+        writer.finish().context("cannot encode PNG")?;
+    }
+    Ok(Figure {
+        svg,
+        png: png_bytes,
+    })
+}
+
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// A solid line over a shaded box (mean with a band).
+    Band,
+    /// A solid line with a dot (a curve with markers).
+    Line,
+    /// A dashed line (reference lines).
+    Dashed,
+    /// A filled box (histogram bars).
+    Bar,
+}
+
+/// One legend entry.
+struct Entry {
+    key: Key,
+    colour: RGBColor,
+    text: String,
+}
+
+impl Entry {
+    fn new(key: Key, colour: RGBColor, text: impl Into<String>) -> Entry {
+        Entry {
+            key,
+            colour,
+            text: text.into(),
+        }
+    }
+}
+
+/// Draw the title and subtitle at the top of `root` and the legend in rows
+/// under the plot; return the area left for the plot.
+///
+/// ```text
+///  ┌──────────────────────────────────────┐
+///  │              Title (bold)            │
+///  │          subtitle (muted, small)     │
+///  │ ┌──────────────────────────────────┐ │
+///  │ │              plot                │ │
+///  │ └──────────────────────────────────┘ │
+///  │   ━ entry   ━ entry   - - entry      │
+///  └──────────────────────────────────────┘
+/// ```
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    title: &str,
+    subtitle: &str,
+    legend: &[Entry],
+) -> std::result::Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    root.draw(&Text::new(
+        title.to_string(),
+        (w / 2, px.i(12.0)),
+        px.bold(21.0).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (w / 2, px.i(42.0)),
+        px.text(14.0)
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    // Lay the legend out in rows that fit the width.
+    let style = px.text(14.0);
+    let (key_w, gap, spacing, row_h) = (px.i(26.0), px.i(7.0), px.i(30.0), px.i(24.0));
+    let mut rows: Vec<Vec<(&Entry, i32)>> = Vec::new();
+    let mut row: Vec<(&Entry, i32)> = Vec::new();
+    let mut row_w = 0;
+    for e in legend {
+        // Slack for SVG viewers that substitute a wider face than Noto Sans.
+        let text_w = (f64::from(root.estimate_text_size(&e.text, &style)?.0) * 1.2) as i32;
+        let item = key_w + gap + text_w;
+        if !row.is_empty() && row_w + spacing + item > w - px.i(60.0) {
+            rows.push(std::mem::take(&mut row));
+            row_w = 0;
+        }
+        if !row.is_empty() {
+            row_w += spacing;
+        }
+        row.push((e, item));
+        row_w += item;
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    let legend_h = if legend.is_empty() {
+        px.i(8.0)
+    } else {
+        rows.len() as i32 * row_h + px.i(14.0)
+    };
+    let top = px.i(70.0);
+    let (_, rest) = root.split_vertically(top);
+    let (body, strip) = rest.split_vertically(h - top - legend_h);
+    for (r, row) in rows.iter().enumerate() {
+        let total: i32 =
+            row.iter().map(|(_, iw)| iw).sum::<i32>() + spacing * (row.len() as i32 - 1).max(0);
+        let mut x = (w - total) / 2;
+        let y = px.i(4.0) + r as i32 * row_h + row_h / 2;
+        for (e, item) in row {
+            draw_key(&strip, px, e, (x, y))?;
+            strip.draw(&Text::new(
+                e.text.clone(),
+                (x + key_w + gap, y),
+                style.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            x += item + spacing;
+        }
+    }
+    Ok(body)
+}
+
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    px: Px,
+    e: &Entry,
+    (x, y): (i32, i32),
+) -> DrawResult<DB> {
+    let w = px.i(26.0);
+    let c = e.colour;
+    match e.key {
+        Key::Band => {
+            area.draw(&Rectangle::new(
+                [(x, y - px.i(7.0)), (x + w, y + px.i(7.0))],
+                c.mix(0.22).filled(),
+            ))?;
+            area.draw(&PathElement::new(vec![(x, y), (x + w, y)], px.line(c, 2.5)))?;
+        }
+        Key::Line => {
+            area.draw(&PathElement::new(vec![(x, y), (x + w, y)], px.line(c, 2.5)))?;
+            area.draw(&Circle::new((x + w / 2, y), px.u(3.0), c.filled()))?;
+        }
+        Key::Dashed => {
+            for (a, b) in [(0.0, 7.0), (10.0, 17.0), (20.0, 26.0)] {
+                area.draw(&PathElement::new(
+                    vec![(x + px.i(a), y), (x + px.i(b), y)],
+                    px.line(c, 1.5),
+                ))?;
+            }
+        }
+        Key::Bar => {
+            area.draw(&Rectangle::new(
+                [
+                    (x + px.i(4.0), y - px.i(7.0)),
+                    (x + w - px.i(4.0), y + px.i(7.0)),
+                ],
+                c.mix(0.85).filled(),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Chart 1: mean φ per step with the 5th–95th percentile band.
+pub struct TimeChart<'a> {
+    /// Chart title.
+    pub title: String,
+    /// One entry per topology.
+    pub series: &'a [Series],
+    /// φ over time, one per topology.
+    pub bands: &'a [TimeBand],
+    /// The scenario's service level.
+    pub service_level: f64,
+    /// Steps of scripted shocks.
+    pub shocks: Vec<u32>,
+    /// Trials behind the mean and behind the band.
+    pub trials: (u64, u64),
+}
+
+impl Chart for TimeChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (960, 540)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
+        let (mean_n, band_n) = self.trials;
+        let subtitle = if mean_n == band_n {
+            format!(
+                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of trials"
+            )
+        } else {
+            format!(
+                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of the first {band_n} trials"
+            )
+        };
+        let mut legend: Vec<Entry> = self
+            .series
+            .iter()
+            .map(|s| Entry::new(Key::Band, colour(s.colour), s.label.clone()))
+            .collect();
+        legend.push(Entry::new(
+            Key::Dashed,
+            INK,
+            format!("service level {}", self.service_level),
+        ));
+        if !self.shocks.is_empty() {
+            legend.push(Entry::new(Key::Dashed, MUTED, "scripted shock"));
+        }
+        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+        let steps = self.bands.first().map_or(1, |b| b.mean.len()).max(2);
+        let xmax = (steps - 1) as f64;
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(px.i(12.0))
+            .margin_right(px.i(24.0))
+            .margin_top(px.i(6.0))
+            .x_label_area_size(px.i(42.0))
+            .y_label_area_size(px.i(54.0))
+            .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)?;
+        chart
+            .configure_mesh()
+            .x_desc("step")
+            .y_desc("service φ = throughput / baseline")
+            .axis_desc_style(px.text(15.0))
+            .label_style(px.text(13.0))
+            .bold_line_style(px.line(GRID, 1.0))
+            .light_line_style(TRANSPARENT)
+            .axis_style(px.line(MUTED, 1.0))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
+
+        // Bands (with thin edges, so overlapping bands stay readable) first,
+        // then reference lines, then every mean line on top. Fainter bands
+        // when there are many, so their overlap does not turn to mud.
+        let alpha = (0.32 / self.series.len().max(1) as f64).clamp(0.08, 0.16);
+        for (s, b) in self.series.iter().zip(self.bands) {
+            let c = colour(s.colour);
+            let mut outline: Vec<(f64, f64)> = b
+                .p95
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (i as f64, v))
+                .collect();
+            outline.extend(b.p5.iter().enumerate().rev().map(|(i, &v)| (i as f64, v)));
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline,
+                c.mix(alpha).filled(),
+            )))?;
+        }
+        for (s, b) in self.series.iter().zip(self.bands) {
+            let edge = px.line(colour(s.colour).mix(0.55), 1.0);
+            for q in [&b.p5, &b.p95] {
+                chart.draw_series(LineSeries::new(
+                    q.iter().enumerate().map(|(i, &v)| (i as f64, v)),
+                    edge,
+                ))?;
+            }
+        }
+        for &at in &self.shocks {
+            let x = f64::from(at);
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x, 0.0), (x, 1.05)],
+                px.i(3.0),
+                px.i(4.0),
+                px.line(MUTED, 1.2),
+            ))?;
+        }
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, self.service_level), (xmax, self.service_level)],
+            px.i(8.0),
+            px.i(5.0),
+            px.line(INK, 1.5),
+        ))?;
+        for (s, b) in self.series.iter().zip(self.bands) {
+            chart.draw_series(LineSeries::new(
+                b.mean.iter().enumerate().map(|(i, &v)| (i as f64, v)),
+                px.line(colour(s.colour), 2.5),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// Histogram bins: (lowest edge, width, count).
+fn bins(values: &[&[f64]]) -> (f64, f64, usize) {
+    let min = values
+        .iter()
+        .flat_map(|v| v.iter().copied())
+        .fold(f64::INFINITY, f64::min);
+    let max = values
+        .iter()
+        .flat_map(|v| v.iter().copied())
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(1.0);
+    let min = if min.is_finite() { min.min(max) } else { 0.0 };
+    let span = (max - min).max(0.05);
+    let width = [0.002, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1]
+        .into_iter()
+        .find(|w| span / w <= 25.0)
+        .unwrap_or(0.1);
+    let lo = ((min / width + 1e-9).floor() * width)
+        .min(max - 10.0 * width)
+        .max(0.0);
+    let count = (((max - lo) / width) - 1e-9).ceil().max(1.0) as usize;
+    (lo, width, count)
+}
+
+/// Chart 2: distribution of per-trial service, bars side by side per bin.
+pub struct HistogramChart<'a> {
+    /// Chart title.
+    pub title: String,
+    /// One entry per topology.
+    pub series: &'a [Series],
+    /// Per-trial service, one list per topology.
+    pub services: &'a [Vec<f64>],
+}
+
+impl Chart for HistogramChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (960, 540)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
+        let lists: Vec<&[f64]> = self.services.iter().map(Vec::as_slice).collect();
+        let (lo, width, count) = bins(&lists);
+        let hi = lo + width * count as f64;
+        let shares: Vec<Vec<f64>> = lists
+            .iter()
+            .map(|v| {
+                let mut h = vec![0usize; count];
+                for &x in *v {
+                    let b = (((x - lo) / width) + 1e-9).floor().max(0.0) as usize;
+                    h[b.min(count - 1)] += 1;
+                }
+                let n = v.len().max(1) as f64;
+                h.into_iter().map(|c| 100.0 * c as f64 / n).collect()
+            })
+            .collect();
+        let means: Vec<f64> = lists
+            .iter()
+            .map(|v| v.iter().sum::<f64>() / v.len().max(1) as f64)
+            .collect();
+        let top = shares
+            .iter()
+            .flatten()
+            .copied()
+            .fold(0.0, f64::max)
+            .max(1.0)
+            * 1.08;
+        let legend: Vec<Entry> = self
+            .series
+            .iter()
+            .zip(&means)
+            .map(|(s, m)| {
+                Entry::new(
+                    Key::Bar,
+                    colour(s.colour),
+                    format!("{} (mean {m:.3})", s.label),
+                )
+            })
+            .collect();
+        let subtitle = format!(
+            "{} trials · bins of {width} · dashed lines: each topology's mean",
+            lists.first().map_or(0, |v| v.len())
+        );
+        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+        let digits = if width < 0.01 { 3 } else { 2 };
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(px.i(12.0))
+            .margin_right(px.i(24.0))
+            .margin_top(px.i(6.0))
+            .x_label_area_size(px.i(42.0))
+            .y_label_area_size(px.i(54.0))
+            .build_cartesian_2d(lo..hi, 0f64..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("per-trial service φ (mean over the trial's steps)")
+            .y_desc("share of trials (%)")
+            .axis_desc_style(px.text(15.0))
+            .label_style(px.text(13.0))
+            .bold_line_style(px.line(GRID, 1.0))
+            .light_line_style(TRANSPARENT)
+            .disable_x_mesh()
+            .axis_style(px.line(MUTED, 1.0))
+            .x_label_formatter(&|v| format!("{v:.digits$}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
+        let k = self.series.len().max(1) as f64;
+        let slot = width * 0.9 / k;
+        for (t, (s, h)) in self.series.iter().zip(&shares).enumerate() {
+            let c = colour(s.colour);
+            chart.draw_series(
+                h.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > 0.0)
+                    .map(|(b, &v)| {
+                        let x0 = lo + b as f64 * width + width * 0.05 + slot * t as f64;
+                        Rectangle::new([(x0, 0.0), (x0 + slot, v)], c.mix(0.85).filled())
+                    }),
+            )?;
+        }
+        for (s, &mean) in self.series.iter().zip(&means) {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(mean, 0.0), (mean, top)],
+                px.i(6.0),
+                px.i(4.0),
+                px.line(colour(s.colour), 2.0),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// How an attack is named on the chart.
+pub fn attack_title(a: Attack) -> &'static str {
+    match a {
+        Attack::Random => "random failures",
+        Attack::Degree => "attack: highest degree first",
+        Attack::Betweenness => "attack: highest betweenness first",
+    }
+}
+
+/// Chart 3: attack-tolerance curves, one panel per attack.
+pub struct AttackChart<'a> {
+    /// Chart title.
+    pub title: String,
+    /// One entry per topology.
+    pub series: &'a [Series],
+    /// The sweep (topologies in the same order as `series`).
+    pub sweep: &'a SweepReport,
+}
+
+impl Chart for AttackChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1200, 520)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
+        let mut legend: Vec<Entry> = self
+            .series
+            .iter()
+            .map(|s| Entry::new(Key::Line, colour(s.colour), s.label.clone()))
+            .collect();
+        legend.push(Entry::new(
+            Key::Dashed,
+            INK,
+            format!("service level {}", self.sweep.service_level),
+        ));
+        let subtitle = format!(
+            "φ after removing a fraction of nodes · random: mean of {} orders (shaded: 95% CI) · attacks: ranked once on the intact network",
+            self.sweep.trials
+        );
+        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+        let attacks: Vec<Attack> = self
+            .sweep
+            .topologies
+            .first()
+            .map(|t| t.curves.iter().map(|c| c.attack).collect())
+            .unwrap_or_default();
+        let panels = body.split_evenly((1, attacks.len().max(1)));
+        for (p, (panel, &attack)) in panels.iter().zip(&attacks).enumerate() {
+            let mut chart = ChartBuilder::on(panel)
+                .caption(attack_title(attack), px.bold(15.0))
+                .margin_left(px.i(10.0))
+                .margin_right(px.i(18.0))
+                .x_label_area_size(px.i(44.0))
+                .y_label_area_size(px.i(if p == 0 { 56.0 } else { 40.0 }))
+                .build_cartesian_2d(0f64..1f64, 0f64..1.05f64)?;
+            chart
+                .configure_mesh()
+                .x_desc("fraction of nodes removed")
+                .y_desc(if p == 0 {
+                    "φ = max flow / baseline"
+                } else {
+                    ""
+                })
+                .axis_desc_style(px.text(14.0))
+                .label_style(px.text(13.0))
+                .bold_line_style(px.line(GRID, 1.0))
+                .light_line_style(TRANSPARENT)
+                .axis_style(px.line(MUTED, 1.0))
+                .x_labels(6)
+                .y_labels(6)
+                .x_label_formatter(&|v| format!("{v:.1}"))
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .draw()?;
+            let level = self.sweep.service_level;
+            chart.draw_series(DashedLineSeries::new(
+                vec![(0.0, level), (1.0, level)],
+                px.i(8.0),
+                px.i(5.0),
+                px.line(INK, 1.5),
+            ))?;
+            for (s, topo) in self.series.iter().zip(&self.sweep.topologies) {
+                let Some(curve) = topo.curves.iter().find(|c| c.attack == attack) else {
+                    continue;
+                };
+                if curve.phi.is_empty() {
+                    continue;
+                }
+                let c = colour(s.colour);
+                if curve.trials > 1 {
+                    let mut outline: Vec<(f64, f64)> = curve
+                        .fractions
+                        .iter()
+                        .zip(&curve.phi)
+                        .map(|(&f, b)| (f, (b.mean + b.ci95).min(1.0)))
+                        .collect();
+                    outline.extend(
+                        curve
+                            .fractions
+                            .iter()
+                            .zip(&curve.phi)
+                            .rev()
+                            .map(|(&f, b)| (f, (b.mean - b.ci95).max(0.0))),
+                    );
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(outline, c.mix(0.2).filled())))?;
+                }
+                let points: Vec<(f64, f64)> = curve
+                    .fractions
+                    .iter()
+                    .zip(&curve.phi)
+                    .map(|(&f, b)| (f, b.mean))
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(points, px.line(c, 2.5)).point_size(px.u(3.0)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Render chart 1.
+pub fn time_chart(c: &TimeChart<'_>) -> Result<Figure> {
+    render(c)
+}
+
+/// Render chart 2.
+pub fn histogram_chart(c: &HistogramChart<'_>) -> Result<Figure> {
+    render(c)
+}
+
+/// Render chart 3.
+pub fn attack_chart(c: &AttackChart<'_>) -> Result<Figure> {
+    render(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_cover_the_data_with_nice_widths() {
+        let (lo, w, n) = bins(&[&[0.91, 0.97, 1.0], &[0.95, 0.99]]);
+        assert!(lo <= 0.91 && lo + w * n as f64 >= 1.0 - 1e-12);
+        assert!(n <= 26, "{n} bins");
+        // Every trial at 1.0: a visible range below 1.
+        let (lo, w, n) = bins(&[&[1.0, 1.0]]);
+        assert!(lo < 1.0 && n >= 10 && w > 0.0);
+        // Empty input does not panic.
+        let _ = bins(&[&[]]);
+    }
+}

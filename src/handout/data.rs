@@ -1,0 +1,210 @@
+//! The numbers behind a handout: one seeded Monte Carlo pass that yields both
+//! the per-trial metrics (the comparison table) and φ at every step (the
+//! time chart), plus the attack-tolerance sweep.
+
+use rayon::prelude::*;
+
+use crate::sim::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics, TrialTable};
+use crate::stats::quantile_sorted;
+use crate::sweep::{Attack, SweepOptions, SweepReport, sweep_scenario};
+
+/// Most per-step φ values kept for the percentile band (trials × steps ×
+/// topologies); beyond it the band uses the first trials only.
+pub const MAX_STORED_VALUES: usize = 4_000_000;
+/// Random removal orders averaged by the attack-tolerance sweep, at most.
+pub const MAX_SWEEP_ORDERS: u64 = 100;
+/// Points on each attack-tolerance curve (f = 0, 0.05, …, 1).
+pub const SWEEP_POINTS: usize = 21;
+/// Largest topology swept; bigger ones skip the attack-tolerance chart.
+pub const MAX_SWEEP_NODES: usize = 5_000;
+
+/// φ over time of one topology across trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeBand {
+    /// Mean φ at each step over all trials.
+    pub mean: Vec<f64>,
+    /// 5th percentile of φ at each step (over the band's trials).
+    pub p5: Vec<f64>,
+    /// 95th percentile of φ at each step (over the band's trials).
+    pub p95: Vec<f64>,
+}
+
+/// Everything the Monte Carlo pass gives for one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected {
+    /// Per-trial metrics, identical to [`crate::sim::run_trials`].
+    pub table: TrialTable,
+    /// One band per topology, in scenario order.
+    pub bands: Vec<TimeBand>,
+    /// Trials the percentile band is computed from (the first ones; all
+    /// trials unless that would exceed [`MAX_STORED_VALUES`]).
+    pub band_trials: u64,
+}
+
+impl Collected {
+    /// Per-trial service φ of topology `k`, in trial order.
+    pub fn services(&self, k: usize) -> Vec<f64> {
+        self.table.column(k).map(|m| m.service).collect()
+    }
+}
+
+/// Run trials `0..trials` of `prep` with `seed`, keeping φ per step.
+///
+/// Trials run in parallel on the current rayon pool and are reduced in trial
+/// order, so the result depends only on the inputs.
+pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
+    let k = prep.topologies.len();
+    let steps = prep.scenario.steps as usize;
+    let per_trial = (k * steps).max(1);
+    let band_trials = ((MAX_STORED_VALUES / per_trial).max(1) as u64).min(trials);
+    // Chunks bound the transient memory to about a million values.
+    let chunk = (1_000_000 / per_trial).clamp(1, 4096) as u64;
+    let level = prep.scenario.service_level;
+
+    let mut values: Vec<TrialMetrics> = Vec::with_capacity(trials.min(1 << 24) as usize * k);
+    let mut sums = vec![0.0; per_trial];
+    let mut stored: Vec<f64> = Vec::with_capacity(band_trials as usize * per_trial);
+    let mut start = 0;
+    while start < trials {
+        let end = trials.min(start.saturating_add(chunk));
+        let rows: Vec<(Vec<TrialMetrics>, Vec<f64>)> = (start..end)
+            .into_par_iter()
+            .map_init(
+                || {
+                    let runs: Vec<TopologyRun> =
+                        (0..k).map(|t| TopologyRun::new(prep, t, 0, 0)).collect();
+                    let caches: Vec<FlowCache> = (0..k).map(|_| FlowCache::default()).collect();
+                    (runs, caches)
+                },
+                |(runs, caches), trial| {
+                    let mut metrics = Vec::with_capacity(k);
+                    let mut phi = vec![0.0; per_trial];
+                    for (t, (run, cache)) in runs.iter_mut().zip(caches.iter_mut()).enumerate() {
+                        run.reset(prep, seed, trial);
+                        let mut acc = MetricsAccumulator::new(level);
+                        let mut s = 0;
+                        while let Some(rec) = run.step(prep, cache) {
+                            acc.push(rec.service);
+                            if s < steps {
+                                phi[t * steps + s] = rec.service;
+                            }
+                            s += 1;
+                        }
+                        metrics.push(acc.finish());
+                    }
+                    (metrics, phi)
+                },
+            )
+            .collect();
+        for (trial, (metrics, phi)) in (start..end).zip(rows) {
+            values.extend(metrics);
+            for (sum, x) in sums.iter_mut().zip(&phi) {
+                *sum += x;
+            }
+            if trial < band_trials {
+                stored.extend(phi);
+            }
+        }
+        start = end;
+    }
+
+    let n = trials.max(1) as f64;
+    let bands = (0..k)
+        .map(|t| {
+            let mut band = TimeBand {
+                mean: Vec::with_capacity(steps),
+                p5: Vec::with_capacity(steps),
+                p95: Vec::with_capacity(steps),
+            };
+            let mut column = Vec::with_capacity(band_trials as usize);
+            for s in 0..steps {
+                let at = t * steps + s;
+                band.mean.push(sums[at] / n);
+                column.clear();
+                column.extend(stored.iter().skip(at).step_by(per_trial));
+                column.sort_by(f64::total_cmp);
+                band.p5.push(quantile_sorted(&column, 0.05));
+                band.p95.push(quantile_sorted(&column, 0.95));
+            }
+            band
+        })
+        .collect();
+    Collected {
+        table: TrialTable {
+            first_trial: 0,
+            topologies: k,
+            values,
+        },
+        bands,
+        band_trials,
+    }
+}
+
+/// The attack-tolerance sweep of the handout, or why it was skipped.
+pub fn sweep(prep: &Prepared, seed: u64, trials: u64) -> Result<SweepReport, String> {
+    let s = &prep.scenario;
+    if let Some(big) = s
+        .topologies
+        .iter()
+        .find(|t| t.nodes.len() > MAX_SWEEP_NODES)
+    {
+        return Err(format!(
+            "topology `{}` has {} nodes (the handout sweeps at most {MAX_SWEEP_NODES}; use `chainmesh sweep`)",
+            big.id,
+            big.nodes.len()
+        ));
+    }
+    Ok(sweep_scenario(
+        s,
+        &SweepOptions {
+            attacks: Attack::ALL.to_vec(),
+            points: SWEEP_POINTS,
+            trials: sweep_orders(trials),
+            seed,
+            adaptive: false,
+        },
+    ))
+}
+
+/// Random removal orders averaged for `trials` Monte Carlo trials.
+pub fn sweep_orders(trials: u64) -> u64 {
+    trials.clamp(1, MAX_SWEEP_ORDERS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Scenario, builtin};
+    use crate::sim::run_trials;
+
+    fn prepared(name: &str) -> Prepared {
+        let b = builtin::find(name).expect("built-in");
+        Prepared::new(Scenario::from_toml(b.name, b.text).expect("valid"))
+    }
+
+    #[test]
+    fn table_matches_run_trials() {
+        let prep = prepared("agriculture");
+        let got = collect(&prep, 7, 30);
+        assert_eq!(got.table, run_trials(&prep, 7, 0..30));
+        assert_eq!(got.band_trials, 30);
+    }
+
+    #[test]
+    fn band_brackets_the_mean_and_mean_matches_service() {
+        let prep = prepared("agriculture");
+        let got = collect(&prep, 3, 25);
+        for (k, band) in got.bands.iter().enumerate() {
+            assert_eq!(band.mean.len(), prep.scenario.steps as usize);
+            for s in 0..band.mean.len() {
+                assert!(band.p5[s] <= band.p95[s]);
+                assert!((0.0..=1.0).contains(&band.mean[s]));
+            }
+            // Mean over steps of the mean curve = mean per-trial service.
+            let curve = band.mean.iter().sum::<f64>() / band.mean.len() as f64;
+            let services = got.services(k);
+            let service = services.iter().sum::<f64>() / services.len() as f64;
+            assert!((curve - service).abs() < 1e-9, "{curve} vs {service}");
+        }
+    }
+}

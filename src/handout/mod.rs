@@ -1,0 +1,215 @@
+//! `chainmesh report`: a handout a lecturer can give out — `report.md` and
+//! `report.html` with the comparison table and, per scenario, three charts as
+//! SVG and PNG:
+//!
+//! ```text
+//!  service over time            per-trial service           attack tolerance
+//!  φ ┤‾‾\__/‾‾‾‾‾  network      % ┤        ▐█             φ ┤●●●●╮  random | degree | betw.
+//!    ┤ ░░\  /‾‾‾‾  chain          ┤     ▐▌ ▐█              ┤    ╰●●╮
+//!    ┤- - - - - -  level          ┤  ▐▌ ▐▌ ▐█              ┤        ╰●●
+//!    └──────────── step           └────────── φ             └────────── fraction removed
+//! ```
+//!
+//! Pipeline: load every scenario (errors exit 2 before anything is written)
+//! → one Monte Carlo pass per scenario ([`data::collect`]) and the sweep →
+//! charts ([`charts`]) → Markdown and HTML ([`document`]) → write the files.
+//! Everything is computed in memory first, so a failing run leaves the output
+//! folder untouched; each file is written atomically.
+
+pub mod charts;
+pub mod data;
+pub mod document;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::batch::{CliError, load};
+use crate::cli::ReportArgs;
+use crate::command::Reproduce;
+use crate::output::write_atomic;
+use crate::report::RunReport;
+use crate::scenario::Scenario;
+use crate::sim::Prepared;
+use charts::{AttackChart, HistogramChart, Series, TimeChart};
+use document::{Section, chart_stems};
+
+/// Name of the Markdown report in the output folder.
+pub const MARKDOWN_FILE: &str = "report.md";
+/// Name of the HTML report in the output folder.
+pub const HTML_FILE: &str = "report.html";
+
+/// A finished handout: file names (relative to the output folder) and bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handout {
+    /// Every file, charts first and the two reports last.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// `chainmesh report`.
+pub fn run(args: &ReportArgs) -> Result<(), CliError> {
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(|a| load(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let handout = build(&args.scenarios, scenarios, args.trials, args.seed)?;
+    write(&args.out, &handout)?;
+    Ok(())
+}
+
+/// Compute and render the handout of `scenarios` (named `names` on the command line).
+pub fn build(
+    names: &[String],
+    scenarios: Vec<Scenario>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> anyhow::Result<Handout> {
+    let mut slugs = BTreeSet::new();
+    let mut sections = Vec::with_capacity(scenarios.len());
+    let mut files = Vec::new();
+    let mut svgs = BTreeMap::new();
+    let single = scenarios.len() == 1;
+    let (mut pinned_trials, mut pinned_seed) = (trials, seed);
+    for (arg, scenario) in names.iter().zip(scenarios) {
+        let prep = Prepared::new(scenario);
+        let s = &prep.scenario;
+        let seed = seed.unwrap_or(s.seed);
+        let trials = trials.unwrap_or(s.trials);
+        if single {
+            pinned_trials = Some(trials);
+            pinned_seed = Some(seed);
+        }
+        let collected = data::collect(&prep, seed, trials);
+        let report = RunReport::new(&prep, seed, &collected.table);
+        let sweep = data::sweep(&prep, seed, trials);
+        // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
+        let stem = Path::new(arg)
+            .file_stem()
+            .map_or_else(|| s.name.clone(), |f| f.to_string_lossy().into_owned());
+        let slug = unique_slug(&stem, &mut slugs);
+        let series: Vec<Series> = s
+            .topologies
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Series {
+                label: t.label.clone(),
+                colour: i,
+            })
+            .collect();
+        let services: Vec<Vec<f64>> = (0..series.len()).map(|k| collected.services(k)).collect();
+        let shocks: Vec<u32> = s.shocks.iter().map(|sh| sh.at).collect();
+        let [service, distribution, attack] = chart_stems(&slug);
+        let mut figures = vec![
+            (
+                service,
+                charts::time_chart(&TimeChart {
+                    title: format!("{}: service over time", s.name),
+                    series: &series,
+                    bands: &collected.bands,
+                    service_level: s.service_level,
+                    shocks: shocks.clone(),
+                    trials: (trials, collected.band_trials),
+                })?,
+            ),
+            (
+                distribution,
+                charts::histogram_chart(&HistogramChart {
+                    title: format!("{}: per-trial service", s.name),
+                    series: &series,
+                    services: &services,
+                })?,
+            ),
+        ];
+        if let Ok(sw) = &sweep {
+            figures.push((
+                attack,
+                charts::attack_chart(&AttackChart {
+                    title: format!("{}: attack tolerance", s.name),
+                    series: &series,
+                    sweep: sw,
+                })?,
+            ));
+        }
+        for (stem, fig) in figures {
+            files.push((format!("{stem}.png"), fig.png));
+            svgs.insert(format!("{stem}.svg"), fig.svg.clone());
+            files.push((format!("{stem}.svg"), fig.svg.into_bytes()));
+        }
+        sections.push(Section {
+            slug,
+            description: s.description.clone(),
+            report,
+            service_level: s.service_level,
+            band_trials: collected.band_trials,
+            shocks,
+            sweep,
+        });
+    }
+    let mut run = Reproduce::new("run", names);
+    let mut report = Reproduce::new("report", names).opt("out", "DIR");
+    if let Some(t) = pinned_trials {
+        run = run.opt("trials", t);
+        report = report.opt("trials", t);
+    }
+    if let Some(s) = pinned_seed {
+        run = run.opt("seed", s);
+        report = report.opt("seed", s);
+    }
+    let md = document::markdown(&sections, &run.line(), &report.line());
+    let page = document::html(&md, &document::title(&sections), &svgs);
+    files.push((MARKDOWN_FILE.to_string(), md.into_bytes()));
+    files.push((HTML_FILE.to_string(), page.into_bytes()));
+    Ok(Handout { files })
+}
+
+/// A file-name stem from a scenario name, unique among `taken`.
+fn unique_slug(name: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut base = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+    }
+    let base = base.trim_end_matches('-');
+    let base = if base.is_empty() { "scenario" } else { base };
+    let mut slug = base.to_string();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(slug.clone());
+    slug
+}
+
+/// Write every file of `handout` into `dir` (created if missing), atomically each.
+pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (name, bytes) in &handout.files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_file_safe_and_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(
+            unique_slug("Agriculture: farm → table", &mut taken),
+            "agriculture-farm-table"
+        );
+        assert_eq!(
+            unique_slug("Agriculture: farm → table", &mut taken),
+            "agriculture-farm-table-2"
+        );
+        assert_eq!(unique_slug("農業", &mut taken), "scenario");
+    }
+}

@@ -1,0 +1,277 @@
+//! `w`: the attack-tolerance sweep, full screen. One chart per attack
+//! (random = mean of the random orders; highest degree / betweenness first),
+//! every topology overlaid in its colour, φ against the fraction of nodes
+//! removed with the service-level line, and the giant component below when
+//! there is room (else `g` switches). The critical fractions f_c, one per
+//! topology and attack, sit in a table that doubles as the legend.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::{fit, footer, header, pane, topology_color};
+use crate::sweep::{Attack, SweepReport};
+use crate::tui::app::App;
+use crate::tui::layout::{inner, sweep_screen};
+use crate::tui::sweep::{POINTS, TRIALS};
+
+/// Width of one f_c column in the table.
+const COL: usize = 7;
+
+/// Draw the sweep view over the whole of `area`; `giant` picks the metric
+/// when only one row of charts fits.
+pub fn render(app: &App, giant: bool, area: Rect, frame: &mut Frame) {
+    let s = sweep_screen(area, app.columns.len(), Attack::ALL.len());
+    let both = s.charts.len() >= 2;
+    header::render(app, s.header, frame);
+    footer::sweep(app, !both, s.footer, frame);
+    let grey = Style::default().fg(Color::DarkGray);
+    let Some(report) = &app.sweep.report else {
+        let all = s
+            .charts
+            .iter()
+            .flatten()
+            .fold(Rect::default(), |acc, r| acc.union(*r));
+        let text = if app.sweep.running() {
+            format!(
+                "computing… {POINTS} points, {TRIALS} random orders, seed {}",
+                app.sweep.seed().unwrap_or(app.seed())
+            )
+        } else {
+            "no sweep: the computation stopped".to_string()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, grey)).block(pane(" attack-tolerance sweep ")),
+            all,
+        );
+        frame.render_widget(pane(" critical fraction f_c "), s.table);
+        return;
+    };
+    for (r, row) in s.charts.iter().enumerate() {
+        let giant_row = if both { r == 1 } else { giant };
+        let titles = row_titles(giant_row, report.trials, row);
+        for ((&attack, &rect), title) in Attack::ALL.iter().zip(row).zip(titles) {
+            chart(report, attack, giant_row, title, rect, frame);
+        }
+    }
+    table(app, report, s.table, frame);
+    notes(report, both, s.notes, frame);
+}
+
+/// The first of `candidates` that fits a border `width` cells wide.
+fn title(candidates: &[String], width: u16) -> String {
+    let room = usize::from(width.saturating_sub(2));
+    candidates
+        .iter()
+        .find(|t| t.width() <= room)
+        .cloned()
+        .unwrap_or_else(|| fit(candidates.last().map_or("", String::as_str), room))
+}
+
+/// Chart titles from longest to shortest: `[level][attack]`.
+fn chart_titles(giant: bool, trials: u64) -> Vec<[String; 3]> {
+    let metric = if giant { "giant(f)" } else { "φ(f)" };
+    let short = if giant { "giant" } else { "φ" };
+    vec![
+        Attack::ALL.map(|a| match a {
+            Attack::Random => format!(" {metric} · random, mean of {trials} "),
+            _ => format!(" {metric} · highest {a} first "),
+        }),
+        Attack::ALL.map(|a| match a {
+            Attack::Random => format!(" {metric} · random, mean of {trials} "),
+            _ => format!(" {metric} · {a} first "),
+        }),
+        Attack::ALL.map(|a| format!(" {metric} · {a} ")),
+        Attack::ALL.map(|a| format!(" {short} · {a} ")),
+    ]
+}
+
+/// The titles of one row of charts: the longest set that fits every chart,
+/// so the row reads alike.
+fn row_titles(giant: bool, trials: u64, row: &[Rect]) -> Vec<String> {
+    let room = row.iter().map(|r| r.width).min().unwrap_or(0);
+    let levels = chart_titles(giant, trials);
+    let at = levels
+        .iter()
+        .position(|l| l.iter().all(|t| t.width() + 2 <= usize::from(room)))
+        .unwrap_or(levels.len() - 1);
+    levels[at]
+        .iter()
+        .map(|t| title(std::slice::from_ref(t), room))
+        .collect()
+}
+
+/// One chart: every topology's curve under `attack`, φ (with the service
+/// level) or the giant component.
+fn chart(
+    report: &SweepReport,
+    attack: Attack,
+    giant: bool,
+    title: String,
+    area: Rect,
+    frame: &mut Frame,
+) {
+    let series: Vec<Vec<(f64, f64)>> = report
+        .topologies
+        .iter()
+        .map(|t| {
+            t.curves
+                .iter()
+                .find(|c| c.attack == attack)
+                .map(|c| {
+                    let bands = if giant { &c.giant } else { &c.phi };
+                    c.fractions
+                        .iter()
+                        .zip(bands)
+                        .map(|(&f, b)| (f, b.mean))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let level = report.service_level;
+    let level_line = [(0.0, level), (1.0, level)];
+    let mut datasets = Vec::new();
+    if !giant {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(Color::DarkGray))
+                .data(&level_line),
+        );
+    }
+    for (k, data) in series.iter().enumerate() {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(topology_color(k)))
+                .data(data),
+        );
+    }
+    let grey = Style::default().fg(Color::DarkGray);
+    let chart = Chart::new(datasets)
+        .block(pane(title))
+        .x_axis(Axis::default().style(grey).bounds([0.0, 1.0]).labels([
+            Span::raw("0"),
+            Span::raw(".5"),
+            Span::raw("1"),
+        ]))
+        .y_axis(Axis::default().style(grey).bounds([0.0, 1.05]).labels([
+            Span::raw("0"),
+            Span::raw(".5"),
+            Span::raw("1"),
+        ]))
+        .legend_position(None);
+    frame.render_widget(chart, area);
+}
+
+/// `0.20`, or `—` when φ never fell below the level.
+fn critical(f: Option<f64>) -> String {
+    f.map_or_else(|| "—".to_string(), |f| format!("{f:.2}"))
+}
+
+/// The f_c table: a row per topology (its name in its colour, the legend of
+/// the charts), a column per attack.
+fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
+    let level = report.service_level;
+    let candidates = [
+        format!(" critical fraction f_c (φ < {level}) "),
+        format!(" f_c (φ < {level}) "),
+        " f_c ".to_string(),
+    ];
+    frame.render_widget(pane(title(&candidates, area.width)), area);
+    let r = inner(area);
+    let width = usize::from(r.width);
+    if width == 0 || r.height == 0 {
+        return;
+    }
+    let name_w = width.saturating_sub(2 + COL * Attack::ALL.len()).max(1);
+    let heads = ["random", "degree", "betw."];
+    let mut head = format!("{:<w$}", "", w = name_w + 2);
+    for h in heads {
+        head.push_str(&format!("{h:>COL$}"));
+    }
+    let mut lines = vec![Line::styled(
+        fit(&head, width),
+        Style::default().fg(Color::DarkGray),
+    )];
+    for (k, t) in report.topologies.iter().enumerate() {
+        let color = topology_color(k);
+        let name = if app.topology_label(k).width() <= name_w {
+            app.topology_label(k).to_string()
+        } else {
+            fit(&t.id, name_w)
+        };
+        let mut spans = vec![
+            Span::styled("━ ", Style::default().fg(color)),
+            Span::styled(
+                format!("{name:<name_w$}"),
+                Style::default().fg(color).add_modifier(Modifier::BOLD),
+            ),
+        ];
+        for attack in Attack::ALL {
+            let f = t
+                .curves
+                .iter()
+                .find(|c| c.attack == attack)
+                .and_then(|c| c.critical_fraction);
+            spans.push(Span::styled(
+                format!("{:>COL$}", critical(f)),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), r);
+}
+
+/// What the numbers mean, most important first (the rest is cut when short).
+fn notes(report: &SweepReport, both: bool, area: Rect, frame: &mut Frame) {
+    if area.width < 12 || area.height < 3 {
+        return;
+    }
+    let grey = Style::default().fg(Color::DarkGray);
+    let key = Style::default()
+        .fg(Color::LightCyan)
+        .add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::raw("f = fraction of nodes removed"),
+        Line::raw("φ = max flow / baseline"),
+        Line::styled(
+            format!("grey line = service level {}", report.service_level),
+            grey,
+        ),
+        Line::raw(format!(
+            "f_c = first f where φ (random: its mean) < {}",
+            report.service_level
+        )),
+        Line::raw(format!(
+            "random: mean of {} orders, seed {}",
+            report.trials, report.seed
+        )),
+        Line::raw("degree, betweenness: highest first, ranked once on the intact graph"),
+        Line::raw("giant = largest connected component / all nodes"),
+    ];
+    if !both {
+        lines.push(Line::from(vec![
+            Span::styled("g", key),
+            Span::raw(" φ ↔ giant component"),
+        ]));
+    }
+    lines.push(Line::styled(
+        "Structure only: failure rates, repairs and shocks do not enter.",
+        grey,
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(pane(" reading it "))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}

@@ -1,0 +1,232 @@
+//! `chainmesh report`: the handout's files exist, the SVGs parse and carry
+//! their titles, the PNGs are real, the Markdown links what was written,
+//! one seed gives identical bytes, and bad input writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const TRIALS: &str = "40";
+const CHARTS: [&str; 3] = ["service", "distribution", "attack"];
+
+fn chainmesh() -> Command {
+    Command::cargo_bin("chainmesh").expect("binary")
+}
+
+/// Run `chainmesh report ARGS... --out DIR --trials 40 --seed SEED` and return DIR.
+fn report(dir: &Path, scenarios: &[&str], seed: &str) -> PathBuf {
+    let out = dir.join("handout");
+    chainmesh()
+        .arg("report")
+        .args(scenarios)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trials", TRIALS, "--seed", seed])
+        .assert()
+        .success();
+    out
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn text(path: &Path) -> String {
+    String::from_utf8(read(path)).expect("UTF-8")
+}
+
+/// Every `<text>` content of an SVG, which must parse as XML with an `svg` root.
+fn svg_texts(path: &Path) -> (Vec<String>, roxmltree::Document<'static>) {
+    let source: &'static str = Box::leak(text(path).into_boxed_str());
+    let doc = roxmltree::Document::parse(source)
+        .unwrap_or_else(|e| panic!("{} is not XML: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    (texts, doc)
+}
+
+fn count(doc: &roxmltree::Document<'_>, tag: &str) -> usize {
+    doc.descendants().filter(|n| n.has_tag_name(tag)).count()
+}
+
+#[test]
+fn writes_markdown_html_and_every_chart_as_svg_and_png() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["agriculture"], "11");
+
+    let md = text(&out.join("report.md"));
+    let html = text(&out.join("report.html"));
+    for stem in CHARTS.map(|c| format!("agriculture-{c}")) {
+        for ext in ["svg", "png"] {
+            let name = format!("{stem}.{ext}");
+            assert!(
+                md.contains(&format!("({name})")),
+                "report.md does not link {name}"
+            );
+            assert!(!read(&out.join(&name)).is_empty(), "{name} is empty");
+        }
+        assert!(
+            md.contains(&format!("]({stem}.svg)\n")),
+            "report.md does not show {stem}.svg as an image"
+        );
+    }
+
+    // The comparison table (the Markdown exporter's) and the sweep's table.
+    assert!(md.contains("| topology | nodes | baseline | service |"));
+    assert!(md.contains("Reproduce: `chainmesh run agriculture --trials 40 --seed 11`"));
+    assert!(md.contains("| topology | random failures |"));
+    assert!(md.contains("chainmesh report agriculture --out DIR --trials 40 --seed 11"));
+
+    // The HTML page: the same table, charts inlined as SVG.
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<table>"));
+    assert_eq!(html.matches("<svg ").count(), 3, "three inline charts");
+    assert!(!html.contains("<img src=\"agriculture-service.svg\""));
+
+    // Nothing else (no temp files) is left in the folder.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 8, "{names:?}");
+}
+
+#[test]
+fn svgs_parse_and_carry_titles_axes_and_legends() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["agriculture"], "11");
+
+    let (texts, doc) = svg_texts(&out.join("agriculture-service.svg"));
+    let all = texts.join("\n");
+    for want in [
+        "service over time",
+        "step",
+        "service φ = throughput / baseline",
+        "service level 0.9",
+        "Linear agri-food supply chain",
+        "Digital-agriculture ecosystem network",
+        "5th–95th percentile",
+    ] {
+        assert!(all.contains(want), "service chart lacks {want:?}:\n{all}");
+    }
+    assert!(count(&doc, "polygon") >= 2, "one band per topology");
+    assert!(count(&doc, "polyline") >= 2, "one mean line per topology");
+
+    let (texts, doc) = svg_texts(&out.join("agriculture-distribution.svg"));
+    let all = texts.join("\n");
+    for want in ["per-trial service", "share of trials (%)", "mean 0."] {
+        assert!(all.contains(want), "histogram lacks {want:?}:\n{all}");
+    }
+    assert!(count(&doc, "rect") > 4, "histogram bars");
+
+    let (texts, _) = svg_texts(&out.join("agriculture-attack.svg"));
+    let all = texts.join("\n");
+    for want in [
+        "attack tolerance",
+        "random failures",
+        "attack: highest degree first",
+        "attack: highest betweenness first",
+        "fraction of nodes removed",
+    ] {
+        assert!(all.contains(want), "attack chart lacks {want:?}:\n{all}");
+    }
+}
+
+#[test]
+fn pngs_are_png_files_at_twice_the_svg_size() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["agriculture"], "11");
+    for (chart, (w, h)) in CHARTS
+        .iter()
+        .zip([(1920, 1080), (1920, 1080), (2400, 1040)])
+    {
+        let png = read(&out.join(format!("agriculture-{chart}.png")));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{chart}: PNG signature");
+        assert_eq!(&png[12..16], b"IHDR");
+        let width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
+        let height = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
+        assert_eq!((width, height), (w, h), "{chart}: size");
+        assert!(png.len() > 20_000, "{chart}: only {} bytes", png.len());
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_and_another_seed_does_not() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let c = tempfile::tempdir().expect("tempdir");
+    let out_a = report(a.path(), &["agriculture"], "5");
+    let out_b = report(b.path(), &["agriculture"], "5");
+    let out_c = report(c.path(), &["agriculture"], "6");
+    let mut files = vec!["report.md".to_string(), "report.html".to_string()];
+    for chart in CHARTS {
+        files.push(format!("agriculture-{chart}.svg"));
+        files.push(format!("agriculture-{chart}.png"));
+    }
+    for f in &files {
+        assert!(read(&out_a.join(f)) == read(&out_b.join(f)), "{f} differs");
+    }
+    assert_ne!(
+        read(&out_a.join("report.md")),
+        read(&out_c.join("report.md"))
+    );
+    assert_ne!(
+        read(&out_a.join("agriculture-service.svg")),
+        read(&out_c.join("agriculture-service.svg"))
+    );
+}
+
+#[test]
+fn several_scenarios_share_one_table_and_get_their_own_charts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["agriculture", "pandemic-2020"], "3");
+    let md = text(&out.join("report.md"));
+    assert!(md.contains("| scenario | topology |"), "combined table");
+    for slug in ["agriculture", "pandemic-2020"] {
+        for chart in CHARTS {
+            let name = format!("{slug}-{chart}.svg");
+            assert!(md.contains(&format!("({name})")));
+            svg_texts(&out.join(name));
+        }
+    }
+    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 6);
+}
+
+#[test]
+fn a_bad_scenario_exits_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // An existing, empty folder stays empty; a missing one is not created.
+    let existing = tmp.path().join("existing");
+    std::fs::create_dir(&existing).expect("mkdir");
+    let missing = tmp.path().join("missing");
+    for out in [&existing, &missing] {
+        chainmesh()
+            .args([
+                "report",
+                "agriculture",
+                "tests/bad/capacity-nan.toml",
+                "--out",
+            ])
+            .arg(out)
+            .args(["--trials", TRIALS])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("capacity-nan.toml"));
+    }
+    assert_eq!(std::fs::read_dir(&existing).expect("read_dir").count(), 0);
+    assert!(!missing.exists());
+
+    chainmesh()
+        .args(["report", "no-such-scenario", "--out"])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-scenario"));
+    assert!(!missing.exists());
+}
