@@ -99,6 +99,10 @@ grep -qF "knock out the selected node" "$tmp/screen" || fail "the help overlay d
 send Escape
 capture
 grep -qF "knock out the selected node" "$tmp/screen" && fail "the help overlay did not close"
+send w                     # the attack-tolerance sweep view
+wait_for "critical fraction" 10
+send Escape
+wait_for "Monte Carlo" 3
 send q
 expect_clean_exit
 echo "ok: both topologies, the seed and a knocked-out node shown; clean exit"

@@ -220,3 +220,22 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         }
     }
 }
+
+/// The scenario's lesson is on screen: in the event pane when it is tall
+/// enough, and in full in the help overlay.
+#[test]
+fn lesson_is_shown_in_the_event_pane_and_the_help() {
+    let mut a = app("scenarios/pandemic-2020.toml", 2020, false);
+    a.update(Message::TogglePause);
+    let screen = draw(&mut a, 160, 48).backend().to_string();
+    assert!(screen.contains("look for: The chain is dark"), "{screen}");
+    let mut a = app("scenarios/pandemic-2020.toml", 2020, false);
+    a.update(Message::TogglePause);
+    a.update(Message::Open(Mode::Help));
+    let screen = draw(&mut a, 160, 48).backend().to_string();
+    assert!(screen.contains("lesson"), "{screen}");
+    assert!(
+        screen.contains("Compare the resilience triangles"),
+        "{screen}"
+    );
+}

@@ -26,11 +26,31 @@ pub fn cause_text(app: &App, cause: Cause) -> String {
     }
 }
 
-/// Draw the newest events that fit in `area`.
+/// Rows of the event pane given to the scenario's lesson, when it is tall enough.
+const LESSON_ROWS: u16 = 4;
+
+/// Draw the scenario's lesson (when the pane has room) and the newest events
+/// that fit in `area`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let count = app.live.log.len();
     frame.render_widget(pane(format!(" events ({count}) ")), area);
-    let r = inner(area);
+    let mut r = inner(area);
+    if let Some(lesson) = &app.base_scenario().lesson
+        && r.height >= 3 * LESSON_ROWS
+    {
+        let top = Rect {
+            height: LESSON_ROWS,
+            ..r
+        };
+        let text = Paragraph::new(Line::from(vec![
+            Span::styled("look for: ", Style::default().fg(Color::LightYellow)),
+            Span::styled(lesson.as_str(), Style::default().fg(Color::Gray)),
+        ]))
+        .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text, top);
+        r.y += LESSON_ROWS;
+        r.height -= LESSON_ROWS;
+    }
     let rows = usize::from(r.height);
     let grey = Style::default().fg(Color::DarkGray);
     let red = Style::default().fg(Color::LightRed);

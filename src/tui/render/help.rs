@@ -35,7 +35,8 @@ pub const KEYS: [(&str, &str); 19] = [
 ];
 
 /// Draw the help overlay over `area`.
-pub fn render(_app: &App, area: Rect, frame: &mut Frame) {
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    use unicode_width::UnicodeWidthStr;
     let key = Style::default()
         .fg(Color::LightCyan)
         .add_modifier(Modifier::BOLD);
@@ -65,6 +66,27 @@ pub fn render(_app: &App, area: Rect, frame: &mut Frame) {
             Style::default().add_modifier(Modifier::REVERSED),
         ),
     ]));
+    // The scenario's lesson, word-wrapped, when the screen has room for it.
+    if let Some(lesson) = &app.base_scenario().lesson {
+        let mut wrapped = vec![String::new()];
+        for word in lesson.split_whitespace() {
+            let last = wrapped.last().map_or(0, |l| l.width());
+            if last > 0 && last + 1 + word.width() > 64 {
+                wrapped.push(String::new());
+            }
+            if let Some(l) = wrapped.last_mut() {
+                if !l.is_empty() {
+                    l.push(' ');
+                }
+                l.push_str(word);
+            }
+        }
+        if lines.len() + wrapped.len() + 4 <= usize::from(area.height) {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("lesson", key));
+            lines.extend(wrapped.into_iter().map(Line::raw));
+        }
+    }
     let h = lines.len() as u16 + 2;
     let r = centered(area, 68, h);
     let block = popup_block("keys", r, frame);
