@@ -357,7 +357,7 @@ impl TopologyRun {
         self.next_fail[i] = NEVER;
         if let Some(ln_q) = p.ln_survive[i] {
             let k = self.stream.geometric0(ln_q);
-            let at = u64::from(from) + k;
+            let at = u64::from(from).saturating_add(k);
             if at < u64::from(self.steps) {
                 self.next_fail[i] = at as u32;
                 self.failures.push(Reverse((at as u32, i as u32)));
