@@ -1,11 +1,11 @@
 //! Service φ(t) of every topology on one chart, with the service-level line.
 
+use crate::tui::render::line_dataset;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
+use ratatui::widgets::{Axis, Chart};
 
 use super::{pane, topology_color};
 use crate::tui::app::App;
@@ -26,23 +26,11 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         })
         .collect();
     let level_line = [(0.0, level), (steps, level)];
-    let mut datasets = vec![
-        Dataset::default()
-            .name(format!("service level {level}"))
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(Style::default().fg(Color::DarkGray))
-            .data(&level_line),
-    ];
+    let mut datasets =
+        vec![line_dataset(&level_line, Color::DarkGray).name(format!("service level {level}"))];
     for (k, data) in series.iter().enumerate() {
-        datasets.push(
-            Dataset::default()
-                .name(app.topology_label(k).to_string())
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::default().fg(topology_color(k)))
-                .data(data),
-        );
+        datasets
+            .push(line_dataset(data, topology_color(k)).name(app.topology_label(k).to_string()));
     }
     let grey = Style::default().fg(Color::DarkGray);
     let chart = Chart::new(datasets)

@@ -80,6 +80,18 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
+/// A braille line series in one colour (φ curves, the service-level line).
+pub(crate) fn line_dataset<'a>(
+    data: &'a [(f64, f64)],
+    color: Color,
+) -> ratatui::widgets::Dataset<'a> {
+    ratatui::widgets::Dataset::default()
+        .marker(ratatui::symbols::Marker::Braille)
+        .graph_type(ratatui::widgets::GraphType::Line)
+        .style(Style::default().fg(color))
+        .data(data)
+}
+
 /// A bordered pane with a title.
 pub(crate) fn pane<'a>(title: impl Into<Line<'a>>) -> Block<'a> {
     Block::default()

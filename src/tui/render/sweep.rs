@@ -5,12 +5,12 @@
 //! there is room (else `g` switches). The critical fractions f_c, one per
 //! topology and attack, sit in a table that doubles as the legend.
 
+use crate::tui::render::line_dataset;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Chart, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{fit, footer, header, pane, topology_color};
@@ -137,22 +137,10 @@ fn chart(
     let level_line = [(0.0, level), (1.0, level)];
     let mut datasets = Vec::new();
     if !giant {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::default().fg(Color::DarkGray))
-                .data(&level_line),
-        );
+        datasets.push(line_dataset(&level_line, Color::DarkGray));
     }
     for (k, data) in series.iter().enumerate() {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::default().fg(topology_color(k)))
-                .data(data),
-        );
+        datasets.push(line_dataset(data, topology_color(k)));
     }
     let grey = Style::default().fg(Color::DarkGray);
     let chart = Chart::new(datasets)
