@@ -185,6 +185,20 @@ impl Entry {
     }
 }
 
+/// One legend entry per topology (drawn as `key`) and the dashed service-level line.
+fn series_legend(series: &[Series], key: Key, service_level: f64) -> Vec<Entry> {
+    let mut legend: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry::new(key, colour(s.colour), s.label.clone()))
+        .collect();
+    legend.push(Entry::new(
+        Key::Dashed,
+        INK,
+        format!("service level {service_level}"),
+    ));
+    legend
+}
+
 /// Draw the title and subtitle at the top of `root` and the legend in rows
 /// under the plot; return the area left for the plot.
 ///
@@ -342,16 +356,7 @@ impl Chart for TimeChart<'_> {
                 "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of the first {band_n} trials"
             )
         };
-        let mut legend: Vec<Entry> = self
-            .series
-            .iter()
-            .map(|s| Entry::new(Key::Band, colour(s.colour), s.label.clone()))
-            .collect();
-        legend.push(Entry::new(
-            Key::Dashed,
-            INK,
-            format!("service level {}", self.service_level),
-        ));
+        let mut legend = series_legend(self.series, Key::Band, self.service_level);
         if !self.shocks.is_empty() {
             legend.push(Entry::new(Key::Dashed, MUTED, "scripted shock"));
         }
@@ -585,16 +590,7 @@ impl Chart for AttackChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
-        let mut legend: Vec<Entry> = self
-            .series
-            .iter()
-            .map(|s| Entry::new(Key::Line, colour(s.colour), s.label.clone()))
-            .collect();
-        legend.push(Entry::new(
-            Key::Dashed,
-            INK,
-            format!("service level {}", self.sweep.service_level),
-        ));
+        let legend = series_legend(self.series, Key::Line, self.sweep.service_level);
         let subtitle = format!(
             "φ after removing a fraction of nodes · random: mean of {} orders (shaded: 95% CI) · attacks: ranked once on the intact network",
             self.sweep.trials

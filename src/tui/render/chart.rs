@@ -1,6 +1,6 @@
 //! Service φ(t) of every topology on one chart, with the service-level line.
 
-use crate::tui::render::line_dataset;
+use crate::tui::render::{line_dataset, phi_axis};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -40,11 +40,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             Span::raw(format!("{}", (steps / 2.0).round())),
             Span::raw(format!("{steps}")),
         ]))
-        .y_axis(Axis::default().style(grey).bounds([0.0, 1.05]).labels([
-            Span::raw("0"),
-            Span::raw(".5"),
-            Span::raw("1"),
-        ]))
+        .y_axis(phi_axis(grey))
         .legend_position(None);
     frame.render_widget(chart, area);
 }

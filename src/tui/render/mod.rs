@@ -92,6 +92,14 @@ pub(crate) fn line_dataset<'a>(
         .data(data)
 }
 
+/// The y axis of every φ chart: 0 to 1 (with headroom), labelled 0, .5, 1.
+pub(crate) fn phi_axis<'a>(style: Style) -> ratatui::widgets::Axis<'a> {
+    ratatui::widgets::Axis::default()
+        .style(style)
+        .bounds([0.0, 1.05])
+        .labels(["0", ".5", "1"])
+}
+
 /// A bordered pane with a title.
 pub(crate) fn pane<'a>(title: impl Into<Line<'a>>) -> Block<'a> {
     Block::default()

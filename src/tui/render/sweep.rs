@@ -5,7 +5,7 @@
 //! there is room (else `g` switches). The critical fractions f_c, one per
 //! topology and attack, sit in a table that doubles as the legend.
 
-use crate::tui::render::line_dataset;
+use crate::tui::render::{line_dataset, phi_axis};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -150,11 +150,7 @@ fn chart(
             Span::raw(".5"),
             Span::raw("1"),
         ]))
-        .y_axis(Axis::default().style(grey).bounds([0.0, 1.05]).labels([
-            Span::raw("0"),
-            Span::raw(".5"),
-            Span::raw("1"),
-        ]))
+        .y_axis(phi_axis(grey))
         .legend_position(None);
     frame.render_widget(chart, area);
 }
