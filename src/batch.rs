@@ -7,11 +7,14 @@ use anyhow::Context;
 
 use crate::cli::{CheckArgs, RunArgs, SimArgs, TraceArgs};
 use crate::command::Reproduce;
-use crate::output::emit;
+use crate::output::{AtomicFile, emit};
 use crate::partial::PartialRun;
-use crate::report::{Format, RunReport, per_trial_csv};
+use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
 use crate::scenario::{InputError, Role, Scenario, builtin, parse_shock_arg};
-use crate::sim::{FlowCache, Prepared, RunControl, TopologyRun, TrialTable, run_trials_controlled};
+use crate::sim::{
+    FlowCache, Prepared, RunControl, TopologyRun, TrialMetrics, run_trials_streaming,
+};
+use crate::stats::Tally;
 use crate::{param_sweep, progress};
 
 /// What went wrong, and which exit code it gets.
@@ -131,15 +134,23 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             ));
         }
         let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
-        let table = run_with_progress(
+        let tally = run_with_progress(
             &pool,
             prep,
             seed,
             range.clone(),
             &args.scenarios[0],
             args.quiet,
+            &mut |_, _| Ok(()),
         )?;
-        let part = PartialRun::new(prep, &args.scenarios[0], seed, &args.sim.shocks, &table);
+        let part = PartialRun::new(
+            prep,
+            &args.scenarios[0],
+            seed,
+            &args.sim.shocks,
+            &tally,
+            range.clone(),
+        );
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
         emit(args.out.as_deref(), &bytes)?;
@@ -148,28 +159,38 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if !args.set.is_empty() {
         return run_parameter_sweep(args, &pool);
     }
-    let mut runs: Vec<(u64, TrialTable)> = Vec::with_capacity(preps.len());
+    let command = run_command(args, &preps);
+    // Per-trial rows stream to a temporary file as chunks finish; it is
+    // renamed into place only when every run completed.
+    let many = preps.len() > 1;
+    let mut per_trial = match &args.per_trial {
+        Some(path) => {
+            let mut f = AtomicFile::create(path)?;
+            f.write(per_trial_header(many, &command).as_bytes())?;
+            Some(f)
+        }
+        None => None,
+    };
+    let mut reports = Vec::with_capacity(preps.len());
     for (p, arg) in preps.iter().zip(&args.scenarios) {
         let seed = args.sim.seed.unwrap_or(p.scenario.seed);
         let trials = args.trials.unwrap_or(p.scenario.trials);
-        runs.push((
+        let tally = run_with_progress(
+            &pool,
+            p,
             seed,
-            run_with_progress(&pool, p, seed, 0..trials, arg, args.quiet)?,
-        ));
+            0..trials,
+            arg,
+            args.quiet,
+            &mut |first, rows| match per_trial.as_mut() {
+                Some(f) => f.write(per_trial_rows(&p.scenario, many, first, rows).as_bytes()),
+                None => Ok(()),
+            },
+        )?;
+        reports.push(RunReport::new(p, seed, &tally));
     }
-    let reports: Vec<RunReport> = preps
-        .iter()
-        .zip(&runs)
-        .map(|(p, (seed, table))| RunReport::new(p, *seed, table))
-        .collect();
-    let command = run_command(args, &preps);
-    if let Some(path) = &args.per_trial {
-        let tables: Vec<(&Scenario, &TrialTable)> = preps
-            .iter()
-            .zip(&runs)
-            .map(|(p, (_, t))| (&p.scenario, t))
-            .collect();
-        emit(Some(path), &per_trial_csv(&tables, &command))?;
+    if let Some(f) = per_trial {
+        f.commit()?;
     }
     emit(
         args.out.as_deref(),
@@ -178,7 +199,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Run trials with a progress bar (on a terminal) and Ctrl-C cancellation.
+/// Where each finished chunk of trials goes besides the tally (e.g. the
+/// `--per-trial` file): `(first_trial, rows)` in trial order.
+type ChunkSink<'a> = dyn FnMut(u64, &[TrialMetrics]) -> anyhow::Result<()> + Send + 'a;
+
+/// Run trials with a progress bar (on a terminal) and Ctrl-C cancellation,
+/// reducing them chunk by chunk into a [`Tally`] (bounded memory).
 fn run_with_progress(
     pool: &rayon::ThreadPool,
     prep: &Prepared,
@@ -186,15 +212,32 @@ fn run_with_progress(
     range: std::ops::Range<u64>,
     label: &str,
     quiet: bool,
-) -> Result<TrialTable, CliError> {
+    sink: &mut ChunkSink<'_>,
+) -> Result<Tally, CliError> {
     let bar = progress::bar(range.end - range.start, label, quiet);
     let ctl = RunControl {
         on_trial: &|| bar.inc(1),
         stop: progress::interrupt_flag(),
     };
-    let table = pool.install(|| run_trials_controlled(prep, seed, range, &ctl));
+    let mut tally = Tally::new(prep.topologies.len());
+    let mut failed = None;
+    let done = pool.install(|| {
+        run_trials_streaming(prep, seed, range, &ctl, &mut |first, rows| {
+            tally.add_rows(rows);
+            if failed.is_none() {
+                failed = sink(first, rows).err();
+            }
+        })
+    });
     bar.finish_and_clear();
-    table.ok_or(CliError::Interrupted)
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if done {
+        Ok(tally)
+    } else {
+        Err(CliError::Interrupted)
+    }
 }
 
 /// `run --set ...`: every combination of the given values, one tidy table.
@@ -222,10 +265,18 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
             let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
             let trials = args.trials.unwrap_or(prep.scenario.trials);
             let label = format!("{arg} {}", shown.join(" "));
-            let table = run_with_progress(pool, &prep, seed, 0..trials, &label, args.quiet)?;
+            let tally = run_with_progress(
+                pool,
+                &prep,
+                seed,
+                0..trials,
+                &label,
+                args.quiet,
+                &mut |_, _| Ok(()),
+            )?;
             rows.push(param_sweep::SweepRow {
                 set: combo.clone(),
-                report: RunReport::new(&prep, seed, &table),
+                report: RunReport::new(&prep, seed, &tally),
             });
         }
     }

@@ -1,5 +1,6 @@
 //! Split a large batch over machines: `run --trial-range A..B` writes a
-//! partial result holding every per-trial value; `merge` joins partials into
+//! partial result holding the exact distribution of every per-trial metric
+//! (a [`Tally`]: distinct values with counts); `merge` joins partials into
 //! exactly the report a single `run` over all trials prints (same bytes).
 
 use std::ops::Range;
@@ -11,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::batch::CliError;
 use crate::command::Reproduce;
 use crate::report::{Format, RunReport, ScenarioRef, TopologyReport};
-use crate::sim::{Prepared, TrialMetrics, TrialTable};
-use crate::stats::summarize;
+use crate::sim::Prepared;
+use crate::stats::Tally;
 
 /// Marks a partial result file and its layout version.
-pub const PARTIAL_FORMAT: &str = "chainmesh-partial-1";
+pub const PARTIAL_FORMAT: &str = "chainmesh-partial-2";
 
 /// One slice of trials of one scenario, with everything `merge` needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,8 +44,8 @@ pub struct PartialRun {
     pub trial_range: [u64; 2],
     /// Per topology: identity and baseline.
     pub topologies: Vec<PartialTopology>,
-    /// Per trial, per topology, in trial order.
-    pub values: Vec<Vec<TrialMetrics>>,
+    /// The trials' metrics as exact distributions (mergeable in any order).
+    pub tally: Tally,
 }
 
 /// Topology identity inside a partial result.
@@ -88,7 +89,8 @@ impl PartialRun {
         scenario_arg: &str,
         seed: u64,
         shocks: &[String],
-        table: &TrialTable,
+        tally: &Tally,
+        range: Range<u64>,
     ) -> Self {
         let s = &prep.scenario;
         PartialRun {
@@ -101,7 +103,7 @@ impl PartialRun {
             seed,
             steps: s.steps,
             shocks: shocks.to_vec(),
-            trial_range: [table.first_trial, table.first_trial + table.trials() as u64],
+            trial_range: [range.start, range.end],
             topologies: s
                 .topologies
                 .iter()
@@ -114,11 +116,7 @@ impl PartialRun {
                     baseline: p.net.baseline(),
                 })
                 .collect(),
-            values: table
-                .values
-                .chunks(table.topologies.max(1))
-                .map(<[_]>::to_vec)
-                .collect(),
+            tally: tally.clone(),
         }
     }
 
@@ -155,13 +153,12 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> 
                 p.trial_range[0], p.trial_range[1]
             ));
         }
-        if p.values.len() as u64 != p.trial_range[1] - p.trial_range[0]
-            || p.values
-                .iter()
-                .any(|row| row.len() != first.topologies.len())
+        if p.tally.trials != p.trial_range[1].saturating_sub(p.trial_range[0])
+            || p.tally.topologies.len() != first.topologies.len()
+            || !p.tally.is_consistent()
         {
             return Err(format!(
-                "partial for trials {}..{} is truncated",
+                "partial for trials {}..{} is damaged: its tally does not hold exactly those trials",
                 p.trial_range[0], p.trial_range[1]
             ));
         }
@@ -178,16 +175,11 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> 
         }
         next = p.trial_range[1];
     }
-    let k = first.topologies.len();
-    let table = TrialTable {
-        first_trial: 0,
-        topologies: k,
-        values: parts
-            .into_iter()
-            .flat_map(|p| p.values.into_iter().flatten())
-            .collect(),
-    };
-    let summary = summarize(&table);
+    let mut tally = Tally::new(first.topologies.len());
+    for p in &parts {
+        tally.merge(&p.tally);
+    }
+    let summary = tally.summary();
     let report = RunReport {
         version: env!("CARGO_PKG_VERSION"),
         scenario: ScenarioRef {
@@ -226,14 +218,29 @@ pub fn merge_files(
     for path in parts {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let part: PartialRun = serde_json::from_str(&text).map_err(|e| {
+        let bad = |e: serde_json::Error| {
             CliError::Usage(format!(
                 "{}:{}:{}: not a chainmesh partial result: {e}",
                 path.display(),
                 e.line(),
                 e.column()
             ))
-        })?;
+        };
+        // Name the layout before decoding it, so files from another chainmesh
+        // version get a clear message instead of a missing-field error.
+        #[derive(Deserialize)]
+        struct Header {
+            format: String,
+        }
+        let header: Header = serde_json::from_str(&text).map_err(bad)?;
+        if header.format != PARTIAL_FORMAT {
+            return Err(CliError::Usage(format!(
+                "{}: partial result format {:?}, expected {PARTIAL_FORMAT:?} (re-run that slice with this chainmesh version)",
+                path.display(),
+                header.format
+            )));
+        }
+        let part: PartialRun = serde_json::from_str(&text).map_err(bad)?;
         loaded.push(part);
     }
     let (report, command) = merge(loaded).map_err(CliError::Usage)?;

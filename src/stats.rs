@@ -1,7 +1,7 @@
 //! Summaries of per-trial metrics. Every reduction runs in trial order, so
 //! the numbers are the same bytes whatever the thread count.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sim::{METRIC_NAMES, TrialMetrics, TrialTable};
 
@@ -26,19 +26,9 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Summarise `values` (in trial order). Empty input gives all zeros.
+    /// Summarise `values` (any order). Empty input gives all zeros.
     pub fn of(values: &[f64]) -> Summary {
-        let (mean, std, ci95) = mean_std_ci(values);
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        Summary {
-            mean,
-            std,
-            ci95,
-            p5: quantile_sorted(&sorted, 0.05),
-            p50: quantile_sorted(&sorted, 0.5),
-            p95: quantile_sorted(&sorted, 0.95),
-        }
+        Distribution::from_values(&mut values.to_vec()).summary()
     }
 }
 
@@ -127,43 +117,332 @@ pub struct TableSummary {
     pub vs_first: Vec<Option<PairedComparison>>,
 }
 
-/// Summarise a trial table.
+/// Summarise a trial table (same result as a [`Tally`] of its rows).
 pub fn summarize(table: &TrialTable) -> TableSummary {
-    let k = table.topologies;
-    let column =
-        |t: usize, f: fn(&TrialMetrics) -> f64| -> Vec<f64> { table.column(t).map(f).collect() };
-    let metrics = (0..k)
-        .map(|t| MetricSummaries {
-            service: Summary::of(&column(t, |m| m.service)),
-            nadir: Summary::of(&column(t, |m| m.nadir)),
-            below: Summary::of(&column(t, |m| m.below)),
-            recovery: Summary::of(&column(t, |m| m.recovery)),
-            collapse: Summary::of(&column(t, |m| m.collapse)),
+    Tally::of(table).summary()
+}
+
+/// The exact multiset of one metric's per-trial values, stored compactly as
+/// its distinct values (ascending) with their counts.
+///
+/// Building one does not depend on the order of the values and merging two
+/// is exact, so every statistic derived from it is the same bytes however the
+/// trials were split, scheduled or merged. Memory grows with the number of
+/// *distinct* values, not trials: the per-step metrics of whole-number
+/// networks take few distinct values, so 10 million trials fit in kilobytes
+/// to a few megabytes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Distribution {
+    /// `(value, count)`, strictly ascending by value (`f64::total_cmp`), counts ≥ 1.
+    points: Vec<(f64, u64)>,
+}
+
+impl Distribution {
+    /// The distribution of `values` (sorted in place as a side effect).
+    pub fn from_values(values: &mut [f64]) -> Distribution {
+        values.sort_unstable_by(f64::total_cmp);
+        let mut points: Vec<(f64, u64)> = Vec::new();
+        for &x in values.iter() {
+            match points.last_mut() {
+                Some((v, c)) if v.total_cmp(&x).is_eq() => *c += 1,
+                _ => points.push((x, 1)),
+            }
+        }
+        Distribution { points }
+    }
+
+    /// Add every value of `other` (exact).
+    pub fn merge(&mut self, other: &Distribution) {
+        if other.points.is_empty() {
+            return;
+        }
+        if self.points.is_empty() {
+            self.points.clone_from(&other.points);
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.points.len() + other.points.len());
+        let (mut a, mut b) = (
+            self.points.iter().peekable(),
+            other.points.iter().peekable(),
+        );
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&(x, c)), Some(&&(y, d))) => match x.total_cmp(&y) {
+                    std::cmp::Ordering::Less => {
+                        a.next();
+                        (x, c)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        b.next();
+                        (y, d)
+                    }
+                    std::cmp::Ordering::Equal => {
+                        a.next();
+                        b.next();
+                        (x, c + d)
+                    }
+                },
+                (Some(&&p), None) => {
+                    a.next();
+                    p
+                }
+                (None, Some(&&p)) => {
+                    b.next();
+                    p
+                }
+                (None, None) => break,
+            };
+            merged.push(next);
+        }
+        self.points = merged;
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> u64 {
+        self.points.iter().map(|&(_, c)| c).sum()
+    }
+
+    /// True when no value was added.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Number of distinct values (the memory it takes, in 16-byte points).
+    pub fn distinct(&self) -> usize {
+        self.points.len()
+    }
+
+    /// True when the points are strictly ascending with non-zero counts and
+    /// finite values (what a deserialised distribution must satisfy).
+    pub fn is_well_formed(&self) -> bool {
+        self.points.iter().all(|&(x, c)| x.is_finite() && c > 0)
+            && self
+                .points
+                .windows(2)
+                .all(|w| w[0].0.total_cmp(&w[1].0).is_lt())
+    }
+
+    /// How many values are strictly greater than `x`.
+    pub fn count_above(&self, x: f64) -> u64 {
+        let i = self.points.partition_point(|&(v, _)| v <= x);
+        self.points[i..].iter().map(|&(_, c)| c).sum()
+    }
+
+    /// The value of 0-based rank `r` in ascending order (`r < len`).
+    fn at_rank(&self, r: u64) -> f64 {
+        let mut seen = 0;
+        for &(x, c) in &self.points {
+            seen += c;
+            if r < seen {
+                return x;
+            }
+        }
+        self.points.last().map_or(0.0, |&(x, _)| x)
+    }
+
+    /// Quantile `q`, linear interpolation between order statistics (as
+    /// [`quantile_sorted`] on the expanded values); 0 when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let n = self.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let h = (n - 1) as f64 * q;
+        let lo = h.floor() as u64;
+        let hi = (lo + 1).min(n - 1);
+        let (a, b) = (self.at_rank(lo), self.at_rank(hi));
+        a + (h - lo as f64) * (b - a)
+    }
+
+    /// Mean, sample standard deviation (n − 1) and 95% CI half-width of the
+    /// mean; compensated sums in ascending value order. The mean is clamped
+    /// to the range of the values, so rounding cannot push it outside.
+    pub fn mean_std_ci(&self) -> (f64, f64, f64) {
+        let n = self.len();
+        let (Some(&(lo, _)), Some(&(hi, _))) = (self.points.first(), self.points.last()) else {
+            return (0.0, 0.0, 0.0);
+        };
+        let sum = neumaier(self.points.iter().map(|&(x, c)| x * c as f64));
+        let mean = (sum / n as f64).clamp(lo, hi);
+        if n == 1 {
+            return (mean, 0.0, 0.0);
+        }
+        let squares = neumaier(
+            self.points
+                .iter()
+                .map(|&(x, c)| (x - mean) * (x - mean) * c as f64),
+        );
+        let std = (squares / (n - 1) as f64).sqrt();
+        (mean, std, Z95 * std / (n as f64).sqrt())
+    }
+
+    /// Mean, spread and the 5th, 50th and 95th percentiles.
+    pub fn summary(&self) -> Summary {
+        let (mean, std, ci95) = self.mean_std_ci();
+        Summary {
+            mean,
+            std,
+            ci95,
+            p5: self.quantile(0.05),
+            p50: self.quantile(0.5),
+            p95: self.quantile(0.95),
+        }
+    }
+}
+
+/// Sum with Neumaier's compensation (deterministic for a given order).
+fn neumaier(values: impl Iterator<Item = f64>) -> f64 {
+    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    for x in values {
+        let t = sum + x;
+        comp += if sum.abs() >= x.abs() {
+            (sum - t) + x
+        } else {
+            (x - t) + sum
+        };
+        sum = t;
+    }
+    sum + comp
+}
+
+/// One topology's per-trial metrics, reduced to exact distributions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TopologyTally {
+    /// One distribution per metric, in [`METRIC_NAMES`] order.
+    pub metrics: [Distribution; 5],
+    /// service(this) − service(first) per trial; empty for the first topology.
+    pub service_diff: Distribution,
+}
+
+/// Everything the summaries of a run need, in memory that grows with the
+/// number of distinct metric values rather than with trials. Rows can be
+/// added in chunks and tallies merged in any order: the summary is the same
+/// bytes as one pass over all trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Trials added.
+    pub trials: u64,
+    /// Per topology, in scenario order.
+    pub topologies: Vec<TopologyTally>,
+}
+
+impl Tally {
+    /// An empty tally for `topologies` topologies.
+    pub fn new(topologies: usize) -> Tally {
+        Tally {
+            trials: 0,
+            topologies: vec![TopologyTally::default(); topologies],
+        }
+    }
+
+    /// The tally of every trial in `table`.
+    pub fn of(table: &TrialTable) -> Tally {
+        let mut tally = Tally::new(table.topologies);
+        tally.add_rows(&table.values);
+        tally
+    }
+
+    /// Add trials given trial-major: `rows[i * k + t]` is topology `t` of trial `i`.
+    pub fn add_rows(&mut self, rows: &[TrialMetrics]) {
+        let k = self.topologies.len();
+        if k == 0 || rows.is_empty() {
+            return;
+        }
+        let mut column = Vec::with_capacity(rows.len() / k);
+        for (t, tally) in self.topologies.iter_mut().enumerate() {
+            for (m, dist) in tally.metrics.iter_mut().enumerate() {
+                column.clear();
+                column.extend(rows.iter().skip(t).step_by(k).map(|r| r.values()[m]));
+                dist.merge(&Distribution::from_values(&mut column));
+            }
+            if t > 0 {
+                column.clear();
+                column.extend(
+                    rows.chunks_exact(k)
+                        .map(|trial| trial[t].service - trial[0].service),
+                );
+                tally
+                    .service_diff
+                    .merge(&Distribution::from_values(&mut column));
+            }
+        }
+        self.trials += (rows.len() / k) as u64;
+    }
+
+    /// Add another tally of the same scenario (other trials).
+    pub fn merge(&mut self, other: &Tally) {
+        for (a, b) in self.topologies.iter_mut().zip(&other.topologies) {
+            for (x, y) in a.metrics.iter_mut().zip(&b.metrics) {
+                x.merge(y);
+            }
+            a.service_diff.merge(&b.service_diff);
+        }
+        self.trials += other.trials;
+    }
+
+    /// True when every distribution is well formed and holds `trials` values
+    /// (the paired differences of the first topology: none).
+    pub fn is_consistent(&self) -> bool {
+        self.topologies.iter().enumerate().all(|(t, tally)| {
+            let diffs = if t == 0 { 0 } else { self.trials };
+            tally
+                .metrics
+                .iter()
+                .all(|d| d.is_well_formed() && d.len() == self.trials)
+                && tally.service_diff.is_well_formed()
+                && tally.service_diff.len() == diffs
         })
-        .collect();
-    let first = column(0, |m| m.service);
-    let vs_first = (0..k)
-        .map(|t| {
-            (t > 0).then(|| {
-                let diffs: Vec<f64> = column(t, |m| m.service)
-                    .iter()
-                    .zip(&first)
-                    .map(|(a, b)| a - b)
-                    .collect();
-                let (mean, _, ci95) = mean_std_ci(&diffs);
-                let better = diffs.iter().filter(|&&d| d > 0.0).count();
-                PairedComparison {
-                    service_diff: DiffSummary { mean, ci95 },
-                    p_better: if diffs.is_empty() {
-                        0.0
-                    } else {
-                        better as f64 / diffs.len() as f64
-                    },
+    }
+
+    /// Largest number of distinct values held by one distribution.
+    pub fn max_distinct(&self) -> usize {
+        self.topologies
+            .iter()
+            .flat_map(|t| t.metrics.iter().chain([&t.service_diff]))
+            .map(Distribution::distinct)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The summaries of every topology.
+    pub fn summary(&self) -> TableSummary {
+        let metrics = self
+            .topologies
+            .iter()
+            .map(|t| {
+                let [service, nadir, below, recovery, collapse] =
+                    t.metrics.each_ref().map(Distribution::summary);
+                MetricSummaries {
+                    service,
+                    nadir,
+                    below,
+                    recovery,
+                    collapse,
                 }
             })
-        })
-        .collect();
-    TableSummary { metrics, vs_first }
+            .collect();
+        let vs_first = self
+            .topologies
+            .iter()
+            .enumerate()
+            .map(|(t, tally)| {
+                (t > 0).then(|| {
+                    let d = &tally.service_diff;
+                    let (mean, _, ci95) = d.mean_std_ci();
+                    PairedComparison {
+                        service_diff: DiffSummary { mean, ci95 },
+                        p_better: if d.is_empty() {
+                            0.0
+                        } else {
+                            d.count_above(0.0) as f64 / d.len() as f64
+                        },
+                    }
+                })
+            })
+            .collect();
+        TableSummary { metrics, vs_first }
+    }
 }
 
 #[cfg(test)]
@@ -186,5 +465,77 @@ mod tests {
         // Sample variance = 32 / 7.
         assert!((s - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
         assert!((c - Z95 * s / 8f64.sqrt()).abs() < 1e-12);
+    }
+
+    fn metrics(service: f64, nadir: f64) -> TrialMetrics {
+        TrialMetrics {
+            service,
+            nadir,
+            below: 0.25,
+            recovery: 2.0,
+            collapse: 0.0,
+        }
+    }
+
+    proptest::proptest! {
+        /// Distribution statistics match the textbook formulas on the raw values.
+        #[test]
+        fn distribution_matches_raw_values(raw in proptest::collection::vec(0u8..20, 1..200)) {
+            let values: Vec<f64> = raw.iter().map(|&x| f64::from(x) / 8.0).collect();
+            let d = Distribution::from_values(&mut values.clone());
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            proptest::prop_assert_eq!(d.len(), values.len() as u64);
+            for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+                proptest::prop_assert_eq!(d.quantile(q), quantile_sorted(&sorted, q));
+            }
+            let (m, s, c) = d.mean_std_ci();
+            let (m2, s2, c2) = mean_std_ci(&values);
+            proptest::prop_assert!((m - m2).abs() < 1e-12);
+            proptest::prop_assert!((s - s2).abs() < 1e-12);
+            proptest::prop_assert!((c - c2).abs() < 1e-12);
+            proptest::prop_assert_eq!(d.count_above(1.0), values.iter().filter(|&&x| x > 1.0).count() as u64);
+        }
+
+        /// Any split of the trials, merged in any order, gives the same tally.
+        #[test]
+        fn tally_is_split_and_order_independent(
+            raw in proptest::collection::vec((0u8..9, 0u8..9), 1..120),
+            cut in 0usize..120,
+        ) {
+            let rows: Vec<TrialMetrics> = raw
+                .iter()
+                .flat_map(|&(a, b)| [metrics(f64::from(a) / 8.0, 0.5), metrics(f64::from(b) / 8.0, 0.25)])
+                .collect();
+            let mut whole = Tally::new(2);
+            whole.add_rows(&rows);
+            let cut = 2 * (cut % raw.len());
+            let (mut head, mut tail) = (Tally::new(2), Tally::new(2));
+            head.add_rows(&rows[..cut]);
+            tail.add_rows(&rows[cut..]);
+            tail.merge(&head);
+            proptest::prop_assert_eq!(&tail, &whole);
+            proptest::prop_assert!(whole.is_consistent());
+            proptest::prop_assert_eq!(whole.summary(), tail.summary());
+        }
+    }
+
+    #[test]
+    fn paired_comparison_counts_strict_wins() {
+        let rows = [
+            metrics(0.5, 0.0),
+            metrics(0.75, 0.0),
+            metrics(0.5, 0.0),
+            metrics(0.5, 0.0),
+            metrics(1.0, 0.0),
+            metrics(0.25, 0.0),
+        ];
+        let mut t = Tally::new(2);
+        t.add_rows(&rows);
+        let c = t.summary().vs_first[1].clone().unwrap();
+        assert_eq!(c.p_better, 1.0 / 3.0);
+        // Differences +0.25, 0, −0.75: mean −1/6.
+        assert!((c.service_diff.mean + 1.0 / 6.0).abs() < 1e-15);
+        assert_eq!(t.topologies[1].service_diff.distinct(), 3);
     }
 }

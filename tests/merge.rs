@@ -94,3 +94,92 @@ fn merge_rejects_gaps_overlaps_and_foreign_parts() {
         assert!(err.contains(phrase), "{args:?}: {err}");
     }
 }
+
+/// Runs longer than one chunk of trials (65,536) reduce chunk by chunk: the
+/// tally, the streamed `--per-trial` file and a split across the chunk
+/// boundary all agree with each other.
+#[test]
+fn runs_longer_than_a_chunk_stream_and_merge_exactly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixture = std::fs::read_to_string(FIXTURE).expect("fixture");
+    // Short trials keep 70k of them cheap in a debug build; no scripted shock.
+    let short = fixture
+        .replace("steps = 200", "steps = 6")
+        .replace("at = 50", "at = 2")
+        .replace("duration = 10", "duration = 1");
+    let scenario = dir.path().join("short.toml");
+    std::fs::write(&scenario, short).expect("write");
+    let scenario = scenario.to_str().expect("path");
+    let per = dir.path().join("per.csv");
+    let trials = 70_001u64;
+    let n = trials.to_string();
+    let single = ok(&[
+        "run",
+        scenario,
+        "--trials",
+        &n,
+        "--format",
+        "json",
+        "--per-trial",
+        per.to_str().expect("path"),
+    ]);
+    let mut parts = Vec::new();
+    for (i, range) in ["65530..70001", "0..65530"].iter().enumerate() {
+        let path = dir.path().join(format!("part{i}.json"));
+        let p = path.to_str().expect("path").to_string();
+        ok(&["run", scenario, "--trial-range", range, "--out", &p]);
+        parts.push(p);
+    }
+    let merged = ok(&["merge", &parts[0], &parts[1], "--format", "json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&merged),
+        String::from_utf8_lossy(&single)
+    );
+
+    // The per-trial file holds every trial once, in order, and its mean
+    // service per topology is the report's.
+    let per = std::fs::read_to_string(per).expect("per-trial file");
+    let mut sums = [0.0f64; 2];
+    let mut rows = 0u64;
+    for (i, line) in per.lines().skip(2).enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], (i / 2).to_string(), "row {i}");
+        sums[i % 2] += cells[2].parse::<f64>().expect("service");
+        rows += 1;
+    }
+    assert_eq!(rows, 2 * trials);
+    let report: serde_json::Value = serde_json::from_slice(&single).expect("json");
+    for (t, sum) in sums.iter().enumerate() {
+        let mean = report["topologies"][t]["metrics"]["service"]["mean"]
+            .as_f64()
+            .expect("mean");
+        assert!((mean - sum / trials as f64).abs() < 1e-9, "{mean} vs {sum}");
+    }
+    assert_eq!(report["trials"].as_u64(), Some(trials));
+}
+
+#[test]
+fn merge_rejects_damaged_and_old_partials() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("p.json");
+    let p = path.to_str().expect("path");
+    ok(&["run", FIXTURE, "--trial-range", "0..20", "--out", p]);
+    let good = std::fs::read_to_string(&path).expect("partial");
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    // One count too many: the tally no longer holds exactly trials 0..20.
+    v["tally"]["topologies"][0]["metrics"][0][0][1] = serde_json::json!(999);
+    let damaged = dir.path().join("damaged.json");
+    std::fs::write(&damaged, v.to_string()).expect("write");
+    v["format"] = serde_json::json!("chainmesh-partial-1");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, v.to_string()).expect("write");
+    for (file, phrase) in [
+        (&damaged, "is damaged"),
+        (&old, "expected \"chainmesh-partial-2\""),
+    ] {
+        let out = chainmesh(&["merge", file.to_str().expect("path")]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(phrase), "{err}");
+    }
+}

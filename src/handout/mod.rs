@@ -32,6 +32,7 @@ use crate::output::write_atomic;
 use crate::report::RunReport;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
+use crate::stats::Tally;
 use charts::{AttackChart, HistogramChart, Series, TimeChart};
 use document::{Section, chart_stems};
 
@@ -82,7 +83,7 @@ pub fn build(
             pinned_seed = Some(seed);
         }
         let collected = data::collect(&prep, seed, trials);
-        let report = RunReport::new(&prep, seed, &collected.table);
+        let report = RunReport::new(&prep, seed, &Tally::of(&collected.table));
         let sweep = data::sweep(&prep, seed, trials);
         // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
         let stem = Path::new(arg)

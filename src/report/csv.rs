@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{Exporter, RunReport};
 use crate::scenario::Scenario;
-use crate::sim::{METRIC_NAMES, TrialTable};
+use crate::sim::{METRIC_NAMES, TrialMetrics};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -70,35 +70,46 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
     }
 }
 
-/// One row per trial × topology: `trial,topology,service,nadir,below,recovery,collapse`.
-/// Several scenarios add a leading `scenario` column.
-pub fn per_trial_csv(runs: &[(&Scenario, &TrialTable)], command: &str) -> Vec<u8> {
-    let many = runs.len() > 1;
+/// Header of the `--per-trial` file: the reproduce command, then
+/// `trial,topology,service,nadir,below,recovery,collapse` (with a leading
+/// `scenario` column when `many` scenarios share the file).
+pub fn per_trial_header(many: bool, command: &str) -> String {
     let mut out = format!("# {command}\n");
     if many {
         out.push_str("scenario,");
     }
     out.push_str("trial,topology,service,nadir,below,recovery,collapse\n");
-    for (scenario, table) in runs {
-        let name = csv_field(&scenario.name);
-        for (row, chunk) in table.values.chunks(table.topologies).enumerate() {
-            let trial = table.first_trial + row as u64;
-            for (t, m) in scenario.topologies.iter().zip(chunk) {
-                if many {
-                    let _ = write!(out, "{name},");
-                }
-                let _ = writeln!(
-                    out,
-                    "{trial},{},{},{},{},{},{}",
-                    csv_field(&t.id),
-                    m.service,
-                    m.nadir,
-                    m.below,
-                    m.recovery,
-                    m.collapse
-                );
+    out
+}
+
+/// `--per-trial` rows of consecutive trials from `first_trial`; `rows` is
+/// trial-major, one [`TrialMetrics`] per topology of `scenario`.
+pub fn per_trial_rows(
+    scenario: &Scenario,
+    many: bool,
+    first_trial: u64,
+    rows: &[TrialMetrics],
+) -> String {
+    let mut out = String::new();
+    let name = csv_field(&scenario.name);
+    let k = scenario.topologies.len().max(1);
+    for (row, chunk) in rows.chunks(k).enumerate() {
+        let trial = first_trial + row as u64;
+        for (t, m) in scenario.topologies.iter().zip(chunk) {
+            if many {
+                let _ = write!(out, "{name},");
             }
+            let _ = writeln!(
+                out,
+                "{trial},{},{},{},{},{},{}",
+                csv_field(&t.id),
+                m.service,
+                m.nadir,
+                m.below,
+                m.recovery,
+                m.collapse
+            );
         }
     }
-    out.into_bytes()
+    out
 }

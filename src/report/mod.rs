@@ -9,10 +9,10 @@ mod table;
 
 use serde::Serialize;
 
-use crate::sim::{Prepared, TrialTable};
-use crate::stats::{MetricSummaries, PairedComparison, summarize};
+use crate::sim::Prepared;
+use crate::stats::{MetricSummaries, PairedComparison, Tally};
 
-pub use csv::{CsvExporter, csv_field, per_trial_csv, vs_first_cells};
+pub use csv::{CsvExporter, csv_field, per_trial_header, per_trial_rows, vs_first_cells};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::{TableExporter, aligned};
@@ -97,9 +97,9 @@ pub struct TopologyReport {
 }
 
 impl RunReport {
-    /// Build the report of `table` (all trials of one run of `prep`).
-    pub fn new(prep: &Prepared, seed: u64, table: &TrialTable) -> RunReport {
-        let summary = summarize(table);
+    /// Build the report of `tally` (all trials of one run of `prep`).
+    pub fn new(prep: &Prepared, seed: u64, tally: &Tally) -> RunReport {
+        let summary = tally.summary();
         let s = &prep.scenario;
         RunReport {
             version: env!("CARGO_PKG_VERSION"),
@@ -108,7 +108,7 @@ impl RunReport {
                 sha256: s.sha256.clone(),
             },
             seed,
-            trials: table.trials() as u64,
+            trials: tally.trials,
             steps: s.steps,
             topologies: s
                 .topologies

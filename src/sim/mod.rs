@@ -16,5 +16,6 @@ pub use cache::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{METRIC_NAMES, MetricsAccumulator, TrialMetrics};
 pub use monte_carlo::{
-    RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
+    CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
+    run_trials_streaming,
 };

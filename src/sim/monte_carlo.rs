@@ -106,12 +106,36 @@ pub fn run_trials_controlled(
     range: Range<u64>,
     ctl: &RunControl<'_>,
 ) -> Option<TrialTable> {
+    let mut values = Vec::new();
+    run_trials_streaming(prep, seed, range.clone(), ctl, &mut |_, rows| {
+        values.extend_from_slice(rows);
+    })
+    .then(|| TrialTable {
+        first_trial: range.start,
+        topologies: prep.topologies.len().max(1),
+        values,
+    })
+}
+
+/// Trials per chunk handed to the sink of [`run_trials_streaming`].
+pub const CHUNK_TRIALS: u64 = 1 << 16;
+
+/// Run trials `range` and hand their metrics to `sink` chunk by chunk, in
+/// trial order: `sink(first_trial, rows)` with `rows` trial-major (one row
+/// per topology per trial, at most [`CHUNK_TRIALS`] trials). Memory stays
+/// bounded by one chunk whatever the trial count. Returns `false` if stopped
+/// (the sink then has seen only a prefix of the trials).
+pub fn run_trials_streaming(
+    prep: &Prepared,
+    seed: u64,
+    range: Range<u64>,
+    ctl: &RunControl<'_>,
+    sink: &mut dyn FnMut(u64, &[TrialMetrics]),
+) -> bool {
     let k = prep.topologies.len().max(1);
-    // Trials run in chunks (bounded scratch, prompt cancellation); inside a
-    // chunk each block of trials runs on one thread with one workspace, taken
-    // from a pool so flow memos stay warm across chunks. Values land in
-    // trial order whatever the scheduling.
-    const CHUNK: u64 = 1 << 16;
+    // Inside a chunk each block of trials runs on one thread with one
+    // workspace, taken from a pool so flow memos stay warm across chunks.
+    // Values land in trial order whatever the scheduling.
     const BLOCK: usize = 64;
     let pool: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
     let blank = TrialMetrics {
@@ -125,38 +149,32 @@ pub fn run_trials_controlled(
     let mut start = range.start;
     while start < range.end {
         if ctl.stop.load(Ordering::Relaxed) {
-            return None;
+            return false;
         }
-        let end = range.end.min(start.saturating_add(CHUNK));
-        let offset = values.len();
-        values.resize(offset + (end - start) as usize * k, blank);
-        values[offset..]
-            .par_chunks_mut(BLOCK * k)
-            .enumerate()
-            .for_each_init(
-                || Pooled::take(&pool, prep),
-                |p, (block, slots)| {
-                    let first = start + (block * BLOCK) as u64;
-                    for (i, row) in slots.chunks_mut(k).enumerate() {
-                        if ctl.stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        run_trial(prep, seed, first + i as u64, &mut p.ws, &mut p.out);
-                        row.copy_from_slice(&p.out);
-                        (ctl.on_trial)();
+        let end = range.end.min(start.saturating_add(CHUNK_TRIALS));
+        values.clear();
+        values.resize((end - start) as usize * k, blank);
+        values.par_chunks_mut(BLOCK * k).enumerate().for_each_init(
+            || Pooled::take(&pool, prep),
+            |p, (block, slots)| {
+                let first = start + (block * BLOCK) as u64;
+                for (i, row) in slots.chunks_mut(k).enumerate() {
+                    if ctl.stop.load(Ordering::Relaxed) {
+                        return;
                     }
-                },
-            );
+                    run_trial(prep, seed, first + i as u64, &mut p.ws, &mut p.out);
+                    row.copy_from_slice(&p.out);
+                    (ctl.on_trial)();
+                }
+            },
+        );
+        if ctl.stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        sink(start, &values);
         start = end;
     }
-    if ctl.stop.load(Ordering::Relaxed) {
-        return None;
-    }
-    Some(TrialTable {
-        first_trial: range.start,
-        topologies: k,
-        values,
-    })
+    true
 }
 
 /// A workspace borrowed from a pool for one rayon job; returned on drop.

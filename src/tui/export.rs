@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::app::App;
 use crate::output::write_atomic;
 use crate::report::{Exporter, JsonExporter, RunReport};
+use crate::stats::Tally;
 
 /// The trace of the whole trial on screen, as `chainmesh trace` writes it.
 pub fn trace_csv(app: &App) -> Vec<u8> {
@@ -19,7 +20,7 @@ pub fn trace_csv(app: &App) -> Vec<u8> {
 /// `chainmesh run --format json` writes it.
 pub fn monte_carlo_json(app: &App) -> Vec<u8> {
     let prep = app.live.prep();
-    let report = RunReport::new(prep, app.seed(), &app.mc.table);
+    let report = RunReport::new(prep, app.seed(), &Tally::of(&app.mc.table));
     JsonExporter.serialize(&[report], &app.run_command(app.mc.done()))
 }
 
