@@ -198,6 +198,11 @@ impl Distribution {
         self.points = merged;
     }
 
+    /// The distinct values, ascending, with their counts.
+    pub fn points(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.points.iter().copied()
+    }
+
     /// Number of values.
     pub fn len(&self) -> u64 {
         self.points.iter().map(|&(_, c)| c).sum()

@@ -18,6 +18,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, register_font};
 
 use super::data::TimeBand;
+use crate::stats::Distribution;
 use crate::sweep::{Attack, SweepReport};
 
 /// One topology as the charts show it.
@@ -436,16 +437,10 @@ impl Chart for TimeChart<'_> {
 }
 
 /// Histogram bins: (lowest edge, width, count).
-fn bins(values: &[&[f64]]) -> (f64, f64, usize) {
-    let min = values
-        .iter()
-        .flat_map(|v| v.iter().copied())
-        .fold(f64::INFINITY, f64::min);
-    let max = values
-        .iter()
-        .flat_map(|v| v.iter().copied())
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(1.0);
+fn bins(services: &[&Distribution]) -> (f64, f64, usize) {
+    let values = || services.iter().flat_map(|d| d.points().map(|(x, _)| x));
+    let min = values().fold(f64::INFINITY, f64::min);
+    let max = values().fold(f64::NEG_INFINITY, f64::max).max(1.0);
     let min = if min.is_finite() { min.min(max) } else { 0.0 };
     let span = (max - min).max(0.05);
     let width = [0.002, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1]
@@ -465,8 +460,8 @@ pub struct HistogramChart<'a> {
     pub title: String,
     /// One entry per topology.
     pub series: &'a [Series],
-    /// Per-trial service, one list per topology.
-    pub services: &'a [Vec<f64>],
+    /// Per-trial service, one distribution per topology.
+    pub services: &'a [&'a Distribution],
 }
 
 impl Chart for HistogramChart<'_> {
@@ -475,25 +470,22 @@ impl Chart for HistogramChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
-        let lists: Vec<&[f64]> = self.services.iter().map(Vec::as_slice).collect();
-        let (lo, width, count) = bins(&lists);
+        let (lo, width, count) = bins(self.services);
         let hi = lo + width * count as f64;
-        let shares: Vec<Vec<f64>> = lists
+        let shares: Vec<Vec<f64>> = self
+            .services
             .iter()
-            .map(|v| {
-                let mut h = vec![0usize; count];
-                for &x in *v {
+            .map(|d| {
+                let mut h = vec![0u64; count];
+                for (x, c) in d.points() {
                     let b = (((x - lo) / width) + 1e-9).floor().max(0.0) as usize;
-                    h[b.min(count - 1)] += 1;
+                    h[b.min(count - 1)] += c;
                 }
-                let n = v.len().max(1) as f64;
+                let n = d.len().max(1) as f64;
                 h.into_iter().map(|c| 100.0 * c as f64 / n).collect()
             })
             .collect();
-        let means: Vec<f64> = lists
-            .iter()
-            .map(|v| v.iter().sum::<f64>() / v.len().max(1) as f64)
-            .collect();
+        let means: Vec<f64> = self.services.iter().map(|d| d.mean_std_ci().0).collect();
         let top = shares
             .iter()
             .flatten()
@@ -515,7 +507,7 @@ impl Chart for HistogramChart<'_> {
             .collect();
         let subtitle = format!(
             "{} trials · bins of {width} · dashed lines: each topology's mean",
-            lists.first().map_or(0, |v| v.len())
+            self.services.first().map_or(0, |d| d.len())
         );
         let body = frame(root, px, &self.title, &subtitle, &legend)?;
         let digits = if width < 0.01 { 3 } else { 2 };
@@ -697,13 +689,14 @@ mod tests {
 
     #[test]
     fn bins_cover_the_data_with_nice_widths() {
-        let (lo, w, n) = bins(&[&[0.91, 0.97, 1.0], &[0.95, 0.99]]);
+        let d = |v: &[f64]| Distribution::from_values(&mut v.to_vec());
+        let (lo, w, n) = bins(&[&d(&[0.91, 0.97, 1.0]), &d(&[0.95, 0.99])]);
         assert!(lo <= 0.91 && lo + w * n as f64 >= 1.0 - 1e-12);
         assert!(n <= 26, "{n} bins");
         // Every trial at 1.0: a visible range below 1.
-        let (lo, w, n) = bins(&[&[1.0, 1.0]]);
+        let (lo, w, n) = bins(&[&d(&[1.0, 1.0])]);
         assert!(lo < 1.0 && n >= 10 && w > 0.0);
         // Empty input does not panic.
-        let _ = bins(&[&[]]);
+        let _ = bins(&[&Distribution::default()]);
     }
 }

@@ -4,8 +4,8 @@
 
 use rayon::prelude::*;
 
-use crate::sim::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics, TrialTable};
-use crate::stats::quantile_sorted;
+use crate::sim::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics};
+use crate::stats::{Distribution, Tally, quantile_sorted};
 use crate::sweep::{Attack, SweepOptions, SweepReport, sweep_scenario};
 
 /// Most per-step φ values kept for the percentile band (trials × steps ×
@@ -32,8 +32,9 @@ pub struct TimeBand {
 /// Everything the Monte Carlo pass gives for one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collected {
-    /// Per-trial metrics, identical to [`crate::sim::run_trials`].
-    pub table: TrialTable,
+    /// The per-trial metrics' distributions, identical to a tally of
+    /// [`crate::sim::run_trials`].
+    pub tally: Tally,
     /// One band per topology, in scenario order.
     pub bands: Vec<TimeBand>,
     /// Trials the percentile band is computed from (the first ones; all
@@ -42,9 +43,9 @@ pub struct Collected {
 }
 
 impl Collected {
-    /// Per-trial service φ of topology `k`, in trial order.
-    pub fn services(&self, k: usize) -> Vec<f64> {
-        self.table.column(k).map(|m| m.service).collect()
+    /// Distribution of per-trial service φ of topology `k`.
+    pub fn services(&self, k: usize) -> &Distribution {
+        &self.tally.topologies[k].metrics[0]
     }
 }
 
@@ -61,7 +62,8 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
     let chunk = (1_000_000 / per_trial).clamp(1, 4096) as u64;
     let level = prep.scenario.service_level;
 
-    let mut values: Vec<TrialMetrics> = Vec::with_capacity(trials.min(1 << 24) as usize * k);
+    let mut tally = Tally::new(k);
+    let mut values: Vec<TrialMetrics> = Vec::with_capacity(chunk as usize * k);
     let mut sums = vec![0.0; per_trial];
     let mut stored: Vec<f64> = Vec::with_capacity(band_trials as usize * per_trial);
     let mut start = 0;
@@ -96,6 +98,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
                 },
             )
             .collect();
+        values.clear();
         for (trial, (metrics, phi)) in (start..end).zip(rows) {
             values.extend(metrics);
             for (sum, x) in sums.iter_mut().zip(&phi) {
@@ -105,6 +108,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
                 stored.extend(phi);
             }
         }
+        tally.add_rows(&values);
         start = end;
     }
 
@@ -130,11 +134,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
         })
         .collect();
     Collected {
-        table: TrialTable {
-            first_trial: 0,
-            topologies: k,
-            values,
-        },
+        tally,
         bands,
         band_trials,
     }
@@ -186,7 +186,7 @@ mod tests {
     fn table_matches_run_trials() {
         let prep = prepared("agriculture");
         let got = collect(&prep, 7, 30);
-        assert_eq!(got.table, run_trials(&prep, 7, 0..30));
+        assert_eq!(got.tally, Tally::of(&run_trials(&prep, 7, 0..30)));
         assert_eq!(got.band_trials, 30);
     }
 
@@ -202,8 +202,7 @@ mod tests {
             }
             // Mean over steps of the mean curve = mean per-trial service.
             let curve = band.mean.iter().sum::<f64>() / band.mean.len() as f64;
-            let services = got.services(k);
-            let service = services.iter().sum::<f64>() / services.len() as f64;
+            let service = got.services(k).mean_std_ci().0;
             assert!((curve - service).abs() < 1e-9, "{curve} vs {service}");
         }
     }

@@ -32,7 +32,7 @@ use crate::output::write_atomic;
 use crate::report::RunReport;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
-use crate::stats::Tally;
+use crate::stats::Distribution;
 use charts::{AttackChart, HistogramChart, Series, TimeChart};
 use document::{Section, chart_stems};
 
@@ -83,7 +83,7 @@ pub fn build(
             pinned_seed = Some(seed);
         }
         let collected = data::collect(&prep, seed, trials);
-        let report = RunReport::new(&prep, seed, &Tally::of(&collected.table));
+        let report = RunReport::new(&prep, seed, &collected.tally);
         let sweep = data::sweep(&prep, seed, trials);
         // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
         let stem = Path::new(arg)
@@ -99,7 +99,8 @@ pub fn build(
                 colour: i,
             })
             .collect();
-        let services: Vec<Vec<f64>> = (0..series.len()).map(|k| collected.services(k)).collect();
+        let services: Vec<&Distribution> =
+            (0..series.len()).map(|k| collected.services(k)).collect();
         let shocks: Vec<u32> = s.shocks.iter().map(|sh| sh.at).collect();
         let [service, distribution, attack] = chart_stems(&slug);
         let mut figures = vec![

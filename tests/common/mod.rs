@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: build scenarios in code.
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use std::fmt::Write;
 
 use chainmesh::scenario::{Scenario, Topology};
