@@ -49,7 +49,7 @@ pub fn measure(name: &str, prep: &Prepared, trials: u64) -> BenchRow {
     let (hits, misses) = ws
         .caches
         .iter()
-        .fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses));
+        .fold((0, 0), |(h, m), c| (h + c.hits, m + c.misses + c.updates));
     // Every thread.
     let start = Instant::now();
     let table = run_trials(prep, seed, 0..trials);

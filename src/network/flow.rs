@@ -1,5 +1,6 @@
 //! Maximum flow with node capacities: a compact CSR arena and an iterative
-//! Dinic solver that allocates nothing per solve.
+//! Dinic solver that allocates nothing per solve, plus an incremental repair
+//! (ISAP with distance labels kept between calls) for exact networks.
 //!
 //! Vertex layout for a topology of `n` nodes: node `i` is split into
 //! `in(i) = 2i` and `out(i) = 2i + 1` joined by an arc of the node's capacity;
@@ -39,6 +40,34 @@ pub struct FlowSolver {
     next_arc: Vec<u32>,
     queue: VecDeque<u32>,
     path: Vec<u32>,
+    /// Visit stamps for the searches of [`FlowNetwork::update`]: a vertex is
+    /// marked when `mark[v] == stamp`, so a new search needs no O(V) clear.
+    mark: Vec<u32>,
+    stamp: u32,
+    /// Distance labels of [`FlowNetwork::update`]: lower bounds on each
+    /// vertex's residual distance to T (`2n + 2` when unreachable).
+    label: Vec<u32>,
+    /// Number of vertices with each label value.
+    count: Vec<u32>,
+    /// Whether `label` is valid for `residual` (a fresh solve invalidates it).
+    labeled: bool,
+    /// Arcs whose residual grew since the labels were last valid.
+    raised: Vec<u32>,
+    /// Work list for label searches.
+    stack: Vec<u32>,
+}
+
+impl FlowSolver {
+    /// Start a search with no vertex marked (amortised O(1)).
+    fn new_search(&mut self, vertices: usize) {
+        self.mark.resize(vertices, 0);
+        self.next_arc.resize(vertices, 0);
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.mark.fill(0);
+            self.stamp = 1;
+        }
+    }
 }
 
 const UNSEEN: u32 = u32::MAX;
@@ -139,6 +168,8 @@ impl FlowNetwork {
         debug_assert_eq!(down.len(), self.nodes);
         solver.residual.clear();
         solver.residual.extend_from_slice(&self.cap);
+        solver.labeled = false;
+        solver.raised.clear();
         for (i, &d) in down.iter().enumerate() {
             if d {
                 solver.residual[self.split[i] as usize] = 0.0;
@@ -174,7 +205,8 @@ impl FlowNetwork {
     /// the down-set `was_down`, whose flow value was `value`. Nodes that
     /// recovered get their capacity back; for nodes that failed, the flow
     /// through them is cancelled back to the super-source and super-sink;
-    /// then augmenting resumes from the remaining flow. Requires
+    /// then augmenting resumes from the remaining flow, guided by distance
+    /// labels kept in `solver` from call to call (ISAP). Requires
     /// [`is_exact`](Self::is_exact) for results identical to a fresh solve.
     pub fn update(
         &self,
@@ -197,28 +229,52 @@ impl FlowNetwork {
                 solver.residual[a] = 0.0;
                 solver.residual[self.rev[a] as usize] = 0.0;
                 if through > 0.0 {
+                    // Flow on cycles through i closes at out(i); only flow that
+                    // came from the super-source counts towards the value.
                     let (tail, head) = (2 * i as u32, 2 * i as u32 + 1);
-                    self.cancel(tail, through, true, solver);
-                    self.cancel(head, through, false, solver);
-                    value -= through;
-                    search = true;
+                    let lost = self.cancel(tail, through, true, head, solver);
+                    if lost > 0.0 {
+                        self.cancel(head, lost, false, UNSEEN, solver);
+                        value -= lost;
+                        search = true;
+                    }
                 }
             } else {
                 // A down node carried no flow: its reverse residual is already 0.
                 solver.residual[a] = self.cap[a];
+                solver.raised.push(a as u32);
                 search = true;
             }
         }
         if search {
-            value + self.augment(solver)
+            let flow = self.reroute(solver);
+            // Safety net, normally one search over the small source side:
+            // Dinic finishes the job should the labels have missed a path.
+            let missed = self.residual_path(solver);
+            debug_assert!(!missed, "distance labels missed an augmenting path");
+            if missed {
+                solver.labeled = false;
+                value + flow + self.augment(solver)
+            } else {
+                value + flow
+            }
         } else {
             value
         }
     }
 
     /// Remove `amount` units of flow on paths between `from` and the super-source
-    /// (`backward`) or the super-sink (forward), one simple path at a time.
-    fn cancel(&self, from: u32, mut amount: f64, backward: bool, solver: &mut FlowSolver) {
+    /// (`backward`) or the super-sink (forward), or between `from` and `stop`,
+    /// one simple path at a time. Returns the amount removed on paths that end
+    /// at the super-source or super-sink.
+    fn cancel(
+        &self,
+        from: u32,
+        mut amount: f64,
+        backward: bool,
+        stop: u32,
+        solver: &mut FlowSolver,
+    ) -> f64 {
         let goal = if backward {
             2 * self.nodes as u32
         } else {
@@ -241,24 +297,24 @@ impl FlowNetwork {
                 0.0
             }
         };
+        let mut removed = 0.0;
         while amount > 0.0 {
-            solver.level.resize(vertices, UNSEEN);
-            solver.level.fill(UNSEEN);
-            solver.next_arc.resize(vertices, 0);
+            solver.new_search(vertices);
+            let stamp = solver.stamp;
             solver.path.clear();
             let mut u = from;
-            solver.level[u as usize] = 0;
+            solver.mark[u as usize] = stamp;
             solver.next_arc[u as usize] = self.first[u as usize];
-            // Iterative DFS over flow-carrying arcs; `level` marks visited vertices.
-            while u != goal {
+            // Iterative DFS over flow-carrying arcs.
+            while u != goal && u != stop {
                 let end = self.first[u as usize + 1];
                 let mut moved = false;
                 while solver.next_arc[u as usize] < end {
                     let b = solver.next_arc[u as usize] as usize;
                     solver.next_arc[u as usize] += 1;
                     let v = self.head[b];
-                    if solver.level[v as usize] == UNSEEN && flow_arc(b, solver) > 0.0 {
-                        solver.level[v as usize] = 0;
+                    if solver.mark[v as usize] != stamp && flow_arc(b, solver) > 0.0 {
+                        solver.mark[v as usize] = stamp;
                         solver.next_arc[v as usize] = self.first[v as usize];
                         solver.path.push(b as u32);
                         u = v;
@@ -270,7 +326,7 @@ impl FlowNetwork {
                     match solver.path.pop() {
                         Some(b) => u = self.head[self.rev[b as usize] as usize],
                         // Conservation guarantees a path; stop rather than loop if not.
-                        None => return,
+                        None => return removed,
                     }
                 }
             }
@@ -283,16 +339,211 @@ impl FlowNetwork {
                 let b = b as usize;
                 let r = self.rev[b] as usize;
                 // Undo `delta` of flow on the forward arc this step walked along.
-                if backward {
+                let grown = if backward {
                     solver.residual[b] -= delta;
                     solver.residual[r] += delta;
+                    r
                 } else {
                     solver.residual[b] += delta;
                     solver.residual[r] -= delta;
-                }
+                    b
+                };
+                solver.raised.push(grown as u32);
             }
             amount -= delta;
+            if u == goal {
+                removed += delta;
+            }
         }
+        removed
+    }
+
+    /// Make `solver.label` valid for the current residual network: recompute
+    /// it if it is stale, else lower labels across the arcs in `solver.raised`
+    /// (those whose residual grew) and propagate the decreases backward.
+    fn repair_labels(&self, solver: &mut FlowSolver) {
+        let vertices = 2 * self.nodes + 2;
+        let t = 2 * self.nodes + 1;
+        let FlowSolver {
+            residual,
+            label,
+            count,
+            raised,
+            stack,
+            labeled,
+            ..
+        } = solver;
+        stack.clear();
+        if !*labeled {
+            // Exact distances to T by a backward BFS; unreachable vertices get `vertices`.
+            label.clear();
+            label.resize(vertices, vertices as u32);
+            label[t] = 0;
+            stack.push(t as u32);
+            let mut k = 0;
+            while k < stack.len() {
+                let x = stack[k] as usize;
+                k += 1;
+                let next = label[x] + 1;
+                for a in self.first[x] as usize..self.first[x + 1] as usize {
+                    let w = self.head[a] as usize;
+                    if label[w] == vertices as u32 && residual[self.rev[a] as usize] > EPS {
+                        label[w] = next;
+                        stack.push(w as u32);
+                    }
+                }
+            }
+            count.clear();
+            count.resize(vertices + 1, 0);
+            for &l in label.iter() {
+                count[l as usize] += 1;
+            }
+            *labeled = true;
+        } else {
+            for &a in raised.iter() {
+                let a = a as usize;
+                let u = self.head[self.rev[a] as usize] as usize;
+                let lower = label[self.head[a] as usize] + 1;
+                if residual[a] > EPS && label[u] > lower {
+                    count[label[u] as usize] -= 1;
+                    count[lower as usize] += 1;
+                    label[u] = lower;
+                    stack.push(u as u32);
+                }
+            }
+            while let Some(x) = stack.pop() {
+                let x = x as usize;
+                let lower = label[x] + 1;
+                for a in self.first[x] as usize..self.first[x + 1] as usize {
+                    let w = self.head[a] as usize;
+                    if label[w] > lower && residual[self.rev[a] as usize] > EPS {
+                        count[label[w] as usize] -= 1;
+                        count[lower as usize] += 1;
+                        label[w] = lower;
+                        stack.push(w as u32);
+                    }
+                }
+            }
+        }
+        raised.clear();
+    }
+
+    /// Augment to a maximum flow with ISAP (shortest augmenting paths guided
+    /// by the distance labels, relabelling dead ends, stopping at a label gap).
+    /// Exact networks only: any maximum flow has the same value.
+    fn reroute(&self, solver: &mut FlowSolver) -> f64 {
+        self.repair_labels(solver);
+        let vertices = 2 * self.nodes + 2;
+        let top = vertices as u32;
+        let s = 2 * self.nodes;
+        let t = s + 1;
+        solver.new_search(vertices);
+        let stamp = solver.stamp;
+        let FlowSolver {
+            residual,
+            label,
+            count,
+            next_arc,
+            mark,
+            path,
+            ..
+        } = solver;
+        let mut flow = 0.0;
+        path.clear();
+        mark[s] = stamp;
+        next_arc[s] = self.first[s];
+        let mut u = s;
+        while label[s] < top {
+            if u == t {
+                let bottleneck = path
+                    .iter()
+                    .map(|&a| residual[a as usize])
+                    .fold(f64::INFINITY, f64::min);
+                let mut retreat = None;
+                for (k, &a) in path.iter().enumerate() {
+                    residual[a as usize] -= bottleneck;
+                    residual[self.rev[a as usize] as usize] += bottleneck;
+                    if retreat.is_none() && residual[a as usize] <= EPS {
+                        retreat = Some(k);
+                    }
+                }
+                flow += bottleneck;
+                // Resume from the tail of the first saturated arc.
+                let k = retreat.unwrap_or(0);
+                u = self.head[self.rev[path[k] as usize] as usize] as usize;
+                path.truncate(k);
+                continue;
+            }
+            let du = label[u];
+            let end = self.first[u + 1] as usize;
+            let mut a = next_arc[u] as usize;
+            while a < end && !(residual[a] > EPS && label[self.head[a] as usize] + 1 == du) {
+                a += 1;
+            }
+            if a < end {
+                next_arc[u] = a as u32;
+                let v = self.head[a] as usize;
+                if mark[v] != stamp {
+                    mark[v] = stamp;
+                    next_arc[v] = self.first[v];
+                }
+                path.push(a as u32);
+                u = v;
+                continue;
+            }
+            // No admissible arc: relabel u (labels only rise here) and retreat.
+            let begin = self.first[u] as usize;
+            let lowest = (begin..end)
+                .filter(|&a| residual[a] > EPS)
+                .map(|a| label[self.head[a] as usize] + 1)
+                .min()
+                .unwrap_or(top);
+            let new = lowest.max(du + 1).min(top);
+            count[du as usize] -= 1;
+            count[new as usize] += 1;
+            label[u] = new;
+            next_arc[u] = begin as u32;
+            if count[du as usize] == 0 && label[s] > du {
+                // Gap: no vertex is at distance du, so nothing above it reaches T.
+                break;
+            }
+            if let Some(a) = path.pop() {
+                u = self.head[self.rev[a as usize] as usize] as usize;
+            }
+        }
+        flow
+    }
+
+    /// Whether the residual network has a path from the super-source to the
+    /// super-sink (depth-first, stamped marks: no O(V) clear).
+    fn residual_path(&self, solver: &mut FlowSolver) -> bool {
+        let s = 2 * self.nodes;
+        let t = s + 1;
+        solver.new_search(s + 2);
+        let FlowSolver {
+            residual,
+            mark,
+            stack,
+            stamp,
+            ..
+        } = solver;
+        stack.clear();
+        stack.push(s as u32);
+        mark[s] = *stamp;
+        while let Some(u) = stack.pop() {
+            let arcs = self.first[u as usize] as usize..self.first[u as usize + 1] as usize;
+            for (&v, &r) in self.head[arcs.clone()].iter().zip(&residual[arcs]) {
+                let v = v as usize;
+                if mark[v] != *stamp && r > EPS {
+                    if v == t {
+                        return true;
+                    }
+                    mark[v] = *stamp;
+                    stack.push(v as u32);
+                }
+            }
+        }
+        false
     }
 
     /// BFS from `s` over arcs with residual capacity; true if `t` is reached.
