@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use assert_cmd::Command;
 use chainmesh::network::centrality::{betweenness, degree, ranking};
+use chainmesh::network::{FlowNetwork, FlowSolver};
 use chainmesh::scenario::Scenario;
 use chainmesh::sim::rng::Stream;
 use chainmesh::sweep::component::{largest_component_bfs, largest_component_sizes};
@@ -298,6 +299,34 @@ fn union_find_curve_equals_bfs_recomputation() {
             );
             if k < n {
                 alive[order[k]] = false;
+            }
+        }
+    }
+}
+
+/// The throughput curve restores nodes incrementally (most removed first);
+/// every point must equal a fresh max-flow solve of that removal count.
+#[test]
+fn incremental_throughput_curve_equals_fresh_solves() {
+    for seed in [2u64, 5, 9] {
+        let scenario = flow_scenario(70, seed);
+        for topo in &scenario.topologies {
+            let g = SweepGraph::from_topology(topo);
+            let net = FlowNetwork::new(topo);
+            assert!(net.is_exact());
+            for trial in 0..4 {
+                let order = g.order(Attack::Random, false, seed, trial);
+                // Uneven, repeated counts, including 0 and n.
+                let removed: Vec<usize> = vec![0, 0, 1, 3, 3, 7, 12, 20, 33, 50, 69, 70];
+                let (phi, _) = g.measure(&order, &removed, &mut FlowSolver::default());
+                for (&k, &got) in removed.iter().zip(&phi) {
+                    let mut down = vec![false; order.len()];
+                    for &v in &order[..k] {
+                        down[v] = true;
+                    }
+                    let fresh = net.max_flow(&down, &mut FlowSolver::default()) / net.baseline();
+                    assert_eq!(got, fresh, "{} seed {seed} trial {trial} k {k}", topo.id);
+                }
             }
         }
     }

@@ -205,29 +205,11 @@ impl SweepGraph {
         let Some(net) = &self.flow else {
             return (Vec::new(), giant);
         };
-        let baseline = net.baseline();
-        let mut down = vec![false; n];
-        let mut done = 0;
-        let mut phi = Vec::with_capacity(removed.len());
-        let mut last: Option<(usize, f64)> = None;
-        for &k in removed {
-            let value = match last {
-                Some((lk, v)) if lk == k || v == 0.0 => v,
-                _ => {
-                    for &v in &order[done..k] {
-                        down[v] = true;
-                    }
-                    done = k;
-                    if k == n {
-                        0.0
-                    } else {
-                        net.max_flow(&down, solver) / baseline
-                    }
-                }
-            };
-            last = Some((k, value));
-            phi.push(value);
-        }
+        let phi = if net.is_exact() {
+            phi_restoring(net, order, removed, solver)
+        } else {
+            phi_removing(net, order, removed, solver)
+        };
         (phi, giant)
     }
 
@@ -286,6 +268,78 @@ fn bands(runs: &[Vec<f64>], points: usize) -> Vec<Band> {
             Band { mean, ci95 }
         })
         .collect()
+}
+
+/// φ after removing the first `removed[i]` nodes of `order` (non-decreasing),
+/// one fresh solve per distinct count.
+fn phi_removing(
+    net: &FlowNetwork,
+    order: &[usize],
+    removed: &[usize],
+    solver: &mut FlowSolver,
+) -> Vec<f64> {
+    let n = order.len();
+    let mut down = vec![false; n];
+    let mut done = 0;
+    let mut last: Option<(usize, f64)> = None;
+    removed
+        .iter()
+        .map(|&k| {
+            let value = match last {
+                // Removing more never raises throughput: 0 stays 0.
+                Some((lk, v)) if lk == k || v == 0.0 => v,
+                _ => {
+                    for &v in &order[done..k] {
+                        down[v] = true;
+                    }
+                    done = k;
+                    if k == n {
+                        0.0
+                    } else {
+                        net.max_flow(&down, solver) / net.baseline()
+                    }
+                }
+            };
+            last = Some((k, value));
+            value
+        })
+        .collect()
+}
+
+/// [`phi_removing`] for exact networks, walked from the most removed back to
+/// none: nodes only come back, so each point repairs the previous flow
+/// ([`FlowNetwork::update`], bit-for-bit a fresh solve) instead of solving anew.
+fn phi_restoring(
+    net: &FlowNetwork,
+    order: &[usize],
+    removed: &[usize],
+    solver: &mut FlowSolver,
+) -> Vec<f64> {
+    let Some(&most) = removed.last() else {
+        return Vec::new();
+    };
+    let mut down = vec![false; order.len()];
+    for &v in &order[..most] {
+        down[v] = true;
+    }
+    let mut was = down.clone();
+    let mut value = net.max_flow(&down, solver);
+    let mut upto = most;
+    let mut phi = vec![0.0; removed.len()];
+    for (slot, &k) in phi.iter_mut().zip(removed).rev() {
+        if k < upto {
+            for &v in &order[k..upto] {
+                down[v] = false;
+            }
+            value = net.update(&was, &down, value, solver);
+            for &v in &order[k..upto] {
+                was[v] = false;
+            }
+            upto = k;
+        }
+        *slot = value / net.baseline();
+    }
+    phi
 }
 
 /// One topology's sweep.
