@@ -31,7 +31,7 @@ impl AtomicFile {
             std::process::id()
         ));
         let file =
-            File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+            File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,
@@ -43,7 +43,7 @@ impl AtomicFile {
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         let file = self.file.as_mut().context("file already committed")?;
         file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", self.tmp.display()))
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// Flush and move the file into place.
@@ -52,7 +52,7 @@ impl AtomicFile {
         let file = file
             .into_inner()
             .map_err(std::io::IntoInnerError::into_error)
-            .with_context(|| format!("cannot write {}", self.tmp.display()))?;
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
         file.sync_all().ok();
         std::fs::rename(&self.tmp, &self.path)
             .with_context(|| format!("cannot write {}", self.path.display()))

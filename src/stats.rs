@@ -1,5 +1,7 @@
-//! Summaries of per-trial metrics. Every reduction runs in trial order, so
-//! the numbers are the same bytes whatever the thread count.
+//! Summaries of per-trial metrics, computed from exact per-metric
+//! distributions ([`Tally`]) that do not depend on the order or grouping of
+//! the trials: the numbers are the same bytes whatever the thread count or
+//! `--trial-range` split.
 
 use serde::{Deserialize, Serialize};
 
