@@ -10,8 +10,8 @@ mod oracle;
 
 use std::hint::black_box;
 
-use chainmesh::batch::load;
-use chainmesh::generate::{Model, generate};
+use chainmesh::cli::load;
+use chainmesh::compose::generate::{Model, generate};
 use chainmesh::network::{FlowSolver, undirected_neighbours};
 use chainmesh::scenario::Scenario;
 use chainmesh::sim::rng::Stream;
@@ -24,6 +24,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 fn layered(n: usize) -> Prepared {
     let text = generate(Model::Layered, n, 1);
     Prepared::new(Scenario::from_toml("generated", &text).expect("generated scenario is valid"))
+        .expect("scenario compiles")
 }
 
 /// `count` independent down-sets with each node down with probability `p`.
@@ -93,7 +94,7 @@ fn trials(c: &mut Criterion) {
     for (name, prep) in [
         (
             "agriculture",
-            Prepared::new(load("agriculture").expect("built-in")),
+            Prepared::new(load("agriculture").expect("built-in")).expect("scenario compiles"),
         ),
         ("layered_1000", layered(1000)),
     ] {

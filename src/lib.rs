@@ -1,31 +1,33 @@
 //! chainmesh: why an ecosystem network survives shocks that break a linear
 //! supply chain, measured.
 //!
-//! Layers, each depending only on those below it:
-//! [`scenario`] (TOML → validated model) → [`network`] (flow network,
-//! centrality) → [`sim`] (seeded Monte Carlo engine) → [`stats`] (summaries)
-//! → front ends ([`report`], [`batch`], `tui`).
+//! Layers, each depending only on those below it (no import circles):
+//!
+//! ```text
+//! scenario            TOML → validated Scenario (format, errors, schema, built-ins)
+//! network             flow network, centrality, the flow checks of a topology
+//! sim                 seeded Monte Carlo engine (compiles a Scenario: Prepared)
+//! stats               exact distributions and summaries
+//! compose             scenario files chainmesh writes (`new` template, generators)
+//! sweep               attack curves
+//! report              one exporter per format (bytes out), partial results and merge
+//! handout             the lecturer's handout: document and charts (files as bytes)
+//! cli                 clap types, one file per command, errors → exit codes, file writes
+//! tui                 the terminal UI (uses cli's reproduce command and output)
+//! ```
+//!
+//! Only `cli` and `tui` know of a command line or a terminal.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-pub mod batch;
-pub mod bench;
 pub mod cli;
-pub mod command;
-pub mod completions;
-pub mod generate;
+pub mod compose;
 pub mod handout;
 pub mod network;
-pub mod output;
-pub mod param_sweep;
-pub mod partial;
-pub mod progress;
 pub mod report;
 pub mod scenario;
-pub mod schema;
 pub mod sim;
 pub mod stats;
 pub mod sweep;
-pub mod template;
 pub mod tui;

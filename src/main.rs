@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use chainmesh::batch::{self, CliError};
-use chainmesh::cli::{Cli, Command, RunArgs, SimArgs, TuiArgs};
+use chainmesh::cli::{self, Cli, CliError, Command, RunArgs, SimArgs, TuiArgs};
 use chainmesh::report::Format;
 use chainmesh::scenario::builtin;
 
@@ -25,38 +24,33 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Option<Command>) -> Result<(), CliError> {
     match command {
-        Some(Command::Run(a)) => batch::run(&a),
-        Some(Command::Trace(a)) => batch::trace(&a),
-        Some(Command::Check(a)) => batch::check(&a),
-        Some(Command::List) => batch::list(),
+        Some(Command::Run(a)) => cli::run::run(&a),
+        Some(Command::Trace(a)) => cli::trace::trace(&a),
+        Some(Command::Check(a)) => cli::check::check(&a),
+        Some(Command::List) => cli::list::list(),
         Some(Command::Tui(a)) => tui(a),
-        Some(Command::Generate(a)) => {
-            let text = chainmesh::generate::generate(a.model, a.nodes as usize, a.seed);
-            chainmesh::output::emit(a.out.as_deref(), text.as_bytes()).map_err(CliError::Other)
-        }
-        Some(Command::Merge(a)) => {
-            chainmesh::partial::merge_files(&a.parts, a.format, a.out.as_deref())
-        }
-        Some(Command::Bench(a)) => chainmesh::bench::bench(&a),
-        Some(Command::Sweep(a)) => chainmesh::sweep::run(&a),
-        Some(Command::New(a)) => chainmesh::template::run(&a),
-        Some(Command::Report(a)) => chainmesh::handout::run(&a),
+        Some(Command::Generate(a)) => cli::generate::run(&a),
+        Some(Command::Merge(a)) => cli::merge::merge_files(&a.parts, a.format, a.out.as_deref()),
+        Some(Command::Bench(a)) => cli::bench::bench(&a),
+        Some(Command::Sweep(a)) => cli::sweep::run(&a),
+        Some(Command::New(a)) => cli::new::run(&a),
+        Some(Command::Report(a)) => cli::report::run(&a),
         Some(Command::Completions(a)) => {
-            let script = chainmesh::completions::completions(a.shell);
-            chainmesh::output::emit(None, &script).map_err(CliError::Other)
+            let script = cli::completions::completions(a.shell);
+            cli::output::emit(None, &script).map_err(CliError::Other)
         }
         Some(Command::Man(a)) => {
-            chainmesh::completions::run_man(a.out.as_deref()).map_err(CliError::Other)
+            cli::completions::run_man(a.out.as_deref()).map_err(CliError::Other)
         }
         Some(Command::Schema(a)) => {
-            let json = chainmesh::schema::scenario_schema_json();
-            chainmesh::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
+            let json = chainmesh::scenario::schema::scenario_schema_json();
+            cli::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
         }
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }
         // Not on a terminal (piped, CI): the default scenario's headless comparison.
-        None => batch::run(&RunArgs {
+        None => cli::run::run(&RunArgs {
             scenarios: vec![builtin::DEFAULT.to_string()],
             trials: None,
             sim: SimArgs::default(),
@@ -71,14 +65,17 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
     }
 }
 
+/// `chainmesh tui`: load and check everything the command line names, then
+/// hand the terminal to the TUI. (It lives here, not in `cli`, because the TUI
+/// itself uses `cli`'s reproduce command and output.)
 fn tui(args: TuiArgs) -> Result<(), CliError> {
     let arg = args
         .scenario
         .unwrap_or_else(|| builtin::DEFAULT.to_string());
-    let mut scenario = batch::load(&arg)?;
+    let mut scenario = cli::load(&arg)?;
     // Validate --steps and --shock now so errors print before the screen opens.
     let mut checked = scenario.clone();
-    batch::apply_sim_args(
+    cli::apply_sim_args(
         &mut checked,
         &SimArgs {
             shocks: args.sim.shocks.clone(),

@@ -75,7 +75,7 @@ fn series_chain_service_matches_product_of_availabilities() {
         "steps = 20000\nseed = 11\n[defaults]\nrepair = { dist = \"fixed\", steps = 6 }",
         &[topology("chain", &nodes, &links)],
     );
-    let prep = Prepared::new(s);
+    let prep = Prepared::new(s).expect("scenario compiles");
     let table = run_trials(&prep, 11, 0..64);
     let m = &summarize(&table).metrics[0].service;
     let expect: f64 = ps.iter().map(|&p| availability(p, 6.0)).product();
@@ -97,7 +97,7 @@ fn geometric_repair_availability() {
         "steps = 20000\n[defaults]\nrepair = { dist = \"geometric\", mean = 8 }",
         &[topology("one", &nodes, &[("a", "b", None)])],
     );
-    let table = run_trials(&Prepared::new(s), 3, 0..64);
+    let table = run_trials(&Prepared::new(s).expect("scenario compiles"), 3, 0..64);
     let m = &summarize(&table).metrics[0].service;
     let up = (1.0 - p) / p;
     let expect = up / (up + 8.0);
@@ -133,7 +133,7 @@ fn parallel_redundancy() {
             "steps = 20000\n[defaults]\nrepair = { dist = \"fixed\", steps = 5 }",
             &[topology("pair", &nodes, &links)],
         );
-        let table = run_trials(&Prepared::new(s), 5, 0..64);
+        let table = run_trials(&Prepared::new(s).expect("scenario compiles"), 5, 0..64);
         let m = &summarize(&table).metrics[0].service;
         assert!(
             (m.mean - expect).abs() < 4.0 * m.ci95 / 1.96 + 1e-3,
@@ -159,7 +159,7 @@ fn failures_per_step_follow_the_bernoulli_law() {
         &[topology("one", &nodes, &[("a", "b", None)])],
     );
     let trials = 20_000u64;
-    let table = run_trials(&Prepared::new(s), 99, 0..trials);
+    let table = run_trials(&Prepared::new(s).expect("scenario compiles"), 99, 0..trials);
     // below = fraction of steps below 0.9 = down steps / n.
     let mut counts = vec![0u64; n as usize + 1];
     for m in table.column(0) {

@@ -15,7 +15,7 @@ proptest! {
     #[test]
     fn every_step_is_a_valid_max_flow(text in common::arb_scenario_text(), seed in 0u64..1000, trial in 0u64..50) {
         let s = Scenario::from_toml("prop.toml", &text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        let prep = Prepared::new(s);
+        let prep = Prepared::new(s).expect("scenario compiles");
         let net = &prep.topologies[0].net;
         let n = net.node_count();
         let mut run = TopologyRun::new(&prep, 0, seed, trial);
@@ -42,7 +42,7 @@ proptest! {
     #[test]
     fn a_trial_replays_identically(text in common::arb_scenario_text(), seed in 0u64..1000) {
         let s = Scenario::from_toml("prop.toml", &text).map_err(|e| TestCaseError::fail(format!("{e}")))?;
-        let prep = Prepared::new(s);
+        let prep = Prepared::new(s).expect("scenario compiles");
         let trace = |run: &mut TopologyRun, cache: &mut FlowCache| {
             let mut v = Vec::new();
             while let Some(r) = run.step(&prep, cache) {

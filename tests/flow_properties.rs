@@ -76,7 +76,7 @@ proptest! {
 /// a fresh solve at every step of a long failure/recovery walk.
 #[test]
 fn incremental_update_survives_cycles_through_failed_nodes() {
-    use chainmesh::generate::{Model, generate};
+    use chainmesh::compose::generate::{Model, generate};
     use chainmesh::scenario::Scenario;
     use chainmesh::sim::rng::Stream;
     for model in [Model::Er, Model::Ba, Model::Layered] {

@@ -79,7 +79,7 @@ fn networks_beat_their_chain_on_the_default_seed() {
     for b in builtin::BUILTINS {
         let s = load(b.name);
         let seed = s.seed;
-        let prep = Prepared::new(s);
+        let prep = Prepared::new(s).expect("scenario compiles");
         let summary = summarize(&run_trials(&prep, seed, 0..300));
         for (k, cmp) in summary.vs_first.iter().enumerate().skip(1) {
             let c = cmp.as_ref().expect("compared with the first");
@@ -102,7 +102,7 @@ fn networks_beat_their_chain_on_the_default_seed() {
 #[test]
 fn white_label_hub_is_found_by_betweenness_and_is_a_single_point_of_failure() {
     let s = load("ecosystem-archetypes");
-    let prep = Prepared::new(s);
+    let prep = Prepared::new(s).expect("scenario compiles");
     let k = prep
         .scenario
         .topology_index("white_label")
@@ -151,7 +151,7 @@ fn pandemic_timeline_closes_physical_retail_and_the_network_holds() {
             .any(|sh| matches!(sh.select, Selection::Sector(_)))
     );
     let seed = s.seed;
-    let prep = Prepared::new(s);
+    let prep = Prepared::new(s).expect("scenario compiles");
     let summary = summarize(&run_trials(&prep, seed, 0..300));
     let (chain, net) = (&summary.metrics[0], &summary.metrics[1]);
     assert!(

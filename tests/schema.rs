@@ -17,7 +17,8 @@ fn chainmesh() -> Command {
 }
 
 fn validator() -> Validator {
-    jsonschema::draft7::new(&chainmesh::schema::scenario_schema()).expect("a valid draft-07 schema")
+    jsonschema::draft7::new(&chainmesh::scenario::schema::scenario_schema())
+        .expect("a valid draft-07 schema")
 }
 
 /// A scenario file as the JSON value an editor's schema check sees.
@@ -54,7 +55,10 @@ fn committed_schema_equals_generated_output() {
         committed == generated,
         "{COMMITTED} is stale; regenerate it with `cargo run -- schema --out {COMMITTED}`"
     );
-    assert_eq!(generated, chainmesh::schema::scenario_schema_json());
+    assert_eq!(
+        generated,
+        chainmesh::scenario::schema::scenario_schema_json()
+    );
 }
 
 #[test]
@@ -67,12 +71,12 @@ fn schema_out_writes_the_same_bytes() {
         .assert()
         .success();
     let written = std::fs::read_to_string(&path).expect("written");
-    assert_eq!(written, chainmesh::schema::scenario_schema_json());
+    assert_eq!(written, chainmesh::scenario::schema::scenario_schema_json());
 }
 
 #[test]
 fn schema_is_draft07_and_describes_the_fields() {
-    let s = chainmesh::schema::scenario_schema();
+    let s = chainmesh::scenario::schema::scenario_schema();
     assert_eq!(s["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(s["additionalProperties"], false);
     let node = &s["definitions"]["Node"]["properties"];
@@ -104,7 +108,7 @@ fn schema_is_draft07_and_describes_the_fields() {
         }
     }
     // TOML has no null: never offered as a type or a default.
-    assert!(!chainmesh::schema::scenario_schema_json().contains("null"));
+    assert!(!chainmesh::scenario::schema::scenario_schema_json().contains("null"));
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn with_shocks(specs: &[&str]) -> Prepared {
         let shock = parse_shock_arg(spec, &s).expect("valid shock");
         s.shocks.push(shock);
     }
-    Prepared::new(s)
+    Prepared::new(s).expect("scenario compiles")
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn exports_are_the_bytes_of_trace_and_run() {
     a.update(key('e'));
     let status = a.status.clone().unwrap_or_default();
     assert!(status.starts_with("wrote "), "{status}");
-    let (trace_name, mc_name) = export::file_names(&a);
+    let (trace_name, mc_name) = export::file_names(&a.export());
     assert_eq!(trace_name, "tui-farm-seed42-trial3.trace.csv");
     let trace = std::fs::read(dir.path().join(&trace_name)).expect("trace written");
     let mc = std::fs::read(dir.path().join(&mc_name)).expect("summary written");

@@ -135,7 +135,7 @@ fn sweep_view_160x48_and_80x24() {
 
 #[test]
 fn sweep_view_of_five_topologies_120x40() {
-    let scenario = chainmesh::batch::load("ecosystem-archetypes").expect("built-in");
+    let scenario = chainmesh::cli::load("ecosystem-archetypes").expect("built-in");
     let a = App::new(
         TuiOptions {
             scenario,

@@ -34,13 +34,19 @@ const MAX_RUN_NODES: usize = 256;
 /// Parse target: `Scenario::from_bytes` on arbitrary bytes never panics; a
 /// rejection renders cleanly; an accepted scenario is fully consistent.
 pub fn check_parse(data: &[u8]) {
-    match Scenario::from_bytes("fuzz.toml", data) {
+    match Scenario::from_bytes("fuzz.toml", data).and_then(compiled) {
         Err(e) => check_error(&e),
         Ok(s) => {
             check_scenario(&s);
             short_run(&s, None);
         }
     }
+}
+
+/// A parsed scenario that also passes the checks of its compiled flow
+/// networks (every source reaches a sink, positive baseline), as `check` does.
+fn compiled(s: Scenario) -> Result<Scenario, InputError> {
+    Prepared::new(s).map(|p| p.scenario)
 }
 
 /// An input error has a message, a sane position, and renders without
@@ -146,7 +152,7 @@ fn short_run(s: &Scenario, extra: Option<(u32, &Shock)>) {
     if total > MAX_RUN_NODES {
         return;
     }
-    let prep = Prepared::new(s.clone());
+    let prep = Prepared::new(s.clone()).expect("scenario compiles");
     for t in 0..prep.topologies.len() {
         let mut cache = FlowCache::default();
         trace(&prep, t, s.seed, 0, &mut cache, extra);
@@ -161,7 +167,7 @@ fn short_run(s: &Scenario, extra: Option<(u32, &Shock)>) {
 pub fn check_engine(data: &[u8]) {
     let case = EngineCase::decode(data);
     let text = case.render();
-    let s = match Scenario::from_toml("engine.toml", &text) {
+    let s = match Scenario::from_toml("engine.toml", &text).and_then(compiled) {
         Ok(s) => s,
         Err(e) => {
             // The generator makes mostly valid files; the rest must be
@@ -339,7 +345,7 @@ fn engine_invariants(s: &Scenario, trials: u64, extra: Option<(u32, &Shock)>) {
     if total > MAX_RUN_NODES || s.steps > MAX_RUN_STEPS {
         return;
     }
-    let prep = Prepared::new(s.clone());
+    let prep = Prepared::new(s.clone()).expect("scenario compiles");
     let seed = s.seed;
     let k = prep.topologies.len();
     // Metrics from our own traces, trial-major like TrialTable.

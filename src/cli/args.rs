@@ -1,5 +1,6 @@
-//! Command-line definition (clap derive).
+//! Every clap type of the command line (derive), in one place.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -104,14 +105,14 @@ pub struct RunArgs {
     pub per_trial: Option<PathBuf>,
     /// Sweep a parameter: KEY=V1,V2,... or KEY=A..B (inclusive), e.g.
     /// defaults.failure_rate=0.005,0.01 or shock.0.count=1..4 (repeatable: cartesian product).
-    #[arg(long = "set", value_name = "KEY=VALUES", value_parser = crate::param_sweep::parse_set)]
-    pub set: Vec<crate::param_sweep::SetSpec>,
+    #[arg(long = "set", value_name = "KEY=VALUES", value_parser = super::set::parse_set)]
+    pub set: Vec<super::set::SetSpec>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
     /// Run only trials A..B and write a partial result for `chainmesh merge` (one scenario).
-    #[arg(long, value_name = "A..B", value_parser = crate::partial::parse_range)]
-    pub trial_range: Option<std::ops::Range<u64>>,
+    #[arg(long, value_name = "A..B", value_parser = parse_range)]
+    pub trial_range: Option<Range<u64>>,
 }
 
 /// `chainmesh trace`.
@@ -176,7 +177,7 @@ pub struct MergeArgs {
 pub struct GenerateArgs {
     /// Network model.
     #[arg(long, value_enum)]
-    pub model: crate::generate::Model,
+    pub model: crate::compose::generate::Model,
     /// Nodes per topology (at least 10).
     #[arg(long, value_parser = clap::value_parser!(u64).range(10..=200_000))]
     pub nodes: u64,
@@ -226,7 +227,7 @@ pub struct NewArgs {
     pub name: String,
     /// Starting point: a chain alone, or a chain against an ecosystem network or mesh.
     #[arg(long, value_enum)]
-    pub template: crate::template::Template,
+    pub template: crate::compose::template::Template,
     /// Sector: agriculture, manufacturing, smart-city, retail, marketing or other (names the stages).
     #[arg(long, default_value = "other", value_parser = clap::builder::PossibleValuesParser::new(crate::scenario::Sector::ALL.map(|s| s.as_str())))]
     pub sector: String,
@@ -277,4 +278,23 @@ pub struct SchemaArgs {
     /// Write the schema to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// Parse `A..B` (A < B).
+fn parse_range(s: &str) -> Result<Range<u64>, String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("expected A..B, found {s:?}"))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a trial index before '..', found {a:?}"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a trial index after '..', found {b:?}"))?;
+    if a >= b {
+        return Err(format!("expected A < B in A..B, found {a}..{b}"));
+    }
+    Ok(a..b)
 }

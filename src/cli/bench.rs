@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use crate::batch::{CliError, load};
-use crate::cli::BenchArgs;
-use crate::output::emit;
+use super::args::BenchArgs;
+use super::output::emit;
+use super::{CliError, load};
 use crate::scenario::builtin;
 use crate::sim::{Prepared, Workspace, run_trial, run_trials};
 
@@ -123,7 +123,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
         if let Some(steps) = args.steps {
             s.steps = steps;
         }
-        let prep = Prepared::new(s);
+        let prep = Prepared::new(s)?;
         let r = measure(name, &prep, args.trials);
         let _ = writeln!(
             out,

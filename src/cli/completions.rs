@@ -1,7 +1,7 @@
 //! Shell completions and man pages, both generated from the clap definition
-//! in [`crate::cli`], so they never drift from the real options.
+//! in [`crate::cli::args`], so they never drift from the real options.
 //!
-//! Like the report exporters, the generators return bytes; [`crate::output`]
+//! Like the report exporters, the generators return bytes; [`crate::cli::output`]
 //! writes them.
 
 use std::path::Path;
@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use super::Cli;
 
 /// The binary's name as the user types it.
 const BIN: &str = "chainmesh";
@@ -59,13 +59,13 @@ pub fn run_man(out: Option<&Path>) -> Result<()> {
     match out {
         None => {
             let (_, top) = pages.first().context("no man page was generated")?;
-            crate::output::emit(None, top)
+            super::output::emit(None, top)
         }
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             for (name, roff) in &pages {
-                crate::output::write_atomic(&dir.join(name), roff)?;
+                super::output::write_atomic(&dir.join(name), roff)?;
             }
             eprintln!("wrote {} man pages to {}", pages.len(), dir.display());
             Ok(())

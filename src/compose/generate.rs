@@ -8,7 +8,7 @@ use crate::scenario::{Scenario, Topology};
 use crate::sim::rng::Stream;
 
 /// Network models `generate` can build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
     /// Four tiers (10 % sources, 40 % / 40 % relays, 10 % sinks), ~3 arcs per node to the next tier.
     Layered,

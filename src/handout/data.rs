@@ -180,6 +180,7 @@ mod tests {
     fn prepared(name: &str) -> Prepared {
         let b = builtin::find(name).expect("built-in");
         Prepared::new(Scenario::from_toml(b.name, b.text).expect("valid"))
+            .expect("scenario compiles")
     }
 
     #[test]

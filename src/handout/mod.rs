@@ -1,4 +1,4 @@
-//! `chainmesh report`: a handout a lecturer can give out — `report.md` and
+//! The handout behind `chainmesh report`: a handout a lecturer can give out — `report.md` and
 //! `report.html` with the comparison table and, per scenario, three charts as
 //! SVG and PNG:
 //!
@@ -13,8 +13,8 @@
 //! Pipeline: load every scenario (errors exit 2 before anything is written)
 //! → one Monte Carlo pass per scenario ([`data::collect`]) and the sweep →
 //! charts ([`charts`]) → Markdown and HTML ([`document`]) → write the files.
-//! Everything is computed in memory first, so a failing run leaves the output
-//! folder untouched; each file is written atomically.
+//! Everything is computed in memory: [`build`] returns the files as bytes and
+//! the caller (`chainmesh report`) writes them.
 
 pub mod charts;
 pub mod data;
@@ -23,12 +23,6 @@ pub mod document;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::Context;
-
-use crate::batch::{CliError, load};
-use crate::cli::ReportArgs;
-use crate::command::Reproduce;
-use crate::output::write_atomic;
 use crate::report::RunReport;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
@@ -48,16 +42,14 @@ pub struct Handout {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// `chainmesh report`.
-pub fn run(args: &ReportArgs) -> Result<(), CliError> {
-    let scenarios = args
-        .scenarios
-        .iter()
-        .map(|a| load(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let handout = build(&args.scenarios, scenarios, args.trials, args.seed)?;
-    write(&args.out, &handout)?;
-    Ok(())
+/// The commands printed in the handout: one that reproduces its numbers
+/// with `run`, one that rebuilds the handout itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commands {
+    /// `chainmesh run …` with the seed and trials the numbers came from.
+    pub run: String,
+    /// `chainmesh report … --out DIR`.
+    pub report: String,
 }
 
 /// Compute and render the handout of `scenarios` (named `names` on the command line).
@@ -66,22 +58,17 @@ pub fn build(
     scenarios: Vec<Scenario>,
     trials: Option<u64>,
     seed: Option<u64>,
+    commands: &Commands,
 ) -> anyhow::Result<Handout> {
     let mut slugs = BTreeSet::new();
     let mut sections = Vec::with_capacity(scenarios.len());
     let mut files = Vec::new();
     let mut svgs = BTreeMap::new();
-    let single = scenarios.len() == 1;
-    let (mut pinned_trials, mut pinned_seed) = (trials, seed);
     for (arg, scenario) in names.iter().zip(scenarios) {
-        let prep = Prepared::new(scenario);
+        let prep = Prepared::new(scenario)?;
         let s = &prep.scenario;
         let seed = seed.unwrap_or(s.seed);
         let trials = trials.unwrap_or(s.trials);
-        if single {
-            pinned_trials = Some(trials);
-            pinned_seed = Some(seed);
-        }
         let collected = data::collect(&prep, seed, trials);
         let report = RunReport::new(&prep, seed, &collected.tally);
         let sweep = data::sweep(&prep, seed, trials);
@@ -149,17 +136,7 @@ pub fn build(
             sweep,
         });
     }
-    let mut run = Reproduce::new("run", names);
-    let mut report = Reproduce::new("report", names).opt("out", "DIR");
-    if let Some(t) = pinned_trials {
-        run = run.opt("trials", t);
-        report = report.opt("trials", t);
-    }
-    if let Some(s) = pinned_seed {
-        run = run.opt("seed", s);
-        report = report.opt("seed", s);
-    }
-    let md = document::markdown(&sections, &run.line(), &report.line());
+    let md = document::markdown(&sections, &commands.run, &commands.report);
     let page = document::html(&md, &document::title(&sections), &svgs);
     files.push((MARKDOWN_FILE.to_string(), md.into_bytes()));
     files.push((HTML_FILE.to_string(), page.into_bytes()));
@@ -186,15 +163,6 @@ fn unique_slug(name: &str, taken: &mut BTreeSet<String>) -> String {
     }
     taken.insert(slug.clone());
     slug
-}
-
-/// Write every file of `handout` into `dir` (created if missing), atomically each.
-pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (name, bytes) in &handout.files {
-        write_atomic(&dir.join(name), bytes)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,39 @@ mod flow;
 
 pub use flow::{FlowNetwork, FlowSolver};
 
-use crate::scenario::Topology;
+use crate::scenario::{InputError, Role, Scenario, Topology};
+
+/// The checks of topology `k` that need its flow network `net`: every source
+/// reaches a sink, and the baseline throughput is positive. Errors point at
+/// the topology's table in the scenario file.
+pub fn check_flow(scenario: &Scenario, k: usize, net: &FlowNetwork) -> Result<(), InputError> {
+    let topo = &scenario.topologies[k];
+    let id = &topo.id;
+    let reach = net.reaches_sink();
+    if let Some(n) = topo
+        .nodes
+        .iter()
+        .zip(&reach)
+        .find(|(n, r)| n.role == Role::Source && !**r)
+    {
+        return Err(scenario.topology_error(
+            k,
+            "topology.link",
+            format!(
+                "source {:?} in topology {id:?} has no path to any sink; expected links that connect it",
+                n.0.id
+            ),
+        ));
+    }
+    if net.baseline() <= 0.0 {
+        return Err(scenario.topology_error(
+            k,
+            "topology",
+            format!("topology {id:?} has zero baseline throughput; expected a path from a source to a sink"),
+        ));
+    }
+    Ok(())
+}
 
 /// Undirected adjacency lists (each neighbour once, sorted), ignoring link direction.
 pub fn undirected_neighbours(topo: &Topology) -> Vec<Vec<usize>> {

@@ -5,7 +5,9 @@
 mod csv;
 mod json;
 mod markdown;
+pub mod partial;
 mod table;
+mod trace;
 
 use serde::Serialize;
 
@@ -16,9 +18,10 @@ pub use csv::{CsvExporter, csv_field, per_trial_header, per_trial_rows, vs_first
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 pub use table::{TableExporter, aligned};
+pub use trace::trace_csv;
 
 /// Output formats of `chainmesh run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned plain-text table.
     Table,

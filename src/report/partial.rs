@@ -1,17 +1,14 @@
-//! Split a large batch over machines: `run --trial-range A..B` writes a
+//! The partial-result format and its merge. Split a large batch over
+//! machines: `run --trial-range A..B` writes a
 //! partial result holding the exact distribution of every per-trial metric
 //! (a [`Tally`]: distinct values with counts); `merge` joins partials into
 //! exactly the report a single `run` over all trials prints (same bytes).
 
 use std::ops::Range;
-use std::path::PathBuf;
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::batch::CliError;
-use crate::command::Reproduce;
-use crate::report::{Format, RunReport, ScenarioRef, TopologyReport};
+use super::{RunReport, ScenarioRef, TopologyReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;
 
@@ -63,25 +60,6 @@ pub struct PartialTopology {
     pub baseline: f64,
 }
 
-/// Parse `A..B` (A < B).
-pub fn parse_range(s: &str) -> Result<Range<u64>, String> {
-    let (a, b) = s
-        .split_once("..")
-        .ok_or_else(|| format!("expected A..B, found {s:?}"))?;
-    let a: u64 = a
-        .trim()
-        .parse()
-        .map_err(|_| format!("expected a trial index before '..', found {a:?}"))?;
-    let b: u64 = b
-        .trim()
-        .parse()
-        .map_err(|_| format!("expected a trial index after '..', found {b:?}"))?;
-    if a >= b {
-        return Err(format!("expected A < B in A..B, found {a}..{b}"));
-    }
-    Ok(a..b)
-}
-
 impl PartialRun {
     /// Package a slice of trials.
     pub fn new(
@@ -119,21 +97,29 @@ impl PartialRun {
             tally: tally.clone(),
         }
     }
+}
 
-    /// The reproduce command of the whole (merged) run.
-    fn command(&self, trials: u64) -> String {
-        Reproduce::new("run", &[&self.scenario_arg])
-            .opt("seed", self.seed)
-            .opt("trials", trials)
-            .opt("steps", self.steps)
-            .shocks(&self.shocks)
-            .line()
-    }
+/// What [`merge`] makes of its parts: the report of a single run over all
+/// their trials, and how that run was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The report, identical to that of one `run` over every trial.
+    pub report: RunReport,
+    /// How the scenario was named on the command line.
+    pub scenario_arg: String,
+    /// Seed.
+    pub seed: u64,
+    /// Trials `0..trials` in all.
+    pub trials: u64,
+    /// Steps per trial.
+    pub steps: u32,
+    /// Extra `--shock` specs.
+    pub shocks: Vec<String>,
 }
 
 /// Join partials (any order) covering trials `0..N` exactly once into the
-/// report of a single run, and its reproduce command.
-pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> {
+/// report of a single run.
+pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
     let first = parts.first().ok_or("no partial results given")?.clone();
     for p in &parts {
         if p.format != PARTIAL_FORMAT {
@@ -205,45 +191,12 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<(RunReport, String), String> 
             .collect(),
         lesson: first.lesson.clone(),
     };
-    Ok((report, first.command(next)))
-}
-
-/// `chainmesh merge PARTS... [--format F] [--out FILE]`.
-pub fn merge_files(
-    parts: &[PathBuf],
-    format: Format,
-    out: Option<&std::path::Path>,
-) -> Result<(), CliError> {
-    let mut loaded = Vec::with_capacity(parts.len());
-    for path in parts {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let bad = |e: serde_json::Error| {
-            CliError::Usage(format!(
-                "{}:{}:{}: not a chainmesh partial result: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            ))
-        };
-        // Name the layout before decoding it, so files from another chainmesh
-        // version get a clear message instead of a missing-field error.
-        #[derive(Deserialize)]
-        struct Header {
-            format: String,
-        }
-        let header: Header = serde_json::from_str(&text).map_err(bad)?;
-        if header.format != PARTIAL_FORMAT {
-            return Err(CliError::Usage(format!(
-                "{}: partial result format {:?}, expected {PARTIAL_FORMAT:?} (re-run that slice with this chainmesh version)",
-                path.display(),
-                header.format
-            )));
-        }
-        let part: PartialRun = serde_json::from_str(&text).map_err(bad)?;
-        loaded.push(part);
-    }
-    let (report, command) = merge(loaded).map_err(CliError::Usage)?;
-    crate::output::emit(out, &format.exporter().serialize(&[report], &command))?;
-    Ok(())
+    Ok(Merged {
+        report,
+        scenario_arg: first.scenario_arg,
+        seed: first.seed,
+        trials: next,
+        steps: first.steps,
+        shocks: first.shocks,
+    })
 }

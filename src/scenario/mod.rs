@@ -25,11 +25,14 @@
 pub mod builtin;
 mod error;
 pub mod raw;
+pub mod schema;
 mod shock_arg;
 mod validate;
 
 use std::fmt;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 pub use error::{InputError, field_at, line_column};
 pub use shock_arg::parse_shock_arg;
@@ -46,7 +49,8 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 pub const DEFAULT_SERVICE_LEVEL: f64 = 0.9;
 
 /// A checked scenario: every id resolved, every number in range, every
-/// topology with a source, a sink and a positive baseline.
+/// topology with a source and a sink. Reachability and a positive baseline
+/// are checked when its flow networks are compiled (`sim::Prepared::new`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Display name.
@@ -73,6 +77,18 @@ pub struct Scenario {
     pub topologies: Vec<Topology>,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
+    /// The file's name and text, for errors found after validation.
+    pub(crate) origin: Origin,
+}
+
+/// Where a scenario came from: errors found once its flow networks are
+/// compiled still point at the right line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Origin {
+    /// File path, built-in name, or `… with --set …`.
+    pub name: String,
+    /// The validated TOML text.
+    pub text: Arc<str>,
 }
 
 /// The `[scenario] sector` values.
@@ -131,6 +147,8 @@ pub struct Topology {
     pub nodes: Vec<Node>,
     /// Links in file order.
     pub links: Vec<Link>,
+    /// Byte range of its `[[topology]]` table in the file.
+    pub(crate) span: Range<usize>,
 }
 
 impl Topology {
@@ -319,6 +337,22 @@ impl Scenario {
             ));
         }
         Self::from_bytes(&origin, &bytes)
+    }
+
+    /// An input error that points at topology `k`'s table in the file.
+    pub fn topology_error(
+        &self,
+        k: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> InputError {
+        InputError::at(
+            &self.origin.name,
+            &self.origin.text,
+            self.topologies[k].span.clone(),
+            field,
+            message,
+        )
     }
 
     /// Index of the topology with this id.

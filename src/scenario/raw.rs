@@ -5,7 +5,7 @@
 //! [`super::validate`] turns these into a checked [`super::Scenario`].
 //!
 //! The same types describe the file to editors: `chainmesh schema` derives a
-//! JSON Schema from them ([`crate::schema`]). The `///` comments on the fields
+//! JSON Schema from them ([`crate::scenario::schema`]). The `///` comments on the fields
 //! become the descriptions an editor shows, and the `#[schemars(...)]`
 //! attributes mirror what validation checks, where JSON Schema can say it.
 //! `toml::Spanned<T>` has no schema of its own, so each such field names its

@@ -1,4 +1,4 @@
-//! `chainmesh schema`: a JSON Schema of scenario files, derived from the raw
+//! The JSON Schema of scenario files (`chainmesh schema`) of scenario files, derived from the raw
 //! serde types in [`crate::scenario::raw`], so editors (Taplo, VS Code's
 //! "Even Better TOML") can complete and check scenario files as they are typed.
 //!

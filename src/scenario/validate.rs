@@ -11,9 +11,8 @@ use toml::Spanned;
 use super::raw::{RawDefaults, RawFile, RawLink, RawNode, RawRepair, RawShock, RawTopology};
 use super::{
     Amount, DEFAULT_SERVICE_LEVEL, DEFAULT_STEPS, DEFAULT_TRIALS, InputError, Link, MAX_STEPS,
-    Node, Repair, Role, Scenario, Sector, Selection, Shock, Topology, field_at,
+    Node, Origin, Repair, Role, Scenario, Sector, Selection, Shock, Topology, field_at,
 };
-use crate::network::FlowNetwork;
 
 /// Largest accepted node count per topology.
 pub const MAX_NODES: usize = 200_000;
@@ -196,6 +195,10 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         shocks,
         topologies,
         sha256: String::new(),
+        origin: Origin {
+            name: ctx.origin.to_string(),
+            text: Arc::clone(&ctx.source),
+        },
     })
 }
 
@@ -273,13 +276,15 @@ fn build_topology(
         description: raw.description,
         nodes,
         links,
+        span: span.clone(),
     };
-    check_flow(ctx, &span, &topo)?;
+    check_roles(ctx, &span, &topo)?;
     Ok(topo)
 }
 
-/// Sources, sinks, reachability and a positive baseline.
-fn check_flow(ctx: &Ctx<'_>, span: &Range<usize>, topo: &Topology) -> Result<(), InputError> {
+/// A source and a sink. Reachability and a positive baseline need the flow
+/// network: `sim::Prepared::new` checks them (see `network::check_flow`).
+fn check_roles(ctx: &Ctx<'_>, span: &Range<usize>, topo: &Topology) -> Result<(), InputError> {
     let id = &topo.id;
     let has = |r: Role| topo.nodes.iter().any(|n| n.role == r);
     if !has(Role::Source) {
@@ -296,30 +301,6 @@ fn check_flow(ctx: &Ctx<'_>, span: &Range<usize>, topo: &Topology) -> Result<(),
             span.clone(),
             "topology.node.role",
             format!("topology {id:?} has no sink; expected at least one node with role = \"sink\""),
-        ));
-    }
-    let net = FlowNetwork::new(topo);
-    let reach = net.reaches_sink();
-    if let Some(n) = topo
-        .nodes
-        .iter()
-        .zip(&reach)
-        .find(|(n, r)| n.role == Role::Source && !**r)
-    {
-        return Err(ctx.err(
-            span.clone(),
-            "topology.link",
-            format!(
-                "source {:?} in topology {id:?} has no path to any sink; expected links that connect it",
-                n.0.id
-            ),
-        ));
-    }
-    if net.baseline() <= 0.0 {
-        return Err(ctx.err(
-            span.clone(),
-            "topology",
-            format!("topology {id:?} has zero baseline throughput; expected a path from a source to a sink"),
         ));
     }
     Ok(())

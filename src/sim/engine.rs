@@ -18,9 +18,9 @@ use std::sync::OnceLock;
 
 use super::FlowCache;
 use super::rng::{Stream, ln_survival};
-use crate::network::FlowNetwork;
 use crate::network::centrality::{betweenness, degree, ranking};
-use crate::scenario::{Repair, Scenario, Selection, Shock, Topology};
+use crate::network::{FlowNetwork, check_flow};
+use crate::scenario::{InputError, Repair, Scenario, Selection, Shock, Topology};
 
 /// Never: a step index beyond every horizon.
 const NEVER: u32 = u32::MAX;
@@ -190,17 +190,23 @@ fn is_series(topo: &Topology) -> bool {
 }
 
 impl Prepared {
-    /// Compile every topology of `scenario`.
-    pub fn new(scenario: Scenario) -> Prepared {
+    /// Compile every topology of `scenario` into its flow network, and check
+    /// what only a flow can tell ([`check_flow`]: every source reaches a
+    /// sink, positive baseline), with the file's line and column.
+    pub fn new(scenario: Scenario) -> Result<Prepared, InputError> {
         let topologies = scenario
             .topologies
             .iter()
-            .map(|t| PreparedTopology::new(t, &scenario.shocks))
-            .collect();
-        Prepared {
+            .enumerate()
+            .map(|(k, t)| {
+                let p = PreparedTopology::new(t, &scenario.shocks);
+                check_flow(&scenario, k, &p.net).map(|()| p)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Prepared {
             scenario,
             topologies,
-        }
+        })
     }
 }
 

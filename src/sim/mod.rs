@@ -11,6 +11,7 @@ mod engine;
 mod metrics;
 mod monte_carlo;
 pub mod rng;
+mod trace;
 
 pub use cache::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
@@ -19,3 +20,4 @@ pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
     run_trials_streaming,
 };
+pub use trace::{TraceRow, trace_rows};

@@ -20,11 +20,7 @@ pub mod order;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::batch::{CliError, load};
-use crate::cli::SweepArgs;
-use crate::command::Reproduce;
 use crate::network::{FlowNetwork, FlowSolver, undirected_neighbours};
-use crate::output::emit;
 use crate::report::ScenarioRef;
 use crate::scenario::{Scenario, Topology};
 use crate::stats::mean_std_ci;
@@ -32,7 +28,7 @@ use crate::stats::mean_std_ci;
 pub use export::serialize;
 
 /// How nodes are chosen for removal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Attack {
     /// Uniformly random order (failures), averaged over trials.
@@ -430,54 +426,4 @@ pub fn chosen_attacks(given: &[Attack]) -> Vec<Attack> {
         }
     }
     out
-}
-
-/// `chainmesh sweep`.
-pub fn run(args: &SweepArgs) -> Result<(), CliError> {
-    let scenarios = args
-        .scenarios
-        .iter()
-        .map(|a| load(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let attacks = chosen_attacks(&args.attack);
-    let reports: Vec<SweepReport> = scenarios
-        .iter()
-        .map(|s| {
-            let opts = SweepOptions {
-                attacks: attacks.clone(),
-                points: args.points as usize,
-                trials: args.trials,
-                seed: args.seed.unwrap_or(s.seed),
-                adaptive: args.adaptive,
-            };
-            sweep_scenario(s, &opts)
-        })
-        .collect();
-    let command = sweep_command(args, &attacks, &scenarios);
-    emit(
-        args.out.as_deref(),
-        &serialize(args.format, &reports, &command),
-    )?;
-    Ok(())
-}
-
-/// The command that reproduces a sweep (the seed is pinned for one scenario).
-fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -> String {
-    let names: Vec<&str> = attacks.iter().map(|a| a.as_str()).collect();
-    let mut c = Reproduce::new("sweep", &args.scenarios)
-        .opt("attack", names.join(","))
-        .opt("points", args.points);
-    if attacks.contains(&Attack::Random) {
-        c = c.opt("trials", args.trials);
-        match (args.seed, scenarios) {
-            (Some(s), _) => c = c.opt("seed", s),
-            (None, [one]) => c = c.opt("seed", one.seed),
-            (None, _) => {}
-        }
-    }
-    let mut line = c.line();
-    if args.adaptive && attacks.iter().any(|a| a.is_targeted()) {
-        line.push_str(" --adaptive");
-    }
-    line
 }

@@ -11,13 +11,15 @@ use anyhow::Context;
 use ratatui::layout::Rect;
 
 use super::TuiOptions;
+use super::export::{self, Export};
 use super::layout::{Columns, NodeBox, columns, inner, place, screen};
 use super::live::LiveTrial;
 use super::message::Message;
+pub use super::mode::{InputKind, Mode};
 use super::params::{Param, Params};
 use super::sweep::{self, SweepPanel};
 use super::worker::{McMode, MonteCarlo};
-use crate::command::Reproduce;
+use crate::cli::command::Reproduce;
 use crate::scenario::{Scenario, parse_shock_arg};
 use crate::sim::Prepared;
 
@@ -25,43 +27,6 @@ use crate::sim::Prepared;
 pub const SPEEDS: [f64; 9] = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 240.0];
 /// Index into [`SPEEDS`] at start.
 pub const DEFAULT_SPEED: usize = 3;
-
-/// What has the keyboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    /// The main screen.
-    Normal,
-    /// The help overlay.
-    Help,
-    /// The parameter panel, with the highlighted slider.
-    Params {
-        /// Index into [`Param::ALL`].
-        selected: usize,
-    },
-    /// The reproduce-command popup.
-    Command,
-    /// `w`: the attack-tolerance sweep, full screen.
-    Sweep {
-        /// Show the giant-component curves where only one metric fits (else φ).
-        giant: bool,
-    },
-    /// A number prompt.
-    Input {
-        /// What the number is for.
-        kind: InputKind,
-        /// Digits typed so far.
-        text: String,
-    },
-}
-
-/// What a number prompt asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// `g`: a trial index.
-    Trial,
-    /// `s`: a seed.
-    Seed,
-}
 
 /// The one-key targeted attacks, in the order `a` cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +262,20 @@ impl App {
     }
 
     /// The file stem of the scenario argument (`scenarios/x.toml` → `x`).
+    /// What `e` writes: the trial on screen and the Monte Carlo trials so far.
+    pub fn export(&self) -> Export<'_> {
+        Export {
+            prep: self.live.prep(),
+            seed: self.seed(),
+            trial: self.trial(),
+            trace_command: self.trace_command(),
+            table: &self.mc.table,
+            run_command: self.run_command(self.mc.done()),
+            stem: self.scenario_stem(),
+            dir: &self.export_dir,
+        }
+    }
+
     pub fn scenario_stem(&self) -> String {
         let stem = std::path::Path::new(&self.scenario_arg)
             .file_stem()
@@ -416,7 +395,7 @@ impl App {
                 }
             }
             Message::Export => {
-                self.status = Some(match super::export::write(self) {
+                self.status = Some(match export::write(&self.export()) {
                     Ok((a, b)) => format!("wrote {} and {}", a.display(), b.display()),
                     Err(e) => format!("export failed: {e:#}"),
                 });
@@ -660,5 +639,5 @@ fn compile(
         s.shocks.push(shock);
         origins.push(origin);
     }
-    Ok((Arc::new(Prepared::new(s)), origins))
+    Ok((Arc::new(Prepared::new(s)?), origins))
 }

@@ -6,7 +6,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
-use super::app::{InputKind, Mode};
+use super::mode::{InputKind, Mode};
 
 /// Everything the app reacts to.
 #[derive(Debug, Clone, PartialEq, Eq)]

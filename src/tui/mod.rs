@@ -12,6 +12,7 @@ pub mod export;
 pub mod layout;
 pub mod live;
 pub mod message;
+pub mod mode;
 pub mod params;
 pub mod render;
 pub mod sweep;

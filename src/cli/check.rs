@@ -1,0 +1,91 @@
+//! `chainmesh check`: validate scenario files and describe them.
+
+use std::fmt::Write as _;
+
+use super::args::CheckArgs;
+use super::output::emit;
+use super::{CliError, load};
+use crate::scenario::Role;
+use crate::sim::Prepared;
+
+/// Human-readable description of a scenario for `check`.
+pub fn describe(arg: &str, prep: &Prepared) -> String {
+    let s = &prep.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "{arg}: ok — {} [{}]", s.name, s.sector);
+    if let Some(l) = &s.lesson {
+        let _ = writeln!(out, "  lesson: {l}");
+    }
+    let _ = writeln!(
+        out,
+        "  {} steps, {} trials, seed {}, service level {}",
+        s.steps, s.trials, s.seed, s.service_level
+    );
+    for (t, p) in s.topologies.iter().zip(&prep.topologies) {
+        let ids = |r: Role| {
+            t.nodes
+                .iter()
+                .filter(|n| n.role == r)
+                .map(|n| n.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "  topology {:<12} {:>3} nodes {:>3} links  baseline {:<8}  {}",
+            t.id,
+            t.nodes.len(),
+            t.links.len(),
+            p.net.baseline(),
+            t.label
+        );
+        let _ = writeln!(out, "    sources: {}", ids(Role::Source));
+        let _ = writeln!(out, "    sinks:   {}", ids(Role::Sink));
+    }
+    let baselines: Vec<f64> = prep.topologies.iter().map(|p| p.net.baseline()).collect();
+    if baselines
+        .windows(2)
+        .any(|w| (w[0] - w[1]).abs() > 1e-9 * w[0].abs().max(1.0))
+    {
+        let _ = writeln!(
+            out,
+            "  note: baselines differ, so service levels are relative to different totals"
+        );
+    }
+    for (i, sh) in s.shocks.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  shock {i}: step {} {:?}{}{}",
+            sh.at,
+            sh.select,
+            sh.duration
+                .map(|d| format!(" for {d} steps"))
+                .unwrap_or_default(),
+            sh.label
+                .as_ref()
+                .map(|l| format!(" — {l}"))
+                .unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// `chainmesh check`: every file is checked, errors reported in argument
+/// order; exit 2 if any fails.
+pub fn check(args: &CheckArgs) -> Result<(), CliError> {
+    let mut failed = false;
+    for arg in &args.scenarios {
+        match load(arg).and_then(|s| Ok(Prepared::new(s)?)) {
+            Ok(prep) => emit(None, describe(arg, &prep).as_bytes())?,
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if failed {
+        Err(CliError::Reported)
+    } else {
+        Ok(())
+    }
+}

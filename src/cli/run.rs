@@ -1,0 +1,235 @@
+//! `chainmesh run`: Monte Carlo trials into a comparison table, a partial
+//! result (`--trial-range`) or a parameter sweep (`--set`).
+
+use anyhow::Context;
+
+use super::args::RunArgs;
+use super::command::Reproduce;
+use super::output::{AtomicFile, emit};
+use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
+use crate::report::partial::PartialRun;
+use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
+use crate::scenario::Scenario;
+use crate::sim::{Prepared, RunControl, TrialMetrics, run_trials_streaming};
+use crate::stats::Tally;
+
+/// `chainmesh run`.
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let preps = args
+        .scenarios
+        .iter()
+        .map(|a| load_prepared(a, &args.sim))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n as usize);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    if let Some(range) = &args.trial_range {
+        let [prep] = preps.as_slice() else {
+            return Err(CliError::Usage(
+                "--trial-range takes exactly one scenario".into(),
+            ));
+        };
+        if (args.format != Format::Json && args.format != Format::Table) || args.per_trial.is_some()
+        {
+            return Err(CliError::Usage(
+                "--trial-range writes a partial result (JSON) for `chainmesh merge`; drop --format/--per-trial".into(),
+            ));
+        }
+        let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+        let tally = run_with_progress(
+            &pool,
+            prep,
+            seed,
+            range.clone(),
+            &args.scenarios[0],
+            args.quiet,
+            &mut |_, _| Ok(()),
+        )?;
+        let part = PartialRun::new(
+            prep,
+            &args.scenarios[0],
+            seed,
+            &args.sim.shocks,
+            &tally,
+            range.clone(),
+        );
+        let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
+        bytes.push(b'\n');
+        emit(args.out.as_deref(), &bytes)?;
+        return Ok(());
+    }
+    if !args.set.is_empty() {
+        return run_parameter_sweep(args, &pool);
+    }
+    let command = run_command(args, &preps);
+    // Per-trial rows stream to a temporary file as chunks finish; it is
+    // renamed into place only when every run completed.
+    let many = preps.len() > 1;
+    let mut per_trial = match &args.per_trial {
+        Some(path) => {
+            let mut f = AtomicFile::create(path)?;
+            f.write(per_trial_header(many, &command).as_bytes())?;
+            Some(f)
+        }
+        None => None,
+    };
+    let mut reports = Vec::with_capacity(preps.len());
+    for (p, arg) in preps.iter().zip(&args.scenarios) {
+        let seed = args.sim.seed.unwrap_or(p.scenario.seed);
+        let trials = args.trials.unwrap_or(p.scenario.trials);
+        let tally = run_with_progress(
+            &pool,
+            p,
+            seed,
+            0..trials,
+            arg,
+            args.quiet,
+            &mut |first, rows| match per_trial.as_mut() {
+                Some(f) => f.write(per_trial_rows(&p.scenario, many, first, rows).as_bytes()),
+                None => Ok(()),
+            },
+        )?;
+        reports.push(RunReport::new(p, seed, &tally));
+    }
+    if let Some(f) = per_trial {
+        f.commit()?;
+    }
+    emit(
+        args.out.as_deref(),
+        &args.format.exporter().serialize(&reports, &command),
+    )?;
+    Ok(())
+}
+
+/// Where each finished chunk of trials goes besides the tally (e.g. the
+/// `--per-trial` file): `(first_trial, rows)` in trial order.
+type ChunkSink<'a> = dyn FnMut(u64, &[TrialMetrics]) -> anyhow::Result<()> + Send + 'a;
+
+/// Run trials with a progress bar (on a terminal) and Ctrl-C cancellation,
+/// reducing them chunk by chunk into a [`Tally`] (bounded memory).
+fn run_with_progress(
+    pool: &rayon::ThreadPool,
+    prep: &Prepared,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    label: &str,
+    quiet: bool,
+    sink: &mut ChunkSink<'_>,
+) -> Result<Tally, CliError> {
+    let bar = progress::bar(range.end - range.start, label, quiet);
+    let ctl = RunControl {
+        on_trial: &|| bar.inc(1),
+        stop: progress::interrupt_flag(),
+    };
+    let mut tally = Tally::new(prep.topologies.len());
+    let mut failed = None;
+    let done = pool.install(|| {
+        run_trials_streaming(prep, seed, range, &ctl, &mut |first, rows| {
+            tally.add_rows(rows);
+            if failed.is_none() {
+                failed = sink(first, rows).err();
+            }
+        })
+    });
+    bar.finish_and_clear();
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if done {
+        Ok(tally)
+    } else {
+        Err(CliError::Interrupted)
+    }
+}
+
+/// `run --set ...`: every combination of the given values, one tidy table.
+fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), CliError> {
+    if args.per_trial.is_some() {
+        return Err(CliError::Usage(
+            "--set writes one tidy table; --per-trial is not supported with it".into(),
+        ));
+    }
+    let combos = set::combinations(&args.set);
+    let keys: Vec<String> = args.set.iter().map(|s| s.key.clone()).collect();
+    let mut rows = Vec::new();
+    for arg in &args.scenarios {
+        let (origin, text) = load_text(arg)?;
+        for combo in &combos {
+            let mut edited = text.clone();
+            for (k, v) in combo {
+                edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
+            }
+            let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
+            let mut scenario =
+                Scenario::from_toml(&format!("{origin} with --set {}", shown.join(" ")), &edited)?;
+            apply_sim_args(&mut scenario, &args.sim)?;
+            let prep = Prepared::new(scenario)?;
+            let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+            let trials = args.trials.unwrap_or(prep.scenario.trials);
+            let label = format!("{arg} {}", shown.join(" "));
+            let tally = run_with_progress(
+                pool,
+                &prep,
+                seed,
+                0..trials,
+                &label,
+                args.quiet,
+                &mut |_, _| Ok(()),
+            )?;
+            rows.push(set::SweepRow {
+                set: combo.clone(),
+                report: RunReport::new(&prep, seed, &tally),
+            });
+        }
+    }
+    let mut cmd = given_options(args);
+    for spec in &args.set {
+        let values: Vec<String> = spec
+            .values
+            .iter()
+            .map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            })
+            .collect();
+        cmd = cmd.opt("set", format!("{}={}", spec.key, values.join(",")));
+    }
+    let command = cmd.shocks(&args.sim.shocks).line();
+    let bytes = match args.format {
+        Format::Csv => set::tidy_csv(&keys, &rows, &command),
+        Format::Table => set::tidy_table(&keys, &rows, &command, false),
+        Format::Markdown => set::tidy_table(&keys, &rows, &command, true),
+        Format::Json => {
+            let mut b =
+                serde_json::to_vec_pretty(&serde_json::json!({ "command": command, "runs": rows }))
+                    .context("cannot encode JSON")?;
+            b.push(b'\n');
+            b
+        }
+    };
+    emit(args.out.as_deref(), &bytes)?;
+    Ok(())
+}
+
+/// The command that reproduces a run: for one scenario every value that
+/// matters is pinned; for several, the options the user gave.
+fn run_command(args: &RunArgs, preps: &[Prepared]) -> String {
+    let c = match preps {
+        [p] => Reproduce::new("run", &args.scenarios)
+            .opt("seed", args.sim.seed.unwrap_or(p.scenario.seed))
+            .opt("trials", args.trials.unwrap_or(p.scenario.trials))
+            .opt("steps", p.scenario.steps),
+        _ => given_options(args),
+    };
+    c.shocks(&args.sim.shocks).line()
+}
+
+/// `chainmesh run <scenarios>` with the seed, trials and steps the user gave.
+fn given_options(args: &RunArgs) -> Reproduce {
+    Reproduce::new("run", &args.scenarios)
+        .opt_some("seed", args.sim.seed)
+        .opt_some("trials", args.trials)
+        .opt_some("steps", args.sim.steps)
+}

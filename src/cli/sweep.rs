@@ -1,0 +1,58 @@
+//! `chainmesh sweep`: attack-tolerance curves.
+
+use super::args::SweepArgs;
+use super::command::Reproduce;
+use super::output::emit;
+use super::{CliError, load};
+use crate::scenario::Scenario;
+use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
+
+/// `chainmesh sweep`.
+pub fn run(args: &SweepArgs) -> Result<(), CliError> {
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(|a| load(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let attacks = chosen_attacks(&args.attack);
+    let reports: Vec<SweepReport> = scenarios
+        .iter()
+        .map(|s| {
+            let opts = SweepOptions {
+                attacks: attacks.clone(),
+                points: args.points as usize,
+                trials: args.trials,
+                seed: args.seed.unwrap_or(s.seed),
+                adaptive: args.adaptive,
+            };
+            sweep_scenario(s, &opts)
+        })
+        .collect();
+    let command = sweep_command(args, &attacks, &scenarios);
+    emit(
+        args.out.as_deref(),
+        &serialize(args.format, &reports, &command),
+    )?;
+    Ok(())
+}
+
+/// The command that reproduces a sweep (the seed is pinned for one scenario).
+fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -> String {
+    let names: Vec<&str> = attacks.iter().map(|a| a.as_str()).collect();
+    let mut c = Reproduce::new("sweep", &args.scenarios)
+        .opt("attack", names.join(","))
+        .opt("points", args.points);
+    if attacks.contains(&Attack::Random) {
+        c = c.opt("trials", args.trials);
+        match (args.seed, scenarios) {
+            (Some(s), _) => c = c.opt("seed", s),
+            (None, [one]) => c = c.opt("seed", one.seed),
+            (None, _) => {}
+        }
+    }
+    let mut line = c.line();
+    if args.adaptive && attacks.iter().any(|a| a.is_targeted()) {
+        line.push_str(" --adaptive");
+    }
+    line
+}

@@ -1,0 +1,39 @@
+//! `chainmesh trace`: every step of one trial as CSV.
+
+use super::args::TraceArgs;
+use super::command::Reproduce;
+use super::output::emit;
+use super::{CliError, load_prepared};
+use crate::report::trace_csv;
+
+/// `chainmesh trace`.
+pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
+    let prep = load_prepared(&args.scenario, &args.sim)?;
+    let topologies: Vec<usize> = match &args.topology {
+        None => (0..prep.topologies.len()).collect(),
+        Some(id) => vec![prep.scenario.topology_index(id).ok_or_else(|| {
+            let ids: Vec<&str> = prep
+                .scenario
+                .topologies
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect();
+            CliError::Usage(format!(
+                "--topology {id:?} is not in the scenario; its topologies: {}",
+                ids.join(", ")
+            ))
+        })?],
+    };
+    let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
+    let mut cmd = Reproduce::new("trace", &[&args.scenario])
+        .opt("seed", seed)
+        .opt("trial", args.trial)
+        .opt("steps", prep.scenario.steps);
+    if let Some(t) = &args.topology {
+        cmd = cmd.opt("topology", t);
+    }
+    let command = cmd.shocks(&args.sim.shocks).line();
+    let out = trace_csv(&prep, seed, args.trial, &topologies, &command);
+    emit(args.out.as_deref(), &out)?;
+    Ok(())
+}

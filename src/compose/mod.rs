@@ -1,0 +1,6 @@
+//! Scenario files written by chainmesh itself: the commented template of
+//! `chainmesh new` and the synthetic networks of `chainmesh generate`. Both
+//! return TOML text; equal baselines come from the flow network.
+
+pub mod generate;
+pub mod template;

@@ -1,0 +1,50 @@
+//! Replay of one trial, step by step, for chosen topologies (`chainmesh trace`, the TUI export).
+
+use super::{FlowCache, Prepared, TopologyRun};
+
+/// One row of a trace: a step of one topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceRow {
+    /// Step index.
+    pub step: u32,
+    /// Topology index.
+    pub topology: usize,
+    /// Max flow at the step.
+    pub throughput: f64,
+    /// φ at the step.
+    pub service: f64,
+    /// Ids of the nodes down at the step.
+    pub down: Vec<usize>,
+}
+
+/// Every step of trial `trial` for the chosen topologies, step-major.
+pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) -> Vec<TraceRow> {
+    let mut runs: Vec<(usize, TopologyRun, FlowCache)> = topologies
+        .iter()
+        .map(|&k| {
+            (
+                k,
+                TopologyRun::new(prep, k, seed, trial),
+                FlowCache::default(),
+            )
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for _ in 0..prep.scenario.steps {
+        for (k, run, cache) in &mut runs {
+            if let Some(r) = run.step(prep, cache) {
+                let down = (0..run.down_mask().len())
+                    .filter(|&i| run.is_down(i))
+                    .collect();
+                rows.push(TraceRow {
+                    step: r.step,
+                    topology: *k,
+                    throughput: r.throughput,
+                    service: r.service,
+                    down,
+                });
+            }
+        }
+    }
+    rows
+}

@@ -1,0 +1,336 @@
+//! The module graph has no import circles, and the core never names the
+//! command line or the terminal (issue "One house").
+//!
+//! Reads every `src/**/*.rs`, takes each `crate::a::b` path it names (in `use`
+//! items and in code) and draws an arrow from the file's top-level module
+//! (or, inside `src/tui` and `src/cli`, its second-level module) to the named
+//! one. Comments are skipped, so doc links do not count.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Modules that must not import `cli`, `tui` or clap.
+const CORE: [&str; 8] = [
+    "scenario", "network", "sim", "stats", "compose", "sweep", "report", "handout",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `src/sim/engine.rs` → ["sim", "engine"]; `src/sim/mod.rs` → ["sim"].
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src");
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|c| c.to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    if parts.last().is_some_and(|l| l == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code of a file without `//` comments.
+fn code(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(i) if !l[..i].contains('"') => &l[..i],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `crate::x` / `crate::x::y` named in `code`, plus `use crate::x::{y, z}` groups.
+fn crate_paths(code: &str) -> Vec<Vec<String>> {
+    paths_after(code, "crate::", &[])
+}
+
+/// Every module named through `super::` in the code of module `module`,
+/// as an absolute path (`super::super::app` in `tui::render::chart` → `tui::app`).
+fn super_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("super::") {
+        let before_ok = rest[..i]
+            .chars()
+            .last()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':'));
+        let mut tail = &rest[i..];
+        let mut up = 0;
+        while let Some(t) = tail.strip_prefix("super::") {
+            up += 1;
+            tail = t;
+        }
+        if before_ok && up <= module.len() {
+            let base = &module[..module.len() - up];
+            for p in paths_after(&format!("crate::{}", head_of(tail)), "crate::", base) {
+                found.push(p);
+            }
+        }
+        rest = tail;
+    }
+    found
+}
+
+/// The first path expression of `s`: up to the end of a `{…}` group or the
+/// first character that cannot continue a path.
+fn head_of(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+                if depth == 0 {
+                    break;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 && !(c.is_alphanumeric() || c == '_' || c == ':') {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Paths after each `marker` in `code`, prefixed by `base`.
+fn paths_after(code: &str, marker: &str, base: &[String]) -> Vec<Vec<String>> {
+    let prefix = |mut v: Vec<String>| {
+        let mut p = base.to_vec();
+        p.append(&mut v);
+        p
+    };
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find(marker) {
+        let tail = &rest[i + marker.len()..];
+        let ident = |s: &str| {
+            s.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+        };
+        let first = ident(tail);
+        let after = &tail[first.len()..];
+        if first.is_empty() {
+            // `super::{a, b}`: a group right after the prefix.
+            if let Some(group) = after.strip_prefix('{') {
+                let inner: String = group.chars().take_while(|&c| c != '}').collect();
+                for item in inner.split(',') {
+                    found.push(prefix(vec![ident(item.trim())]));
+                }
+            }
+        } else if let Some(group) = after.strip_prefix("::{") {
+            let inner: String = group.chars().take_while(|&c| c != '}').collect();
+            for item in inner.split(',') {
+                let second = ident(item.trim());
+                found.push(prefix(vec![first.clone(), second]));
+            }
+        } else if let Some(more) = after.strip_prefix("::") {
+            found.push(prefix(vec![first.clone(), ident(more)]));
+        } else {
+            found.push(prefix(vec![first.clone()]));
+        }
+        rest = &tail[first.len()..];
+    }
+    found
+}
+
+/// The node a module path belongs to in the graph: its top-level module, or
+/// `tui::x` / `cli::x` for the fronts' own modules (`modules` lists every
+/// module that has a file; `cli::CliError` is an item of `cli`, not a module).
+fn node(path: &[String], modules: &BTreeSet<Vec<String>>) -> String {
+    match path {
+        [top, second, ..]
+            if (top == "tui" || top == "cli")
+                && modules.contains(&vec![top.clone(), second.clone()]) =>
+        {
+            format!("{top}::{second}")
+        }
+        [top, ..] => top.clone(),
+        [] => "lib".to_string(),
+    }
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(&src, f)).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files {
+        let from_path = module_path(&src, &f);
+        if from_path.first().is_some_and(|m| m == "main") {
+            continue;
+        }
+        let from = node(&from_path, &modules);
+        let text = std::fs::read_to_string(&f).expect("read");
+        let entry = edges.entry(from.clone()).or_default();
+        let code = code(&text);
+        let named = crate_paths(&code)
+            .into_iter()
+            .chain(super_paths(&code, &from_path));
+        for p in named {
+            let to = node(&p, &modules);
+            // `tui::x` and `cli::x` files naming their own front's top module
+            // (re-exports in mod.rs) point at that module's node.
+            if to != from && p.first().is_some_and(|m| !m.is_empty()) {
+                entry.insert(to);
+            }
+        }
+    }
+    edges
+}
+
+/// A cycle in `edges`, if any (depth-first search with colours).
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(n.to_string(), 1);
+        stack.push(n.to_string());
+        for m in edges.get(n).into_iter().flatten() {
+            match state.get(m.as_str()).copied().unwrap_or(0) {
+                1 => {
+                    let start = stack.iter().position(|s| s == m).expect("on stack");
+                    let mut cycle = stack[start..].to_vec();
+                    cycle.push(m.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    if let Some(c) = visit(m, edges, state, stack) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(n.to_string(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for n in edges.keys() {
+        if state.get(n.as_str()).copied().unwrap_or(0) == 0 {
+            let mut stack = Vec::new();
+            if let Some(c) = visit(n, edges, &mut state, &mut stack) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn the_module_graph_has_no_circles() {
+    let g = graph();
+    // Each front's mod.rs re-exports its own files: fold `tui`/`cli` into
+    // their files' nodes only for the arrows that leave the front.
+    let mut folded: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (from, tos) in &g {
+        for to in tos {
+            let same_front = |a: &str, b: &str| a.split("::").next() == b.split("::").next();
+            if (from == "tui" || from == "cli") && same_front(from, to) {
+                continue;
+            }
+            folded.entry(from.clone()).or_default().insert(to.clone());
+        }
+    }
+    let edges: usize = folded.values().map(BTreeSet::len).sum();
+    assert!(
+        edges > 20,
+        "suspiciously few arrows ({edges}): is the parser broken?"
+    );
+    if let Some(c) = find_cycle(&folded) {
+        panic!("import circle: {}", c.join(" → "));
+    }
+}
+
+#[test]
+fn the_core_never_names_the_command_line_or_the_terminal() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut bad = Vec::new();
+    for f in files {
+        let path = module_path(&src, &f);
+        if !path.first().is_some_and(|m| CORE.contains(&m.as_str())) {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&f).expect("read"));
+        for p in crate_paths(&text) {
+            if p[0] == "cli" || p[0] == "tui" {
+                bad.push(format!("{} names crate::{}", f.display(), p.join("::")));
+            }
+        }
+        for word in [
+            "clap::",
+            "ratatui::",
+            "crossterm::",
+            "indicatif::",
+            "ctrlc::",
+        ] {
+            if text.contains(word) {
+                bad.push(format!("{} uses {word}", f.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn the_checker_sees_a_planted_circle() {
+    let mut g = BTreeMap::new();
+    g.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
+    g.insert("b".to_string(), BTreeSet::from(["c".to_string()]));
+    g.insert("c".to_string(), BTreeSet::from(["a".to_string()]));
+    assert_eq!(
+        find_cycle(&g),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    let module = ["tui".to_string(), "render".to_string(), "chart".to_string()];
+    assert_eq!(
+        super_paths("use super::super::app::{App, Mode};", &module),
+        vec![
+            vec!["tui".to_string(), "app".to_string(), "App".to_string()],
+            vec!["tui".to_string(), "app".to_string(), "Mode".to_string()],
+        ]
+    );
+    assert_eq!(
+        crate_paths("use crate::sim::{Prepared, rng};\nlet x = crate::report::csv_field(y);"),
+        vec![
+            vec!["sim".to_string(), "Prepared".to_string()],
+            vec!["sim".to_string(), "rng".to_string()],
+            vec!["report".to_string(), "csv_field".to_string()],
+        ]
+    );
+}
+
+/// `cargo test --test layers -- --ignored --nocapture`: the graph, for the docs.
+#[test]
+#[ignore]
+fn print_the_module_graph() {
+    let g = graph();
+    let arrows: usize = g.values().map(BTreeSet::len).sum();
+    println!("{} modules, {arrows} arrows", g.len());
+    for (from, tos) in &g {
+        let tos: Vec<&str> = tos.iter().map(String::as_str).collect();
+        println!("{from} → {}", tos.join(", "));
+    }
+}
