@@ -24,7 +24,7 @@ pub fn completions(shell: Shell) -> Vec<u8> {
 
 /// Every man page: `chainmesh.1` first, then one `chainmesh-SUBCOMMAND.1` per
 /// visible subcommand, as (file name, roff) pairs.
-pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
+fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
     // As clap_mangen::generate_to does: no `help` subcommand page, and a
     // built command so subcommands are named `chainmesh-run` and so on.
     let mut cmd = Cli::command().disable_help_subcommand(true);

@@ -11,7 +11,7 @@ use crate::scenario::{Scenario, Sector};
 use crate::sim::Prepared;
 
 /// `chainmesh new`: write the file, never over an existing one.
-pub fn new_scenario(
+fn new_scenario(
     name: &str,
     template: Template,
     sector: Sector,
