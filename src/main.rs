@@ -35,6 +35,7 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Sweep(a)) => cli::sweep::run(&a),
         Some(Command::New(a)) => cli::new::run(&a),
         Some(Command::Report(a)) => cli::report::run(&a),
+        Some(Command::Risk(a)) => cli::risk::run(&a),
         Some(Command::Completions(a)) => {
             let script = cli::completions::completions(a.shell);
             cli::output::emit(None, &script).map_err(CliError::Other)

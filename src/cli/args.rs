@@ -44,6 +44,8 @@ pub enum Command {
     New(NewArgs),
     /// Write a handout (Markdown + HTML with SVG/PNG charts) comparing the topologies.
     Report(ReportArgs),
+    /// Time to survive, time to recover and risk exposure of every node (one knocked out at a time).
+    Risk(RiskArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     Completions(CompletionsArgs),
     /// Print the man page as roff, or write every page into a folder.
@@ -253,6 +255,23 @@ pub struct ReportArgs {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+}
+
+/// `chainmesh risk`.
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// Scenario file or built-in name.
+    #[arg(value_name = "FILE|NAME")]
+    pub scenario: String,
+    /// Only this topology (default: all).
+    #[arg(long, value_name = "ID")]
+    pub topology: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `chainmesh completions`.

@@ -15,6 +15,7 @@ pub mod new;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod risk;
 pub mod run;
 pub mod set;
 pub mod sweep;
@@ -123,4 +124,18 @@ pub(crate) fn load_prepared(arg: &str, sim: &SimArgs) -> Result<Prepared, CliErr
     let mut s = load(arg)?;
     apply_sim_args(&mut s, sim)?;
     Ok(Prepared::new(s)?)
+}
+
+/// The topology indices `--topology ID` names (all when `None`).
+pub(crate) fn chosen_topologies(s: &Scenario, id: Option<&str>) -> Result<Vec<usize>, CliError> {
+    match id {
+        None => Ok((0..s.topologies.len()).collect()),
+        Some(id) => Ok(vec![s.topology_index(id).ok_or_else(|| {
+            let ids: Vec<&str> = s.topologies.iter().map(|t| t.id.as_str()).collect();
+            CliError::Usage(format!(
+                "--topology {id:?} is not in the scenario; its topologies: {}",
+                ids.join(", ")
+            ))
+        })?]),
+    }
 }

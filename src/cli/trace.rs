@@ -3,27 +3,13 @@
 use super::args::TraceArgs;
 use super::command::Reproduce;
 use super::output::emit;
-use super::{CliError, load_prepared};
+use super::{CliError, chosen_topologies, load_prepared};
 use crate::report::trace_csv;
 
 /// `chainmesh trace`.
 pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
     let prep = load_prepared(&args.scenario, &args.sim)?;
-    let topologies: Vec<usize> = match &args.topology {
-        None => (0..prep.topologies.len()).collect(),
-        Some(id) => vec![prep.scenario.topology_index(id).ok_or_else(|| {
-            let ids: Vec<&str> = prep
-                .scenario
-                .topologies
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect();
-            CliError::Usage(format!(
-                "--topology {id:?} is not in the scenario; its topologies: {}",
-                ids.join(", ")
-            ))
-        })?],
-    };
+    let topologies = chosen_topologies(&prep.scenario, args.topology.as_deref())?;
     let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
     let mut cmd = Reproduce::new("trace", &[&args.scenario])
         .opt("seed", seed)

@@ -6,6 +6,7 @@ mod csv;
 mod json;
 mod markdown;
 pub mod partial;
+pub mod risk;
 mod table;
 mod trace;
 

@@ -10,6 +10,7 @@ mod cache;
 mod engine;
 mod metrics;
 mod monte_carlo;
+mod risk;
 pub mod rng;
 mod trace;
 
@@ -20,4 +21,5 @@ pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
     run_trials_streaming,
 };
+pub use risk::{MAX_RISK_STEPS, RiskRow, TopologyRisk, risk};
 pub use trace::{TraceRow, trace_rows};
