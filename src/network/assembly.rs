@@ -78,9 +78,15 @@ pub struct SolveStats {
 impl Assembly {
     /// Compile `topo`; `None` when no node has `needs` (then the max flow is exact).
     pub fn new(topo: &Topology) -> Option<Assembly> {
-        if !topo.nodes.iter().any(|n| n.is_assembler()) {
-            return None;
-        }
+        topo.nodes
+            .iter()
+            .any(|n| n.is_assembler())
+            .then(|| Assembly::program(topo))
+    }
+
+    /// The program of any topology, even one without assemblers (where its
+    /// optimum is the max flow: tests and benchmarks compare the two).
+    pub fn program(topo: &Topology) -> Assembly {
         let n = topo.nodes.len();
         let mut arcs = Vec::with_capacity(topo.links.len());
         let part_of = |from: usize, to: usize| -> u32 {
@@ -113,7 +119,7 @@ impl Assembly {
             into[a.to as usize].push(k as u32);
             out_of[a.from as usize].push(k as u32);
         }
-        Some(Assembly {
+        Assembly {
             role: topo.nodes.iter().map(|x| x.role).collect(),
             cap: topo.nodes.iter().map(|x| x.capacity).collect(),
             needs: topo
@@ -124,7 +130,7 @@ impl Assembly {
             arcs,
             into,
             out_of,
-        })
+        }
     }
 
     /// Number of topology nodes.

@@ -359,7 +359,8 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
-/// The first assembler (by BFS) that `start`'s output reaches through pools only.
+/// The first assembler (by BFS) that `start`'s output reaches through pools
+/// only (a source makes its own product whatever flows into it).
 fn feeds_assembler(start: usize, nodes: &[Node], outputs: &[Vec<usize>]) -> Option<usize> {
     let mut seen = vec![false; nodes.len()];
     let mut queue = VecDeque::from([start]);
@@ -373,7 +374,9 @@ fn feeds_assembler(start: usize, nodes: &[Node], outputs: &[Vec<usize>]) -> Opti
             if nodes[v].is_assembler() {
                 return Some(v);
             }
-            queue.push_back(v);
+            if nodes[v].role != Role::Source {
+                queue.push_back(v);
+            }
         }
     }
     None
