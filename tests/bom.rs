@@ -301,3 +301,68 @@ fn pool_only_files_give_the_bytes_of_before() {
         assert!(out.stdout == want, "{args:?} differs from {golden}");
     }
 }
+
+/// The lesson of the built-in `manufacturing` scenario, on its default seed:
+/// a network of many channels with single-sourced parts is barely better
+/// than the chain; multi-sourcing every part is much better.
+#[test]
+fn manufacturing_lesson_multi_sourcing_each_part_is_what_helps() {
+    let b = chainmesh::scenario::builtin::find("manufacturing").expect("built in");
+    let s = Scenario::from_toml(b.name, b.text).expect("valid");
+    let ids: Vec<&str> = s.topologies.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["chain", "single_sourced", "multi_sourced"]);
+    let seed = s.seed;
+    let prep = Prepared::new(s);
+    let summary = summarize(&run_trials(&prep, seed, 0..300));
+    let mean = |k: usize| summary.metrics[k].service.mean;
+    let (chain, single, multi) = (mean(0), mean(1), mean(2));
+    let diff = |k: usize| {
+        let d = &summary.vs_first[k].as_ref().expect("paired").service_diff;
+        (d.mean, d.ci95)
+    };
+    let (d1, ci1) = diff(1);
+    let (d2, ci2) = diff(2);
+    // Barely better: above the chain, by less than a tenth of the baseline.
+    assert!(
+        d1 - ci1 > 0.0 && d1 < 0.1,
+        "single-sourced {single} vs chain {chain}"
+    );
+    // Much better: more than 0.2 above the chain and three times the gain of
+    // the single-sourced network.
+    assert!(d2 - ci2 > 0.2, "multi-sourced {multi} vs chain {chain}");
+    assert!(d2 > 3.0 * d1, "multi {d2:+.3} vs single {d1:+.3}");
+    assert!(multi - single > 0.2, "multi {multi} vs single {single}");
+}
+
+/// `check` lists each assembler's parts with their supplier counts and names
+/// every sole source.
+#[test]
+fn check_names_parts_supplier_counts_and_sole_sources() {
+    let out = Command::cargo_bin("chainmesh")
+        .expect("binary")
+        .args(["check", "manufacturing"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "assembler assembly_plant makes scooter from: battery ×1 (1 supplier), controller ×1 (1 supplier), frame ×1 (1 supplier), motor ×1 (1 supplier)",
+        "sole sources (4), single points of failure:",
+        "battery_maker: the only battery supplier of plant_north, plant_south, contract_assembler",
+        "assembler plant_north makes scooter from: battery ×1 (2 suppliers), controller ×1 (2 suppliers)",
+        "sole sources: none (every part has at least two suppliers)",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    // A pool-only file prints no bill-of-materials lines.
+    let out = Command::cargo_bin("chainmesh")
+        .expect("binary")
+        .args(["check", "agriculture"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("assembler") && !text.contains("sole sources"),
+        "{text}"
+    );
+}

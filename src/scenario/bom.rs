@@ -520,3 +520,115 @@ fn components(outputs: &[Vec<usize>]) -> Vec<usize> {
     }
     comp
 }
+
+/// One part of an assembler's bill of materials and who supplies it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartSupply {
+    /// The part (a product name).
+    pub part: String,
+    /// Units per unit of the assembler's output.
+    pub qty: f64,
+    /// Distinct nodes linked into the assembler that carry this part, in node order.
+    pub suppliers: Vec<usize>,
+}
+
+/// The bill of materials of node `v` with its suppliers, parts in name
+/// order; empty for a pool.
+pub fn supply(topo: &super::Topology, v: usize) -> Vec<PartSupply> {
+    let node = &topo.nodes[v];
+    node.needs
+        .iter()
+        .map(|(part, &qty)| {
+            let mut suppliers: Vec<usize> = topo
+                .links
+                .iter()
+                .filter_map(|l| {
+                    if l.to == v {
+                        Some(l.from)
+                    } else if l.both_ways && l.from == v {
+                        Some(l.to)
+                    } else {
+                        None
+                    }
+                })
+                .filter(|&u| topo.nodes[u].product.as_deref() == Some(part.as_str()))
+                .collect();
+            suppliers.sort_unstable();
+            suppliers.dedup();
+            PartSupply {
+                part: part.clone(),
+                qty,
+                suppliers,
+            }
+        })
+        .collect()
+}
+
+/// Sole sources: (supplier, part, assemblers it alone supplies with that
+/// part), by supplier index then part. A sole source's outage stops every
+/// assembler listed.
+pub fn sole_sources(topo: &super::Topology) -> Vec<(usize, String, Vec<usize>)> {
+    let mut map: BTreeMap<(usize, String), Vec<usize>> = BTreeMap::new();
+    for v in 0..topo.nodes.len() {
+        for s in supply(topo, v) {
+            if let [only] = s.suppliers[..] {
+                map.entry((only, s.part)).or_default().push(v);
+            }
+        }
+    }
+    map.into_iter().map(|((u, p), a)| (u, p, a)).collect()
+}
+
+/// Lines for `chainmesh check`: each assembler's parts with their number of
+/// suppliers, then the sole sources. Empty for a topology without assemblers.
+pub fn describe(topo: &super::Topology) -> Vec<String> {
+    let mut out = Vec::new();
+    for (v, node) in topo.nodes.iter().enumerate() {
+        if !node.is_assembler() {
+            continue;
+        }
+        let parts: Vec<String> = supply(topo, v)
+            .iter()
+            .map(|s| {
+                let n = s.suppliers.len();
+                format!(
+                    "{} ×{} ({n} supplier{})",
+                    s.part,
+                    s.qty,
+                    if n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        let makes = node
+            .product
+            .as_deref()
+            .map(|p| format!(" makes {p}"))
+            .unwrap_or_default();
+        out.push(format!(
+            "assembler {}{makes} from: {}",
+            node.id,
+            parts.join(", ")
+        ));
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let sole = sole_sources(topo);
+    if sole.is_empty() {
+        out.push("sole sources: none (every part has at least two suppliers)".to_string());
+    } else {
+        out.push(format!(
+            "sole sources ({}), single points of failure:",
+            sole.len()
+        ));
+        for (u, part, to) in &sole {
+            let to: Vec<&str> = to.iter().map(|&a| topo.nodes[a].id.as_str()).collect();
+            out.push(format!(
+                "  {}: the only {part} supplier of {}",
+                topo.nodes[*u].id,
+                to.join(", ")
+            ));
+        }
+    }
+    out
+}
