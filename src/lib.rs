@@ -15,6 +15,7 @@ pub mod cli;
 pub mod command;
 pub mod completions;
 pub mod generate;
+mod generate_bom;
 pub mod handout;
 pub mod network;
 pub mod output;

@@ -31,7 +31,13 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::List) => batch::list(),
         Some(Command::Tui(a)) => tui(a),
         Some(Command::Generate(a)) => {
-            let text = chainmesh::generate::generate(a.model, a.nodes as usize, a.seed);
+            if a.needs && a.model != chainmesh::generate::Model::Layered {
+                return Err(CliError::Usage(
+                    "--needs needs --model layered (the other models have two-way links, which cannot touch an assembler)".into(),
+                ));
+            }
+            let text =
+                chainmesh::generate::generate_with(a.model, a.nodes as usize, a.seed, a.needs);
             chainmesh::output::emit(a.out.as_deref(), text.as_bytes()).map_err(CliError::Other)
         }
         Some(Command::Merge(a)) => {

@@ -223,6 +223,14 @@ fn worked_example_of_the_model_doc() {
     assert!(close(at(&[1], &mut solver), 40.0));
     // motors down: nothing.
     assert_eq!(at(&[2], &mut solver), 0.0);
+    // As a pool the plant passes 80 of whatever arrives, and 50 without motors.
+    let mut pooled = topo.clone();
+    pooled.nodes[4].needs.clear();
+    let pool = FlowNetwork::new(&pooled);
+    assert_eq!(pool.baseline(), 80.0);
+    let mut d = vec![false; 6];
+    d[2] = true;
+    assert_eq!(pool.max_flow(&d, &mut solver), 50.0);
 }
 
 /// Files without `needs` give the bytes the program gave before bills of
@@ -365,4 +373,49 @@ fn check_names_parts_supplier_counts_and_sole_sources() {
         !text.contains("assembler") && !text.contains("sole sources"),
         "{text}"
     );
+}
+
+/// `generate --needs`: every node makes its own product, every relay needs
+/// the products of all its inputs; the file is valid and both topologies
+/// keep equal baselines.
+#[test]
+fn generate_needs_builds_a_valid_layered_assembly_network() {
+    let text = chainmesh::generate::generate_with(chainmesh::generate::Model::Layered, 60, 4, true);
+    let s = parse(&text);
+    for t in &s.topologies {
+        for (i, n) in t.nodes.iter().enumerate() {
+            let inputs: std::collections::BTreeSet<String> = t
+                .links
+                .iter()
+                .filter(|l| l.to == i)
+                .map(|l| t.nodes[l.from].id.clone())
+                .collect();
+            match n.role {
+                chainmesh::scenario::Role::Relay if !inputs.is_empty() => {
+                    let parts: std::collections::BTreeSet<String> =
+                        n.needs.keys().cloned().collect();
+                    assert_eq!(parts, inputs, "{}: {} needs its inputs", t.id, n.id);
+                    assert_eq!(n.product.as_deref(), Some(n.id.as_str()));
+                }
+                _ => assert!(n.needs.is_empty(), "{} pools", n.id),
+            }
+        }
+        assert!(t.nodes.iter().any(|n| n.is_assembler()));
+    }
+    let b = chainmesh::generate::baselines(&text).expect("valid");
+    assert!(
+        b[0] > 0.0 && (b[0] - b[1]).abs() <= 1e-9 * b[1].max(1.0),
+        "{b:?}"
+    );
+    // Without --needs the generator's output is unchanged by the option's existence.
+    assert_eq!(
+        chainmesh::generate::generate(chainmesh::generate::Model::Layered, 60, 4),
+        chainmesh::generate::generate_with(chainmesh::generate::Model::Layered, 60, 4, false)
+    );
+    let out = Command::cargo_bin("chainmesh")
+        .expect("binary")
+        .args(["generate", "--model", "er", "--nodes", "20", "--needs"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
 }

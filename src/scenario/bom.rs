@@ -579,13 +579,25 @@ pub fn sole_sources(topo: &super::Topology) -> Vec<(usize, String, Vec<usize>)> 
     map.into_iter().map(|((u, p), a)| (u, p, a)).collect()
 }
 
+/// Most assemblers and sole sources `describe` lists one by one.
+const LIST_AT_MOST: usize = 20;
+
 /// Lines for `chainmesh check`: each assembler's parts with their number of
-/// suppliers, then the sole sources. Empty for a topology without assemblers.
+/// suppliers, then the sole sources (at most 20 of each, then a count).
+/// Empty for a topology without assemblers.
 pub fn describe(topo: &super::Topology) -> Vec<String> {
     let mut out = Vec::new();
+    let assemblers = topo.nodes.iter().filter(|n| n.is_assembler()).count();
     for (v, node) in topo.nodes.iter().enumerate() {
         if !node.is_assembler() {
             continue;
+        }
+        if out.len() == LIST_AT_MOST {
+            out.push(format!(
+                "… and {} more assemblers",
+                assemblers - LIST_AT_MOST
+            ));
+            break;
         }
         let parts: Vec<String> = supply(topo, v)
             .iter()
@@ -621,7 +633,11 @@ pub fn describe(topo: &super::Topology) -> Vec<String> {
             "sole sources ({}), single points of failure:",
             sole.len()
         ));
-        for (u, part, to) in &sole {
+        for (k, (u, part, to)) in sole.iter().enumerate() {
+            if k == LIST_AT_MOST {
+                out.push(format!("  … and {} more", sole.len() - LIST_AT_MOST));
+                break;
+            }
             let to: Vec<&str> = to.iter().map(|&a| topo.nodes[a].id.as_str()).collect();
             out.push(format!(
                 "  {}: the only {part} supplier of {}",
