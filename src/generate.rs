@@ -227,7 +227,7 @@ pub fn generate_with(model: Model, n: usize, seed: u64, needs: bool) -> String {
                 _ => "relay",
             })
             .collect(),
-        caps: vec![baseline as u32; net.roles.len()],
+        caps: vec![baseline.round() as u32; net.roles.len()],
         links: (1..net.roles.len()).map(|i| (i - 1, i, false)).collect(),
         needs: net.needs.as_ref().map(|_| {
             (0..net.roles.len())

@@ -218,6 +218,17 @@ impl Assembly {
         (value.max(0.0), stats)
     }
 
+    /// Per node: an up assembler that can make nothing with these nodes down,
+    /// because some part has no producing supplier (a knocked-out sole
+    /// source stops its assembler, and what only it feeds).
+    pub fn starved(&self, down: &[bool]) -> Vec<bool> {
+        let mut s = AssemblyScratch::default();
+        self.prune(down, &mut s);
+        (0..self.role.len())
+            .map(|v| !down[v] && !self.needs[v].is_empty() && !s.producing[v])
+            .collect()
+    }
+
     /// Mark in `scratch` the nodes that can produce (`producing`) and those
     /// from which a producing sink is reachable through producing nodes
     /// (`useful`). Every other node has x_v = 0 in every feasible program.
