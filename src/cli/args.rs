@@ -186,6 +186,10 @@ pub struct GenerateArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Assembly network (layered model only): every node makes its own
+    /// product and every relay needs the products of all its inputs.
+    #[arg(long)]
+    pub needs: bool,
     /// Write to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

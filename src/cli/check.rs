@@ -41,6 +41,9 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         );
         let _ = writeln!(out, "    sources: {}", ids(Role::Source));
         let _ = writeln!(out, "    sinks:   {}", ids(Role::Sink));
+        for line in crate::scenario::bom::describe(t) {
+            let _ = writeln!(out, "    {line}");
+        }
     }
     let baselines: Vec<f64> = prep.topologies.iter().map(|p| p.net.baseline()).collect();
     if baselines

@@ -3,4 +3,5 @@
 //! return TOML text; equal baselines come from the flow network.
 
 pub mod generate;
+mod generate_bom;
 pub mod template;

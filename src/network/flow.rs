@@ -8,7 +8,9 @@
 //! has its split arc's capacity set to zero, so it carries nothing.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
+use super::assembly::{Assembly, AssemblyScratch};
 use crate::scenario::{Role, Topology};
 
 /// Residual capacities at or below this are treated as zero.
@@ -30,6 +32,9 @@ pub struct FlowNetwork {
     split: Vec<u32>,
     baseline: f64,
     exact: bool,
+    /// The assembly program, when some node has `needs`: then it, not the
+    /// max flow, gives every throughput.
+    assembly: Option<Arc<Assembly>>,
 }
 
 /// Reusable scratch space for [`FlowNetwork::max_flow`]; one per thread.
@@ -55,6 +60,8 @@ pub struct FlowSolver {
     raised: Vec<u32>,
     /// Work list for label searches.
     stack: Vec<u32>,
+    /// Buffers of the assembly program.
+    lp: AssemblyScratch,
 }
 
 impl FlowSolver {
@@ -145,9 +152,12 @@ impl FlowNetwork {
             split,
             baseline: 0.0,
             exact: false,
+            assembly: Assembly::new(topo).map(Arc::new),
         };
         let whole = |c: &f64| c.fract() == 0.0;
-        net.exact = net.cap.iter().all(whole) && net.cap.iter().sum::<f64>() < 2f64.powi(50);
+        net.exact = net.assembly.is_none()
+            && net.cap.iter().all(whole)
+            && net.cap.iter().sum::<f64>() < 2f64.powi(50);
         net.baseline = net.max_flow(&vec![false; n], &mut FlowSolver::default());
         net
     }
@@ -157,6 +167,11 @@ impl FlowNetwork {
         self.nodes
     }
 
+    /// The assembly program, when some node has `needs`.
+    pub fn assembly(&self) -> Option<&Assembly> {
+        self.assembly.as_deref()
+    }
+
     /// Throughput with every node up (F0).
     pub fn baseline(&self) -> f64 {
         self.baseline
@@ -164,8 +179,14 @@ impl FlowNetwork {
 
     /// Maximum flow from the super-source to the super-sink when the nodes
     /// with `down[i] == true` carry nothing. Pure: depends only on `down`.
+    ///
+    /// With assemblers, the optimum of the assembly program instead
+    /// ([`Assembly::throughput`]), equally pure.
     pub fn max_flow(&self, down: &[bool], solver: &mut FlowSolver) -> f64 {
         debug_assert_eq!(down.len(), self.nodes);
+        if let Some(a) = &self.assembly {
+            return a.throughput(down, &mut solver.lp);
+        }
         solver.residual.clear();
         solver.residual.extend_from_slice(&self.cap);
         solver.labeled = false;
@@ -215,6 +236,9 @@ impl FlowNetwork {
         value: f64,
         solver: &mut FlowSolver,
     ) -> f64 {
+        if let Some(a) = &self.assembly {
+            return a.throughput(down, &mut solver.lp);
+        }
         let mut value = value;
         // Only flow-free nodes failed: the old flow is still feasible and, as
         // capacity only went down, still maximum — no search needed.

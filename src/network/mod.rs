@@ -1,9 +1,11 @@
 //! Graph views of a [`Topology`]: the flow network used for throughput and
 //! the centrality rankings used by targeted shocks.
 
+pub mod assembly;
 pub mod centrality;
 mod flow;
 
+pub use assembly::Assembly;
 pub use flow::{FlowNetwork, FlowSolver};
 
 use crate::scenario::{InputError, Role, Scenario, Topology};

@@ -22,6 +22,7 @@
 //! assert_eq!(s.steps, 100);
 //! ```
 
+pub mod bom;
 pub mod builtin;
 mod error;
 pub mod raw;
@@ -29,6 +30,7 @@ pub mod schema;
 mod shock_arg;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -199,6 +201,19 @@ pub struct Node {
     pub failure_rate: f64,
     /// How long an outage lasts.
     pub repair: Repair,
+    /// What the node makes or passes on: the file's `product`, else inferred
+    /// (docs/model.md, "Bills of materials"); `None` when unnamed.
+    pub product: Option<String>,
+    /// Bill of materials (part → units per unit of output, finite and > 0).
+    /// Empty for a pool; non-empty makes the node an assembler.
+    pub needs: BTreeMap<String, f64>,
+}
+
+impl Node {
+    /// Does this node need every part of a bill of materials?
+    pub fn is_assembler(&self) -> bool {
+        !self.needs.is_empty()
+    }
 }
 
 /// A directed (or two-way) link between two nodes of one topology.

@@ -11,6 +11,8 @@
 //! `toml::Spanned<T>` has no schema of its own, so each such field names its
 //! plain type with `#[schemars(with = "...")]`.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
@@ -100,6 +102,16 @@ pub struct RawDefaults {
     #[serde(default)]
     #[schemars(with = "Option<RawRepair>")]
     pub repair: Option<Spanned<RawRepair>>,
+    /// Not allowed here (a bill of materials belongs to one node); read only
+    /// to reject it with a clear message.
+    #[serde(default)]
+    #[schemars(skip)]
+    pub needs: Option<Spanned<toml::Value>>,
+    /// Not allowed here (a product belongs to one node); read only to reject
+    /// it with a clear message.
+    #[serde(default)]
+    #[schemars(skip)]
+    pub product: Option<Spanned<toml::Value>>,
 }
 
 /// Outage length in steps: `{ dist = "fixed", steps = N }`,
@@ -238,7 +250,26 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<RawRepair>")]
     pub repair: Option<Spanned<RawRepair>>,
+    /// What the node makes or passes on, e.g. "battery" (letters, digits, '-',
+    /// '_', '.', ':' or '/'). Optional: a pool whose inputs all carry the same
+    /// product takes it (see docs/model.md).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub product: Option<Spanned<String>>,
+    /// Bill of materials: units of each part per unit of output, e.g.
+    /// `{ battery = 1, motor = 1, frame = 2 }`. A node with `needs` is an
+    /// assembler: it needs every part, each from the inputs whose product it
+    /// is. Not on a source. Quantities finite and > 0.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, Quantity>>", extend("minProperties" = 1))]
+    pub needs: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
 }
+
+/// Units of a part per unit of an assembler's output: finite and > 0.
+#[derive(JsonSchema)]
+#[schemars(rename = "Quantity", transparent)]
+#[allow(dead_code)]
+pub struct Quantity(#[schemars(range(max = 1e15), extend("exclusiveMinimum" = 0))] f64);
 
 /// A `[[topology.link]]`: goods flow from one node to another.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -222,6 +222,7 @@ fn build_defaults(
         if let Some(r) = &raw.repair {
             d.repair = repair(ctx, r, "defaults.repair")?;
         }
+        super::bom::reject_defaults(ctx, &raw)?;
     }
     Ok(d)
 }
@@ -268,6 +269,7 @@ fn build_topology(
         .iter()
         .map(|l| build_link(ctx, l.get_ref(), &index, &id))
         .collect::<Result<Vec<_>, _>>()?;
+    super::bom::resolve(ctx, &id, &raw.node, &raw.link, &mut nodes, &links)?;
 
     let topo = Topology {
         id: id.clone(),
@@ -341,6 +343,8 @@ fn build_node(ctx: &Ctx<'_>, n: &RawNode, d: &Defaults) -> Result<Node, InputErr
             Some(r) => repair(ctx, r, "topology.node.repair")?,
             None => d.repair,
         },
+        product: super::bom::product(ctx, n)?,
+        needs: super::bom::needs(ctx, n, role)?,
     })
 }
 

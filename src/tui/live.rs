@@ -135,6 +135,17 @@ impl LiveTrial {
         self.runs[k].down_until(i).saturating_sub(shown).max(1)
     }
 
+    /// Per node of topology `k`: an up assembler that makes nothing at the
+    /// last step run (a part has no producing supplier). All false without
+    /// assemblers.
+    pub fn starved(&self, k: usize) -> Vec<bool> {
+        let down = self.runs[k].down_mask();
+        match self.prep.topologies[k].net.assembly() {
+            Some(a) => a.starved(down),
+            None => vec![false; down.len()],
+        }
+    }
+
     /// Nodes of topology `k` down at the last step run.
     pub fn down_count(&self, k: usize) -> usize {
         self.runs[k].down_mask().iter().filter(|d| **d).count()

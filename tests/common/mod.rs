@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: build scenarios in code.
 #![allow(dead_code)]
 
+pub mod dense_lp;
 pub mod oracle;
 
 use std::fmt::Write;

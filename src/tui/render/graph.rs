@@ -19,9 +19,13 @@ pub const UP: &str = "●";
 pub const DOWN: &str = "✗";
 /// Mark of a node that came back up at this step.
 pub const RECOVERED: &str = "↑";
+/// Mark of an up assembler (a node with `needs`) that is making its product.
+pub const ASSEMBLER: &str = "◆";
+/// Mark of an up assembler that makes nothing: a part has no supplier left.
+pub const STARVED: &str = "◇";
 
 /// The label text of node `i` of topology `k` for a box `width` cells wide.
-fn label(app: &App, k: usize, i: usize, width: usize) -> String {
+fn label(app: &App, k: usize, i: usize, width: usize, starved: &[bool]) -> String {
     let name = app.node_label(k, i);
     if app.live.is_down(k, i) {
         let left = app.live.remaining(k, i).to_string();
@@ -32,19 +36,27 @@ fn label(app: &App, k: usize, i: usize, width: usize) -> String {
         }
         return format!("{DOWN}{}", fit_label(name, width.saturating_sub(1)));
     }
-    let mark = if app.live.recovered[k][i] {
+    let mark = if starved[i] {
+        STARVED
+    } else if app.live.recovered[k][i] {
         RECOVERED
+    } else if app.base_scenario().topologies[k].nodes[i].is_assembler() {
+        ASSEMBLER
     } else {
         UP
     };
     format!("{mark}{}", fit_label(name, width.saturating_sub(1)))
 }
 
-fn node_style(app: &App, k: usize, i: usize) -> Style {
+fn node_style(app: &App, k: usize, i: usize, starved: &[bool]) -> Style {
     let s = if app.live.is_down(k, i) {
         Style::default()
             .fg(Color::White)
             .bg(Color::Red)
+            .add_modifier(Modifier::BOLD)
+    } else if starved[i] {
+        Style::default()
+            .fg(Color::Yellow)
             .add_modifier(Modifier::BOLD)
     } else if app.live.recovered[k][i] {
         Style::default()
@@ -104,7 +116,15 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
     }
     spans.push(Span::raw(" "));
     let status = Line::from(spans).right_aligned();
-    frame.render_widget(pane(title).title(status), area);
+    let mut block = pane(title).title(status);
+    if let Some(bill) = selected_bill(app, k) {
+        block = block.title_bottom(Line::from(Span::styled(
+            fit_label(&bill, room.max(1)),
+            Style::default().fg(Color::Yellow),
+        )));
+    }
+    frame.render_widget(block, area);
+    let starved = app.live.starved(k);
     let inside = inner(area);
     if inside.width == 0 || inside.height == 0 {
         return;
@@ -112,7 +132,7 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
     let boxes = place(&app.columns[k], &app.label_widths(k), inside);
     let texts: Vec<String> = boxes
         .iter()
-        .map(|b| label(app, k, b.node, usize::from(b.width)))
+        .map(|b| label(app, k, b.node, usize::from(b.width), &starved))
         .collect();
     links(app, k, inside, &boxes, &texts, frame);
     let buf = frame.buffer_mut();
@@ -122,9 +142,25 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
             b.y,
             text,
             usize::from(b.width),
-            node_style(app, k, b.node),
+            node_style(app, k, b.node, &starved),
         );
     }
+}
+
+/// The bill of materials of the selected node, when it is an assembler of
+/// topology `k`: " ◆ needs battery×1 (2) motor×1 (1) " (units per unit of
+/// output, and in brackets the number of suppliers of the part).
+fn selected_bill(app: &App, k: usize) -> Option<String> {
+    let (sk, i) = app.selected;
+    let topo = &app.base_scenario().topologies[k];
+    if sk != k || !topo.nodes.get(i)?.is_assembler() {
+        return None;
+    }
+    let parts: Vec<String> = crate::scenario::bom::supply(topo, i)
+        .iter()
+        .map(|s| format!("{}×{} ({})", s.part, s.qty, s.suppliers.len()))
+        .collect();
+    Some(format!(" {ASSEMBLER} needs {} ", parts.join(" ")))
 }
 
 /// Links as lines from the right end of a label to the left of the next.

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::graph::{DOWN, RECOVERED, UP};
+use super::graph::{ASSEMBLER, DOWN, RECOVERED, STARVED, UP};
 use super::popup_block;
 use crate::tui::app::App;
 use crate::tui::layout::centered;
@@ -66,6 +66,26 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             Style::default().add_modifier(Modifier::REVERSED),
         ),
     ]));
+    // Bills of materials: the assembler marks, only where there are assemblers.
+    let scenario = app.base_scenario();
+    if scenario
+        .topologies
+        .iter()
+        .any(|t| t.nodes.iter().any(|n| n.is_assembler()))
+    {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{ASSEMBLER}assembler"),
+                Style::default().fg(Color::Green),
+            ),
+            Span::raw(" needs every part  "),
+            Span::styled(
+                format!("{STARVED}starved"),
+                Style::default().fg(Color::Yellow),
+            ),
+            Span::raw(" = a part has no supplier left"),
+        ]));
+    }
     // The scenario's lesson, word-wrapped, when the screen has room for it.
     if let Some(lesson) = &app.base_scenario().lesson {
         let mut wrapped = vec![String::new()];

@@ -1,0 +1,209 @@
+//! The assembly program checked against an independent formulation (a dense
+//! textbook simplex) and against its own monotonicity, on random small
+//! networks with assemblers.
+
+mod common;
+
+use chainmesh::network::assembly::{Assembly, AssemblyScratch};
+use chainmesh::network::{FlowNetwork, FlowSolver};
+use chainmesh::scenario::{Scenario, Topology};
+use common::arb_topology;
+use common::dense_lp::assembly_optimum;
+use proptest::prelude::*;
+
+/// A random acyclic network with assemblers, as scenario text. Node 0 is a
+/// source and node n-1 a sink; the path 0 → 1 → … → n-1 and links only from
+/// lower to higher index keep it valid. Sources make one of three parts
+/// (so parts get several suppliers); a later node becomes an assembler
+/// (when drawn so) only if every input carries a named product, and then
+/// needs exactly those products, in quantities 1 to 3.
+fn arb_assembly_text() -> impl Strategy<Value = String> {
+    (4usize..11)
+        .prop_flat_map(|n| {
+            (
+                Just(n),
+                prop::collection::vec((1u32..20, 0u8..5, 0u8..3, 1u8..4), n),
+                prop::collection::vec((0..n, 0..n, prop::option::of(1u32..25)), 0..2 * n),
+            )
+        })
+        .prop_map(|(n, spec, extra)| {
+            let mut links: Vec<(usize, usize, Option<u32>)> =
+                (0..n - 1).map(|i| (i, i + 1, None)).collect();
+            for (a, b, c) in extra {
+                let (a, b) = (a.min(b), a.max(b));
+                if a != b && !links.iter().any(|l| l.0 == a && l.1 == b) {
+                    links.push((a, b, c));
+                }
+            }
+            // role: 0 source, 1 sink, 2 assembler (relay), 3/4 pool relay.
+            let mut role = vec![""; n];
+            let mut product: Vec<Option<String>> = vec![None; n];
+            let mut needs: Vec<Vec<(String, u8)>> = vec![Vec::new(); n];
+            for v in 0..n {
+                let (_, r, part, qty) = spec[v];
+                let inputs: Vec<usize> = links.iter().filter(|l| l.1 == v).map(|l| l.0).collect();
+                role[v] = match (v, r) {
+                    (0, _) => "source",
+                    (v, _) if v == n - 1 => "sink",
+                    (_, 0) => "source",
+                    (_, 1) => "sink",
+                    _ => "relay",
+                };
+                if role[v] == "source" {
+                    product[v] = Some(["frame", "motor", "cell"][part as usize].to_string());
+                    continue;
+                }
+                let named: Option<Vec<String>> =
+                    inputs.iter().map(|&u| product[u].clone()).collect();
+                let assemble = (r == 2 || (role[v] == "sink" && part == 0)) && named.is_some();
+                if assemble {
+                    let mut parts = named.unwrap_or_default();
+                    parts.sort();
+                    parts.dedup();
+                    needs[v] = parts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, p)| (p, 1 + (qty + k as u8) % 3))
+                        .collect();
+                    product[v] = Some(format!("kit{v}"));
+                } else {
+                    // A pool: it carries its inputs' product when they agree.
+                    let mut ps: Vec<Option<String>> =
+                        inputs.iter().map(|&u| product[u].clone()).collect();
+                    ps.sort();
+                    ps.dedup();
+                    product[v] = match ps.as_slice() {
+                        [Some(p)] => Some(p.clone()),
+                        _ => None,
+                    };
+                }
+            }
+            let mut t = String::from(
+                "[scenario]\nname = \"p\"\nsector = \"manufacturing\"\n[[topology]]\nid = \"g\"\n",
+            );
+            for v in 0..n {
+                t += &format!(
+                    "[[topology.node]]\nid = \"n{v}\"\nrole = \"{}\"\ncapacity = {}\n",
+                    role[v], spec[v].0
+                );
+                if role[v] == "source" || !needs[v].is_empty() {
+                    if let Some(p) = &product[v] {
+                        t += &format!("product = \"{p}\"\n");
+                    }
+                }
+                if !needs[v].is_empty() {
+                    let list: Vec<String> =
+                        needs[v].iter().map(|(p, q)| format!("{p} = {q}")).collect();
+                    t += &format!("needs = {{ {} }}\n", list.join(", "));
+                }
+            }
+            for (a, b, c) in links {
+                t += &format!("[[topology.link]]\nfrom = \"n{a}\"\nto = \"n{b}\"\n");
+                if let Some(c) = c {
+                    t += &format!("capacity = {c}\n");
+                }
+            }
+            t
+        })
+}
+
+fn parse(text: &str) -> Topology {
+    Scenario::from_toml("prop.toml", text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .topologies
+        .remove(0)
+}
+
+/// The same topology with every `needs` removed (assemblers become pools).
+fn pooled(topo: &Topology) -> Topology {
+    let mut t = topo.clone();
+    for n in &mut t.nodes {
+        n.needs.clear();
+    }
+    t
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) + 1e-9
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// chainmesh's throughput equals the dense simplex's optimum of the
+    /// unpruned program, to 1e-9 relative, on every down-set.
+    #[test]
+    fn throughput_equals_an_independent_lp(
+        text in arb_assembly_text(),
+        mask in prop::collection::vec(prop::bool::weighted(0.2), 11),
+    ) {
+        let topo = parse(&text);
+        let net = FlowNetwork::new(&topo);
+        let n = topo.nodes.len();
+        let down = &mask[..n];
+        let ours = net.max_flow(down, &mut FlowSolver::default());
+        let theirs = assembly_optimum(&topo, down);
+        prop_assert!(close(ours, theirs), "ours {ours} dense simplex {theirs}\n{text}");
+        let base = assembly_optimum(&topo, &vec![false; n]);
+        prop_assert!(close(net.baseline(), base), "baseline {} vs {base}", net.baseline());
+    }
+
+    /// Adding `needs` never raises throughput; knocking out a node never raises it.
+    #[test]
+    fn needs_and_failures_never_raise_throughput(
+        text in arb_assembly_text(),
+        mask in prop::collection::vec(prop::bool::weighted(0.2), 11),
+        extra in 0usize..11,
+    ) {
+        let topo = parse(&text);
+        let n = topo.nodes.len();
+        let down = mask[..n].to_vec();
+        let mut solver = FlowSolver::default();
+        let net = FlowNetwork::new(&topo);
+        let f = net.max_flow(&down, &mut solver);
+        let pools = FlowNetwork::new(&pooled(&topo));
+        prop_assert!(f <= pools.max_flow(&down, &mut solver) + 1e-9);
+        prop_assert!(f >= 0.0 && f <= net.baseline() + 1e-9);
+        let mut more = down.clone();
+        more[extra % n] = true;
+        let g = net.max_flow(&more, &mut solver);
+        prop_assert!(g <= f + 1e-9, "{g} > {f}");
+    }
+
+    /// Repeated and interleaved solves give the same bits (a pure function
+    /// of the down-set: no state carried from call to call).
+    #[test]
+    fn throughput_is_a_pure_function_of_the_down_set(
+        text in arb_assembly_text(),
+        masks in prop::collection::vec(prop::collection::vec(prop::bool::weighted(0.3), 11), 1..6),
+    ) {
+        let topo = parse(&text);
+        let n = topo.nodes.len();
+        let a = Assembly::program(&topo);
+        let mut s1 = AssemblyScratch::default();
+        let first: Vec<u64> = masks.iter().map(|m| a.throughput(&m[..n], &mut s1).to_bits()).collect();
+        let mut s2 = AssemblyScratch::default();
+        for (m, bits) in masks.iter().zip(&first).rev() {
+            prop_assert_eq!(a.throughput(&m[..n], &mut s2).to_bits(), *bits);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// On pool-only networks (two-way links included) the program is the
+    /// max flow: the LP and the CSR Dinic agree.
+    #[test]
+    fn program_of_a_pool_network_is_its_max_flow(
+        topo in arb_topology(),
+        mask in prop::collection::vec(any::<bool>(), 14),
+    ) {
+        let down = &mask[..topo.nodes.len()];
+        let lp = Assembly::program(&topo).throughput(down, &mut AssemblyScratch::default());
+        let flow = FlowNetwork::new(&topo).max_flow(down, &mut FlowSolver::default());
+        prop_assert!(close(lp, flow), "lp {lp} max flow {flow}");
+        let dense = assembly_optimum(&topo, down);
+        prop_assert!(close(dense, flow), "dense {dense} max flow {flow}");
+    }
+}

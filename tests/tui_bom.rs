@@ -1,0 +1,66 @@
+//! The terminal UI marks assemblers, shows the selected assembler's bill of
+//! materials, and shows a knocked-out sole supplier stopping its assembler.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use chainmesh::scenario::{Scenario, builtin};
+use chainmesh::tui::{App, McMode, Message, TuiOptions, render};
+
+fn manufacturing() -> App {
+    let b = builtin::find("manufacturing").expect("built in");
+    let scenario = Scenario::from_toml(b.name, b.text).expect("valid");
+    App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: b.name.to_string(),
+            seed: 7,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh: false,
+        },
+        McMode::Inline,
+    )
+    .expect("app starts")
+}
+
+fn screen(app: &mut App) -> String {
+    app.update(Message::Resize(240, 60));
+    let mut t = Terminal::new(TestBackend::new(240, 60)).expect("terminal");
+    t.draw(|f| render(app, f)).expect("draws");
+    t.backend().to_string()
+}
+
+#[test]
+fn knocked_out_sole_supplier_starves_its_assemblers() {
+    let mut a = manufacturing();
+    a.update(Message::TogglePause);
+    a.update(Message::Step);
+    let before = screen(&mut a);
+    assert!(before.contains('◆'), "assemblers are marked\n{before}");
+    assert!(!before.contains('◇'), "nothing starved at step 0\n{before}");
+    // The chain's battery maker (node 0 of topology 0); knocking it out hits
+    // the node of that id in every topology.
+    while a.selected != (0, 0) {
+        a.update(Message::SelectNext);
+    }
+    a.update(Message::KnockOut);
+    a.update(Message::Step);
+    let after = screen(&mut a);
+    assert!(after.contains('◇'), "starved assemblers shown\n{after}");
+    let chain = &a.live.history[0];
+    let single = &a.live.history[1];
+    let multi = &a.live.history[2];
+    assert_eq!(chain.last().copied(), Some(0.0));
+    assert_eq!(single.last().copied(), Some(0.0));
+    assert!(multi.last().copied().unwrap_or(0.0) > 0.5, "{multi:?}");
+    // Select an assembler: its bill is shown.
+    while a.selected != (0, 4) {
+        a.update(Message::SelectNext);
+    }
+    let bill = screen(&mut a);
+    assert!(
+        bill.contains("◆ needs battery×1 (1) controller×1 (1) frame×1 (1) motor×1 (1)"),
+        "{bill}"
+    );
+}
