@@ -49,6 +49,10 @@ pub enum Command {
     Man(ManArgs),
     /// Print the JSON Schema of scenario files (for editor completion and checks).
     Schema(SchemaArgs),
+    /// Write a scenario from your own network: CSV, Excel/ODS, GraphML or NetworkX JSON.
+    Import(crate::import_cmd::ImportArgs),
+    /// Write a scenario's topologies as Graphviz DOT, GraphML or NetworkX JSON.
+    Export(crate::import_cmd::ExportArgs),
 }
 
 /// `chainmesh bench`.

@@ -16,6 +16,8 @@ pub mod command;
 pub mod completions;
 pub mod generate;
 pub mod handout;
+pub mod import;
+pub mod import_cmd;
 pub mod network;
 pub mod output;
 pub mod param_sweep;

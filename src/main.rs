@@ -52,6 +52,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             let json = chainmesh::schema::scenario_schema_json();
             chainmesh::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
         }
+        Some(Command::Import(a)) => chainmesh::import_cmd::run_import(&a),
+        Some(Command::Export(a)) => chainmesh::import_cmd::run_export(&a),
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }

@@ -1,0 +1,239 @@
+//! `chainmesh import`: bring your own network. Reads CSV tables, Excel/ODS
+//! workbooks, GraphML (NetworkX, Gephi, yEd) and NetworkX node-link JSON and
+//! writes a commented scenario that passes `check`.
+//!
+//! Pipeline: a reader per format ([`csv`], [`sheet`], [`graphml`],
+//! [`nodelink`]) → [`model::Table`]s of records → [`fields::build`] (names
+//! matched to scenario fields, values checked at their cell) → roles
+//! inferred ([`roles`]) → TOML ([`toml_out`]) → validated by the scenario
+//! parser itself before anything is written. Nothing here touches the
+//! file system except [`read_input`]; the command writes the text.
+
+pub mod csv;
+pub mod fields;
+pub mod graphml;
+pub mod model;
+pub mod nodelink;
+pub mod roles;
+pub mod sheet;
+pub mod toml_out;
+
+use std::path::Path;
+
+use crate::network::FlowNetwork;
+use crate::scenario::{InputError, MAX_FILE_BYTES, Role, Scenario};
+
+pub use fields::FieldMap;
+
+/// Whether `--chain longest` adds a chain topology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChainMode {
+    /// Only the imported network.
+    #[default]
+    None,
+    /// Also the longest source→sink path as a chain with the same baseline.
+    Longest,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// `[scenario] name` (default: the graph's name, else the first file's stem).
+    pub name: Option<String>,
+    /// Add a chain topology.
+    pub chain: ChainMode,
+    /// Column renames (`--map role=type`).
+    pub map: FieldMap,
+}
+
+/// The file formats read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-, semicolon- or tab-separated table.
+    Csv,
+    /// `.xlsx`, `.xlsm`, `.xls`, `.xlsb` or `.ods` workbook.
+    Sheet,
+    /// GraphML XML.
+    GraphMl,
+    /// NetworkX node-link JSON.
+    NodeLink,
+}
+
+/// One input file, read into memory.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as given, for errors and comments.
+    pub origin: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Its format (from the extension).
+    pub format: InputFormat,
+}
+
+/// The format of a path, from its extension.
+pub fn format_of(path: &Path) -> Option<InputFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "csv" | "tsv" | "txt" => InputFormat::Csv,
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => InputFormat::Sheet,
+        "graphml" | "xml" => InputFormat::GraphMl,
+        "json" => InputFormat::NodeLink,
+        _ => return None,
+    })
+}
+
+/// Read a file (at most [`MAX_FILE_BYTES`]) and tell its format.
+pub fn read_input(path: &Path) -> Result<InputFile, InputError> {
+    use std::io::Read;
+    let origin = path.display().to_string();
+    let format = format_of(path).ok_or_else(|| {
+        InputError::whole(
+            &origin,
+            "",
+            "unknown file type; expected .csv/.tsv, .xlsx/.ods, .graphml or .json (NetworkX node-link)",
+        )
+    })?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| InputError::whole(&origin, "", format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(InputError::whole(
+            &origin,
+            "",
+            format!(
+                "the file is larger than {} MiB; at most that is imported",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(InputFile {
+        origin,
+        bytes,
+        format,
+    })
+}
+
+fn utf8<'a>(f: &'a InputFile) -> Result<&'a str, InputError> {
+    std::str::from_utf8(&f.bytes).map_err(|e| {
+        InputError::whole(
+            &f.origin,
+            "",
+            format!(
+                "the file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The scenario file's text.
+    pub toml: String,
+    /// That text, validated.
+    pub scenario: Scenario,
+    /// The network as read.
+    pub network: model::Network,
+}
+
+/// Read every file into tables.
+pub fn read_tables(files: &[InputFile]) -> Result<Vec<model::Table>, InputError> {
+    let graphs = files
+        .iter()
+        .filter(|f| f.format != InputFormat::Csv)
+        .count();
+    if graphs > 0 && files.len() > 1 {
+        let f = files
+            .iter()
+            .find(|f| f.format != InputFormat::Csv)
+            .unwrap_or(&files[0]);
+        return Err(InputError::whole(
+            &f.origin,
+            "",
+            "a workbook, GraphML or JSON file holds the whole network: import it alone (only CSV tables are combined)",
+        ));
+    }
+    let mut tables = Vec::new();
+    for f in files {
+        match f.format {
+            InputFormat::Csv => tables.push(csv::read(&f.origin, utf8(f)?)?),
+            InputFormat::Sheet => tables.extend(sheet::read(&f.origin, &f.bytes)?),
+            InputFormat::GraphMl => tables.push(graphml::read(&f.origin, utf8(f)?)?),
+            InputFormat::NodeLink => tables.push(nodelink::read(&f.origin, utf8(f)?)?),
+        }
+    }
+    Ok(tables)
+}
+
+/// Import files into a scenario. Fails with an error at the offending file,
+/// row and column, or for the network as a whole (no source, no sink, no
+/// path between them); on success the text passes `check`.
+pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, InputError> {
+    let first = files.first().map_or("", |f| f.origin.as_str());
+    let tables = read_tables(files)?;
+    let net = fields::build(&tables, &opts.map)?;
+    let roles = roles::infer(&net);
+    let role_list: Vec<Role> = roles.iter().map(|(r, _)| *r).collect();
+    let whole = |m: String| InputError::whole(first, "", m);
+    for (role, word) in [(Role::Source, "source"), (Role::Sink, "sink")] {
+        if !role_list.contains(&role) {
+            let why = if net.links.iter().all(|l| l.both_ways) && !net.links.is_empty() {
+                " (every link is two-way, as in an undirected graph, so no node lacks inputs or outputs)"
+            } else {
+                ""
+            };
+            return Err(whole(format!(
+                "the network has no {word}{why}; give some nodes role = {word} (a `role` column or attribute, or --map role=COLUMN)"
+            )));
+        }
+    }
+    let name = opts
+        .name
+        .clone()
+        .or_else(|| net.settings.name.clone())
+        .unwrap_or_else(|| {
+            Path::new(first).file_stem().map_or_else(
+                || "Imported network".into(),
+                |s| s.to_string_lossy().into_owned(),
+            )
+        });
+    let name = if name.trim().is_empty() {
+        "Imported network".to_string()
+    } else {
+        name
+    };
+    let mut layout = toml_out::Layout {
+        name: &name,
+        roles: &roles,
+        chain: None,
+    };
+    let out_name = "the imported scenario";
+    let text = toml_out::render(&net, &layout);
+    let scenario = Scenario::from_toml(out_name, &text).map_err(|e| {
+        whole(format!(
+            "the network is not a valid scenario: {}",
+            e.message
+        ))
+    })?;
+    if opts.chain == ChainMode::None {
+        return Ok(Imported {
+            toml: text,
+            scenario,
+            network: net,
+        });
+    }
+    let baseline = FlowNetwork::new(&scenario.topologies[0]).baseline();
+    let path = roles::longest_path(&net, &role_list)
+        .ok_or_else(|| whole("no source -> sink path for --chain longest".into()))?;
+    layout.chain = Some((&path, baseline));
+    let text = toml_out::render(&net, &layout);
+    let scenario = Scenario::from_toml(out_name, &text)
+        .map_err(|e| whole(format!("the chain is not a valid topology: {}", e.message)))?;
+    Ok(Imported {
+        toml: text,
+        scenario,
+        network: net,
+    })
+}
