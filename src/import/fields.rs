@@ -175,6 +175,12 @@ pub fn build(tables: &[Table], map: &FieldMap) -> Result<Network, crate::scenari
             }
         }
         read_settings(&t.source, &t.graph, &mut net.settings)?;
+        if let Some(c) = t.graph.iter().find(|c| c.name == "skipped group nodes") {
+            net.notes.push(format!(
+                "{} yEd group node(s) skipped: a group is a frame in the drawing, not a firm; its members are imported",
+                c.value
+            ));
+        }
     }
     if nodes_rec.len() > MAX_NODES {
         let (source, rec) = nodes_rec[MAX_NODES];

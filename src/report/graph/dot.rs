@@ -25,6 +25,18 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Lines of a label as one quoted string with `\n` line breaks (each line escaped).
+fn lines(parts: &[&str]) -> String {
+    let inner: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let q = quote(p);
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    format!("\"{}\"", inner.join("\\n"))
+}
+
 fn attr_text(a: &Attr) -> String {
     match a {
         Attr::Text(t) => quote(t),
@@ -45,11 +57,7 @@ fn number(x: f64) -> String {
 /// The DOT text of `topologies`.
 pub fn write(scenario: &Scenario, topologies: &[&Topology]) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "// {} — written by `chainmesh export --format dot`",
-        scenario.name.replace(char::is_control, " ")
-    );
+    out.push_str("// written by `chainmesh export --format dot`\n");
     out.push_str("digraph chainmesh {\n");
     let _ = writeln!(
         out,
@@ -80,11 +88,11 @@ pub fn write(scenario: &Scenario, topologies: &[&Topology]) -> String {
                 Role::Sink => "\"#d1f2d5\"",
                 Role::Relay => "white",
             };
-            let label = format!("{}\n{} · {}", n.label, n.role.as_str(), number(n.capacity));
-            let mut attrs = vec![
-                format!("label={}", quote(&label).replace('\n', "\\n")),
-                format!("fillcolor={fill}"),
-            ];
+            let label = lines(&[
+                &n.label,
+                &format!("{} · {}", n.role.as_str(), number(n.capacity)),
+            ]);
+            let mut attrs = vec![format!("label={label}"), format!("fillcolor={fill}")];
             for (key, a) in node_attributes(n)
                 .into_iter()
                 .filter(|(k, _)| *k != "label")

@@ -61,7 +61,7 @@ pub fn write(scenario: &Scenario, t: &Topology) -> String {
     }
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<!-- written by `chainmesh export --format graphml` -->\n");
+    out.push_str("<!-- written by chainmesh export -->\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
     for (k, a) in &graph {
         let _ = writeln!(
