@@ -552,3 +552,64 @@ for x in (g, h):
     }
     assert_eq!(text.lines().count(), 2);
 }
+
+#[test]
+fn a_2000_node_csv_imports_with_every_role_inferred() {
+    // Four tiers (200 / 800 / 800 / 200), three links from each node to the next tier,
+    // from a fixed linear congruential sequence. Timing is measured outside tests
+    // (docs/import.md); here the result is checked against a count done independently.
+    let tiers = [0..200usize, 200..1000, 1000..1800, 1800..2000];
+    let mut x: u64 = 12345;
+    let mut next = |n: usize| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as usize % n
+    };
+    let mut nodes = String::from("id,label,capacity\n");
+    for i in 0..2000 {
+        nodes.push_str(&format!("n{i},Firm {i},{}\n", 10 + i % 90));
+    }
+    let mut links = String::from("from,to\n");
+    let mut has_in = vec![false; 2000];
+    let mut has_out = vec![false; 2000];
+    let mut count = 0;
+    for w in tiers.windows(2) {
+        for u in w[0].clone() {
+            let mut picked = Vec::new();
+            while picked.len() < 3 {
+                let v = w[1].start + next(w[1].len());
+                if !picked.contains(&v) {
+                    picked.push(v);
+                    links.push_str(&format!("n{u},n{v}\n"));
+                    has_in[v] = true;
+                    has_out[u] = true;
+                    count += 1;
+                }
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (n, l) = (dir.path().join("nodes.csv"), dir.path().join("links.csv"));
+    std::fs::write(&n, nodes).expect("write");
+    std::fs::write(&l, links).expect("write");
+    let (_, s) = import(
+        &[n.to_str().expect("p"), l.to_str().expect("p")],
+        &["--chain", "longest"],
+    );
+    let t = &s.topologies[0];
+    assert_eq!((t.nodes.len(), t.links.len()), (2000, count));
+    for (i, node) in t.nodes.iter().enumerate() {
+        let want = match (has_in[i], has_out[i]) {
+            (false, true) => Role::Source,
+            (true, false) => Role::Sink,
+            _ => Role::Relay,
+        };
+        assert_eq!(node.role, want, "{}", node.id);
+    }
+    assert_eq!(s.topologies[1].nodes.len(), 4, "one node per tier");
+    assert_eq!(
+        FlowNetwork::new(&s.topologies[1]).baseline(),
+        FlowNetwork::new(t).baseline()
+    );
+}
