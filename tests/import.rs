@@ -330,7 +330,7 @@ fn export_then_import_gives_the_same_run_numbers() {
     ]);
     for (file, topologies) in [
         (g.to_string(), 2),
-        (format!("tests/fixtures/tui-forty.toml"), 1),
+        ("tests/fixtures/tui-forty.toml".to_string(), 1),
     ] {
         let s = Scenario::from_path(Path::new(&file)).expect("valid");
         assert!(s.shocks.is_empty());

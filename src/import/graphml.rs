@@ -229,14 +229,16 @@ fn cells_of(
         }
     }
     for (id, k) in keys {
-        if (k.domain == domain || k.domain == "all") && k.yfiles.is_none() && !seen.contains(id) {
-            if let Some(def) = &k.default {
-                cells.push(Cell {
-                    name: k.name.clone(),
-                    value: typed(&k.ty, def),
-                    place: place_of(text, el.range()),
-                });
-            }
+        if (k.domain == domain || k.domain == "all")
+            && k.yfiles.is_none()
+            && !seen.contains(id)
+            && let Some(def) = &k.default
+        {
+            cells.push(Cell {
+                name: k.name.clone(),
+                value: typed(&k.ty, def),
+                place: place_of(text, el.range()),
+            });
         }
     }
     cells

@@ -114,7 +114,7 @@ pub fn read_input(path: &Path) -> Result<InputFile, InputError> {
     })
 }
 
-fn utf8<'a>(f: &'a InputFile) -> Result<&'a str, InputError> {
+fn utf8(f: &InputFile) -> Result<&str, InputError> {
     std::str::from_utf8(&f.bytes).map_err(|e| {
         InputError::whole(
             &f.origin,
