@@ -237,3 +237,106 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
         network: net,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn file(origin: &str, text: &str, format: InputFormat) -> InputFile {
+        InputFile {
+            origin: origin.into(),
+            bytes: text.as_bytes().to_vec(),
+            format,
+        }
+    }
+
+    const GRAPHML: &str = r#"<graphml><key id="r" for="node" attr.name="role" attr.type="string"/><key id="c" for="edge" attr.name="capacity" attr.type="double"><default>5</default></key><graph edgedefault="directed"><node id="a"><data key="r">source</data></node><node id="b"/><node id="c"/><edge source="a" target="b"/><edge source="b" target="c"><data key="c">2</data></edge></graph></graphml>"#;
+    const JSON: &str = r#"{"directed": true, "graph": {"name": "n"}, "nodes": [{"id": "a", "capacity": 4}, {"id": 2, "needs": {"x": 1}}], "links": [{"source": "a", "target": 2, "both_ways": false}]}"#;
+
+    /// Every import either succeeds with a scenario that passes `check` or fails
+    /// with an input error; the baseline of a success is positive.
+    fn no_panic(files: &[InputFile]) {
+        for chain in [ChainMode::None, ChainMode::Longest] {
+            let opts = ImportOptions {
+                chain,
+                ..ImportOptions::default()
+            };
+            if let Ok(imp) = import(files, &opts) {
+                let again = Scenario::from_toml("again", &imp.toml).expect("the text passes check");
+                assert!(FlowNetwork::new(&again.topologies[0]).baseline() > 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_documents_import() {
+        let g = import(
+            &[file("g.graphml", GRAPHML, InputFormat::GraphMl)],
+            &ImportOptions::default(),
+        )
+        .expect("imports");
+        assert_eq!(FlowNetwork::new(&g.scenario.topologies[0]).baseline(), 2.0);
+        let j = import(
+            &[file("g.json", JSON, InputFormat::NodeLink)],
+            &ImportOptions::default(),
+        )
+        .expect("imports");
+        assert!(
+            j.toml
+                .contains("# needs = { \"x\" = 1.0 } (not a scenario field in this version)"),
+            "{}",
+            j.toml
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn csv_cells_from_hostile_tokens_never_panic(
+            rows in proptest::collection::vec(proptest::collection::vec(
+                prop_oneof![
+                    Just("a".to_string()), Just("b".to_string()), Just("c".to_string()), Just(String::new()),
+                    Just("source".to_string()), Just("sink".to_string()), Just("\"x,y\"".to_string()),
+                    Just("\"".to_string()), Just("1e400".to_string()), Just("-0".to_string()), Just("0.5".to_string()),
+                    Just("uniform:1..2".to_string()), Just("台灣".to_string()), Just("\r".to_string()), any::<String>(),
+                ], 0..6), 0..8),
+            header in proptest::sample::subsequence(vec!["id", "role", "capacity", "failure_rate", "repair", "kind", "from", "to", "both_ways", "needs"], 0..8),
+        ) {
+            let mut text = header.join(",");
+            for r in &rows {
+                text.push('\n');
+                text.push_str(&r.join(","));
+            }
+            no_panic(&[file("t.csv", &text, InputFormat::Csv)]);
+            no_panic(&[file("n.csv", "id,role\na,source\nb,sink\n", InputFormat::Csv), file("l.csv", &text, InputFormat::Csv)]);
+        }
+
+        #[test]
+        fn mangled_workbooks_never_panic(at in 0usize..7000, byte in any::<u8>(), cut in 0usize..7000) {
+            for seed in [&include_bytes!("../../tests/fixtures/import/bikes.xlsx")[..], &include_bytes!("../../tests/fixtures/import/bikes.ods")[..]] {
+                let mut b = seed.to_vec();
+                let at = at % b.len();
+                b[at] = byte;
+                b.truncate(b.len() - cut % b.len() / 4);
+                let f = InputFile { origin: "w.xlsx".into(), bytes: b, format: InputFormat::Sheet };
+                no_panic(&[f]);
+            }
+        }
+
+        #[test]
+        fn mangled_graphml_and_json_never_panic(cut in 0usize..400, at in 0usize..400, c in any::<char>()) {
+            for (seed, format, name) in [(GRAPHML, InputFormat::GraphMl, "g.graphml"), (JSON, InputFormat::NodeLink, "g.json")] {
+                let mut s: Vec<char> = seed.chars().collect();
+                let at = at.min(s.len());
+                s.insert(at, c);
+                let cut = cut.min(s.len());
+                let mangled: String = s[..s.len() - cut / 8].iter().collect();
+                no_panic(&[file(name, &mangled, format)]);
+                let truncated: String = seed.chars().take(cut).collect();
+                no_panic(&[file(name, &truncated, format)]);
+            }
+        }
+    }
+}
