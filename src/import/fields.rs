@@ -743,3 +743,91 @@ fn needs(source: &Source, cell: &Cell) -> Result<Vec<(String, f64)>, crate::scen
     }
     Ok(needs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::model::Table;
+
+    fn csv(text: &str) -> Table {
+        crate::import::csv::read("t.csv", text).expect("reads")
+    }
+
+    #[test]
+    fn repair_spellings() {
+        assert_eq!(parse_repair("5"), Ok(Repair::Fixed { steps: 5 }));
+        assert_eq!(parse_repair(" Fixed:7 "), Ok(Repair::Fixed { steps: 7 }));
+        assert_eq!(
+            parse_repair("uniform:3..10"),
+            Ok(Repair::Uniform { min: 3, max: 10 })
+        );
+        assert_eq!(
+            parse_repair("uniform:3-10"),
+            Ok(Repair::Uniform { min: 3, max: 10 })
+        );
+        assert_eq!(
+            parse_repair("geometric:2.5"),
+            Ok(Repair::Geometric { mean: 2.5 })
+        );
+        for bad in [
+            "0",
+            "fixed:1000001",
+            "uniform:5",
+            "geometric:0.5",
+            "weekly",
+            "-3",
+            "",
+        ] {
+            assert!(parse_repair(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn needs_stock_and_product_are_parsed_in_file_order() {
+        let t = csv("id,product,needs,stock\na,bike,frame:1; wheel:2 ;,12.5\n");
+        let net = build(&[t], &FieldMap::default()).expect("builds");
+        let n = &net.nodes[0];
+        assert_eq!(n.product.as_deref(), Some("bike"));
+        assert_eq!(
+            n.needs,
+            [("frame".to_string(), 1.0), ("wheel".to_string(), 2.0)]
+        );
+        assert_eq!(n.stock, Some(12.5));
+        let lines = crate::import::toml_out::bom_lines(n);
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].contains("needs = { \"frame\" = 1.0, \"wheel\" = 2.0 }"),
+            "{lines:?}"
+        );
+        let dup = csv("id,needs\na,x:1;x:2\n");
+        assert!(
+            build(&[dup], &FieldMap::default()).is_err(),
+            "a part listed twice"
+        );
+    }
+
+    #[test]
+    fn map_renames_and_rejects_unknown_fields() {
+        let m = FieldMap::parse(&["role=Type".into(), "CAPACITY=weight".into()]).expect("valid");
+        assert_eq!(m.field("TYPE"), "role");
+        assert_eq!(m.field("Weight"), "capacity");
+        assert_eq!(m.field("sector"), "sector");
+        assert!(FieldMap::parse(&["colour=x".into()]).is_err());
+        assert!(FieldMap::parse(&["role=".into()]).is_err());
+        // A mapped `from` switches off the Gephi `source` alias.
+        let t = csv("Source,Target,a,b\nx,y,p,q\n");
+        let m = FieldMap::parse(&["from=a".into(), "to=b".into()]).expect("valid");
+        let net = build(&[t], &m).expect("builds");
+        assert_eq!(
+            net.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+            ["p", "q"]
+        );
+        assert_eq!(
+            net.links[0].extra,
+            [
+                ("Source".to_string(), "x".to_string()),
+                ("Target".to_string(), "y".to_string())
+            ]
+        );
+    }
+}

@@ -173,7 +173,9 @@ pub fn read_tables(files: &[InputFile]) -> Result<Vec<model::Table>, InputError>
 pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, InputError> {
     let first = files.first().map_or("", |f| f.origin.as_str());
     let tables = read_tables(files)?;
-    let net = fields::build(&tables, &opts.map)?;
+    let mut net = fields::build(&tables, &opts.map)?;
+    // Name the files, not their sheets, in comments and the label.
+    net.origins = files.iter().map(|f| f.origin.clone()).collect();
     let roles = roles::infer(&net);
     let role_list: Vec<Role> = roles.iter().map(|(r, _)| *r).collect();
     let whole = |m: String| InputError::whole(first, "", m);
