@@ -24,6 +24,7 @@
 pub mod cli;
 pub mod compose;
 pub mod handout;
+pub mod import;
 pub mod network;
 pub mod report;
 pub mod scenario;

@@ -47,6 +47,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             let json = chainmesh::scenario::schema::scenario_schema_json();
             cli::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
         }
+        Some(Command::Import(a)) => cli::import::run_import(&a),
+        Some(Command::Export(a)) => cli::import::run_export(&a),
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             tui(TuiArgs::default())
         }

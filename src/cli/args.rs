@@ -52,6 +52,10 @@ pub enum Command {
     Man(ManArgs),
     /// Print the JSON Schema of scenario files (for editor completion and checks).
     Schema(SchemaArgs),
+    /// Write a scenario from your own network: CSV, Excel/ODS, GraphML or NetworkX JSON.
+    Import(ImportArgs),
+    /// Write a scenario's topologies as Graphviz DOT, GraphML or NetworkX JSON.
+    Export(ExportArgs),
 }
 
 /// `chainmesh bench`.
@@ -274,6 +278,47 @@ pub struct RiskArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// nodes.csv + links.csv (or one CSV with a `kind` column, or a links
+    /// table alone), an .xlsx/.ods workbook with sheets `nodes` and `links`,
+    /// a .graphml file (NetworkX, Gephi, yEd) or NetworkX node-link .json.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write the scenario to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Scenario name (default: the graph's name, else the first file's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// `longest`: add a second topology, the longest source→sink path as a
+    /// chain with the same baseline, to compare the network with a chain.
+    #[arg(long, default_value = "none", value_parser = ["none", "longest"])]
+    pub chain: String,
+    /// Read column (or attribute) COLUMN as the scenario field FIELD, e.g.
+    /// `--map role=type --map capacity=weight` (repeatable).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+}
+
+/// `chainmesh export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Scenario file or built-in name.
+    #[arg(value_name = "FILE|NAME")]
+    pub scenario: String,
+    /// dot (Graphviz, every topology), graphml (Gephi, yEd, NetworkX) or json (NetworkX node-link).
+    #[arg(long, value_parser = ["dot", "graphml", "json"])]
+    pub format: String,
+    /// Only this topology (required for graphml and json when there are several).
+    #[arg(long, value_name = "ID")]
+    pub topology: Option<String>,
+    /// Write to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

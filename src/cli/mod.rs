@@ -9,6 +9,7 @@ pub mod check;
 pub mod command;
 pub mod completions;
 pub mod generate;
+pub mod import;
 pub mod list;
 pub mod merge;
 pub mod new;

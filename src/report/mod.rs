@@ -3,6 +3,7 @@
 //! where they go (stdout or an atomically written file).
 
 mod csv;
+pub mod graph;
 mod json;
 mod markdown;
 pub mod partial;

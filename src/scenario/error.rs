@@ -64,6 +64,22 @@ impl InputError {
         }
     }
 
+    /// An error at a known 1-based line and column whose text is not at hand
+    /// (e.g. a cell of a binary spreadsheet).
+    pub fn at_position(
+        origin: &str,
+        line: usize,
+        column: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        InputError {
+            line,
+            column,
+            ..InputError::whole(origin, field, message)
+        }
+    }
+
     /// An error with no position (e.g. the file is not UTF-8).
     pub fn whole(origin: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
         InputError {

@@ -1,0 +1,228 @@
+//! The importer's own model of a network read from a file, before it becomes
+//! scenario TOML.
+//!
+//! Every reader (CSV, spreadsheet, GraphML, node-link JSON) turns its file into
+//! [`Table`]s of [`Record`]s: one record per node or link, each cell keeping the
+//! place it came from so that [`super::fields`] can point at it in errors.
+//! [`super::fields`] then turns the records into a checked [`Network`].
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::scenario::{InputError, Repair, Role};
+
+/// A cell value as the file typed it (CSV cells are always text).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text (trimmed by the reader where the format does not make spaces significant).
+    Text(String),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Key/value pairs (a JSON object, e.g. `needs = {"battery": 1}`).
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// True for an empty or all-blank text cell: treated as absent.
+    pub fn is_blank(&self) -> bool {
+        matches!(self, Value::Text(t) if t.trim().is_empty())
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(t) => f.write_str(t),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Map(kv) => {
+                for (i, (k, v)) in kv.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(";")?;
+                    }
+                    write!(f, "{k}:{v}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where something is in its file: 1-based line and column, and the byte
+/// range in the file's text when the text is at hand (for a caret).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    /// 1-based line (spreadsheet row); 0 when unknown.
+    pub line: usize,
+    /// 1-based column (characters, or the spreadsheet column); 0 when unknown.
+    pub column: usize,
+    /// Byte range in [`Source::text`], when there is one.
+    pub span: Option<Range<usize>>,
+    /// A path inside the file where no line is known, e.g. `nodes[3]` in JSON.
+    pub path: Option<String>,
+}
+
+/// The file (or sheet) a table came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// What errors call it: the path, plus the sheet for spreadsheets.
+    pub origin: String,
+    /// The file's text, for errors that show the offending line.
+    pub text: Option<Arc<str>>,
+}
+
+impl Source {
+    /// An input error at `place` in this source.
+    pub fn err(&self, place: &Place, field: &str, message: impl Into<String>) -> InputError {
+        let message = match &place.path {
+            Some(p) => format!("{p}: {}", message.into()),
+            None => message.into(),
+        };
+        match (&self.text, &place.span) {
+            (Some(text), Some(span)) => {
+                InputError::at(&self.origin, text, span.clone(), field, message)
+            }
+            _ if place.line > 0 => {
+                InputError::at_position(&self.origin, place.line, place.column, field, message)
+            }
+            _ => InputError::whole(&self.origin, field, message),
+        }
+    }
+}
+
+/// One cell: an attribute of a node or link.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The column header or attribute name as written.
+    pub name: String,
+    /// The value.
+    pub value: Value,
+    /// Where the value is.
+    pub place: Place,
+}
+
+/// What a record describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A node (site, firm, stage).
+    Node,
+    /// A link (lane) between two nodes.
+    Link,
+    /// A row of a table with a `kind` column: decided by that cell.
+    ByKindColumn,
+    /// A row of a CSV table not yet classified: decided by its header.
+    ByHeader,
+}
+
+/// A node or link as read, in file order.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Node, link, or to be decided.
+    pub kind: Kind,
+    /// Where the record starts.
+    pub place: Place,
+    /// Its attributes, in file order.
+    pub cells: Vec<Cell>,
+}
+
+/// The records of one file or sheet.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Where the records came from.
+    pub source: Source,
+    /// Header names (CSV and sheets), used to classify the table.
+    pub header: Vec<String>,
+    /// Nodes and links in file order.
+    pub records: Vec<Record>,
+    /// Attributes of the graph as a whole (GraphML `<graph>` data, node-link `graph`).
+    pub graph: Vec<Cell>,
+    /// Links without their own direction follow this (GraphML `edgedefault`, node-link `directed`).
+    pub directed: bool,
+}
+
+/// A node of the imported network, checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeSpec {
+    /// Id as written into the scenario (a valid scenario id).
+    pub id: String,
+    /// The id in the file, when it had to be changed to fit the scenario format.
+    pub original_id: Option<String>,
+    /// Display label.
+    pub label: Option<String>,
+    /// Traditional Chinese label.
+    pub label_zh: Option<String>,
+    /// Role given in the file (`None`: inferred by [`super::roles`]).
+    pub role: Option<Role>,
+    /// Sector.
+    pub sector: Option<String>,
+    /// Units per step, finite, > 0 and at most 1e15.
+    pub capacity: Option<f64>,
+    /// Probability of failing in a step, in [0, 1).
+    pub failure_rate: Option<f64>,
+    /// Outage length.
+    pub repair: Option<Repair>,
+    /// What the node makes (bill of materials; see [`super::toml_out`]).
+    pub product: Option<String>,
+    /// Parts it needs per unit, e.g. `battery:1;motor:1`, in file order.
+    pub needs: Vec<(String, f64)>,
+    /// Units in stock, finite and >= 0.
+    pub stock: Option<f64>,
+    /// Attributes the scenario has no field for: kept as comments.
+    pub extra: Vec<(String, String)>,
+}
+
+/// A link of the imported network, checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkSpec {
+    /// Index of the upstream node in [`Network::nodes`].
+    pub from: usize,
+    /// Index of the downstream node.
+    pub to: usize,
+    /// Units per step (`None`: unlimited).
+    pub capacity: Option<f64>,
+    /// Usable in both directions.
+    pub both_ways: bool,
+    /// Attributes the scenario has no field for: kept as comments.
+    pub extra: Vec<(String, String)>,
+}
+
+/// Scenario settings carried by a graph's own attributes (what `export` writes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Scenario name.
+    pub name: Option<String>,
+    /// Topology id (a valid scenario id).
+    pub topology_id: Option<String>,
+    /// Topology label.
+    pub topology_label: Option<String>,
+    /// Steps per trial.
+    pub steps: Option<u32>,
+    /// Trials.
+    pub trials: Option<u64>,
+    /// Seed.
+    pub seed: Option<u64>,
+    /// Service level in (0, 1].
+    pub service_level: Option<f64>,
+}
+
+/// A checked network: unique valid ids, every link between two known nodes,
+/// every number in the range the scenario format accepts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Network {
+    /// Nodes in file order.
+    pub nodes: Vec<NodeSpec>,
+    /// Links in file order.
+    pub links: Vec<LinkSpec>,
+    /// Settings from graph attributes.
+    pub settings: Settings,
+    /// Where the network came from (file names), for the header comment.
+    pub origins: Vec<String>,
+    /// Remarks for the header comment (ids changed, nodes skipped, …).
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,329 @@
+//! A checked [`Network`] → commented scenario TOML.
+//!
+//! Every string from the file is written as an escaped TOML basic string and
+//! every comment has its control characters replaced, so no file content can
+//! add keys or tables. Floats are written so that they read back bit for bit.
+
+use std::fmt::Write as _;
+
+use super::model::{LinkSpec, Network, NodeSpec};
+use super::roles::RoleOrigin;
+use crate::scenario::{Repair, Role};
+
+/// Write `product` and `needs` as scenario keys (the bill of materials).
+pub const EMIT_PRODUCT_NEEDS: bool = true;
+/// Write `stock` as a scenario key. OFF until the scenario format has it.
+pub const EMIT_STOCK: bool = false;
+
+/// What to write besides the network itself.
+#[derive(Debug, Clone)]
+pub struct Layout<'a> {
+    /// `[scenario] name`.
+    pub name: &'a str,
+    /// Role of every node and why (from [`super::roles::infer`]).
+    pub roles: &'a [(Role, RoleOrigin)],
+    /// The longest source→sink path and the network's baseline, for `--chain longest`.
+    pub chain: Option<(&'a [usize], f64)>,
+}
+
+/// `s` as a TOML basic string, quotes included.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A finite float as TOML that reads back as the same f64.
+pub fn toml_float(x: f64) -> String {
+    // Debug prints the shortest text that round-trips, and always with a '.'
+    // or an exponent (`100.0`, `1e-7`), which TOML reads as a float.
+    format!("{x:?}")
+}
+
+/// Text safe inside a `#` comment: one line, no control characters.
+pub fn comment_text(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn repair_toml(r: &Repair) -> String {
+    match r {
+        Repair::Fixed { steps } => format!("{{ dist = \"fixed\", steps = {steps} }}"),
+        Repair::Uniform { min, max } => {
+            format!("{{ dist = \"uniform\", min = {min}, max = {max} }}")
+        }
+        Repair::Geometric { mean } => {
+            format!("{{ dist = \"geometric\", mean = {} }}", toml_float(*mean))
+        }
+    }
+}
+
+/// The bill-of-materials lines of a node: keys when the scenario format has
+/// them ([`EMIT_PRODUCT_NEEDS`], [`EMIT_STOCK`]), comments otherwise.
+pub fn bom_lines(node: &NodeSpec) -> Vec<String> {
+    let mut lines = Vec::new();
+    let key = |on: bool, line: String| {
+        if on {
+            line
+        } else {
+            format!(
+                "# {} (not a scenario field in this version)",
+                comment_text(&line)
+            )
+        }
+    };
+    if let Some(p) = &node.product {
+        lines.push(key(
+            EMIT_PRODUCT_NEEDS,
+            format!("product = {}", toml_string(p)),
+        ));
+    }
+    if !node.needs.is_empty() {
+        let parts: Vec<String> = node
+            .needs
+            .iter()
+            .map(|(k, v)| format!("{} = {}", toml_string(k), toml_float(*v)))
+            .collect();
+        lines.push(key(
+            EMIT_PRODUCT_NEEDS,
+            format!("needs = {{ {} }}", parts.join(", ")),
+        ));
+    }
+    if let Some(s) = node.stock {
+        lines.push(key(EMIT_STOCK, format!("stock = {}", toml_float(s))));
+    }
+    lines
+}
+
+fn extra_comment(out: &mut String, extra: &[(String, String)]) {
+    if extra.is_empty() {
+        return;
+    }
+    let parts: Vec<String> = extra
+        .iter()
+        .map(|(k, v)| format!("{} = {}", comment_text(k), comment_text(v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "# from the file, no scenario field: {}",
+        parts.join("; ")
+    );
+}
+
+fn node_block(
+    out: &mut String,
+    node: &NodeSpec,
+    role: Role,
+    note: Option<&str>,
+    capacity: Option<f64>,
+) {
+    out.push('\n');
+    if let Some(n) = note {
+        let _ = writeln!(out, "# {n}");
+    }
+    if let Some(o) = &node.original_id {
+        let _ = writeln!(out, "# id in the file: {}", comment_text(o));
+    }
+    extra_comment(out, &node.extra);
+    out.push_str("[[topology.node]]\n");
+    let _ = writeln!(out, "id = {}", toml_string(&node.id));
+    if let Some(l) = node.label.as_deref().filter(|l| *l != node.id) {
+        let _ = writeln!(out, "label = {}", toml_string(l));
+    }
+    if let Some(l) = &node.label_zh {
+        let _ = writeln!(out, "label_zh = {}", toml_string(l));
+    }
+    let _ = writeln!(out, "role = \"{}\"", role.as_str());
+    if let Some(s) = &node.sector {
+        let _ = writeln!(out, "sector = {}", toml_string(s));
+    }
+    if let Some(c) = capacity {
+        let _ = writeln!(out, "capacity = {}", toml_float(c));
+    }
+    if let Some(p) = node.failure_rate {
+        let _ = writeln!(out, "failure_rate = {}", toml_float(p));
+    }
+    if let Some(r) = &node.repair {
+        let _ = writeln!(out, "repair = {}", repair_toml(r));
+    }
+    for line in bom_lines(node) {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn link_block(out: &mut String, nodes: &[NodeSpec], l: &LinkSpec) {
+    out.push('\n');
+    extra_comment(out, &l.extra);
+    out.push_str("[[topology.link]]\n");
+    let _ = writeln!(out, "from = {}", toml_string(&nodes[l.from].id));
+    let _ = writeln!(out, "to = {}", toml_string(&nodes[l.to].id));
+    if let Some(c) = l.capacity {
+        let _ = writeln!(out, "capacity = {}", toml_float(c));
+    }
+    if l.both_ways {
+        out.push_str("both_ways = true\n");
+    }
+}
+
+/// The id of the network topology, and of the chain (never the same).
+pub fn topology_ids(net: &Network) -> (String, String) {
+    let id = net
+        .settings
+        .topology_id
+        .clone()
+        .unwrap_or_else(|| "network".into());
+    let chain = if id == "chain" {
+        "longest-chain".to_string()
+    } else {
+        "chain".to_string()
+    };
+    (id, chain)
+}
+
+/// The whole scenario file.
+pub fn render(net: &Network, layout: &Layout<'_>) -> String {
+    let mut out = String::new();
+    let roles = layout.roles;
+    let count = |o: RoleOrigin| roles.iter().filter(|(_, x)| *x == o).count();
+    let _ = writeln!(
+        out,
+        "# Imported by `chainmesh import` from {}.",
+        comment_text(&net.origins.join(", "))
+    );
+    let _ = writeln!(
+        out,
+        "# {} nodes, {} links. Check it with `chainmesh check`; edit freely.",
+        net.nodes.len(),
+        net.links.len()
+    );
+    out.push_str("#\n");
+    let _ = writeln!(
+        out,
+        "# Roles: {} given in the file; inferred from the links: {} sources (no inputs), {} sinks (no outputs), {} relays, {} unlinked relays.",
+        count(RoleOrigin::Given),
+        count(RoleOrigin::NoInputs),
+        count(RoleOrigin::NoOutputs),
+        count(RoleOrigin::Through),
+        count(RoleOrigin::Isolated)
+    );
+    out.push_str("# Each inferred role is marked above its node. Values not given in the file\n");
+    out.push_str("# come from [defaults] (capacity 100, failure_rate 0.01, repair fixed 5).\n");
+    for n in &net.notes {
+        let _ = writeln!(out, "# Note: {}", comment_text(n));
+    }
+    out.push_str("\n[scenario]\n");
+    let _ = writeln!(out, "name = {}", toml_string(layout.name));
+    out.push_str("sector = \"other\"\n");
+    let s = &net.settings;
+    if let Some(v) = s.steps {
+        let _ = writeln!(out, "steps = {v}");
+    }
+    if let Some(v) = s.trials {
+        let _ = writeln!(out, "trials = {v}");
+    }
+    if let Some(v) = s.seed {
+        let _ = writeln!(out, "seed = {v}");
+    }
+    if let Some(v) = s.service_level {
+        let _ = writeln!(out, "service_level = {}", toml_float(v));
+    }
+
+    let (id, chain_id) = topology_ids(net);
+    out.push_str("\n[[topology]]\n");
+    let _ = writeln!(out, "id = {}", toml_string(&id));
+    let label = s
+        .topology_label
+        .clone()
+        .unwrap_or_else(|| format!("Imported network ({})", net.origins.join(", ")));
+    let _ = writeln!(out, "label = {}", toml_string(&label));
+    for (node, (role, origin)) in net.nodes.iter().zip(roles) {
+        node_block(&mut out, node, *role, origin.comment(), node.capacity);
+    }
+    for l in &net.links {
+        link_block(&mut out, &net.nodes, l);
+    }
+
+    if let Some((path, baseline)) = layout.chain {
+        out.push_str(
+            "\n# The longest source -> sink path of the network above, as a linear chain with\n",
+        );
+        let _ = writeln!(
+            out,
+            "# the same baseline: every stage passes {} units per step (the network's baseline),",
+            toml_float(baseline)
+        );
+        out.push_str(
+            "# links are unlimited; failure rates, repairs and sectors are the firms' own.\n",
+        );
+        out.push_str("[[topology]]\n");
+        let _ = writeln!(out, "id = {}", toml_string(&chain_id));
+        let _ = writeln!(
+            out,
+            "label = {}",
+            toml_string(&format!("Longest chain ({} stages)", path.len()))
+        );
+        for (k, &i) in path.iter().enumerate() {
+            let role = if k == 0 {
+                Role::Source
+            } else if k + 1 == path.len() {
+                Role::Sink
+            } else {
+                Role::Relay
+            };
+            node_block(&mut out, &net.nodes[i], role, None, Some(baseline));
+        }
+        for w in path.windows(2) {
+            let l = LinkSpec {
+                from: w[0],
+                to: w[1],
+                ..LinkSpec::default()
+            };
+            link_block(&mut out, &net.nodes, &l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        s: String,
+        x: f64,
+    }
+
+    proptest! {
+        #[test]
+        fn strings_and_floats_read_back_exactly(s in any::<String>(), x in any::<f64>().prop_filter("finite", |x| x.is_finite())) {
+            let text = format!("s = {}\nx = {}\n", toml_string(&s), toml_float(x));
+            let doc: Doc = toml::from_str(&text).expect("valid TOML");
+            prop_assert_eq!(doc.s, s);
+            prop_assert_eq!(doc.x.to_bits(), x.to_bits());
+        }
+
+        #[test]
+        fn comments_stay_on_one_line(s in any::<String>()) {
+            let text = format!("# {}\nx = 1.0\ns = \"\"\n", comment_text(&s));
+            let doc: Doc = toml::from_str(&text).expect("a comment cannot break the file");
+            prop_assert_eq!(doc.x, 1.0);
+        }
+    }
+}
