@@ -15,13 +15,19 @@
 //! topology without assemblers this is exactly the node-split max flow of
 //! [`super::FlowNetwork`], which keeps its own faster solver for them.
 //!
-//! Invariant: [`Assembly::throughput`] is a pure function of the down-set. It
-//! prunes every node that must have x_v = 0 (down; an assembler with a part no
-//! producing supplier feeds; a pool with no producing input; a node from which
-//! no producing sink can be reached), builds the program over what is left in
-//! node and arc order, and solves it from scratch. Nothing depends on earlier
-//! calls, so memoising values, thread counts and trial order never change a
-//! result.
+//! Invariant: [`Assembly::throughput`] is a pure function of the down-set.
+//! It first prunes every node that must have x_v = 0 (down; an assembler
+//! with a part no producing supplier feeds; a pool with no producing input; a
+//! node from which no producing sink can be reached): with no sink left the
+//! value is 0 without a solve. Otherwise it starts from one canonical basis,
+//! the optimum of the whole program with every node up (solved once when the
+//! topology is compiled), fixes the output of each down node at 0 in node
+//! order and lets microlp's dual simplex re-optimise after each fix. Should
+//! that fail, the pruned program is built in node and arc order and solved
+//! from scratch. Neither path looks at earlier calls, so memoising values,
+//! thread counts and trial order never change a result (the trap a warm
+//! start from the previous step's basis would fall into: its round-off
+//! would depend on which trials a thread ran before).
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
