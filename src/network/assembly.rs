@@ -202,14 +202,15 @@ impl Assembly {
         let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
         let n = self.role.len();
         let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let mut x: Vec<Option<Variable>> = vec![None; n];
         let mut stats = SolveStats::default();
-        for v in 0..n {
-            if keep(v) {
-                x[v] = Some(lp.add_var(0.0, (0.0, self.cap[v])));
-                stats.nodes += 1;
-            }
-        }
+        let x: Vec<Option<Variable>> = (0..n)
+            .map(|v| {
+                keep(v).then(|| {
+                    stats.nodes += 1;
+                    lp.add_var(0.0, (0.0, self.cap[v]))
+                })
+            })
+            .collect();
         let mut f: Vec<Option<Variable>> = vec![None; self.arcs.len()];
         for (k, a) in self.arcs.iter().enumerate() {
             if keep(a.from as usize) && keep(a.to as usize) {
@@ -218,8 +219,8 @@ impl Assembly {
             }
         }
         let mut row: Vec<(Variable, f64)> = Vec::new();
-        for v in 0..n {
-            let Some(xv) = x[v] else { continue };
+        for (v, xv) in x.iter().enumerate() {
+            let Some(xv) = *xv else { continue };
             // Input conditions.
             if self.needs[v].is_empty() {
                 if self.role[v] != Role::Source {
@@ -291,8 +292,7 @@ impl Assembly {
             .map(|a| lp.add_var(0.0, (0.0, a.cap)))
             .collect();
         let mut row: Vec<(Variable, f64)> = Vec::new();
-        for v in 0..n {
-            let xv = x[v];
+        for (v, &xv) in x.iter().enumerate() {
             if self.needs[v].is_empty() {
                 if self.role[v] != Role::Source {
                     row.clear();
@@ -343,8 +343,8 @@ impl Assembly {
         s.covered.clear();
         s.covered.resize(n, 0);
         s.stack.clear();
-        for v in 0..n {
-            if !down[v] && self.role[v] == Role::Source {
+        for (v, &d) in down.iter().enumerate() {
+            if !d && self.role[v] == Role::Source {
                 s.producing[v] = true;
                 s.stack.push(v as u32);
             }
