@@ -433,3 +433,78 @@ fn generate_needs_builds_a_valid_layered_assembly_network() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Results with assemblers depend on scenario, seed and trial only: the
+/// same bytes on one thread and on two, and a trial replayed alone by
+/// `trace` has the service the batch reported for it.
+#[test]
+fn assembly_results_do_not_depend_on_thread_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("chainmesh")
+            .expect("binary")
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let per_trial = |threads: &str| {
+        let path = dir.path().join(format!("t{threads}.csv"));
+        let p = path.to_str().expect("utf-8 path").to_string();
+        let table = run(&[
+            "run",
+            "manufacturing",
+            "--format",
+            "csv",
+            "--trials",
+            "400",
+            "--threads",
+            threads,
+            "--per-trial",
+            &p,
+        ]);
+        (
+            table,
+            std::fs::read_to_string(&path).expect("per-trial file"),
+        )
+    };
+    let one = per_trial("1");
+    let two = per_trial("2");
+    assert!(one == two, "thread count changed the results");
+    // Trial 137 replayed on its own: mean φ over its steps = its service.
+    let trace = run(&["trace", "manufacturing", "--trial", "137"]);
+    let trace = String::from_utf8_lossy(&trace);
+    let topologies = ["chain", "single_sourced", "multi_sourced"];
+    let (mut sum, mut steps) = ([0.0f64; 3], [0usize; 3]);
+    for line in trace
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("step"))
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let k = topologies
+            .iter()
+            .position(|t| *t == f[1])
+            .expect("topology");
+        sum[k] += f[3].parse::<f64>().expect("service");
+        steps[k] += 1;
+    }
+    for line in one.1.lines().filter(|l| l.starts_with("137,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        let k = topologies
+            .iter()
+            .position(|t| *t == f[1])
+            .expect("topology");
+        let batch: f64 = f[2].parse().expect("service");
+        let replay = sum[k] / steps[k] as f64;
+        assert!(
+            (batch - replay).abs() < 1e-9,
+            "{}: batch {batch} vs trace {replay}",
+            f[1]
+        );
+    }
+}

@@ -86,10 +86,11 @@ fn arb_assembly_text() -> impl Strategy<Value = String> {
                     "[[topology.node]]\nid = \"n{v}\"\nrole = \"{}\"\ncapacity = {}\n",
                     role[v], spec[v].0
                 );
-                if role[v] == "source" || !needs[v].is_empty() {
-                    if let Some(p) = &product[v] {
-                        t += &format!("product = \"{p}\"\n");
-                    }
+                if let Some(p) = product[v]
+                    .as_ref()
+                    .filter(|_| role[v] == "source" || !needs[v].is_empty())
+                {
+                    t += &format!("product = \"{p}\"\n");
                 }
                 if !needs[v].is_empty() {
                     let list: Vec<String> =

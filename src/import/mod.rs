@@ -20,7 +20,6 @@ pub mod toml_out;
 
 use std::path::Path;
 
-use crate::network::FlowNetwork;
 use crate::scenario::{InputError, MAX_FILE_BYTES, Role, Scenario};
 use crate::sim::Prepared;
 
@@ -251,6 +250,7 @@ fn compiled(origin: &str, text: &str) -> Result<Prepared, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::FlowNetwork;
     use proptest::prelude::*;
 
     fn file(origin: &str, text: &str, format: InputFormat) -> InputFile {

@@ -15,15 +15,21 @@
 //! topology without assemblers this is exactly the node-split max flow of
 //! [`super::FlowNetwork`], which keeps its own faster solver for them.
 //!
-//! Invariant: [`Assembly::throughput`] is a pure function of the down-set. It
-//! prunes every node that must have x_v = 0 (down; an assembler with a part no
-//! producing supplier feeds; a pool with no producing input; a node from which
-//! no producing sink can be reached), builds the program over what is left in
-//! node and arc order, and solves it from scratch. Nothing depends on earlier
-//! calls, so memoising values, thread counts and trial order never change a
-//! result.
+//! Invariant: [`Assembly::throughput`] is a pure function of the down-set.
+//! It first prunes every node that must have x_v = 0 (down; an assembler
+//! with a part no producing supplier feeds; a pool with no producing input; a
+//! node from which no producing sink can be reached): with no sink left the
+//! value is 0 without a solve. Otherwise it starts from one canonical basis,
+//! the optimum of the whole program with every node up (solved once when the
+//! topology is compiled), fixes the output of each down node at 0 in node
+//! order and lets microlp's dual simplex re-optimise after each fix. Should
+//! that fail, the pruned program is built in node and arc order and solved
+//! from scratch. Neither path looks at earlier calls, so memoising values,
+//! thread counts and trial order never change a result (the trap a warm
+//! start from the previous step's basis would fall into: its round-off
+//! would depend on which trials a thread ran before).
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
+use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
 use crate::scenario::{Role, Topology};
 
@@ -40,6 +46,11 @@ pub struct Assembly {
     /// Arcs into / out of each node, in arc order.
     into: Vec<Vec<u32>>,
     out_of: Vec<Vec<u32>>,
+    /// The whole program with every node up, solved once at prepare time:
+    /// its optimal basis is where every step's solve starts, and the
+    /// variable of each node's output. `None` if that solve failed (then
+    /// every step is solved from scratch).
+    canonical: Option<(Solution, Vec<Variable>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,12 +77,16 @@ pub struct AssemblyScratch {
     stack: Vec<u32>,
 }
 
-/// How the program of one step came out (for tests and the bench).
+/// How the program of one step was solved (for tests and the bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SolveStats {
-    /// Nodes left after pruning.
+    /// Warm-started from the canonical all-up optimum.
+    pub warm: bool,
+    /// Down nodes fixed at 0 on the warm path.
+    pub fixes: usize,
+    /// Nodes of the program solved from scratch (0 on the warm path).
     pub nodes: usize,
-    /// Arcs left after pruning.
+    /// Arcs of the program solved from scratch (0 on the warm path).
     pub arcs: usize,
 }
 
@@ -119,7 +134,7 @@ impl Assembly {
             into[a.to as usize].push(k as u32);
             out_of[a.from as usize].push(k as u32);
         }
-        Assembly {
+        let mut a = Assembly {
             role: topo.nodes.iter().map(|x| x.role).collect(),
             cap: topo.nodes.iter().map(|x| x.capacity).collect(),
             needs: topo
@@ -130,7 +145,10 @@ impl Assembly {
             arcs,
             into,
             out_of,
-        }
+            canonical: None,
+        };
+        a.canonical = a.canonical();
+        a
     }
 
     /// Number of topology nodes.
@@ -144,24 +162,55 @@ impl Assembly {
         self.solve(down, scratch).0
     }
 
-    /// [`throughput`](Self::throughput) and the size of the pruned program.
+    /// [`throughput`](Self::throughput) and how it was found.
+    ///
+    /// After pruning (a program with no sink left is worth 0), the canonical
+    /// all-up optimum is copied and the output of every down node is fixed
+    /// at 0, in node order, each fix re-optimised by microlp's dual simplex
+    /// from the basis before it. The start and the order depend on nothing
+    /// but the down-set, so neither does the value. Should a fix fail, the
+    /// pruned program is solved from scratch instead (equally pure).
     pub fn solve(&self, down: &[bool], scratch: &mut AssemblyScratch) -> (f64, SolveStats) {
         debug_assert_eq!(down.len(), self.role.len());
         self.prune(down, scratch);
-        let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
         let n = self.role.len();
+        let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
         if !(0..n).any(|v| keep(v) && self.role[v] == Role::Sink) {
             return (0.0, SolveStats::default());
         }
-        let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let mut x: Vec<Option<Variable>> = vec![None; n];
-        let mut stats = SolveStats::default();
-        for v in 0..n {
-            if keep(v) {
-                x[v] = Some(lp.add_var(0.0, (0.0, self.cap[v])));
-                stats.nodes += 1;
+        if let Some((base, x)) = &self.canonical {
+            let mut warm = Some(base.clone());
+            let mut stats = SolveStats {
+                warm: true,
+                ..SolveStats::default()
+            };
+            for v in (0..n).filter(|&v| down[v]) {
+                warm = warm
+                    .and_then(|s| s.fix_var(x[v], 0.0).ok())
+                    .and_then(|o| o.into_solution().ok());
+                stats.fixes += 1;
+            }
+            if let Some(s) = warm {
+                return (s.objective().max(0.0), stats);
             }
         }
+        self.solve_pruned(scratch)
+    }
+
+    /// The program over the nodes `prune` kept, built and solved from scratch.
+    fn solve_pruned(&self, scratch: &AssemblyScratch) -> (f64, SolveStats) {
+        let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
+        let n = self.role.len();
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let mut stats = SolveStats::default();
+        let x: Vec<Option<Variable>> = (0..n)
+            .map(|v| {
+                keep(v).then(|| {
+                    stats.nodes += 1;
+                    lp.add_var(0.0, (0.0, self.cap[v]))
+                })
+            })
+            .collect();
         let mut f: Vec<Option<Variable>> = vec![None; self.arcs.len()];
         for (k, a) in self.arcs.iter().enumerate() {
             if keep(a.from as usize) && keep(a.to as usize) {
@@ -170,8 +219,8 @@ impl Assembly {
             }
         }
         let mut row: Vec<(Variable, f64)> = Vec::new();
-        for v in 0..n {
-            let Some(xv) = x[v] else { continue };
+        for (v, xv) in x.iter().enumerate() {
+            let Some(xv) = *xv else { continue };
             // Input conditions.
             if self.needs[v].is_empty() {
                 if self.role[v] != Role::Source {
@@ -229,6 +278,51 @@ impl Assembly {
             .collect()
     }
 
+    /// The full (unpruned) program with every node up, solved, and the
+    /// variable of each node's output.
+    fn canonical(&self) -> Option<(Solution, Vec<Variable>)> {
+        let n = self.role.len();
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let x: Vec<Variable> = (0..n)
+            .map(|v| lp.add_var(0.0, (0.0, self.cap[v])))
+            .collect();
+        let f: Vec<Variable> = self
+            .arcs
+            .iter()
+            .map(|a| lp.add_var(0.0, (0.0, a.cap)))
+            .collect();
+        let mut row: Vec<(Variable, f64)> = Vec::new();
+        for (v, &xv) in x.iter().enumerate() {
+            if self.needs[v].is_empty() {
+                if self.role[v] != Role::Source {
+                    row.clear();
+                    row.push((xv, 1.0));
+                    row.extend(self.into[v].iter().map(|&k| (f[k as usize], -1.0)));
+                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                }
+            } else {
+                for (p, &q) in self.needs[v].iter().enumerate() {
+                    row.clear();
+                    row.push((xv, q));
+                    row.extend(self.into[v].iter().filter_map(|&k| {
+                        (self.arcs[k as usize].part == p as u32).then_some((f[k as usize], -1.0))
+                    }));
+                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                }
+            }
+            row.clear();
+            row.push((xv, -1.0));
+            row.extend(self.out_of[v].iter().map(|&k| (f[k as usize], 1.0)));
+            if self.role[v] == Role::Sink {
+                let d = lp.add_var(1.0, (0.0, self.cap[v]));
+                row.push((d, 1.0));
+            }
+            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+        }
+        let sol = lp.solve().ok()?.into_solution().ok()?;
+        Some((sol, x))
+    }
+
     /// Mark in `scratch` the nodes that can produce (`producing`) and those
     /// from which a producing sink is reachable through producing nodes
     /// (`useful`). Every other node has x_v = 0 in every feasible program.
@@ -249,8 +343,8 @@ impl Assembly {
         s.covered.clear();
         s.covered.resize(n, 0);
         s.stack.clear();
-        for v in 0..n {
-            if !down[v] && self.role[v] == Role::Source {
+        for (v, &d) in down.iter().enumerate() {
+            if !d && self.role[v] == Role::Source {
                 s.producing[v] = true;
                 s.stack.push(v as u32);
             }

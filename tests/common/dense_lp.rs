@@ -86,14 +86,14 @@ pub fn assembly_optimum(topo: &Topology, down: &[bool]) -> f64 {
     }
     let mut a = Vec::new();
     let mut b = Vec::new();
-    let mut bound = |j: usize, ub: f64, a: &mut Vec<Vec<f64>>, b: &mut Vec<f64>| {
+    let bound = |j: usize, ub: f64, a: &mut Vec<Vec<f64>>, b: &mut Vec<f64>| {
         let mut r = vec![0.0; nv];
         r[j] = 1.0;
         a.push(r);
         b.push(ub);
     };
-    for v in 0..n {
-        let ub = if down[v] { 0.0 } else { topo.nodes[v].capacity };
+    for (v, (&d, node)) in down.iter().zip(&topo.nodes).enumerate() {
+        let ub = if d { 0.0 } else { node.capacity };
         bound(xi(v), ub, &mut a, &mut b);
     }
     for (k, &(_, _, cap)) in arcs.iter().enumerate() {
