@@ -11,6 +11,9 @@ use std::collections::VecDeque;
 
 use crate::scenario::{Role, Topology};
 
+mod detail;
+pub use detail::FlowDetail;
+
 /// Residual capacities at or below this are treated as zero.
 const EPS: f64 = 1e-9;
 

@@ -4,7 +4,7 @@
 pub mod centrality;
 mod flow;
 
-pub use flow::{FlowNetwork, FlowSolver};
+pub use flow::{FlowDetail, FlowNetwork, FlowSolver};
 
 use crate::scenario::Topology;
 

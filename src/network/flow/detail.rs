@@ -1,0 +1,123 @@
+//! Where the flow goes: a maximum flow broken down by node and by link,
+//! and the minimum cut that limits it. For explaining a step (the TUI's
+//! inspector and flow view); the Monte Carlo hot path never calls this.
+
+use std::collections::BTreeMap;
+
+use super::{EPS, FlowNetwork, FlowSolver};
+use crate::scenario::Topology;
+
+/// One maximum flow of a down-set, broken down.
+///
+/// Invariants (checked in the tests): `value` equals
+/// [`FlowNetwork::max_flow`] for the same down-set; `node[i] <= capacity`
+/// and is 0 for down nodes; flow is conserved at every node; the arcs
+/// leaving `source_side` have total effective capacity `value` (max-flow
+/// min-cut), so the cut's nodes and links are a bottleneck.
+/// A maximum flow's split over nodes and links is not unique; this is the
+/// one a fresh Dinic solve finds, a pure function of the down-set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowDetail {
+    /// Total flow from the sources to the sinks.
+    pub value: f64,
+    /// Flow through each node.
+    pub node: Vec<f64>,
+    /// Flow on each link of the topology, in file order (the two directions
+    /// of a two-way link added up).
+    pub link: Vec<f64>,
+    /// Nodes whose capacity is on the minimum cut (down nodes included: a
+    /// down node on the cut is what the flow is waiting for).
+    pub cut_nodes: Vec<bool>,
+    /// Links on the minimum cut.
+    pub cut_links: Vec<bool>,
+}
+
+impl FlowNetwork {
+    /// Solve afresh for `down` and break the flow down by node and by link
+    /// of `topo`, the topology this network was compiled from.
+    pub fn flow_detail(
+        &self,
+        topo: &Topology,
+        down: &[bool],
+        solver: &mut FlowSolver,
+    ) -> FlowDetail {
+        let value = self.max_flow(down, solver);
+        let n = self.nodes;
+        let flow_on = |a: usize| solver.residual[self.rev[a] as usize].max(0.0);
+        let node: Vec<f64> = (0..n).map(|i| flow_on(self.split[i] as usize)).collect();
+        let arcs = self.link_arcs(topo);
+        let link = arcs
+            .iter()
+            .map(|a| a.iter().map(|&a| flow_on(a)).sum())
+            .collect();
+        // Source side of the cut: vertices reachable from S in the residual network.
+        let vertices = 2 * n + 2;
+        let (s, t) = (2 * n, 2 * n + 1);
+        let mut seen = vec![false; vertices];
+        let mut stack = vec![s];
+        seen[s] = true;
+        while let Some(u) = stack.pop() {
+            for a in self.first[u] as usize..self.first[u + 1] as usize {
+                let v = self.head[a] as usize;
+                if !seen[v] && solver.residual[a] > EPS {
+                    seen[v] = true;
+                    stack.push(v);
+                }
+            }
+        }
+        let crosses = |a: usize| {
+            seen[self.head[self.rev[a] as usize] as usize] && !seen[self.head[a] as usize]
+        };
+        let cut_nodes = (0..n)
+            .map(|i| {
+                let (inn, out) = (2 * i, 2 * i + 1);
+                // The node's own capacity, or its source or sink arc (the same capacity).
+                crosses(self.split[i] as usize)
+                    || self.arc_between(s, inn).is_some_and(crosses)
+                    || self.arc_between(out, t).is_some_and(crosses)
+            })
+            .collect();
+        let cut_links = arcs.iter().map(|a| a.iter().any(|&a| crosses(a))).collect();
+        FlowDetail {
+            value,
+            node,
+            link,
+            cut_nodes,
+            cut_links,
+        }
+    }
+
+    /// The forward arcs of every link of `topo` (one, or two for a two-way
+    /// link). Arcs between the same two vertices sit in the CSR in the order
+    /// they were added, which is link order, so repeated links each get their own.
+    fn link_arcs(&self, topo: &Topology) -> Vec<Vec<usize>> {
+        let mut used: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        let mut take = |u: usize, v: usize| -> Option<usize> {
+            let (from, to) = (2 * u + 1, 2 * v);
+            let k = used.entry((from, to)).or_insert(0);
+            // For u != v every arc out(u) -> in(v) is a link's forward arc
+            // (reverse arcs at out(u) only lead back to in(u)).
+            let a = (self.first[from] as usize..self.first[from + 1] as usize)
+                .filter(|&a| self.head[a] as usize == to)
+                .nth(*k);
+            *k += 1;
+            a
+        };
+        topo.links
+            .iter()
+            .map(|l| {
+                let mut a: Vec<usize> = take(l.from, l.to).into_iter().collect();
+                if l.both_ways {
+                    a.extend(take(l.to, l.from));
+                }
+                a
+            })
+            .collect()
+    }
+
+    /// The forward arc from vertex `u` to vertex `v`, if any.
+    fn arc_between(&self, u: usize, v: usize) -> Option<usize> {
+        (self.first[u] as usize..self.first[u + 1] as usize)
+            .find(|&a| self.head[a] as usize == v && self.cap[a] > 0.0)
+    }
+}
