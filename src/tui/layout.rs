@@ -174,6 +174,50 @@ pub fn place(cols: &Columns, label_width: &[usize], area: Rect) -> Vec<NodeBox> 
     boxes
 }
 
+/// How one topology is drawn in its panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrangement {
+    /// Where each node's label (graph) or row (list) goes.
+    pub boxes: Vec<NodeBox>,
+    /// True when the graph does not fit and the nodes are listed instead.
+    pub list: bool,
+}
+
+/// The graph of [`place`] when every label gets at least `floor` cells
+/// (or its whole width) besides its mark; else a list of the nodes in
+/// selection order, column after column when there are more nodes than rows.
+pub fn arrange(cols: &Columns, label_width: &[usize], area: Rect, floor: usize) -> Arrangement {
+    let boxes = place(cols, label_width, area);
+    let fits = boxes.iter().all(|b| {
+        let room = usize::from(b.width).saturating_sub(1);
+        room >= floor.min(label_width[b.node])
+    });
+    if fits {
+        return Arrangement { boxes, list: false };
+    }
+    let order: Vec<usize> = cols.iter().flatten().copied().collect();
+    let mut boxes = Vec::with_capacity(order.len());
+    let h = usize::from(area.height.max(1));
+    let per = order.len().div_ceil(h).max(1);
+    let w = usize::from(area.width);
+    for (j, &node) in order.iter().enumerate() {
+        let (c, r) = (j / h, j % h);
+        let x0 = c * w / per;
+        let x1 = (c + 1) * w / per;
+        if r >= usize::from(area.height) {
+            break;
+        }
+        boxes.push(NodeBox {
+            node,
+            x: area.x + x0 as u16,
+            y: area.y + r as u16,
+            // One blank cell between list columns.
+            width: (x1 - x0).saturating_sub(if per > 1 { 1 } else { 0 }).max(1) as u16,
+        });
+    }
+    Arrangement { boxes, list: true }
+}
+
 /// The panes of the main screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {

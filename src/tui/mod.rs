@@ -9,12 +9,15 @@
 
 pub mod app;
 pub mod export;
+pub mod ghost;
 pub mod layout;
 pub mod live;
 pub mod message;
 pub mod params;
+pub mod picker;
 pub mod render;
 pub mod sweep;
+pub mod text;
 pub mod worker;
 
 use std::io;
@@ -76,7 +79,18 @@ const WORKER_REFRESH: Duration = Duration::from_millis(150);
 
 /// Run the TUI until the user quits.
 pub fn run(options: TuiOptions) -> anyhow::Result<()> {
+    run_app(App::new(options, McMode::Thread)?)
+}
+
+/// Run the TUI with the scenario picker open over `options` (started
+/// without naming a scenario): Esc keeps the one behind it.
+pub fn run_picker(options: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(options, McMode::Thread)?;
+    app.update(Message::Open(app::Mode::Picker { selected: 0 }));
+    run_app(app)
+}
+
+fn run_app(mut app: App) -> anyhow::Result<()> {
     // Installs a panic hook that restores the terminal; ours, chained in
     // front of it, also releases the mouse.
     let mut terminal = ratatui::try_init()?;

@@ -1,5 +1,9 @@
 //! One topology's graph: nodes in layers from sources (left) to sinks
 //! (right), links as braille lines, each label coloured by node state.
+//! When the labels would drop below [`LABEL_FLOOR`] cells the topology is
+//! listed instead (`render/list.rs`). In the flow view (`f`) links are
+//! drawn brighter the more they carry now, and the minimum cut — the
+//! bottleneck of this step — is highlighted in yellow.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,9 +13,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 use unicode_width::UnicodeWidthStr;
 
-use super::{fit_label, pane, topology_color};
+use super::{list, pane, topology_color};
 use crate::tui::app::App;
-use crate::tui::layout::{NodeBox, inner, place};
+use crate::tui::layout::{NodeBox, inner};
+use crate::tui::text::{LABEL_FLOOR, abbreviate};
 
 /// Mark of a node that is up.
 pub const UP: &str = "●";
@@ -20,31 +25,41 @@ pub const DOWN: &str = "✗";
 /// Mark of a node that came back up at this step.
 pub const RECOVERED: &str = "↑";
 
+/// Colour of links and labels on the minimum cut in the flow view.
+pub const CUT: Color = Color::LightYellow;
+
 /// The label text of node `i` of topology `k` for a box `width` cells wide.
-fn label(app: &App, k: usize, i: usize, width: usize) -> String {
+pub(crate) fn label(app: &App, k: usize, i: usize, width: usize) -> String {
     let name = app.node_label(k, i);
     if app.live.is_down(k, i) {
         let left = app.live.remaining(k, i).to_string();
         // The repair countdown goes first when there is room for it and a name.
-        if width >= left.len() + 3 {
-            let name = fit_label(name, width - 1 - left.len() - 1);
+        if width >= left.len() + 2 + LABEL_FLOOR {
+            let name = abbreviate(&name, width - 1 - left.len() - 1);
             return format!("{DOWN}{name} {left}");
         }
-        return format!("{DOWN}{}", fit_label(name, width.saturating_sub(1)));
+        return format!("{DOWN}{}", abbreviate(&name, width.saturating_sub(1)));
     }
     let mark = if app.live.recovered[k][i] {
         RECOVERED
     } else {
         UP
     };
-    format!("{mark}{}", fit_label(name, width.saturating_sub(1)))
+    format!("{mark}{}", abbreviate(&name, width.saturating_sub(1)))
 }
 
-fn node_style(app: &App, k: usize, i: usize) -> Style {
+/// The style of node `i` of topology `k`'s label.
+pub(crate) fn node_style(app: &App, k: usize, i: usize) -> Style {
+    let on_cut = app.flow_view && app.live.flows[k].cut_nodes[i];
     let s = if app.live.is_down(k, i) {
         Style::default()
-            .fg(Color::White)
+            .fg(if on_cut { CUT } else { Color::White })
             .bg(Color::Red)
+            .add_modifier(Modifier::BOLD)
+    } else if on_cut {
+        Style::default()
+            .fg(Color::Black)
+            .bg(CUT)
             .add_modifier(Modifier::BOLD)
     } else if app.live.recovered[k][i] {
         Style::default()
@@ -60,25 +75,39 @@ fn node_style(app: &App, k: usize, i: usize) -> Style {
     }
 }
 
-/// Draw topology `k` in `area` (with its border).
-pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
+/// The panel title: the label where it fits, else the topology's id (never
+/// less), with φ and the down count on the right while they fit.
+fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
     let color = topology_color(k);
     let down = app.live.down_count(k);
     let nodes = app.base_scenario().topologies[k].nodes.len();
     let phi = format!("{:.2}", app.live.service(k));
-    let counts = format!("{down}/{nodes} down");
-    let room = usize::from(area.width).saturating_sub(4);
-    let full_status = 4 + phi.len() + 3 + counts.len() + 1;
-    // The label gives way first, then the down count.
-    let (status_w, counts) = if room >= full_status + 10 {
-        (full_status, counts)
-    } else {
-        (4 + phi.len() + 1, String::new())
-    };
-    let name = fit_label(
-        app.topology_label(k),
-        room.saturating_sub(status_w + 3).max(1),
-    );
+    let counts = format!("{down}/{nodes} {}", app.tr("down", "停擺"));
+    let room = width.saturating_sub(4);
+    let label = app.topology_label(k).into_owned();
+    let id = app.topology_id(k).into_owned();
+    let full = 4 + phi.width() + 3 + counts.width() + 1;
+    let short = 4 + phi.width() + 1;
+    // The label gives way to the id first, then the down count goes.
+    let (name, counts) = [
+        (&label, full),
+        (&id, full),
+        (&label, short),
+        (&id, short),
+    ]
+    .into_iter()
+    .find(|(n, status)| n.width() + 2 + status <= room)
+    .map(|(n, status)| {
+        (
+            n.clone(),
+            if status == full {
+                counts.clone()
+            } else {
+                String::new()
+            },
+        )
+    })
+    .unwrap_or_else(|| (id.clone(), String::new()));
     let title = Line::from(vec![
         Span::raw(" "),
         Span::styled(
@@ -103,13 +132,23 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
         ));
     }
     spans.push(Span::raw(" "));
-    let status = Line::from(spans).right_aligned();
+    (title, Line::from(spans).right_aligned())
+}
+
+/// Draw topology `k` in `area` (with its border).
+pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
+    let (title, status) = titles(app, k, usize::from(area.width));
     frame.render_widget(pane(title).title(status), area);
     let inside = inner(area);
     if inside.width == 0 || inside.height == 0 {
         return;
     }
-    let boxes = place(&app.columns[k], &app.label_widths(k), inside);
+    let arranged = app.arrangement(k, inside);
+    if arranged.list {
+        list::render(app, k, &arranged.boxes, frame);
+        return;
+    }
+    let boxes = arranged.boxes;
     let texts: Vec<String> = boxes
         .iter()
         .map(|b| label(app, k, b.node, usize::from(b.width)))
@@ -127,6 +166,34 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
     }
 }
 
+/// The colour of link `j` of topology `k`: red when an end is down; in the
+/// flow view yellow on the minimum cut, else brighter the more it carries
+/// (against the busiest link of the topology now).
+fn link_color(app: &App, k: usize, j: usize, broken: bool, busiest: f64) -> Color {
+    if broken {
+        return Color::Red;
+    }
+    if !app.flow_view {
+        return Color::DarkGray;
+    }
+    let f = &app.live.flows[k];
+    if f.cut_links[j] {
+        return CUT;
+    }
+    let share = if busiest > 0.0 {
+        f.link[j] / busiest
+    } else {
+        0.0
+    };
+    match share {
+        s if s > 2.0 / 3.0 => Color::White,
+        s if s > 1.0 / 3.0 => Color::Gray,
+        s if s > 0.0 => Color::DarkGray,
+        // Idle links almost fade out.
+        _ => Color::Indexed(237),
+    }
+}
+
 /// Links as lines from the right end of a label to the left of the next.
 fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], frame: &mut Frame) {
     let topo = &app.base_scenario().topologies[k];
@@ -140,8 +207,9 @@ fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], f
         let y = h - (f64::from(b.y) - oy) - 0.5;
         at[b.node] = Some((left, right, y));
     }
+    let busiest = app.live.flows[k].link.iter().copied().fold(0.0, f64::max);
     let mut lines = Vec::with_capacity(topo.links.len());
-    for l in &topo.links {
+    for (j, l) in topo.links.iter().enumerate() {
         let (Some(a), Some(b)) = (at[l.from], at[l.to]) else {
             continue;
         };
@@ -158,8 +226,19 @@ fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], f
             y1: a.2,
             x2,
             y2: b.2,
-            color: if broken { Color::Red } else { Color::DarkGray },
+            color: link_color(app, k, j, broken, busiest),
         });
+    }
+    // Brightest last, so busy and cut links stay visible where lines cross.
+    if app.flow_view {
+        let rank = |c: Color| match c {
+            Color::Indexed(_) => 0,
+            Color::DarkGray => 1,
+            Color::Gray => 2,
+            Color::White => 3,
+            _ => 4,
+        };
+        lines.sort_by_key(|l| rank(l.color));
     }
     let canvas = Canvas::default()
         .marker(Marker::Braille)

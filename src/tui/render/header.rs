@@ -3,60 +3,84 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
+use super::line::{Part, fit_parts};
 use crate::tui::app::{App, SPEEDS};
 
-/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`.
+/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`,
+/// cut at whole pieces (only the name is abbreviated), never inside a number.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
+    let sep = || Part::Whole(Span::styled(" │ ", Style::default().fg(Color::DarkGray)));
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let (state, color) = if app.live.finished() {
-        ("■ done", Color::LightBlue)
+        (app.tr("■ done", "■ 結束"), Color::LightBlue)
     } else if app.paused {
-        ("⏸ paused", Color::LightYellow)
+        (app.tr("⏸ paused", "⏸ 暫停"), Color::LightYellow)
     } else {
-        ("▶ running", Color::LightGreen)
+        (app.tr("▶ running", "▶ 執行中"), Color::LightGreen)
     };
     let speed = SPEEDS[app.speed];
-    let mut spans = vec![
-        Span::styled(
+    let speed = if app.lang_zh {
+        format!("每秒 {speed} 步")
+    } else {
+        format!("{speed} steps/s")
+    };
+    let w = |s: Span<'static>| Part::Whole(s);
+    let mut parts = vec![
+        w(Span::styled(
             " chainmesh ",
             Style::default()
                 .fg(Color::Black)
                 .bg(Color::LightCyan)
                 .add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(" "),
-        Span::raw("seed "),
-        Span::styled(app.seed().to_string(), bold),
+        )),
+        w(Span::raw(" ")),
+        w(Span::styled(
+            format!("{} {}", app.tr("seed", "種子"), app.seed()),
+            bold,
+        )),
         sep(),
-        Span::raw("trial "),
-        Span::styled(app.trial().to_string(), bold),
+        w(Span::styled(
+            format!("{} {}", app.tr("trial", "試驗"), app.trial()),
+            bold,
+        )),
         sep(),
-        Span::raw("t "),
-        Span::styled(format!("{}/{}", app.live.t(), app.live.steps()), bold),
+        w(Span::styled(
+            format!("t {}/{}", app.live.t(), app.live.steps()),
+            bold,
+        )),
         sep(),
-        Span::raw(format!("{speed} steps/s")),
+        w(Span::raw(speed)),
         sep(),
-        Span::styled(
+        w(Span::styled(
             state,
             Style::default().fg(color).add_modifier(Modifier::BOLD),
-        ),
+        )),
     ];
     if !app.params.is_default() {
-        spans.push(sep());
-        spans.push(Span::styled(
-            "modified parameters",
+        parts.push(sep());
+        parts.push(w(Span::styled(
+            app.tr("modified parameters", "參數已修改"),
             Style::default().fg(Color::LightMagenta),
-        ));
+        )));
     }
-    spans.push(sep());
-    spans.push(Span::styled(app.scenario_name().to_string(), bold));
-    spans.push(Span::styled(
+    if app.flow_view {
+        parts.push(sep());
+        parts.push(w(Span::styled(
+            app.tr("flow view", "流量檢視"),
+            Style::default().fg(crate::tui::render::graph::CUT),
+        )));
+    }
+    parts.push(sep());
+    parts.push(Part::Cut(Span::styled(app.scenario_name().into_owned(), bold)));
+    parts.push(w(Span::styled(
         format!(" [{}]", app.base_scenario().sector),
         Style::default().fg(Color::DarkGray),
-    ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    )));
+    frame.render_widget(
+        Paragraph::new(fit_parts(parts, usize::from(area.width))),
+        area,
+    );
 }

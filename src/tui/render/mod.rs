@@ -16,18 +16,24 @@
 //! └──────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! Popups (help, parameters, command, number prompts) are drawn on top. The
+//! The node inspector (Enter) takes the place of the Monte Carlo and event
+//! panes. Popups (help, parameters, command, number prompts, the scenario
+//! picker, the node search, the lesson) are drawn on top. The
 //! attack-tolerance sweep (`w`) replaces everything between the header and
 //! the footer (`render/sweep.rs`, laid out by [`crate::tui::layout::sweep_screen`]).
 
 mod chart;
 mod events;
 mod footer;
-mod graph;
+pub(crate) mod graph;
 mod header;
 mod help;
+pub mod inspector;
+pub mod line;
+mod list;
 mod monte_carlo;
 mod params;
+mod picker;
 mod popup;
 mod sweep;
 
@@ -68,15 +74,27 @@ pub fn render(app: &App, frame: &mut Frame) {
         graph::render(app, k, r, frame);
     }
     chart::render(app, s.chart, frame);
-    monte_carlo::render(app, s.monte_carlo, frame);
-    events::render(app, s.log, frame);
+    if app.mode == Mode::Inspect {
+        // The inspector takes the Monte Carlo and event panes' place.
+        let r = Rect {
+            width: (s.log.x + s.log.width).saturating_sub(s.monte_carlo.x),
+            ..s.monte_carlo
+        };
+        inspector::render(app, r, frame);
+    } else {
+        monte_carlo::render(app, s.monte_carlo, frame);
+        events::render(app, s.log, frame);
+    }
     footer::render(app, s.footer, frame);
     match &app.mode {
-        Mode::Normal | Mode::Sweep { .. } => {}
+        Mode::Normal | Mode::Sweep { .. } | Mode::Inspect => {}
+        Mode::Picker { selected } => picker::picker(app, *selected, area, frame),
+        Mode::Search { text, selected } => picker::search(app, text, *selected, area, frame),
+        Mode::Lesson { scroll } => picker::lesson(app, *scroll, area, frame),
         Mode::Help => help::render(app, area, frame),
         Mode::Params { selected } => params::render(app, *selected, area, frame),
         Mode::Command => popup::command(app, area, frame),
-        Mode::Input { kind, text } => popup::input(*kind, text, area, frame),
+        Mode::Input { kind, text } => popup::input(app, *kind, text, area, frame),
     }
 }
 
