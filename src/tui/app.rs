@@ -14,11 +14,11 @@ use ratatui::layout::Rect;
 use super::TuiOptions;
 use super::layout::{Arrangement, Columns, NodeBox, arrange, columns, inner, screen};
 use super::live::LiveTrial;
-use super::picker::{self, Entry};
-use super::text::clean;
 use super::message::Message;
 use super::params::{Param, Params};
+use super::picker::{self, Entry};
 use super::sweep::{self, SweepPanel};
+use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
 use crate::command::Reproduce;
 use crate::scenario::{Scenario, parse_shock_arg};
@@ -447,11 +447,13 @@ impl App {
 
     /// How topology `k` is drawn inside `inside` (its panel without border).
     pub fn arrangement(&self, k: usize, inside: Rect) -> Arrangement {
+        let selected = (self.selected.0 == k).then_some(self.selected.1);
         arrange(
             &self.columns[k],
             &self.label_widths(k),
             inside,
             super::text::LABEL_FLOOR,
+            selected,
         )
     }
 
@@ -501,8 +503,11 @@ impl App {
             Message::ClearShocks => {
                 if self.user_shocks.is_empty() {
                     self.status = Some(
-                        self.tr("no knock-outs or attacks to clear", "沒有可清除的手動停擺或攻擊")
-                            .into(),
+                        self.tr(
+                            "no knock-outs or attacks to clear",
+                            "沒有可清除的手動停擺或攻擊",
+                        )
+                        .into(),
                     );
                 } else {
                     self.user_shocks.clear();
@@ -525,7 +530,11 @@ impl App {
                         self.tr("and", "與"),
                         clean(&b.display().to_string())
                     ),
-                    Err(e) => format!("{}: {}", self.tr("export failed", "匯出失敗"), clean(&format!("{e:#}"))),
+                    Err(e) => format!(
+                        "{}: {}",
+                        self.tr("export failed", "匯出失敗"),
+                        clean(&format!("{e:#}"))
+                    ),
                 });
             }
             Message::Open(mode) => {
@@ -756,7 +765,10 @@ impl App {
 
     fn submit_number(&mut self, kind: InputKind, text: String) {
         let Ok(n) = text.parse::<u64>() else {
-            self.status = Some(format!("{} {text:?}", self.tr("not a number:", "不是數字：")));
+            self.status = Some(format!(
+                "{} {text:?}",
+                self.tr("not a number:", "不是數字：")
+            ));
             return;
         };
         match kind {

@@ -111,11 +111,7 @@ mod tests {
     fn lists_builtins_then_valid_and_broken_files() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("b-broken.toml"), "[scenario]\nname = 3\n").expect("write");
-        std::fs::write(
-            dir.path().join("a-ok.toml"),
-            builtin::BUILTINS[0].text,
-        )
-        .expect("write");
+        std::fs::write(dir.path().join("a-ok.toml"), builtin::BUILTINS[0].text).expect("write");
         std::fs::write(dir.path().join("notes.txt"), "not a scenario").expect("write");
         let e = entries(dir.path());
         let n = builtin::BUILTINS.len();

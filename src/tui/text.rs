@@ -9,7 +9,7 @@ use super::render::fit;
 
 /// Narrowest a node label may get (cells, without its state mark); below
 /// this a topology is drawn as a list instead of a graph.
-pub const LABEL_FLOOR: usize = 5;
+pub const LABEL_FLOOR: usize = 6;
 
 /// `s` with every control character (escape sequences, newlines, tabs,
 /// bidi overrides are not controls but zero-width; they stay harmless in a
@@ -51,7 +51,8 @@ pub fn pad_left(s: &str, width: usize) -> String {
 /// `s` shortened to at most `width` cells, words first: every word but
 /// the last is cut to four letters and a dot, then to its initial, before
 /// any letters of the last word go (`Integrated logistics partner` →
-/// `Inte. logi. partner` → `I. l. partner`). A short last word (a number,
+/// `Inte. logi. partner` → `I. l. partner`; when not even that fits, the
+/// original is cut by characters: `Integrat…`). A short last word (a number,
 /// a code) is kept whole while at least two cells are left for the rest,
 /// so `Farm 3` and `Farm 4` stay apart (`Fa… 4`). Text without spaces
 /// (Chinese labels) is cut by characters with `…`. Never wider than `width`.
@@ -84,7 +85,9 @@ pub fn abbreviate(s: &str, width: usize) -> String {
             }
         }
     }
-    fit(&joined(&short), width)
+    // Not even initials fit: cut the original by characters instead
+    // (`Integrat…` reads better than `I. l. pa…`).
+    fit(s, width)
 }
 
 /// `s` wrapped into lines of at most `width` cells: at spaces between
@@ -161,7 +164,8 @@ mod tests {
         assert_eq!(abbreviate(s, 24), "Inte. logistics partner");
         assert_eq!(abbreviate(s, 19), "Inte. logi. partner");
         assert_eq!(abbreviate(s, 13), "I. l. partner");
-        assert_eq!(abbreviate(s, 9), "I. l. pa…");
+        assert_eq!(abbreviate(s, 9), "Integrat…");
+        assert_eq!(abbreviate("Farm co-op", 5), "Farm…");
         assert_eq!(abbreviate("Farm 4", 5), "Fa… 4");
         assert_eq!(abbreviate("Processor 3", 7), "Proc… 3");
         assert_eq!(abbreviate("Food processor", 12), "F. processor");
@@ -175,11 +179,17 @@ mod tests {
     #[test]
     fn wrap_breaks_at_spaces_and_between_cjk_characters() {
         assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("產業生態鏈的每一個", 8), vec!["產業生態", "鏈的每一", "個"]);
+        assert_eq!(
+            wrap("產業生態鏈的每一個", 8),
+            vec!["產業生態", "鏈的每一", "個"]
+        );
         assert_eq!(wrap("第 12 到第 64 步", 8), vec!["第 12 到", "第 64 步"]);
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         for w in 2..20 {
-            for l in wrap("從邊境管制到五月門市重新開放，產業生態鏈 a long-word here", w) {
+            for l in wrap(
+                "從邊境管制到五月門市重新開放，產業生態鏈 a long-word here",
+                w,
+            ) {
                 assert!(l.width() <= w, "{l:?} wider than {w}");
             }
         }

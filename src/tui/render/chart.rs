@@ -67,7 +67,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         .x_axis(Axis::default().style(grey).bounds([0.0, steps]).labels([
             Span::raw("0"),
             Span::raw(format!("{}", (steps / 2.0).round())),
-            Span::raw(format!("{steps}")),
+            // A space after the last label: it never touches the border.
+            Span::raw(format!("{steps} ")),
         ]))
         .y_axis(phi_axis(grey))
         .legend_position(None);

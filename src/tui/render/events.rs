@@ -69,7 +69,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         };
         let text = Paragraph::new(Line::from(vec![
             Span::styled(
-                app.tr("look for (l: all): ", "觀察重點（l 看全文）："),
+                app.tr("look for: ", "觀察重點："),
                 Style::default().fg(Color::LightYellow),
             ),
             Span::styled(lesson.into_owned(), Style::default().fg(Color::Gray)),
@@ -115,7 +115,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 } else {
                     grey
                 };
-                Part::Whole(Span::styled(format!(" φ {before:.2}→{after:.2}"), style))
+                Part::Key(Span::styled(format!(" φ {before:.2}→{after:.2}"), style))
             });
             match ev.kind {
                 EventKind::Down { cause, until } => {
@@ -143,7 +143,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         .collect();
     if lines.is_empty() {
         let hint = if app.live.t() == 0 {
-            app.tr("nothing yet: space runs, n steps", "尚無事件：空白鍵執行，n 單步")
+            app.tr(
+                "nothing yet: space runs, n steps",
+                "尚無事件：空白鍵執行，n 單步",
+            )
         } else {
             app.tr("no failures so far", "目前沒有故障")
         };

@@ -15,7 +15,10 @@ use crate::tui::app::App;
 fn hints(app: &App) -> Vec<(&'static str, String)> {
     let t = |en: &'static str, zh: &'static str| app.tr(en, zh).to_string();
     let attack = if app.lang_zh {
-        format!("攻擊（{}）", crate::tui::app::attack_phrase_zh(app.next_attack))
+        format!(
+            "攻擊（{}）",
+            crate::tui::app::attack_phrase_zh(app.next_attack)
+        )
     } else {
         format!("attack ({})", app.next_attack.select())
     };
@@ -61,7 +64,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 pub fn sweep(app: &App, one_metric: bool, area: Rect, frame: &mut Frame) {
     let mut keys = vec![("w/Esc", app.tr("close", "關閉").to_string())];
     if one_metric {
-        keys.push(("g", app.tr("φ ↔ giant component", "φ ↔ 最大連通元件").into()));
+        keys.push((
+            "g",
+            app.tr("φ ↔ giant component", "φ ↔ 最大連通元件").into(),
+        ));
     }
     keys.push(("^C", app.tr("quit", "離開").into()));
     draw(app, &keys, &app.sweep_command(), false, area, frame);

@@ -88,26 +88,26 @@ fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
     let id = app.topology_id(k).into_owned();
     let full = 4 + phi.width() + 3 + counts.width() + 1;
     let short = 4 + phi.width() + 1;
-    // The label gives way to the id first, then the down count goes.
-    let (name, counts) = [
+    // The label gives way to the id first, then the down count, then φ:
+    // the id is never cut while the panel has room for it alone.
+    let found = [
         (&label, full),
         (&id, full),
         (&label, short),
         (&id, short),
+        (&id, 0),
     ]
     .into_iter()
-    .find(|(n, status)| n.width() + 2 + status <= room)
-    .map(|(n, status)| {
-        (
-            n.clone(),
-            if status == full {
-                counts.clone()
-            } else {
-                String::new()
-            },
-        )
-    })
-    .unwrap_or_else(|| (id.clone(), String::new()));
+    .find(|(n, status)| n.width() + 2 + status <= room);
+    let (name, status) = match found {
+        Some((n, status)) => (n.clone(), status),
+        None => (abbreviate(&id, room.saturating_sub(2).max(1)), 0),
+    };
+    let counts = if status == full {
+        counts
+    } else {
+        String::new()
+    };
     let title = Line::from(vec![
         Span::raw(" "),
         Span::styled(
@@ -116,6 +116,9 @@ fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
         ),
         Span::raw(" "),
     ]);
+    if status == 0 {
+        return (title, Line::raw(""));
+    }
     let mut spans = vec![
         Span::raw(" φ "),
         Span::styled(phi, Style::default().fg(color).add_modifier(Modifier::BOLD)),
@@ -145,7 +148,7 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
     }
     let arranged = app.arrangement(k, inside);
     if arranged.list {
-        list::render(app, k, &arranged.boxes, frame);
+        list::render(app, k, &arranged.boxes, arranged.more, frame);
         return;
     }
     let boxes = arranged.boxes;

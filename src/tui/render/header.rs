@@ -74,7 +74,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         )));
     }
     parts.push(sep());
-    parts.push(Part::Cut(Span::styled(app.scenario_name().into_owned(), bold)));
+    parts.push(Part::Cut(Span::styled(
+        app.scenario_name().into_owned(),
+        bold,
+    )));
     parts.push(w(Span::styled(
         format!(" [{}]", app.base_scenario().sector),
         Style::default().fg(Color::DarkGray),

@@ -18,28 +18,84 @@ pub const KEYS: [(&str, &str, &str); 25] = [
     ("space", "pause / resume", "暫停 / 繼續"),
     ("n  →", "one step", "前進一步"),
     ("+  -", "faster / slower", "加快 / 放慢"),
-    ("r", "replay this trial from step 0", "從第 0 步重播這次試驗"),
+    (
+        "r",
+        "replay this trial from step 0",
+        "從第 0 步重播這次試驗",
+    ),
     ("]  [", "next / previous trial", "下一次 / 上一次試驗"),
     ("g", "go to a trial number", "跳到指定的試驗編號"),
     ("s", "enter a new seed", "輸入新的種子"),
     ("Tab ⇧Tab ←", "next / previous node", "下一個 / 上一個節點"),
-    ("↑  ↓  click", "select a node in a topology", "在拓樸中選取節點"),
+    (
+        "↑  ↓  click",
+        "select a node in a topology",
+        "在拓樸中選取節點",
+    ),
     ("Enter", "inspect the selected node", "檢視選取的節點"),
     ("/", "find a node by name", "依名稱搜尋節點"),
-    ("f", "flow view: links by flow, minimum cut", "流量檢視：依流量畫連結，標出最小割"),
+    (
+        "f",
+        "flow view: links by flow, minimum cut",
+        "流量檢視：依流量畫連結，標出最小割",
+    ),
     ("o", "open another scenario", "開啟其他情境"),
-    ("l", "the whole lesson (scrolls)", "完整的觀察重點（可捲動）"),
-    ("k", "knock out the selected node now (same id everywhere)", "立刻讓選取的節點停擺（各拓樸同 id）"),
-    ("a", "attack every topology: random → degree → betweenness", "攻擊每個拓樸：隨機 → 連結數 → 中介中心性"),
-    ("x", "clear your knock-outs and attacks", "清除你的停擺與攻擊"),
-    ("p", "parameters: failure rate, repair time, shock size", "參數：故障率、修復時間、衝擊規模"),
-    ("w", "attack sweep: φ vs fraction of nodes removed, f_c", "攻擊掃描：φ 對移除節點比例，f_c"),
-    ("e", "export trace CSV + Monte Carlo JSON", "匯出逐步 CSV 與 Monte Carlo JSON"),
-    ("c", "show the command that reproduces this view", "顯示重現這個畫面的指令"),
-    ("?", "this help (any key closes)", "這份說明（按任意鍵關閉）"),
+    (
+        "l",
+        "the whole lesson (scrolls)",
+        "完整的觀察重點（可捲動）",
+    ),
+    (
+        "k",
+        "knock out the selected node now (same id everywhere)",
+        "立刻讓選取的節點停擺（各拓樸同 id）",
+    ),
+    (
+        "a",
+        "attack every topology: random → degree → betweenness",
+        "攻擊每個拓樸：隨機 → 連結數 → 中介中心性",
+    ),
+    (
+        "x",
+        "clear your knock-outs and attacks",
+        "清除你的停擺與攻擊",
+    ),
+    (
+        "p",
+        "parameters: failure rate, repair time, shock size",
+        "參數：故障率、修復時間、衝擊規模",
+    ),
+    (
+        "w",
+        "attack sweep: φ vs fraction of nodes removed, f_c",
+        "攻擊掃描：φ 對移除節點比例，f_c",
+    ),
+    (
+        "e",
+        "export trace CSV + Monte Carlo JSON",
+        "匯出逐步 CSV 與 Monte Carlo JSON",
+    ),
+    (
+        "c",
+        "show the command that reproduces this view",
+        "顯示重現這個畫面的指令",
+    ),
+    (
+        "?",
+        "this help (any key closes)",
+        "這份說明（按任意鍵關閉）",
+    ),
     ("q Esc ^C", "quit", "離開"),
-    ("", "Same seed + trial = same run, on any machine.", "相同種子與試驗編號，在任何機器上結果都相同。"),
-    ("", "Grey φ(t) line after k or a: the same trial without them.", "按 k 或 a 後 φ(t) 的灰線：沒有它們的同一次試驗。"),
+    (
+        "",
+        "Same seed + trial = same run, on any machine.",
+        "相同種子與試驗編號，在任何機器上結果都相同。",
+    ),
+    (
+        "",
+        "Grey φ(t) line after k or a: the same trial without them.",
+        "按 k 或 a 後 φ(t) 的灰線：沒有它們的同一次試驗。",
+    ),
 ];
 
 /// Width of the help popup.
@@ -55,7 +111,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     for (k, en, zh) in KEYS {
         let what = if app.lang_zh { zh } else { en };
         // Long descriptions wrap under themselves, not under the key.
-        for (j, part) in wrap(what, inner_w.saturating_sub(12)).into_iter().enumerate() {
+        for (j, part) in wrap(what, inner_w.saturating_sub(12))
+            .into_iter()
+            .enumerate()
+        {
             lines.push(Line::from(vec![
                 Span::styled(pad(if j == 0 { k } else { "" }, 12), key),
                 Span::raw(part),
@@ -84,7 +143,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     ]));
     // The scenario's lesson, wrapped, as far as the screen has room.
     if let Some(lesson) = app.lesson() {
-        let wrapped = wrap(&lesson, inner_w);
+        let wrapped = wrap(&lesson, inner_w.min(64));
         let room = usize::from(area.height).saturating_sub(lines.len() + 4);
         if room >= 2 {
             lines.push(Line::raw(""));

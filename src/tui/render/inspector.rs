@@ -72,10 +72,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         (Some(z), false) => (clean(&base.label).into_owned(), Some(clean(z).into_owned())),
         (None, _) => (clean(&base.label).into_owned(), None),
     };
-    let mut head = vec![Part::Cut(Span::styled(
-        first,
-        bold.fg(topology_color(k)),
-    ))];
+    let mut head = vec![Part::Cut(Span::styled(first, bold.fg(topology_color(k))))];
     if let Some(s) = second {
         head.push(g(" · ".into()));
         head.push(Part::Cut(Span::styled(s, grey)));
@@ -96,15 +93,28 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     }
     out.push(fit_parts(who, width));
 
+    // A label and its value are drawn together or not at all.
+    let pair = |label: String, value: String| {
+        Part::Group(vec![Span::styled(label, grey), Span::raw(value)])
+    };
     out.push(fit_parts(
         vec![
-            g(format!("{} ", app.tr("capacity", "產能"))),
-            w(flow_number(node.capacity)),
-            g(format!(" · {} ", app.tr("fails", "故障率"))),
-            w(format!("{:.2}%", 100.0 * node.failure_rate)),
-            g(app.tr("/step", "/步").into()),
-            g(format!(" · {} ", app.tr("repair", "修復"))),
-            w(repair(app, &node.repair)),
+            pair(
+                format!("{} ", app.tr("capacity", "產能")),
+                flow_number(node.capacity),
+            ),
+            pair(
+                format!(" · {} ", app.tr("fails", "故障率")),
+                format!(
+                    "{:.2}%{}",
+                    100.0 * node.failure_rate,
+                    app.tr("/step", "/步")
+                ),
+            ),
+            pair(
+                format!(" · {} ", app.tr("repair", "修復")),
+                repair(app, &node.repair),
+            ),
         ],
         width,
     ));
@@ -124,7 +134,9 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         let mut p = vec![
             Part::Whole(Span::styled(
                 app.tr("✗ down", "✗ 停擺").to_string(),
-                Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+                Style::default()
+                    .fg(Color::LightRed)
+                    .add_modifier(Modifier::BOLD),
             )),
             w(if app.lang_zh {
                 format!("，還剩 {left} 步")
@@ -153,11 +165,15 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     };
     out.push(fit_parts(
         vec![
-            g(format!("{} ", app.tr("flow now", "目前流量"))),
-            Part::Whole(Span::styled(flow_number(now), bold)),
-            w(share),
-            g(format!(" · {} ", app.tr("at baseline", "基準"))),
-            w(flow_number(baseline)),
+            Part::Group(vec![
+                Span::styled(format!("{} ", app.tr("flow now", "目前流量")), grey),
+                Span::styled(flow_number(now), bold),
+                Span::raw(share),
+            ]),
+            pair(
+                format!(" · {} ", app.tr("at baseline", "基準")),
+                flow_number(baseline),
+            ),
         ],
         width,
     ));
@@ -177,17 +193,25 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     }
 
     let topo = &app.base_scenario().topologies[k];
-    let ins = topo.links.iter().filter(|l| l.to == i || (l.both_ways && l.from == i)).count();
-    let outs = topo.links.iter().filter(|l| l.from == i || (l.both_ways && l.to == i)).count();
+    let ins = topo
+        .links
+        .iter()
+        .filter(|l| l.to == i || (l.both_ways && l.from == i))
+        .count();
+    let outs = topo
+        .links
+        .iter()
+        .filter(|l| l.from == i || (l.both_ways && l.to == i))
+        .count();
     out.push(fit_parts(
-        vec![
-            g(format!("{} ", app.tr("links", "連結"))),
-            w(if app.lang_zh {
+        vec![pair(
+            format!("{} ", app.tr("links", "連結")),
+            if app.lang_zh {
                 format!("流入 {ins} · 流出 {outs}")
             } else {
                 format!("{ins} in · {outs} out")
-            }),
-        ],
+            },
+        )],
         width,
     ));
     out.extend(bill_of_materials(app, k, i, width));

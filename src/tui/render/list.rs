@@ -23,7 +23,13 @@ pub fn flow_number(x: f64) -> String {
 }
 
 /// Draw the rows of topology `k` at `boxes` (from [`crate::tui::layout::arrange`]).
-pub fn render(app: &App, k: usize, boxes: &[NodeBox], frame: &mut Frame) {
+pub fn render(
+    app: &App,
+    k: usize,
+    boxes: &[NodeBox],
+    more: Option<(NodeBox, usize)>,
+    frame: &mut Frame,
+) {
     let topo = &app.base_scenario().topologies[k];
     let flows = &app.live.flows[k];
     let buf = frame.buffer_mut();
@@ -46,7 +52,32 @@ pub fn render(app: &App, k: usize, boxes: &[NodeBox], frame: &mut Frame) {
         if !number.is_empty() {
             let grey = Style::default().fg(Color::DarkGray);
             let x = b.x + (w - number.width()) as u16;
-            buf.set_stringn(x, b.y, pad_left(&number, number.width()), number.width(), grey);
+            buf.set_stringn(
+                x,
+                b.y,
+                pad_left(&number, number.width()),
+                number.width(),
+                grey,
+            );
         }
+    }
+    if let Some((slot, n)) = more {
+        let text = if app.lang_zh {
+            format!("+{n} 個（Tab）")
+        } else {
+            format!("+{n} more (Tab)")
+        };
+        let text = if text.width() <= usize::from(slot.width) {
+            text
+        } else {
+            format!("+{n}")
+        };
+        buf.set_stringn(
+            slot.x,
+            slot.y,
+            &text,
+            usize::from(slot.width),
+            Style::default().fg(Color::DarkGray),
+        );
     }
 }

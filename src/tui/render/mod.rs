@@ -181,6 +181,8 @@ pub fn fit(s: &str, width: usize) -> String {
         out.push(c);
         used += w;
     }
+    // `Food …` reads as two words: the ellipsis goes right after a letter.
+    out.truncate(out.trim_end().len());
     if width == 1 {
         // No room for an ellipsis: keep the first character if it fits.
         return s

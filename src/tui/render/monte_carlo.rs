@@ -11,9 +11,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::line::{Part, fit_parts};
 use super::{fit, pane, topology_color};
-use crate::tui::text::pad;
 use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::text::pad;
 
 const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -21,13 +21,23 @@ const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let mc = &app.mc;
     let trials = app.tr("trials", "次試驗");
-    let progress = if mc.running() {
-        format!(" Monte Carlo · {}/{} {trials} … ", mc.done(), mc.total)
-    } else if mc.total > 0 && mc.done() == mc.total {
-        format!(" Monte Carlo · {} {trials} ", mc.total)
+    let count = if mc.total > 0 && mc.done() == mc.total && !mc.running() {
+        format!("{}", mc.total)
     } else {
-        format!(" Monte Carlo · {}/{} {trials} ", mc.done(), mc.total)
+        format!("{}/{}", mc.done(), mc.total)
     };
+    let dots = if mc.running() { " …" } else { "" };
+    // The title shortens by words, never inside the count.
+    let room = usize::from(area.width).saturating_sub(2);
+    let progress = [
+        format!(" Monte Carlo · {count} {trials}{dots} "),
+        format!(" MC · {count} {trials}{dots} "),
+        format!(" MC · {count} "),
+        format!(" {count} "),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= room)
+    .unwrap_or_default();
     frame.render_widget(pane(progress), area);
     let r = inner(area);
     if r.width < 4 || r.height == 0 {
@@ -74,12 +84,12 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 ]
             };
             let text = candidates
-            .into_iter()
-            .find(|t| t.width() <= width)
-            .unwrap_or_else(|| {
-                let room = width.saturating_sub(p.width() + 4);
-                format!("P({}) {p}", fit(&id, room.max(1)))
-            });
+                .into_iter()
+                .find(|t| t.width() <= width)
+                .unwrap_or_else(|| {
+                    let room = width.saturating_sub(p.width() + 4);
+                    format!("P({}) {p}", fit(&id, room.max(1)))
+                });
             compare.push(Line::from(Span::styled(
                 text,
                 Style::default()
@@ -106,7 +116,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         } else {
             let name = short_name(app, k, width.saturating_sub(mean.width()).max(1));
             fit_parts(
-                vec![Part::Cut(Span::styled(name, bold)), Part::Whole(Span::raw(mean))],
+                vec![
+                    Part::Cut(Span::styled(name, bold)),
+                    Part::Whole(Span::raw(mean)),
+                ],
                 width,
             )
             .spans

@@ -20,7 +20,11 @@ const ENTRY_ROWS: usize = 2;
 
 /// Draw the picker with entry `selected` highlighted.
 pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
-    let r = centered(area, area.width.saturating_sub(4).min(110), area.height.saturating_sub(2));
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
     let block = popup_block(app.tr("open a scenario", "開啟情境"), r, frame);
     let inside = block.inner(r);
     frame.render_widget(block, r);
@@ -101,7 +105,10 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
                     width,
                 ));
                 lines.push(Line::styled(
-                    app.tr("    large file: parsed when opened", "    大型檔案：開啟時才解析"),
+                    app.tr(
+                        "    large file: parsed when opened",
+                        "    大型檔案：開啟時才解析",
+                    ),
                     grey,
                 ));
             }
@@ -135,7 +142,10 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
     }
     lines.truncate(rows);
     lines.push(fit_parts(
-        vec![Part::Cut(Span::styled(keys, Style::default().fg(Color::LightCyan)))],
+        vec![Part::Cut(Span::styled(
+            keys,
+            Style::default().fg(Color::LightCyan),
+        ))],
         width,
     ));
     frame.render_widget(Paragraph::new(lines), inside);
@@ -184,10 +194,16 @@ pub fn search(app: &App, text: &str, selected: usize, area: Rect, frame: &mut Fr
     let count = if app.lang_zh {
         format!("{} 個符合 · ↑↓ 選擇 · Enter 檢視 · Esc 取消", matches.len())
     } else {
-        format!("{} match(es) · ↑↓ choose · Enter inspect · Esc cancel", matches.len())
+        format!(
+            "{} match(es) · ↑↓ choose · Enter inspect · Esc cancel",
+            matches.len()
+        )
     };
     lines.push(fit_parts(
-        vec![Part::Cut(Span::styled(count, Style::default().fg(Color::DarkGray)))],
+        vec![Part::Cut(Span::styled(
+            count,
+            Style::default().fg(Color::DarkGray),
+        ))],
         width,
     ));
     frame.render_widget(Paragraph::new(lines), inside);
@@ -196,10 +212,10 @@ pub fn search(app: &App, text: &str, selected: usize, area: Rect, frame: &mut Fr
 /// Draw the whole lesson, wrapped, from line `scroll`.
 pub fn lesson(app: &App, scroll: u16, area: Rect, frame: &mut Frame) {
     let w = area.width.saturating_sub(4).min(80);
-    let text = app
-        .lesson()
-        .map(|l| l.into_owned())
-        .unwrap_or_else(|| app.tr("This scenario has no lesson.", "這個情境沒有觀察重點。").into());
+    let text = app.lesson().map(|l| l.into_owned()).unwrap_or_else(|| {
+        app.tr("This scenario has no lesson.", "這個情境沒有觀察重點。")
+            .into()
+    });
     let wrapped = wrap(&text, usize::from(w.saturating_sub(2)));
     let h = (wrapped.len() as u16 + 3).min(area.height.saturating_sub(2));
     let r = centered(area, w, h);

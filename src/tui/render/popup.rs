@@ -18,10 +18,22 @@ pub fn command(app: &App, area: Rect, frame: &mut Frame) {
         Line::styled(app.tr("This view:", "這個畫面："), grey),
         Line::styled(app.reproduce(), cmd),
         Line::raw(""),
-        Line::styled(app.tr("This trial, step by step (CSV):", "這次試驗的逐步資料（CSV）："), grey),
+        Line::styled(
+            app.tr(
+                "This trial, step by step (CSV):",
+                "這次試驗的逐步資料（CSV）：",
+            ),
+            grey,
+        ),
         Line::styled(app.trace_command(), cmd),
         Line::raw(""),
-        Line::styled(app.tr("The Monte Carlo panel's numbers:", "Monte Carlo 面板的數字："), grey),
+        Line::styled(
+            app.tr(
+                "The Monte Carlo panel's numbers:",
+                "Monte Carlo 面板的數字：",
+            ),
+            grey,
+        ),
         Line::styled(app.run_command(app.mc.total), cmd),
         Line::raw(""),
         Line::styled(app.tr("any key closes", "按任意鍵關閉"), grey),
