@@ -185,6 +185,8 @@ pub struct App {
     pub picker: Vec<Entry>,
     /// The folder whose `*.toml` files the picker lists.
     pub picker_dir: PathBuf,
+    /// Lines of the help scrolled off the top (when taller than the screen).
+    pub help_scroll: u16,
     mc_mode: McMode,
 }
 
@@ -228,6 +230,7 @@ impl App {
             ghost: None,
             picker: Vec::new(),
             picker_dir: PathBuf::from("."),
+            help_scroll: 0,
             mc_mode: mc,
         };
         app.selected = app.order().first().copied().unwrap_or((0, 0));
@@ -550,6 +553,7 @@ impl App {
                         self.mode = Mode::Picker { selected: at };
                         return;
                     }
+                    Mode::Help => self.help_scroll = 0,
                     _ => {}
                 }
                 self.mode = mode;
@@ -633,6 +637,10 @@ impl App {
             Mode::Search { selected, .. } => *selected = step(*selected, matches),
             Mode::Lesson { scroll } => {
                 *scroll = (i64::from(*scroll) + i64::from(d)).clamp(0, i64::from(u16::MAX)) as u16;
+            }
+            Mode::Help => {
+                self.help_scroll = (i64::from(self.help_scroll) + i64::from(d))
+                    .clamp(0, i64::from(u16::MAX)) as u16;
             }
             _ => {}
         }

@@ -168,8 +168,16 @@ impl Message {
                 KeyCode::PageDown => M::Scroll(10),
                 _ => return None,
             }),
-            // Any key closes the help and the command popup.
-            Mode::Help | Mode::Command => Some(M::Close),
+            // Any key closes the help (but ↑↓ scroll it when it is taller
+            // than the screen) and the command popup.
+            Mode::Help => Some(match code {
+                KeyCode::Up => M::Scroll(-1),
+                KeyCode::Down => M::Scroll(1),
+                KeyCode::PageUp => M::Scroll(-10),
+                KeyCode::PageDown => M::Scroll(10),
+                _ => M::Close,
+            }),
+            Mode::Command => Some(M::Close),
             Mode::Sweep { .. } => Some(match code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('w') | KeyCode::Char('q') => M::Close,
                 KeyCode::Char('g') | KeyCode::Tab | KeyCode::BackTab => M::ToggleSweepMetric,

@@ -159,6 +159,30 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             lines.extend(wrapped.into_iter().take(room - 1).map(Line::raw));
         }
     }
+    // Taller than the screen: a window of it, scrolled with ↑↓.
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    if lines.len() > rows {
+        let window = rows.saturating_sub(1).max(1);
+        let from = usize::from(app.help_scroll).min(lines.len() - window);
+        let total = lines.len();
+        lines = lines.into_iter().skip(from).take(window).collect();
+        let hint = if app.lang_zh {
+            format!(
+                "↑↓ 捲動 · {}–{}/{} · 其他鍵關閉",
+                from + 1,
+                from + window,
+                total
+            )
+        } else {
+            format!(
+                "↑↓ scroll · {}–{}/{} · other keys close",
+                from + 1,
+                from + window,
+                total
+            )
+        };
+        lines.push(Line::styled(hint, Style::default().fg(Color::DarkGray)));
+    }
     let h = lines.len() as u16 + 2;
     let r = centered(area, WIDTH, h);
     let block = popup_block(app.tr("keys", "按鍵"), r, frame);

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::graph::CUT;
 use super::line::{Part, fit_parts};
-use super::list::flow_number;
+pub use super::list::flow_number;
 use super::{pane, topology_color};
 use crate::scenario::{Repair, Role};
 use crate::sim::EventKind;
@@ -180,7 +180,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
 
     if app.live.flows[k].cut_nodes[i] {
         out.push(fit_parts(
-            vec![Part::Cut(Span::styled(
+            vec![Part::Text(Span::styled(
                 app.tr(
                     "on the minimum cut: a bottleneck of φ now",
                     "在最小割上：目前限制 φ 的瓶頸",

@@ -19,12 +19,15 @@ pub enum Part<'a> {
     Key(Span<'a>),
     /// Spans drawn together or not at all (a label with its value).
     Group(Vec<Span<'a>>),
+    /// Prose (a lesson, an error): cut by characters with `…`, never
+    /// abbreviated word by word; always ends the line.
+    Text(Span<'a>),
 }
 
 impl Part<'_> {
     fn width(&self) -> usize {
         match self {
-            Part::Whole(s) | Part::Cut(s) | Part::Key(s) => s.content.width(),
+            Part::Whole(s) | Part::Cut(s) | Part::Key(s) | Part::Text(s) => s.content.width(),
             Part::Group(v) => v.iter().map(|s| s.content.width()).sum(),
         }
     }
@@ -45,6 +48,11 @@ pub fn fit_parts(parts: Vec<Part<'_>>, width: usize) -> Line<'_> {
     for p in parts {
         let w = p.width();
         let (span, cut) = match p {
+            Part::Text(s) => {
+                let text = super::fit(&s.content, width - used);
+                spans.push(Span::styled(text, s.style));
+                break;
+            }
             Part::Group(v) => {
                 if used + w > width {
                     break;

@@ -94,7 +94,7 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
                 lines.push(fit_parts(
                     vec![
                         Part::Whole(Span::raw("    ")),
-                        Part::Cut(Span::styled(text, Style::default().fg(Color::Gray))),
+                        Part::Text(Span::styled(text, Style::default().fg(Color::Gray))),
                     ],
                     width,
                 ));
@@ -127,7 +127,7 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
                 lines.push(fit_parts(
                     vec![
                         Part::Whole(Span::raw("    ")),
-                        Part::Cut(Span::styled(
+                        Part::Text(Span::styled(
                             clean(err).into_owned(),
                             Style::default().fg(Color::LightRed),
                         )),
