@@ -330,6 +330,22 @@ fn views() -> Vec<(&'static str, fn(bool) -> App)> {
             a.update(Message::Open(Mode::Help));
             a
         }),
+        ("ghost", |zh| {
+            // The chain's farm knocked out at step 12, ten steps on: the
+            // grey line is the same trial without it.
+            let mut a = app("tests/fixtures/tui-farm.toml", 42, zh);
+            a.update(Message::TogglePause);
+            for _ in 0..12 {
+                a.update(Message::Step);
+            }
+            a.update(Message::KnockOut);
+            for _ in 0..10 {
+                a.update(Message::Step);
+            }
+            assert!(a.ghost().is_some());
+            a.status = None;
+            a
+        }),
         ("archetypes", archetypes),
         ("archetypes_flow", |zh| {
             let mut a = archetypes(zh);

@@ -78,7 +78,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 /// Colour of the ghost lines (the trial without the user's knock-outs).
 pub const GHOST: Color = Color::Gray;
 
-/// The title doubles as the legend: `φ(t) ━chain ━network ━without k ┄0.9`.
+/// The title doubles as the legend: `φ(t) ━chain ━network ━no k ┄level 0.9`
+/// (`no k`: the ghost line, the trial without the knock-outs of `k` and `a`).
 /// Fitted to `width` cells by whole pieces.
 fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(" φ(t) ")];
@@ -90,7 +91,7 @@ fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
     }
     if ghost {
         spans.push(Span::styled(
-            format!("━{} ", app.tr("without k/a", "無 k/a")),
+            format!("━{} ", app.tr("no k", "無 k")),
             Style::default().fg(GHOST),
         ));
     }
