@@ -68,15 +68,22 @@ impl FlowNetwork {
         let crosses = |a: usize| {
             seen[self.head[self.rev[a] as usize] as usize] && !seen[self.head[a] as usize]
         };
-        let cut_nodes = (0..n)
-            .map(|i| {
-                let (inn, out) = (2 * i, 2 * i + 1);
-                // The node's own capacity, or its source or sink arc (the same capacity).
-                crosses(self.split[i] as usize)
-                    || self.arc_between(s, inn).is_some_and(crosses)
-                    || self.arc_between(out, t).is_some_and(crosses)
-            })
-            .collect();
+        // The node's own capacity, or its source or sink arc (the same capacity).
+        let mut cut_nodes: Vec<bool> = (0..n).map(|i| crosses(self.split[i] as usize)).collect();
+        for a in self.first[s] as usize..self.first[s + 1] as usize {
+            let v = self.head[a] as usize;
+            if self.cap[a] > 0.0 && v < 2 * n && crosses(a) {
+                cut_nodes[v / 2] = true;
+            }
+        }
+        for b in self.first[t] as usize..self.first[t + 1] as usize {
+            // Arcs at T are the reverses of the sink arcs out(i) -> T.
+            let a = self.rev[b] as usize;
+            let u = self.head[b] as usize;
+            if self.cap[a] > 0.0 && u < 2 * n && crosses(a) {
+                cut_nodes[u / 2] = true;
+            }
+        }
         let cut_links = arcs.iter().map(|a| a.iter().any(|&a| crosses(a))).collect();
         FlowDetail {
             value,
@@ -89,18 +96,27 @@ impl FlowNetwork {
 
     /// The forward arcs of every link of `topo` (one, or two for a two-way
     /// link). Arcs between the same two vertices sit in the CSR in the order
-    /// they were added, which is link order, so repeated links each get their own.
+    /// they were added, which is link order, so repeated links each get their
+    /// own. One pass over the arcs: O(arcs · log arcs).
     fn link_arcs(&self, topo: &Topology) -> Vec<Vec<usize>> {
-        let mut used: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        let n = self.nodes;
+        // (from vertex, to vertex) -> its arcs in CSR order, next one to hand out.
+        let mut pairs: BTreeMap<(usize, usize), (Vec<usize>, usize)> = BTreeMap::new();
+        for u in 0..n {
+            let from = 2 * u + 1;
+            for a in self.first[from] as usize..self.first[from + 1] as usize {
+                let to = self.head[a] as usize;
+                // For u != v every arc out(u) -> in(v) is a link's forward arc
+                // (reverse arcs at out(u) only lead back to in(u)).
+                if to < 2 * n && to % 2 == 0 && to != 2 * u {
+                    pairs.entry((from, to)).or_default().0.push(a);
+                }
+            }
+        }
         let mut take = |u: usize, v: usize| -> Option<usize> {
-            let (from, to) = (2 * u + 1, 2 * v);
-            let k = used.entry((from, to)).or_insert(0);
-            // For u != v every arc out(u) -> in(v) is a link's forward arc
-            // (reverse arcs at out(u) only lead back to in(u)).
-            let a = (self.first[from] as usize..self.first[from + 1] as usize)
-                .filter(|&a| self.head[a] as usize == to)
-                .nth(*k);
-            *k += 1;
+            let (arcs, next) = pairs.get_mut(&(2 * u + 1, 2 * v))?;
+            let a = arcs.get(*next).copied();
+            *next += 1;
             a
         };
         topo.links
@@ -113,11 +129,5 @@ impl FlowNetwork {
                 a
             })
             .collect()
-    }
-
-    /// The forward arc from vertex `u` to vertex `v`, if any.
-    fn arc_between(&self, u: usize, v: usize) -> Option<usize> {
-        (self.first[u] as usize..self.first[u + 1] as usize)
-            .find(|&a| self.head[a] as usize == v && self.cap[a] > 0.0)
     }
 }
