@@ -346,6 +346,7 @@ fn views() -> Vec<(&'static str, fn(bool) -> App)> {
             a.status = None;
             a
         }),
+        ("sweep", |zh| swept(farm(zh))),
         ("archetypes", archetypes),
         ("archetypes_flow", |zh| {
             let mut a = archetypes(zh);
@@ -369,9 +370,15 @@ fn clipped_numbers(t: &Terminal<TestBackend>, app: &App) -> Vec<String> {
             .is_some_and(|c| c.is_ascii_digit() || ".±→/%".contains(c))
     };
     let mut panes: Vec<ratatui::layout::Rect> = Vec::new();
-    let s = chainmesh::tui::layout::screen(area, app.columns.len());
-    panes.extend(s.graphs.iter().copied());
-    panes.extend([s.chart, s.monte_carlo, s.log]);
+    if let Mode::Sweep { .. } = app.mode {
+        let s = chainmesh::tui::layout::sweep_screen(area, app.columns.len(), 3);
+        panes.extend(s.charts.iter().flatten().copied());
+        panes.extend([s.table, s.notes]);
+    } else {
+        let s = chainmesh::tui::layout::screen(area, app.columns.len());
+        panes.extend(s.graphs.iter().copied());
+        panes.extend([s.chart, s.monte_carlo, s.log]);
+    }
     let mut bad = Vec::new();
     let row = |y: u16| -> String { (0..area.width).map(|x| buf[(x, y)].symbol()).collect() };
     for p in panes {
