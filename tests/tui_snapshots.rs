@@ -283,8 +283,11 @@ fn agriculture(lang_zh: bool) -> App {
     a
 }
 
+/// How to get to a view, in English (`false`) or Chinese (`true`).
+type View = fn(bool) -> App;
+
 /// Every new view: (name, how to get there).
-fn views() -> Vec<(&'static str, fn(bool) -> App)> {
+fn views() -> Vec<(&'static str, View)> {
     vec![
         ("main", farm),
         ("inspect", |zh| {

@@ -108,7 +108,7 @@ impl FlowNetwork {
                 let to = self.head[a] as usize;
                 // For u != v every arc out(u) -> in(v) is a link's forward arc
                 // (reverse arcs at out(u) only lead back to in(u)).
-                if to < 2 * n && to % 2 == 0 && to != 2 * u {
+                if to < 2 * n && to.is_multiple_of(2) && to != 2 * u {
                     pairs.entry((from, to)).or_default().0.push(a);
                 }
             }
