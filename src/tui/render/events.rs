@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
@@ -84,6 +85,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let red = Style::default().fg(Color::LightRed);
     let green = Style::default().fg(Color::LightGreen);
     let wide = r.width >= 36;
+    // Step numbers padded to the widest this trial can have.
+    let digits = app.live.steps().saturating_sub(1).max(1).to_string().len();
     // One cell kept free on the right: a number never touches the border.
     let width = usize::from(r.width).saturating_sub(1);
     let lines: Vec<Line> = app
@@ -99,7 +102,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 app.node_label(e.topo, ev.node).into_owned(),
                 color,
             ));
-            let mut parts = vec![Part::Whole(Span::styled(format!("t{:<3} ", ev.step), grey))];
+            let mut parts = vec![Part::Whole(Span::styled(
+                format!("t{:<digits$} ", ev.step),
+                grey,
+            ))];
             // The topology id when there is room; its colour always.
             if wide {
                 parts.push(Part::Whole(Span::styled(
@@ -122,10 +128,13 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                     parts.push(Part::Whole(Span::styled("✗ ", red)));
                     parts.push(name);
                     parts.extend(effect);
-                    parts.push(Part::Cut(Span::styled(
-                        format!(" {}", cause_text(app, cause)),
-                        red,
-                    )));
+                    // A short cause whole or not at all; a long one cut by characters.
+                    let cause = Span::styled(format!(" {}", cause_text(app, cause)), red);
+                    parts.push(if cause.content.width() <= 9 {
+                        Part::Whole(cause)
+                    } else {
+                        Part::Text(cause)
+                    });
                     parts.push(Part::Whole(Span::styled(format!(" →t{until}"), grey)));
                 }
                 EventKind::Up => {

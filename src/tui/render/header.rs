@@ -28,62 +28,71 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         format!("{speed} steps/s")
     };
     let w = |s: Span<'static>| Part::Whole(s);
-    let mut parts = vec![
-        w(Span::styled(
-            " chainmesh ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::LightCyan)
-                .add_modifier(Modifier::BOLD),
-        )),
-        w(Span::raw(" ")),
-        w(Span::styled(
-            format!("{} {}", app.tr("seed", "種子"), app.seed()),
-            bold,
-        )),
-        sep(),
-        w(Span::styled(
-            format!("{} {}", app.tr("trial", "試驗"), app.trial()),
-            bold,
-        )),
-        sep(),
-        w(Span::styled(
-            format!("t {}/{}", app.live.t(), app.live.steps()),
-            bold,
-        )),
-        sep(),
-        w(Span::raw(speed)),
-        sep(),
-        w(Span::styled(
+    let width = usize::from(area.width);
+    let name = app.scenario_name().into_owned();
+    // The scenario's name matters more than the speed and the view tags:
+    // those give way first, so at least the floor of the name shows.
+    for level in 0..3 {
+        let mut parts = vec![
+            w(Span::styled(
+                " chainmesh ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::LightCyan)
+                    .add_modifier(Modifier::BOLD),
+            )),
+            w(Span::raw(" ")),
+            w(Span::styled(
+                format!("{} {}", app.tr("seed", "種子"), app.seed()),
+                bold,
+            )),
+            sep(),
+            w(Span::styled(
+                format!("{} {}", app.tr("trial", "試驗"), app.trial()),
+                bold,
+            )),
+            sep(),
+            w(Span::styled(
+                format!("t {}/{}", app.live.t(), app.live.steps()),
+                bold,
+            )),
+        ];
+        if level < 2 {
+            parts.push(sep());
+            parts.push(w(Span::raw(speed.clone())));
+        }
+        parts.push(sep());
+        parts.push(w(Span::styled(
             state,
             Style::default().fg(color).add_modifier(Modifier::BOLD),
-        )),
-    ];
-    if !app.params.is_default() {
-        parts.push(sep());
-        parts.push(w(Span::styled(
-            app.tr("modified parameters", "參數已修改"),
-            Style::default().fg(Color::LightMagenta),
         )));
-    }
-    if app.flow_view {
+        if level < 1 && !app.params.is_default() {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("modified parameters", "參數已修改"),
+                Style::default().fg(Color::LightMagenta),
+            )));
+        }
+        if level < 1 && app.flow_view {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("flow view", "流量檢視"),
+                Style::default().fg(crate::tui::render::graph::CUT),
+            )));
+        }
         parts.push(sep());
+        parts.push(Part::Cut(Span::styled(name.clone(), bold)));
         parts.push(w(Span::styled(
-            app.tr("flow view", "流量檢視"),
-            Style::default().fg(crate::tui::render::graph::CUT),
+            format!(" [{}]", app.base_scenario().sector),
+            Style::default().fg(Color::DarkGray),
         )));
+        // One span per part: the name is the one before the sector.
+        let name_at = parts.len() - 2;
+        let line = fit_parts(parts, width);
+        let shows_name = line.spans.len() > name_at;
+        if shows_name || level == 2 {
+            frame.render_widget(Paragraph::new(line), area);
+            return;
+        }
     }
-    parts.push(sep());
-    parts.push(Part::Cut(Span::styled(
-        app.scenario_name().into_owned(),
-        bold,
-    )));
-    parts.push(w(Span::styled(
-        format!(" [{}]", app.base_scenario().sector),
-        Style::default().fg(Color::DarkGray),
-    )));
-    frame.render_widget(
-        Paragraph::new(fit_parts(parts, usize::from(area.width))),
-        area,
-    );
 }

@@ -19,8 +19,8 @@ pub enum Part<'a> {
     Key(Span<'a>),
     /// Spans drawn together or not at all (a label with its value).
     Group(Vec<Span<'a>>),
-    /// Prose (a lesson, an error): cut by characters with `…`, never
-    /// abbreviated word by word; always ends the line.
+    /// Prose (a lesson, an error): cut by characters with `…` (ending the
+    /// line there), never abbreviated word by word.
     Text(Span<'a>),
 }
 
@@ -49,8 +49,15 @@ pub fn fit_parts(parts: Vec<Part<'_>>, width: usize) -> Line<'_> {
         let w = p.width();
         let (span, cut) = match p {
             Part::Text(s) => {
-                let text = super::fit(&s.content, width - used);
-                spans.push(Span::styled(text, s.style));
+                if used + w <= width {
+                    used += w;
+                    spans.push(s);
+                    continue;
+                }
+                // Cut prose only where a few letters are left to read.
+                if width - used > 3 {
+                    spans.push(Span::styled(super::fit(&s.content, width - used), s.style));
+                }
                 break;
             }
             Part::Group(v) => {
