@@ -36,8 +36,16 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
         ("n", t("step", "單步")),
         ("Tab", t("select", "選取")),
         ("Enter", t("inspect", "檢視節點")),
+        // The hint says the flow view is on (the header may have no room).
+        (
+            "f",
+            if app.flow_view {
+                t("flow view ✓", "流量檢視 ✓")
+            } else {
+                t("flow", "流量")
+            },
+        ),
         ("o", t("open", "開啟情境")),
-        ("f", t("flow", "流量")),
         ("k", t("knock out", "停擺")),
         ("/", t("find", "搜尋")),
         ("l", t("lesson", "重點")),
