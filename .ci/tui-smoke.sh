@@ -133,7 +133,7 @@ for size in 80x24 160x48; do
     if [ "$lang" = en ]; then
       picker="open a scenario"; farm="Farm to table"; inspect="flow now"; flow="flow view"
     else
-      picker="開啟情境"; farm="從農場到餐桌"; inspect="目前流量"; flow="流量檢視"
+      picker="開啟情境"; farm="從農場"; inspect="目前流量"; flow="流量檢視"
     fi
     echo "== tui-smoke: picker, inspector, flow view at $size, --lang $lang"
     COLS=$COLS ROWS=$ROWS start tui --lang "$lang"
