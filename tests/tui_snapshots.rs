@@ -497,3 +497,36 @@ fn picker_never_draws_control_characters_and_opens_a_file() {
     let status = a.status.clone().expect("error shown");
     assert!(status.contains("broken.toml:5:"), "{status}");
 }
+
+/// A file whose *name* carries an escape sequence: listed, opened and shown
+/// in the reproduce command without ever drawing the control character.
+#[test]
+fn file_names_with_control_characters_are_drawn_blanked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "evil\u{1b}[2J.toml";
+    std::fs::copy("tests/fixtures/tui-farm.toml", dir.path().join(name)).expect("copy");
+    let mut a = farm(false);
+    a.picker_dir = dir.path().to_path_buf();
+    a.update(Message::Open(Mode::Picker { selected: 0 }));
+    let at = a
+        .picker
+        .iter()
+        .position(|e| e.arg.contains("evil"))
+        .expect("listed");
+    a.mode = Mode::Picker { selected: at };
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&mut a, w, h).backend().to_string();
+        assert!(!screen.contains('\u{1b}'), "{screen}");
+    }
+    a.update(Message::Submit);
+    assert!(
+        a.reproduce().contains('\u{1b}'),
+        "the command keeps the real name"
+    );
+    for mode in [Mode::Normal, Mode::Command] {
+        a.mode = mode;
+        let screen = draw(&mut a, 160, 48).backend().to_string();
+        assert!(!screen.contains('\u{1b}'), "{screen}");
+        assert!(screen.contains("evil [2J"), "{screen}");
+    }
+}

@@ -92,9 +92,11 @@ fn draw(
     frame: &mut Frame,
 ) {
     let width = usize::from(area.width);
+    // A file name may carry control characters: never draw them raw.
+    let command = &*crate::tui::text::clean(command);
     let first = if let Some(status) = &app.status {
         Line::styled(
-            fit(status, width),
+            fit(&crate::tui::text::clean(status), width),
             Style::default()
                 .fg(Color::LightYellow)
                 .add_modifier(Modifier::BOLD),

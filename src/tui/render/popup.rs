@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::popup_block;
 use crate::tui::app::{App, InputKind};
 use crate::tui::layout::centered;
+use crate::tui::text::clean;
 
 /// The commands that reproduce what is on screen.
 pub fn command(app: &App, area: Rect, frame: &mut Frame) {
@@ -16,7 +17,7 @@ pub fn command(app: &App, area: Rect, frame: &mut Frame) {
     let cmd = Style::default().fg(Color::LightCyan);
     let lines = vec![
         Line::styled(app.tr("This view:", "這個畫面："), grey),
-        Line::styled(app.reproduce(), cmd),
+        Line::styled(clean(&app.reproduce()).into_owned(), cmd),
         Line::raw(""),
         Line::styled(
             app.tr(
@@ -25,7 +26,7 @@ pub fn command(app: &App, area: Rect, frame: &mut Frame) {
             ),
             grey,
         ),
-        Line::styled(app.trace_command(), cmd),
+        Line::styled(clean(&app.trace_command()).into_owned(), cmd),
         Line::raw(""),
         Line::styled(
             app.tr(
@@ -34,7 +35,7 @@ pub fn command(app: &App, area: Rect, frame: &mut Frame) {
             ),
             grey,
         ),
-        Line::styled(app.run_command(app.mc.total), cmd),
+        Line::styled(clean(&app.run_command(app.mc.total)).into_owned(), cmd),
         Line::raw(""),
         Line::styled(app.tr("any key closes", "按任意鍵關閉"), grey),
     ];
