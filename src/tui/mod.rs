@@ -6,6 +6,14 @@
 //! source, so tests drive the whole app into a `TestBackend`. The Monte
 //! Carlo panel is fed by a worker thread (see [`worker`]), and so is the
 //! attack-tolerance sweep view (see [`sweep`]); the UI never waits for them.
+//!
+//! To explain *why*: the node inspector (Enter, `render/inspector.rs`) and
+//! the flow view (`f`) read the step's flow breakdown and minimum cut
+//! ([`live::LiveTrial::flows`]); the ghost line ([`ghost`]) replays the
+//! trial without the user's knock-outs; the picker ([`picker`]) opens other
+//! scenarios. Every string is written in English and Traditional Chinese at
+//! its call site ([`App::tr`]); [`text`] measures display widths, shortens
+//! labels word-wise and blanks control characters of file content.
 
 pub mod app;
 pub mod export;
