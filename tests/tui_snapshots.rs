@@ -530,3 +530,37 @@ fn file_names_with_control_characters_are_drawn_blanked() {
         assert!(screen.contains("evil [2J"), "{screen}");
     }
 }
+
+/// In the flow view the minimum cut is highlighted, and only it: every node
+/// on the engine's cut is drawn in the cut colour, no other node is.
+#[test]
+fn the_flow_view_highlights_exactly_the_minimum_cut() {
+    for (mut a, topologies) in [(farm(false), 2), (archetypes(false), 5)] {
+        a.update(Message::ToggleFlow);
+        let t = draw(&mut a, 160, 48);
+        let buf = t.backend().buffer();
+        let area = ratatui::layout::Rect::new(0, 0, 160, 48);
+        let mut cut_seen = 0;
+        for k in 0..topologies {
+            let cut = &a.live.flows[k].cut_nodes;
+            assert!(cut.iter().any(|c| *c), "a cut exists in topology {k}");
+            for b in a.node_boxes(area, k) {
+                let cell = &buf[(b.x, b.y)];
+                let lit = cell.bg == Color::LightYellow || cell.fg == Color::LightYellow;
+                assert_eq!(lit, cut[b.node], "topology {k} node {}", b.node);
+                cut_seen += usize::from(lit);
+            }
+        }
+        assert!(cut_seen > 0);
+        // Without the flow view nothing is lit.
+        a.update(Message::ToggleFlow);
+        let t = draw(&mut a, 160, 48);
+        let buf = t.backend().buffer();
+        for k in 0..topologies {
+            for b in a.node_boxes(area, k) {
+                let cell = &buf[(b.x, b.y)];
+                assert!(cell.bg != Color::LightYellow && cell.fg != Color::LightYellow);
+            }
+        }
+    }
+}
