@@ -67,7 +67,7 @@ pub fn render(app: &App, giant: bool, area: Rect, frame: &mut Frame) {
     };
     for (r, row) in s.charts.iter().enumerate() {
         let giant_row = if both { r == 1 } else { giant };
-        let titles = row_titles(giant_row, report.trials, row);
+        let titles = row_titles(app.lang_zh, giant_row, report.trials, row);
         for ((&attack, &rect), title) in Attack::ALL.iter().zip(row).zip(titles) {
             chart(report, attack, giant_row, title, rect, frame);
         }
@@ -87,9 +87,24 @@ fn title(candidates: &[String], width: u16) -> String {
 }
 
 /// Chart titles from longest to shortest: `[level][attack]`.
-fn chart_titles(giant: bool, trials: u64) -> Vec<[String; 3]> {
+fn chart_titles(zh: bool, giant: bool, trials: u64) -> Vec<[String; 3]> {
     let metric = if giant { "giant(f)" } else { "φ(f)" };
     let short = if giant { "giant" } else { "φ" };
+    if zh {
+        let name = |a: Attack| match a {
+            Attack::Random => "隨機",
+            Attack::Degree => "連結數",
+            Attack::Betweenness => "中介中心性",
+        };
+        return vec![
+            Attack::ALL.map(|a| match a {
+                Attack::Random => format!(" {metric} · 隨機，{trials} 次平均 "),
+                _ => format!(" {metric} · {}最高者先 ", name(a)),
+            }),
+            Attack::ALL.map(|a| format!(" {metric} · {} ", name(a))),
+            Attack::ALL.map(|a| format!(" {short} · {} ", name(a))),
+        ];
+    }
     vec![
         Attack::ALL.map(|a| match a {
             Attack::Random => format!(" {metric} · random, mean of {trials} "),
@@ -106,9 +121,9 @@ fn chart_titles(giant: bool, trials: u64) -> Vec<[String; 3]> {
 
 /// The titles of one row of charts: the longest set that fits every chart,
 /// so the row reads alike.
-fn row_titles(giant: bool, trials: u64, row: &[Rect]) -> Vec<String> {
+fn row_titles(zh: bool, giant: bool, trials: u64, row: &[Rect]) -> Vec<String> {
     let room = row.iter().map(|r| r.width).min().unwrap_or(0);
-    let levels = chart_titles(giant, trials);
+    let levels = chart_titles(zh, giant, trials);
     let at = levels
         .iter()
         .position(|l| l.iter().all(|t| t.width() + 2 <= usize::from(room)))
