@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # TUI smoke test: run the real binary inside tmux as a user would, send keys
-# (pause, step, select, knock out, help, quit), and check what the screen
-# shows and that the program exits cleanly with the terminal restored.
+# (pause, step, select, knock out, help, quit; the scenario picker, the node
+# inspector, the search, the flow view in both languages at 80x24 and
+# 160x48), and check what the screen shows and that the program exits
+# cleanly with the terminal restored.
 #
 #   cargo build --release && bash .ci/tui-smoke.sh
 #
@@ -53,13 +55,13 @@ wait_for() {
 
 send() { tmux send-keys -t "$session" "$@"; sleep 0.3; }
 
-# Start `chainmesh <args>` in a new 160x48 session; records the exit code
-# and the terminal mode after the program ends.
+# Start `chainmesh <args>` in a new session (160x48, or $COLS x $ROWS);
+# records the exit code and the terminal mode after the program ends.
 start() {
   rm -f "$tmp/exit" "$tmp/stty"
   phase=$((phase + 1))
   session="smoke$phase"
-  tmux new-session -d -s "$session" -x 160 -y 48 \
+  tmux new-session -d -s "$session" -x "${COLS:-160}" -y "${ROWS:-48}" \
     "cd '$tmp' && '$BIN' $*; echo EXIT=\$? > '$tmp/exit'; stty -a > '$tmp/stty'; sleep 60"
 }
 
@@ -107,8 +109,10 @@ send q
 expect_clean_exit
 echo "ok: both topologies, the seed and a knocked-out node shown; clean exit"
 
-echo "== tui-smoke: built-in default scenario"
+echo "== tui-smoke: built-in default scenario (behind the picker)"
 start tui --seed 3
+wait_for "open a scenario" 10   # no scenario named: the picker opens first
+send Escape                      # keep the default one behind it
 wait_for "seed 3" 10
 send p                     # parameter panel
 wait_for "failure rate" 3
@@ -119,6 +123,50 @@ send q
 expect_clean_exit
 echo "ok: built-in scenario opens and quits cleanly"
 
+# The picker (no scenario named), switching scenario, the inspector, the
+# search, the flow view: at 80x24 and 160x48, in English and Chinese.
+cp "$FIXTURE" "$tmp/farm.toml"
+BUILTIN_COUNT=7   # scenario::builtin::BUILTINS
+for size in 80x24 160x48; do
+  for lang in en zh-TW; do
+    COLS=${size%x*} ROWS=${size#*x}
+    if [ "$lang" = en ]; then
+      picker="open a scenario"; farm="Farm to table"; inspect="flow now"; flow="flow view"
+    else
+      picker="開啟情境"; farm="從農場"; inspect="目前流量"; flow="流量檢視"
+    fi
+    echo "== tui-smoke: picker, inspector, flow view at $size, --lang $lang"
+    COLS=$COLS ROWS=$ROWS start tui --lang "$lang"
+    wait_for "$picker" 10
+    # The built-ins come first, then the *.toml of the folder: farm.toml.
+    for _ in $(seq 1 "$BUILTIN_COUNT"); do send Down; done
+    send Enter
+    wait_for "$farm" 5
+    send Space                 # pause
+    send Enter                 # inspect the selected node
+    wait_for "$inspect" 3
+    send Escape
+    send /                     # find the wholesaler by name
+    for c in W h o l; do send "$c"; done
+    send Enter
+    wait_for "$inspect" 3
+    capture
+    grep -qF "wholesaler" "$tmp/screen" || fail "the search did not inspect the wholesaler"
+    send Escape
+    send f                     # the flow view
+    wait_for "$flow" 3
+    send o                     # the picker again, closed with Esc
+    wait_for "$picker" 3
+    send Escape
+    wait_for "$farm" 3
+    cp "$tmp/screen" "$tmp/screen-$size-$lang"
+    send q
+    expect_clean_exit
+    echo "ok: picker → farm.toml, inspector, search, flow view, clean exit ($size, $lang)"
+  done
+done
+
 if [ -n "${TUI_SMOKE_SHOW:-}" ]; then
   cat "$tmp/main-screen"
+  for f in "$tmp"/screen-*; do echo "---- $f"; cat "$f"; done
 fi

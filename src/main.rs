@@ -72,6 +72,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
 /// hand the terminal to the TUI. (It lives here, not in `cli`, because the TUI
 /// itself uses `cli`'s reproduce command and output.)
 fn tui(args: TuiArgs) -> Result<(), CliError> {
+    // Without a scenario the picker opens over the default one.
+    let pick = args.scenario.is_none();
     let arg = args
         .scenario
         .unwrap_or_else(|| builtin::DEFAULT.to_string());
@@ -87,13 +89,18 @@ fn tui(args: TuiArgs) -> Result<(), CliError> {
     )?;
     scenario.steps = checked.steps;
     let seed = args.sim.seed.unwrap_or(scenario.seed);
-    chainmesh::tui::run(chainmesh::tui::TuiOptions {
+    let options = chainmesh::tui::TuiOptions {
         scenario,
         scenario_arg: arg,
         seed,
         trial: args.trial,
         shocks: args.sim.shocks,
         lang_zh: args.lang == "zh-TW",
-    })
+    };
+    if pick {
+        chainmesh::tui::run_picker(options)
+    } else {
+        chainmesh::tui::run(options)
+    }
     .map_err(CliError::Other)
 }

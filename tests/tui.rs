@@ -477,3 +477,175 @@ fn the_event_loop_runs_to_quit_on_a_test_backend() {
     let screen = terminal.backend().to_string();
     assert!(screen.contains("✗Farm"), "{screen}");
 }
+
+/// The text of the inspector's lines for node `i` of topology `k`.
+fn inspector_text(a: &App, k: usize, i: usize) -> String {
+    chainmesh::tui::render::inspector::lines(a, k, i, 200)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+/// The inspector's flow numbers are the engine's for that step: the flow
+/// breakdown adds up to the engine's throughput of the step, each node's
+/// number is drawn as the inspector shows it, and on the five-node chain
+/// (a simple path) every node carries exactly the whole throughput.
+#[test]
+fn the_inspector_shows_the_engines_flow_at_every_step() {
+    use chainmesh::network::FlowSolver;
+    use chainmesh::tui::render::inspector::{flow_number, flows};
+    let mut a = app(42, 0);
+    a.update(Message::TogglePause);
+    a.update(Message::Open(Mode::Inspect));
+    let prep = with_shocks(&[]);
+    let k_count = prep.topologies.len();
+    let mut runs: Vec<TopologyRun> = (0..k_count)
+        .map(|k| TopologyRun::new(&prep, k, 42, 0))
+        .collect();
+    let mut caches: Vec<FlowCache> = (0..k_count).map(|_| FlowCache::default()).collect();
+    let mut solver = FlowSolver::default();
+    let mut seen_outage = false;
+    for _ in 0..prep.scenario.steps {
+        a.update(Message::Step);
+        for k in 0..k_count {
+            let rec = runs[k].step(&prep, &mut caches[k]).expect("step runs");
+            let p = &prep.topologies[k];
+            let detail = a.live.flows[k].clone();
+            // Exact network: the value is bit for bit the engine's throughput.
+            assert_eq!(
+                detail.value, rec.throughput,
+                "step {} topology {k}",
+                rec.step
+            );
+            let fresh = p
+                .net
+                .flow_detail(p.topology(), runs[k].down_mask(), &mut solver);
+            assert_eq!(detail, fresh, "step {} topology {k}", rec.step);
+            let topo = p.topology();
+            for (i, node) in topo.nodes.iter().enumerate() {
+                let (now, base) = flows(&a, k, i);
+                assert_eq!(now, detail.node[i]);
+                assert!(now <= node.capacity && (!runs[k].is_down(i) || now == 0.0));
+                if k == 0 {
+                    // The chain is a simple path: every node carries all of it.
+                    assert_eq!(now, rec.throughput, "chain node {i} at step {}", rec.step);
+                    assert_eq!(base, p.net.baseline());
+                }
+            }
+            if rec.throughput < p.net.baseline() {
+                seen_outage = true;
+            }
+        }
+        // What the inspector draws for the selected node is that number.
+        let (k, i) = a.selected;
+        let text = inspector_text(&a, k, i);
+        let (now, base) = flows(&a, k, i);
+        assert!(
+            text.contains(&format!("flow now {}", flow_number(now))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("at baseline {}", flow_number(base))),
+            "{text}"
+        );
+        a.update(Message::SelectNext);
+        assert_eq!(
+            a.mode,
+            Mode::Inspect,
+            "selection keys keep the inspector open"
+        );
+    }
+    assert!(
+        seen_outage,
+        "the trial has outages, so the check means something"
+    );
+}
+
+/// After a knock-out the ghost line is the same trial without it: exactly
+/// the engine's trace of the scenario without the user's shock.
+#[test]
+fn the_ghost_line_is_the_trial_without_the_knock_out() {
+    let mut a = app(42, 0);
+    a.update(Message::TogglePause);
+    assert!(a.ghost().is_none());
+    for _ in 0..12 {
+        a.update(Message::Step);
+    }
+    assert_eq!(a.selected, (0, 0), "the chain's farm");
+    a.update(Message::KnockOut);
+    let ghost = a.ghost().expect("a ghost after k").to_vec();
+    assert_eq!(ghost, engine_trace(&with_shocks(&[]), 42, 0));
+    // The live line is the trial with the shock; they differ at the chain.
+    let with = engine_trace(&with_shocks(&["at=12,select=nodes,nodes=farm"]), 42, 0);
+    assert_eq!(a.live.history[0][..], with[0][..a.live.history[0].len()]);
+    assert_eq!(
+        (ghost[0][12], with[0][12]),
+        (1.0, 0.0),
+        "what the knock-out cost"
+    );
+    // Another seed: the ghost follows.
+    a.update(Message::Open(Mode::Input {
+        kind: InputKind::Seed,
+        text: String::new(),
+    }));
+    a.update(Message::Input('7'));
+    a.update(Message::Submit);
+    assert_eq!(
+        a.ghost().expect("still knocked out"),
+        engine_trace(&with_shocks(&[]), 7, 0)
+    );
+    a.update(Message::ClearShocks);
+    assert!(a.ghost().is_none());
+}
+
+/// `/` finds nodes in either language and Enter inspects the match; `o`
+/// opens the picker and Enter opens the highlighted scenario.
+#[test]
+fn search_and_picker_follow_the_keys() {
+    let mut a = app(42, 0);
+    a.update(key('/'));
+    for c in "批發".chars() {
+        a.update(Message::Input(c));
+    }
+    assert_eq!(a.search("批發"), vec![(0, 2)]);
+    a.update(Message::Submit);
+    assert_eq!((a.selected, &a.mode), ((0, 2), &Mode::Inspect));
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    a.update(Message::from_key(&esc, &a.mode).expect("esc"));
+    assert_eq!(a.mode, Mode::Normal);
+    a.update(key('/'));
+    a.update(Message::Input('z'));
+    a.update(Message::Input('q'));
+    a.update(Message::Submit);
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("no node matches")
+    );
+    // The picker: the third built-in opens with its own seed, trial 0.
+    a.update(key('o'));
+    assert!(matches!(a.mode, Mode::Picker { .. }));
+    let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
+    a.mode = Mode::Picker { selected: 0 };
+    a.update(Message::from_key(&down, &a.mode).expect("down"));
+    a.update(Message::from_key(&down, &a.mode).expect("down"));
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    a.update(Message::from_key(&enter, &a.mode).expect("enter"));
+    let b = &chainmesh::scenario::builtin::BUILTINS[2];
+    let expect = Scenario::from_toml(&format!("{}.toml (built-in)", b.name), b.text).expect("ok");
+    assert_eq!(a.mode, Mode::Normal);
+    assert_eq!(a.base_scenario(), &expect);
+    assert_eq!((a.seed(), a.trial()), (expect.seed, 0));
+    assert!(
+        a.reproduce()
+            .starts_with(&format!("chainmesh tui {} ", b.name))
+    );
+}

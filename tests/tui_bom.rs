@@ -54,13 +54,19 @@ fn knocked_out_sole_supplier_starves_its_assemblers() {
     assert_eq!(chain.last().copied(), Some(0.0));
     assert_eq!(single.last().copied(), Some(0.0));
     assert!(multi.last().copied().unwrap_or(0.0) > 0.5, "{multi:?}");
-    // Select an assembler: its bill is shown.
+    // Select an assembler and inspect it: its bill, part by part, with
+    // every part of the chain's plant from one maker.
     while a.selected != (0, 4) {
         a.update(Message::SelectNext);
     }
+    a.update(Message::Open(chainmesh::tui::app::Mode::Inspect));
     let bill = screen(&mut a);
-    assert!(
-        bill.contains("◆ needs battery×1 (1) controller×1 (1) frame×1 (1) motor×1 (1)"),
-        "{bill}"
-    );
+    assert!(bill.contains("◆ needs every part"), "{bill}");
+    for part in ["battery ×1", "controller ×1", "frame ×1", "motor ×1"] {
+        let line = bill
+            .lines()
+            .find(|l| l.contains(part))
+            .unwrap_or_else(|| panic!("no {part} row\n{bill}"));
+        assert!(line.contains("sole source"), "{line}");
+    }
 }

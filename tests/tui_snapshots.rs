@@ -239,3 +239,328 @@ fn lesson_is_shown_in_the_event_pane_and_the_help() {
         "{screen}"
     );
 }
+
+// ---------- issue 15: the views that explain *why*, in both languages ----------
+
+/// The largest built-in (five topologies), paused at step 40.
+fn archetypes(lang_zh: bool) -> App {
+    let scenario = chainmesh::cli::load("ecosystem-archetypes").expect("built-in");
+    let mut a = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "ecosystem-archetypes".into(),
+            seed: 42,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh,
+        },
+        McMode::Inline,
+    )
+    .expect("app starts");
+    a.update(Message::TogglePause);
+    for _ in 0..40 {
+        a.update(Message::Step);
+    }
+    a
+}
+
+/// A built-in with a lesson in both languages, paused at step 0.
+fn agriculture(lang_zh: bool) -> App {
+    let scenario = chainmesh::cli::load("agriculture").expect("built-in");
+    let mut a = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "agriculture".into(),
+            seed: 7,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh,
+        },
+        McMode::Inline,
+    )
+    .expect("app starts");
+    a.update(Message::TogglePause);
+    a
+}
+
+/// How to get to a view, in English (`false`) or Chinese (`true`).
+type View = fn(bool) -> App;
+
+/// Every new view: (name, how to get there).
+fn views() -> Vec<(&'static str, View)> {
+    vec![
+        ("main", farm),
+        ("inspect", |zh| {
+            let mut a = farm(zh);
+            while a.selected != (0, 2) {
+                a.update(Message::SelectNext);
+            }
+            a.update(Message::Open(Mode::Inspect));
+            a
+        }),
+        ("flow", |zh| {
+            let mut a = farm(zh);
+            a.update(Message::ToggleFlow);
+            a
+        }),
+        ("picker", |zh| {
+            let mut a = farm(zh);
+            a.picker_dir = "tests/fixtures/picker".into();
+            a.update(Message::Open(Mode::Picker { selected: 0 }));
+            // Down to the first file of the folder.
+            for _ in 0..chainmesh::scenario::builtin::BUILTINS.len() {
+                a.update(Message::Scroll(1));
+            }
+            a
+        }),
+        ("search", |zh| {
+            let mut a = farm(zh);
+            a.update(Message::Open(Mode::Search {
+                text: String::new(),
+                selected: 0,
+            }));
+            a.update(Message::Input('f'));
+            a.update(Message::Input('a'));
+            a
+        }),
+        ("lesson", |zh| {
+            let mut a = agriculture(zh);
+            a.update(Message::Open(Mode::Lesson { scroll: 0 }));
+            a
+        }),
+        ("help", |zh| {
+            let mut a = agriculture(zh);
+            a.update(Message::Open(Mode::Help));
+            a
+        }),
+        ("ghost", |zh| {
+            // The chain's farm knocked out at step 12, ten steps on: the
+            // grey line is the same trial without it.
+            let mut a = app("tests/fixtures/tui-farm.toml", 42, zh);
+            a.update(Message::TogglePause);
+            for _ in 0..12 {
+                a.update(Message::Step);
+            }
+            a.update(Message::KnockOut);
+            for _ in 0..10 {
+                a.update(Message::Step);
+            }
+            assert!(a.ghost().is_some());
+            a.status = None;
+            a
+        }),
+        ("sweep", |zh| swept(farm(zh))),
+        ("archetypes", archetypes),
+        ("archetypes_flow", |zh| {
+            let mut a = archetypes(zh);
+            a.update(Message::ToggleFlow);
+            a.update(Message::Open(Mode::Inspect));
+            a
+        }),
+    ]
+}
+
+/// Where a number was cut by the edge of its pane: a digit (or a decimal
+/// point, `±`, `→`, `/`) right against a pane's right border on an inner
+/// row, or right against the border line in a title. Every pane keeps
+/// its numbers one cell off the border, so any hit is a clipped number.
+fn clipped_numbers(t: &Terminal<TestBackend>, app: &App) -> Vec<String> {
+    let buf = t.backend().buffer();
+    let area = buf.area;
+    let numeric = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ".±→/%".contains(c))
+    };
+    let mut panes: Vec<ratatui::layout::Rect> = Vec::new();
+    if let Mode::Sweep { .. } = app.mode {
+        let s = chainmesh::tui::layout::sweep_screen(area, app.columns.len(), 3);
+        panes.extend(s.charts.iter().flatten().copied());
+        panes.extend([s.table, s.notes]);
+    } else {
+        let s = chainmesh::tui::layout::screen(area, app.columns.len());
+        panes.extend(s.graphs.iter().copied());
+        panes.extend([s.chart, s.monte_carlo, s.log]);
+    }
+    let mut bad = Vec::new();
+    let row = |y: u16| -> String { (0..area.width).map(|x| buf[(x, y)].symbol()).collect() };
+    for p in panes {
+        if p.width < 3 || p.height < 3 {
+            continue;
+        }
+        let right = p.x + p.width - 1;
+        for y in p.y + 1..p.y + p.height - 1 {
+            let edge = buf[(right, y)].symbol();
+            if edge == "│" && numeric(buf[(right - 1, y)].symbol()) {
+                bad.push(format!("row {y} of pane {p:?}: {}", row(y)));
+            }
+        }
+    }
+    // Titles and popups: a digit glued to a border glyph.
+    for y in 0..area.height {
+        for x in 1..area.width {
+            let here = buf[(x, y)].symbol();
+            // A popup's right edge (`║` with its left edge further left),
+            // or a title running into the border line.
+            let right_edge =
+                here == "║" && (0..x.saturating_sub(1)).any(|x0| buf[(x0, y)].symbol() == "║");
+            if (matches!(here, "─" | "╮" | "╗" | "═") || right_edge)
+                && buf[(x - 1, y)].symbol().chars().all(|c| c.is_ascii_digit())
+                && !buf[(x - 1, y)].symbol().is_empty()
+            {
+                bad.push(format!("row {y} col {x}: {}", row(y)));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn new_views_in_english_and_chinese_at_80x24_and_160x48() {
+    for (name, make) in views() {
+        for zh in [false, true] {
+            for (w, h) in [(80, 24), (160, 48)] {
+                let mut a = make(zh);
+                let t = draw(&mut a, w, h);
+                let lang = if zh { "zh" } else { "en" };
+                let bad = clipped_numbers(&t, &a);
+                assert!(
+                    bad.is_empty(),
+                    "{name} {lang} {w}x{h}: numbers cut by a border:\n{}\n{}",
+                    bad.join("\n"),
+                    t.backend()
+                );
+                insta::assert_snapshot!(format!("{name}_{lang}_{w}x{h}"), t.backend().to_string());
+            }
+        }
+    }
+}
+
+/// The clipping check itself catches a number cut by a border.
+#[test]
+fn the_clip_check_can_fail() {
+    let mut a = farm(true);
+    let mut t = draw(&mut a, 80, 24);
+    let s = chainmesh::tui::layout::screen(ratatui::layout::Rect::new(0, 0, 80, 24), 2);
+    let p = s.monte_carlo;
+    t.draw(|f| {
+        render(&a, f);
+        let buf = f.buffer_mut();
+        buf.set_string(
+            p.x + p.width - 6,
+            p.y + 1,
+            "0.893",
+            ratatui::style::Style::default(),
+        );
+    })
+    .expect("draws");
+    assert!(!clipped_numbers(&t, &a).is_empty());
+}
+
+/// Terminal safety: a scenario name with an escape sequence is drawn with
+/// the control character blanked, in the picker and once opened.
+#[test]
+fn picker_never_draws_control_characters_and_opens_a_file() {
+    let mut a = farm(false);
+    a.picker_dir = "tests/fixtures/picker".into();
+    a.update(Message::Open(Mode::Picker { selected: 0 }));
+    let n = chainmesh::scenario::builtin::BUILTINS.len();
+    assert_eq!(a.picker.len(), n + 3, "built-ins + broken, escape, farm");
+    let at = a
+        .picker
+        .iter()
+        .position(|e| e.arg.ends_with("escape.toml"))
+        .expect("listed");
+    a.mode = Mode::Picker { selected: at };
+    let screen = draw(&mut a, 160, 48).backend().to_string();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    assert!(screen.contains("Escape  [2J artist"), "{screen}");
+    a.update(Message::Submit);
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(
+        a.base_scenario().name.contains('\u{1b}'),
+        "the model keeps the text"
+    );
+    let screen = draw(&mut a, 160, 48).backend().to_string();
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+    assert!(screen.contains("Escape  [2J artist"), "{screen}");
+    // A broken file stays in the picker with its error in the footer.
+    a.update(Message::Open(Mode::Picker { selected: 0 }));
+    let broken = a
+        .picker
+        .iter()
+        .position(|e| e.arg.ends_with("broken.toml"))
+        .expect("listed");
+    a.mode = Mode::Picker { selected: broken };
+    a.update(Message::Submit);
+    assert_eq!(a.mode, Mode::Picker { selected: broken });
+    let status = a.status.clone().expect("error shown");
+    assert!(status.contains("broken.toml:5:"), "{status}");
+}
+
+/// A file whose *name* carries an escape sequence: listed, opened and shown
+/// in the reproduce command without ever drawing the control character.
+#[test]
+fn file_names_with_control_characters_are_drawn_blanked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = "evil\u{1b}[2J.toml";
+    std::fs::copy("tests/fixtures/tui-farm.toml", dir.path().join(name)).expect("copy");
+    let mut a = farm(false);
+    a.picker_dir = dir.path().to_path_buf();
+    a.update(Message::Open(Mode::Picker { selected: 0 }));
+    let at = a
+        .picker
+        .iter()
+        .position(|e| e.arg.contains("evil"))
+        .expect("listed");
+    a.mode = Mode::Picker { selected: at };
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&mut a, w, h).backend().to_string();
+        assert!(!screen.contains('\u{1b}'), "{screen}");
+    }
+    a.update(Message::Submit);
+    assert!(
+        a.reproduce().contains('\u{1b}'),
+        "the command keeps the real name"
+    );
+    for mode in [Mode::Normal, Mode::Command] {
+        a.mode = mode;
+        let screen = draw(&mut a, 160, 48).backend().to_string();
+        assert!(!screen.contains('\u{1b}'), "{screen}");
+        assert!(screen.contains("evil [2J"), "{screen}");
+    }
+}
+
+/// In the flow view the minimum cut is highlighted, and only it: every node
+/// on the engine's cut is drawn in the cut colour, no other node is.
+#[test]
+fn the_flow_view_highlights_exactly_the_minimum_cut() {
+    for (mut a, topologies) in [(farm(false), 2), (archetypes(false), 5)] {
+        a.update(Message::ToggleFlow);
+        let t = draw(&mut a, 160, 48);
+        let buf = t.backend().buffer();
+        let area = ratatui::layout::Rect::new(0, 0, 160, 48);
+        let mut cut_seen = 0;
+        for k in 0..topologies {
+            let cut = &a.live.flows[k].cut_nodes;
+            assert!(cut.iter().any(|c| *c), "a cut exists in topology {k}");
+            for b in a.node_boxes(area, k) {
+                let cell = &buf[(b.x, b.y)];
+                let lit = cell.bg == Color::LightYellow || cell.fg == Color::LightYellow;
+                assert_eq!(lit, cut[b.node], "topology {k} node {}", b.node);
+                cut_seen += usize::from(lit);
+            }
+        }
+        assert!(cut_seen > 0);
+        // Without the flow view nothing is lit.
+        a.update(Message::ToggleFlow);
+        let t = draw(&mut a, 160, 48);
+        let buf = t.backend().buffer();
+        for k in 0..topologies {
+            for b in a.node_boxes(area, k) {
+                let cell = &buf[(b.x, b.y)];
+                assert!(cell.bg != Color::LightYellow && cell.fg != Color::LightYellow);
+            }
+        }
+    }
+}

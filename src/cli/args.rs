@@ -151,7 +151,7 @@ pub struct CheckArgs {
 /// `chainmesh tui`.
 #[derive(Debug, Args, Default)]
 pub struct TuiArgs {
-    /// Scenario file or built-in name (default: agriculture).
+    /// Scenario file or built-in name (default: the scenario picker, over agriculture).
     #[arg(value_name = "FILE|NAME")]
     pub scenario: Option<String>,
     /// Trial index to show first.

@@ -13,6 +13,9 @@ use std::sync::Arc;
 use super::assembly::{Assembly, AssemblyScratch};
 use crate::scenario::{Role, Topology};
 
+mod detail;
+pub use detail::FlowDetail;
+
 /// Residual capacities at or below this are treated as zero.
 const EPS: f64 = 1e-9;
 

@@ -6,7 +6,7 @@ pub mod centrality;
 mod flow;
 
 pub use assembly::Assembly;
-pub use flow::{FlowNetwork, FlowSolver};
+pub use flow::{FlowDetail, FlowNetwork, FlowSolver};
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 

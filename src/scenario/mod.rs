@@ -65,6 +65,8 @@ pub struct Scenario {
     pub description: Option<String>,
     /// What the student should look for.
     pub lesson: Option<String>,
+    /// The lesson in Traditional Chinese (not blank when present).
+    pub lesson_zh: Option<String>,
     /// Steps per trial (1..=[`MAX_STEPS`]).
     pub steps: u32,
     /// Default number of trials (>= 1).

@@ -63,6 +63,10 @@ pub struct RawHeader {
     /// What the student should look for.
     #[serde(default)]
     pub lesson: Option<String>,
+    /// Optional Traditional Chinese lesson (shown with `--lang zh-TW`; not blank).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", pattern(r"\S"))]
+    pub lesson_zh: Option<Spanned<String>>,
     /// Steps per trial, 1 to 100000 (default 100).
     #[serde(default)]
     #[schemars(with = "Option<i64>", range(min = 1, max = MAX_STEPS), extend("default" = DEFAULT_STEPS))]

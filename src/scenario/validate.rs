@@ -137,6 +137,17 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         Some(t) => int_in(ctx, t, "scenario.trials", 1, i64::MAX)? as u64,
     };
     let seed = h.seed.as_ref().map_or(0, |s| *s.get_ref());
+    let lesson_zh = match &h.lesson_zh {
+        None => None,
+        Some(l) if l.get_ref().trim().is_empty() => {
+            return Err(ctx.err(
+                l.span(),
+                "scenario.lesson_zh",
+                "expected the lesson in Traditional Chinese, found blank text; remove the key or write the lesson",
+            ));
+        }
+        Some(l) => Some(l.get_ref().trim().to_string()),
+    };
     let service_level = match &h.service_level {
         None => DEFAULT_SERVICE_LEVEL,
         Some(v) => {
@@ -188,6 +199,7 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         sector,
         description: h.description,
         lesson: h.lesson,
+        lesson_zh,
         steps,
         trials,
         seed,

@@ -3,6 +3,7 @@
 //! [`super::event_loop`] turns terminal events into [`Message`]s, and the
 //! renderer reads the state.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,12 +13,14 @@ use ratatui::layout::Rect;
 
 use super::TuiOptions;
 use super::export::{self, Export};
-use super::layout::{Columns, NodeBox, columns, inner, place, screen};
+use super::layout::{Arrangement, Columns, NodeBox, arrange, columns, inner, screen};
 use super::live::LiveTrial;
 use super::message::Message;
 pub use super::mode::{InputKind, Mode};
 use super::params::{Param, Params};
+use super::picker::{self, Entry};
 use super::sweep::{self, SweepPanel};
+use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
 use crate::cli::command::Reproduce;
 use crate::scenario::{Scenario, parse_shock_arg};
@@ -118,6 +121,18 @@ pub struct App {
     pub quit: bool,
     /// Where `e` writes its files.
     pub export_dir: PathBuf,
+    /// `f`: links drawn by the flow they carry, the minimum cut highlighted.
+    pub flow_view: bool,
+    /// φ of the trial on screen without the user's knock-outs and attacks
+    /// (every step, per topology), while there are any.
+    ghost: Option<Vec<Vec<f64>>>,
+    /// The picker's entries (loaded when `o` opens it).
+    pub picker: Vec<Entry>,
+    /// The folder whose `*.toml` files the picker lists.
+    pub picker_dir: PathBuf,
+    /// Lines of the help scrolled off the top (when taller than the screen).
+    pub help_scroll: u16,
+    mc_mode: McMode,
 }
 
 impl App {
@@ -156,6 +171,12 @@ impl App {
             sweep: SweepPanel::new(mc),
             quit: false,
             export_dir: PathBuf::from("."),
+            flow_view: false,
+            ghost: None,
+            picker: Vec::new(),
+            picker_dir: PathBuf::from("."),
+            help_scroll: 0,
+            mc_mode: mc,
         };
         app.selected = app.order().first().copied().unwrap_or((0, 0));
         app.restart_monte_carlo();
@@ -214,6 +235,7 @@ impl App {
     }
 
     fn with_params_note(&self, line: String) -> String {
+        // (The reproduce command stays English: it is a command line.)
         if self.params.is_default() {
             line
         } else {
@@ -298,30 +320,73 @@ impl App {
         }
     }
 
-    /// Scenario name in the chosen language.
-    pub fn scenario_name(&self) -> &str {
+    /// `en` or `zh` by the chosen language: every UI string is written
+    /// at its call site in both.
+    pub fn tr(&self, en: &'static str, zh: &'static str) -> &'static str {
+        if self.lang_zh { zh } else { en }
+    }
+
+    /// Scenario name in the chosen language (safe to draw: no control characters).
+    pub fn scenario_name(&self) -> Cow<'_, str> {
         match (&self.base.name_zh, self.lang_zh) {
-            (Some(z), true) => z,
-            _ => &self.base.name,
+            (Some(z), true) => clean(z),
+            _ => clean(&self.base.name),
         }
     }
 
-    /// Topology `k`'s label in the chosen language.
-    pub fn topology_label(&self, k: usize) -> &str {
+    /// Topology `k`'s label in the chosen language (safe to draw).
+    pub fn topology_label(&self, k: usize) -> Cow<'_, str> {
         let t = &self.base.topologies[k];
         match (&t.label_zh, self.lang_zh) {
-            (Some(z), true) => z,
-            _ => &t.label,
+            (Some(z), true) => clean(z),
+            _ => clean(&t.label),
         }
     }
 
-    /// Node `i` of topology `k`'s label in the chosen language.
-    pub fn node_label(&self, k: usize, i: usize) -> &str {
+    /// Topology `k`'s id (safe to draw).
+    pub fn topology_id(&self, k: usize) -> Cow<'_, str> {
+        clean(&self.base.topologies[k].id)
+    }
+
+    /// Node `i` of topology `k`'s label in the chosen language (safe to draw).
+    pub fn node_label(&self, k: usize, i: usize) -> Cow<'_, str> {
         let n = &self.base.topologies[k].nodes[i];
         match (&n.label_zh, self.lang_zh) {
-            (Some(z), true) => z,
-            _ => &n.label,
+            (Some(z), true) => clean(z),
+            _ => clean(&n.label),
         }
+    }
+
+    /// The lesson in the chosen language (English when there is no
+    /// Chinese one), safe to draw.
+    pub fn lesson(&self) -> Option<Cow<'_, str>> {
+        match (&self.base.lesson_zh, &self.base.lesson, self.lang_zh) {
+            (Some(z), _, true) => Some(clean(z)),
+            (_, Some(l), _) => Some(clean(l)),
+            _ => None,
+        }
+    }
+
+    /// The ghost line: φ per topology of this trial without the user's
+    /// knock-outs and attacks (all steps), while there are any.
+    pub fn ghost(&self) -> Option<&[Vec<f64>]> {
+        self.ghost.as_deref()
+    }
+
+    /// Nodes whose label (either language) or id contains `text`, ignoring
+    /// case, in selection order; every node for empty text.
+    pub fn search(&self, text: &str) -> Vec<(usize, usize)> {
+        let needle = text.to_lowercase();
+        self.order()
+            .into_iter()
+            .filter(|&(k, i)| {
+                let n = &self.base.topologies[k].nodes[i];
+                [Some(&n.label), n.label_zh.as_ref(), Some(&n.id)]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.to_lowercase().contains(&needle))
+            })
+            .collect()
     }
 
     /// Every node in selection order: topology by topology, column by column.
@@ -338,15 +403,27 @@ impl App {
         let s = screen(area, self.columns.len());
         s.graphs
             .get(k)
-            .map(|&r| place(&self.columns[k], &self.label_widths(k), inner(r)))
+            .map(|&r| self.arrangement(k, inner(r)).boxes)
             .unwrap_or_default()
+    }
+
+    /// How topology `k` is drawn inside `inside` (its panel without border).
+    pub fn arrangement(&self, k: usize, inside: Rect) -> Arrangement {
+        let selected = (self.selected.0 == k).then_some(self.selected.1);
+        arrange(
+            &self.columns[k],
+            &self.label_widths(k),
+            inside,
+            super::text::LABEL_FLOOR,
+            selected,
+        )
     }
 
     /// Display width of every node label of topology `k`.
     pub fn label_widths(&self, k: usize) -> Vec<usize> {
         use unicode_width::UnicodeWidthStr;
         (0..self.base.topologies[k].nodes.len())
-            .map(|i| self.node_label(k, i).width())
+            .map(|i| self.node_label(k, i).as_ref().width())
             .collect()
     }
 
@@ -387,25 +464,61 @@ impl App {
             Message::Attack => self.attack(),
             Message::ClearShocks => {
                 if self.user_shocks.is_empty() {
-                    self.status = Some("no knock-outs or attacks to clear".into());
+                    self.status = Some(
+                        self.tr(
+                            "no knock-outs or attacks to clear",
+                            "沒有可清除的手動停擺或攻擊",
+                        )
+                        .into(),
+                    );
                 } else {
                     self.user_shocks.clear();
                     self.restart_all();
-                    self.status = Some("cleared your knock-outs and attacks; replaying".into());
+                    self.status = Some(
+                        self.tr(
+                            "cleared your knock-outs and attacks; replaying",
+                            "已清除你的手動停擺與攻擊，重新播放",
+                        )
+                        .into(),
+                    );
                 }
             }
             Message::Export => {
                 self.status = Some(match export::write(&self.export()) {
-                    Ok((a, b)) => format!("wrote {} and {}", a.display(), b.display()),
-                    Err(e) => format!("export failed: {e:#}"),
+                    Ok((a, b)) => format!(
+                        "{} {} {} {}",
+                        self.tr("wrote", "已寫入"),
+                        clean(&a.display().to_string()),
+                        self.tr("and", "與"),
+                        clean(&b.display().to_string())
+                    ),
+                    Err(e) => format!(
+                        "{}: {}",
+                        self.tr("export failed", "匯出失敗"),
+                        clean(&format!("{e:#}"))
+                    ),
                 });
             }
             Message::Open(mode) => {
-                if let Mode::Sweep { .. } = mode {
-                    self.sweep.ensure(&self.base, self.live.seed);
+                match &mode {
+                    Mode::Sweep { .. } => self.sweep.ensure(&self.base, self.live.seed),
+                    Mode::Picker { .. } => {
+                        self.picker = picker::entries(&self.picker_dir);
+                        let at = self
+                            .picker
+                            .iter()
+                            .position(|e| e.arg == self.scenario_arg)
+                            .unwrap_or(0);
+                        self.mode = Mode::Picker { selected: at };
+                        return;
+                    }
+                    Mode::Help => self.help_scroll = 0,
+                    _ => {}
                 }
                 self.mode = mode;
             }
+            Message::ToggleFlow => self.flow_view = !self.flow_view,
+            Message::Scroll(d) => self.scroll(d),
             Message::ToggleSweepMetric => {
                 if let Mode::Sweep { giant } = &mut self.mode {
                     *giant = !*giant;
@@ -437,18 +550,24 @@ impl App {
                     self.restart_all();
                 }
             }
-            Message::Input(c) => {
-                if let Mode::Input { text, .. } = &mut self.mode
-                    && text.len() < 20
-                {
+            Message::Input(c) => match &mut self.mode {
+                Mode::Input { text, .. } if text.len() < 20 => text.push(c),
+                Mode::Search { text, selected } if text.chars().count() < 40 => {
                     text.push(c);
+                    *selected = 0;
                 }
-            }
-            Message::Backspace => {
-                if let Mode::Input { text, .. } = &mut self.mode {
+                _ => {}
+            },
+            Message::Backspace => match &mut self.mode {
+                Mode::Input { text, .. } => {
                     text.pop();
                 }
-            }
+                Mode::Search { text, selected } => {
+                    text.pop();
+                    *selected = 0;
+                }
+                _ => {}
+            },
             Message::Submit => self.submit(),
             Message::Resize(w, h) => self.size = (w, h),
             Message::Quit => {
@@ -458,13 +577,94 @@ impl App {
         }
     }
 
+    /// Move in the picker, the search matches or the lesson.
+    fn scroll(&mut self, d: i32) {
+        let matches = match &self.mode {
+            Mode::Search { text, .. } => self.search(text).len(),
+            _ => 0,
+        };
+        let entries = self.picker.len();
+        let step = |at: usize, n: usize| -> usize {
+            if n == 0 {
+                0
+            } else {
+                (at as i64 + i64::from(d)).clamp(0, n as i64 - 1) as usize
+            }
+        };
+        match &mut self.mode {
+            Mode::Picker { selected } => *selected = step(*selected, entries),
+            Mode::Search { selected, .. } => *selected = step(*selected, matches),
+            Mode::Lesson { scroll } => {
+                *scroll = (i64::from(*scroll) + i64::from(d)).clamp(0, i64::from(u16::MAX)) as u16;
+            }
+            Mode::Help => {
+                self.help_scroll = (i64::from(self.help_scroll) + i64::from(d))
+                    .clamp(0, i64::from(u16::MAX)) as u16;
+            }
+            _ => {}
+        }
+    }
+
+    /// Replace everything with `scenario` (opened from the picker as `arg`):
+    /// its own seed, trial 0, no extra shocks, sliders at ×1.
+    pub fn open_scenario(&mut self, scenario: Scenario, arg: String) {
+        let options = TuiOptions {
+            seed: scenario.seed,
+            scenario,
+            scenario_arg: arg,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh: self.lang_zh,
+        };
+        match App::new(options, self.mc_mode) {
+            Ok(mut next) => {
+                next.size = self.size;
+                next.export_dir = std::mem::take(&mut self.export_dir);
+                next.picker_dir = std::mem::take(&mut self.picker_dir);
+                next.flow_view = self.flow_view;
+                next.speed = self.speed;
+                self.mc.stop();
+                *self = next;
+                self.status = Some(format!(
+                    "{} {}",
+                    self.tr("opened", "已開啟"),
+                    self.scenario_name()
+                ));
+            }
+            Err(e) => self.status = Some(clean(&format!("{e:#}")).into_owned()),
+        }
+    }
+
+    /// Recompute the ghost line (after anything that changes the trial).
+    fn refresh_ghost(&mut self) {
+        self.ghost = if self.user_shocks.is_empty() {
+            None
+        } else {
+            compile(&self.base, &self.params, &self.cli_shocks, &[])
+                .ok()
+                .map(|(prep, _)| super::ghost::history(&prep, self.live.seed, self.live.trial))
+        };
+    }
+
     fn step_once(&mut self) {
         if self.live.step() {
             if self.live.finished() {
-                self.status = Some("trial over: r replays, ] next trial, space runs again".into());
+                self.status = Some(
+                    self.tr(
+                        "trial over: r replays, ] next trial, space runs again",
+                        "試驗結束：r 重播，] 下一次試驗，空白鍵再跑一次",
+                    )
+                    .into(),
+                );
             }
         } else {
-            self.status = Some("the trial is over: press r to replay or ] for the next".into());
+            self.status = Some(
+                self.tr(
+                    "the trial is over: press r to replay or ] for the next",
+                    "試驗已結束：按 r 重播或 ] 看下一次",
+                )
+                .into(),
+            );
         }
     }
 
@@ -477,6 +677,7 @@ impl App {
     fn goto_trial(&mut self, trial: u64) {
         let prep = Arc::clone(self.live.prep());
         self.live = LiveTrial::new(prep, self.live.seed, trial);
+        self.refresh_ghost();
     }
 
     /// Recompile (sliders, shocks changed), replay the trial, rerun Monte Carlo.
@@ -485,6 +686,7 @@ impl App {
             Ok(prep) => {
                 self.live = LiveTrial::new(prep, self.live.seed, self.live.trial);
                 self.restart_monte_carlo();
+                self.refresh_ghost();
             }
             Err(e) => self.status = Some(format!("{e:#}")),
         }
@@ -497,11 +699,43 @@ impl App {
     }
 
     fn submit(&mut self) {
-        let Mode::Input { kind, text } = std::mem::replace(&mut self.mode, Mode::Normal) else {
-            return;
-        };
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Input { kind, text } => self.submit_number(kind, text),
+            Mode::Search { text, selected } => {
+                if let Some(&at) = self.search(&text).get(selected) {
+                    self.selected = at;
+                    self.mode = Mode::Inspect;
+                } else {
+                    self.status = Some(format!(
+                        "{} {:?}",
+                        self.tr("no node matches", "沒有節點符合"),
+                        clean(&text)
+                    ));
+                }
+            }
+            Mode::Picker { selected } => {
+                let Some(entry) = self.picker.get(selected) else {
+                    return;
+                };
+                let arg = entry.arg.clone();
+                match entry.load() {
+                    Ok(s) => self.open_scenario(s, arg),
+                    Err(e) => {
+                        self.status = Some(clean(&e).into_owned());
+                        self.mode = Mode::Picker { selected };
+                    }
+                }
+            }
+            other => self.mode = other,
+        }
+    }
+
+    fn submit_number(&mut self, kind: InputKind, text: String) {
         let Ok(n) = text.parse::<u64>() else {
-            self.status = Some(format!("not a number: {text:?}"));
+            self.status = Some(format!(
+                "{} {text:?}",
+                self.tr("not a number:", "不是數字：")
+            ));
             return;
         };
         match kind {
@@ -509,6 +743,7 @@ impl App {
             InputKind::Seed => {
                 self.live = LiveTrial::new(Arc::clone(self.live.prep()), n, self.live.trial);
                 self.restart_monte_carlo();
+                self.refresh_ghost();
             }
         }
     }
@@ -539,6 +774,7 @@ impl App {
                 .find(|b| b.contains(col, row))
             {
                 self.selected = (k, b.node);
+                self.mode = Mode::Inspect;
                 return;
             }
         }
@@ -547,7 +783,13 @@ impl App {
     /// Add a shock striking at the next step; if paused, run that step so it shows.
     fn add_user_shock(&mut self, spec: String, origin: ShockOrigin) -> bool {
         if self.live.finished() {
-            self.status = Some("the trial is over: press r to replay, then knock out".into());
+            self.status = Some(
+                self.tr(
+                    "the trial is over: press r to replay, then knock out",
+                    "試驗已結束：先按 r 重播，再讓節點停擺",
+                )
+                .into(),
+            );
             return false;
         }
         self.user_shocks.push(UserShock { spec, origin });
@@ -557,6 +799,9 @@ impl App {
                 // same as replaying the new scenario from step 0.
                 self.live.extend_shocks(prep);
                 self.restart_monte_carlo();
+                if self.ghost.is_none() {
+                    self.refresh_ghost();
+                }
                 if self.paused {
                     self.step_once();
                 }
@@ -564,7 +809,7 @@ impl App {
             }
             Err(e) => {
                 self.user_shocks.pop();
-                self.status = Some(format!("{e:#}"));
+                self.status = Some(clean(&format!("{e:#}")).into_owned());
                 false
             }
         }
@@ -584,10 +829,14 @@ impl App {
                 .enumerate()
                 .filter(|&(j, tp)| j != k && tp.node_index(&id).is_some())
                 .count();
-            self.status = Some(if also > 0 {
-                format!("knocked out {label} at step {t} (and {id:?} in the other topology too)")
-            } else {
-                format!("knocked out {label} at step {t}")
+            let id = clean(&id);
+            self.status = Some(match (also > 0, self.lang_zh) {
+                (true, false) => format!(
+                    "knocked out {label} at step {t} (and {id:?} in the other topology too)"
+                ),
+                (false, false) => format!("knocked out {label} at step {t}"),
+                (true, true) => format!("第 {t} 步讓{label}停擺（另一個拓樸的 {id:?} 也一樣）"),
+                (false, true) => format!("第 {t} 步讓{label}停擺"),
             });
         }
     }
@@ -598,11 +847,19 @@ impl App {
         let spec = format!("at={t},select={},count=1", kind.select());
         if self.add_user_shock(spec, ShockOrigin::Attack(kind)) {
             self.next_attack = kind.next();
-            self.status = Some(format!(
-                "attack at step {t}: {} node of every topology (next: {})",
-                attack_phrase(kind),
-                attack_phrase(self.next_attack)
-            ));
+            self.status = Some(if self.lang_zh {
+                format!(
+                    "第 {t} 步攻擊：每個拓樸中{}的節點（下一次：{}）",
+                    attack_phrase_zh(kind),
+                    attack_phrase_zh(self.next_attack)
+                )
+            } else {
+                format!(
+                    "attack at step {t}: {} node of every topology (next: {})",
+                    attack_phrase(kind),
+                    attack_phrase(self.next_attack)
+                )
+            });
         }
     }
 }
@@ -613,6 +870,15 @@ pub fn attack_phrase(kind: AttackKind) -> &'static str {
         AttackKind::Random => "a random",
         AttackKind::Degree => "the highest-degree",
         AttackKind::Betweenness => "the highest-betweenness",
+    }
+}
+
+/// How an attack is described to the user, in Traditional Chinese.
+pub fn attack_phrase_zh(kind: AttackKind) -> &'static str {
+    match kind {
+        AttackKind::Random => "隨機",
+        AttackKind::Degree => "連結數最高",
+        AttackKind::Betweenness => "中介中心性最高",
     }
 }
 

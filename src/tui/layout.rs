@@ -174,6 +174,84 @@ pub fn place(cols: &Columns, label_width: &[usize], area: Rect) -> Vec<NodeBox> 
     boxes
 }
 
+/// How one topology is drawn in its panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrangement {
+    /// Where each node's label (graph) or row (list) goes.
+    pub boxes: Vec<NodeBox>,
+    /// True when the graph does not fit and the nodes are listed instead.
+    pub list: bool,
+    /// A list too long for its panel shows the page holding the selected
+    /// node; this is the slot of the `+N` line and N, the nodes not shown.
+    pub more: Option<(NodeBox, usize)>,
+}
+
+/// The graph of [`place`] when every label gets at least `floor` cells
+/// (or its whole width) besides its mark; else a list of the nodes in
+/// selection order, in as many columns as keep `floor` cells per label,
+/// paged around node `selected` when even that does not hold them all.
+pub fn arrange(
+    cols: &Columns,
+    label_width: &[usize],
+    area: Rect,
+    floor: usize,
+    selected: Option<usize>,
+) -> Arrangement {
+    let boxes = place(cols, label_width, area);
+    let fits = boxes.iter().all(|b| {
+        let room = usize::from(b.width).saturating_sub(1);
+        room >= floor.min(label_width[b.node])
+    });
+    if fits {
+        return Arrangement {
+            boxes,
+            list: false,
+            more: None,
+        };
+    }
+    let order: Vec<usize> = cols.iter().flatten().copied().collect();
+    let h = usize::from(area.height).max(1);
+    let w = usize::from(area.width);
+    // Mark + floor + a blank cell per list column.
+    let per = order.len().div_ceil(h).min(w / (floor + 2)).max(1);
+    let capacity = per * h;
+    let (shown, more) = if order.len() <= capacity {
+        (&order[..], 0)
+    } else {
+        let page = capacity.saturating_sub(1).max(1);
+        let at = selected
+            .and_then(|s| order.iter().position(|&i| i == s))
+            .unwrap_or(0);
+        let start = (at / page) * page;
+        let end = (start + page).min(order.len());
+        (&order[start..end], order.len() - (end - start))
+    };
+    let slot = |j: usize, node: usize| {
+        let (c, r) = (j / h, j % h);
+        let x0 = c * w / per;
+        let x1 = (c + 1) * w / per;
+        NodeBox {
+            node,
+            x: area.x + x0 as u16,
+            y: area.y + r as u16,
+            // One blank cell after every list column (before the border too).
+            width: (x1 - x0).saturating_sub(1).max(1) as u16,
+        }
+    };
+    let boxes: Vec<NodeBox> = shown
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j < capacity)
+        .map(|(j, &node)| slot(j, node))
+        .collect();
+    let more = (more > 0).then(|| (slot(shown.len().min(capacity - 1), usize::MAX), more));
+    Arrangement {
+        boxes,
+        list: true,
+        more,
+    }
+}
+
 /// The panes of the main screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::network::{FlowDetail, FlowSolver};
 use crate::sim::{Event, EventKind, FlowCache, Prepared, TopologyRun};
 
 /// One node event, kept for the event log.
@@ -37,6 +38,17 @@ pub struct LiveTrial {
     pub log: Vec<LogEntry>,
     /// Per topology, per node: came back up at the last step run.
     pub recovered: Vec<Vec<bool>>,
+    /// Per topology: where the flow of the last step run goes, and its
+    /// minimum cut (all nodes up before step 0). Its `value` is the
+    /// engine's throughput of that step.
+    pub flows: Vec<FlowDetail>,
+    /// Per topology: the same with every node up (the baseline F0).
+    pub baseline_flows: Vec<FlowDetail>,
+    /// Per topology, per node: an up assembler that makes nothing at the
+    /// last step run (a part has no producing supplier). All false without
+    /// assemblers.
+    pub starved: Vec<Vec<bool>>,
+    solver: FlowSolver,
 }
 
 impl LiveTrial {
@@ -51,7 +63,25 @@ impl LiveTrial {
             .iter()
             .map(|p| vec![false; p.net.node_count()])
             .collect();
+        let mut solver = FlowSolver::default();
+        let baseline_flows: Vec<FlowDetail> = prep
+            .topologies
+            .iter()
+            .map(|p| {
+                let up = vec![false; p.net.node_count()];
+                p.net.flow_detail(p.topology(), &up, &mut solver)
+            })
+            .collect();
+        let starved = prep
+            .topologies
+            .iter()
+            .map(|p| vec![false; p.net.node_count()])
+            .collect();
         LiveTrial {
+            starved,
+            flows: baseline_flows.clone(),
+            baseline_flows,
+            solver,
             prep,
             seed,
             trial,
@@ -98,6 +128,17 @@ impl LiveTrial {
             let Some(rec) = run.step(&self.prep, cache) else {
                 continue;
             };
+            // The down-set only changes with an event; before step 0 every
+            // node is up, which `flows` starts from.
+            if !run.events().is_empty() {
+                let p = &self.prep.topologies[k];
+                self.flows[k] = p
+                    .net
+                    .flow_detail(p.topology(), run.down_mask(), &mut self.solver);
+                if let Some(a) = p.net.assembly() {
+                    self.starved[k] = a.starved(run.down_mask());
+                }
+            }
             self.history[k].push(rec.service);
             self.throughput[k].push(rec.throughput);
             self.recovered[k].fill(false);
@@ -133,17 +174,6 @@ impl LiveTrial {
     pub fn remaining(&self, k: usize, i: usize) -> u32 {
         let shown = self.t().saturating_sub(1);
         self.runs[k].down_until(i).saturating_sub(shown).max(1)
-    }
-
-    /// Per node of topology `k`: an up assembler that makes nothing at the
-    /// last step run (a part has no producing supplier). All false without
-    /// assemblers.
-    pub fn starved(&self, k: usize) -> Vec<bool> {
-        let down = self.runs[k].down_mask();
-        match self.prep.topologies[k].net.assembly() {
-            Some(a) => a.starved(down),
-            None => vec![false; down.len()],
-        }
     }
 
     /// Nodes of topology `k` down at the last step run.

@@ -59,11 +59,15 @@ pub enum Message {
     ParamReset,
     /// In the sweep view: show φ or the giant component (where only one fits).
     ToggleSweepMetric,
-    /// In a number prompt: type a character.
+    /// `f`: draw links by the flow they carry, the minimum cut highlighted (or not).
+    ToggleFlow,
+    /// In the picker, the search and the lesson: move by this many rows.
+    Scroll(i32),
+    /// In a number prompt or the search: type a character.
     Input(char),
     /// In a number prompt: delete the last character.
     Backspace,
-    /// In a number prompt: accept.
+    /// In a number prompt: accept; in the picker: open; in the search: inspect.
     Submit,
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
@@ -77,7 +81,8 @@ impl Message {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => Self::from_key(key, mode),
             Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
-                matches!(mode, Mode::Normal).then_some(Message::Click(m.column, m.row))
+                matches!(mode, Mode::Normal | Mode::Inspect)
+                    .then_some(Message::Click(m.column, m.row))
             }
             Event::Resize(w, h) => Some(Message::Resize(*w, *h)),
             _ => None,
@@ -122,10 +127,57 @@ impl Message {
                     kind: InputKind::Seed,
                     text: String::new(),
                 }),
+                KeyCode::Enter => M::Open(Mode::Inspect),
+                KeyCode::Char('/') => M::Open(Mode::Search {
+                    text: String::new(),
+                    selected: 0,
+                }),
+                KeyCode::Char('o') => M::Open(Mode::Picker { selected: 0 }),
+                KeyCode::Char('l') => M::Open(Mode::Lesson { scroll: 0 }),
+                KeyCode::Char('f') => M::ToggleFlow,
                 _ => return None,
             }),
-            // Any key closes the help and the command popup.
-            Mode::Help | Mode::Command => Some(M::Close),
+            // The inspector stays open while the main keys work; `q` closes it.
+            Mode::Inspect => match code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(M::Close),
+                _ => Self::from_key(key, &Mode::Normal),
+            },
+            Mode::Search { .. } => Some(match code {
+                KeyCode::Esc => M::Close,
+                KeyCode::Enter => M::Submit,
+                KeyCode::Backspace => M::Backspace,
+                KeyCode::Up | KeyCode::BackTab => M::Scroll(-1),
+                KeyCode::Down | KeyCode::Tab => M::Scroll(1),
+                KeyCode::Char(c) if !c.is_control() => M::Input(c),
+                _ => return None,
+            }),
+            Mode::Picker { .. } => Some(match code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('o') => M::Close,
+                KeyCode::Enter => M::Submit,
+                KeyCode::Up | KeyCode::Char('k') => M::Scroll(-1),
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => M::Scroll(1),
+                KeyCode::PageUp => M::Scroll(-10),
+                KeyCode::PageDown => M::Scroll(10),
+                _ => return None,
+            }),
+            Mode::Lesson { .. } => Some(match code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('l') => M::Close,
+                KeyCode::Up | KeyCode::Char('k') => M::Scroll(-1),
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Char(' ') => M::Scroll(1),
+                KeyCode::PageUp => M::Scroll(-10),
+                KeyCode::PageDown => M::Scroll(10),
+                _ => return None,
+            }),
+            // Any key closes the help (but ↑↓ scroll it when it is taller
+            // than the screen) and the command popup.
+            Mode::Help => Some(match code {
+                KeyCode::Up => M::Scroll(-1),
+                KeyCode::Down => M::Scroll(1),
+                KeyCode::PageUp => M::Scroll(-10),
+                KeyCode::PageDown => M::Scroll(10),
+                _ => M::Close,
+            }),
+            Mode::Command => Some(M::Close),
             Mode::Sweep { .. } => Some(match code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('w') | KeyCode::Char('q') => M::Close,
                 KeyCode::Char('g') | KeyCode::Tab | KeyCode::BackTab => M::ToggleSweepMetric,

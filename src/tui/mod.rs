@@ -6,16 +6,27 @@
 //! source, so tests drive the whole app into a `TestBackend`. The Monte
 //! Carlo panel is fed by a worker thread (see [`worker`]), and so is the
 //! attack-tolerance sweep view (see [`sweep`]); the UI never waits for them.
+//!
+//! To explain *why*: the node inspector (Enter, `render/inspector.rs`) and
+//! the flow view (`f`) read the step's flow breakdown and minimum cut
+//! ([`live::LiveTrial::flows`]); the ghost line ([`ghost`]) replays the
+//! trial without the user's knock-outs; the picker ([`picker`]) opens other
+//! scenarios. Every string is written in English and Traditional Chinese at
+//! its call site ([`App::tr`]); [`text`] measures display widths, shortens
+//! labels word-wise and blanks control characters of file content.
 
 pub mod app;
 pub mod export;
+pub mod ghost;
 pub mod layout;
 pub mod live;
 pub mod message;
 pub mod mode;
 pub mod params;
+pub mod picker;
 pub mod render;
 pub mod sweep;
+pub mod text;
 pub mod worker;
 
 use std::io;
@@ -77,7 +88,18 @@ const WORKER_REFRESH: Duration = Duration::from_millis(150);
 
 /// Run the TUI until the user quits.
 pub fn run(options: TuiOptions) -> anyhow::Result<()> {
+    run_app(App::new(options, McMode::Thread)?)
+}
+
+/// Run the TUI with the scenario picker open over `options` (started
+/// without naming a scenario): Esc keeps the one behind it.
+pub fn run_picker(options: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(options, McMode::Thread)?;
+    app.update(Message::Open(app::Mode::Picker { selected: 0 }));
+    run_app(app)
+}
+
+fn run_app(mut app: App) -> anyhow::Result<()> {
     // Installs a panic hook that restores the terminal; ours, chained in
     // front of it, also releases the mouse.
     let mut terminal = ratatui::try_init()?;

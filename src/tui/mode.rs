@@ -20,6 +20,26 @@ pub enum Mode {
         /// Show the giant-component curves where only one metric fits (else φ).
         giant: bool,
     },
+    /// Enter or a click on the selected node: the node inspector beside the
+    /// graphs (selection, stepping and pausing keys keep working).
+    Inspect,
+    /// `/`: find a node by name or id (either language).
+    Search {
+        /// Text typed so far.
+        text: String,
+        /// Index into the matches of the highlighted one.
+        selected: usize,
+    },
+    /// `o`: the scenario picker.
+    Picker {
+        /// Index into [`App::picker`](super::app::App::picker) of the highlighted entry.
+        selected: usize,
+    },
+    /// `l`: the scenario's whole lesson.
+    Lesson {
+        /// Lines scrolled off the top.
+        scroll: u16,
+    },
     /// A number prompt.
     Input {
         /// What the number is for.

@@ -7,6 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart};
 
+use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
 use crate::tui::app::App;
 
@@ -25,38 +26,78 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 .collect()
         })
         .collect();
+    // The ghost: the same trial without the user's knock-outs, up to now.
+    let ghosts: Vec<Vec<(f64, f64)>> = app
+        .ghost()
+        .map(|g| {
+            g.iter()
+                .zip(&app.live.history)
+                .map(|(ghost, live)| {
+                    if ghost[..live.len().min(ghost.len())] == live[..] {
+                        return Vec::new();
+                    }
+                    ghost
+                        .iter()
+                        .take(live.len())
+                        .enumerate()
+                        .map(|(t, &phi)| (t as f64, phi))
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let level_line = [(0.0, level), (steps, level)];
     let mut datasets =
         vec![line_dataset(&level_line, Color::DarkGray).name(format!("service level {level}"))];
+    for g in &ghosts {
+        datasets.push(line_dataset(g, GHOST));
+    }
     for (k, data) in series.iter().enumerate() {
         datasets
-            .push(line_dataset(data, topology_color(k)).name(app.topology_label(k).to_string()));
+            .push(line_dataset(data, topology_color(k)).name(app.topology_label(k).into_owned()));
     }
     let grey = Style::default().fg(Color::DarkGray);
     let chart = Chart::new(datasets)
-        .block(pane(title(app, level)))
+        .block(pane(title(
+            app,
+            level,
+            ghosts.iter().any(|g| !g.is_empty()),
+            usize::from(area.width).saturating_sub(2),
+        )))
         .x_axis(Axis::default().style(grey).bounds([0.0, steps]).labels([
             Span::raw("0"),
             Span::raw(format!("{}", (steps / 2.0).round())),
-            Span::raw(format!("{steps}")),
+            // A space after the last label: it never touches the border.
+            Span::raw(format!("{steps} ")),
         ]))
         .y_axis(phi_axis(grey))
         .legend_position(None);
     frame.render_widget(chart, area);
 }
 
-/// The title doubles as the legend: `φ(t) ━chain ━network ┄0.9`.
-fn title(app: &App, level: f64) -> Line<'static> {
+/// Colour of the ghost lines (the trial without the user's knock-outs).
+pub const GHOST: Color = Color::Gray;
+
+/// The title doubles as the legend: `φ(t) ━chain ━network ━no k ┄level 0.9`
+/// (`no k`: the ghost line, the trial without the knock-outs of `k` and `a`).
+/// Fitted to `width` cells by whole pieces.
+fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(" φ(t) ")];
     for k in 0..app.columns.len() {
         spans.push(Span::styled(
-            format!("━{} ", app.base_scenario().topologies[k].id),
+            format!("━{} ", app.topology_id(k)),
             Style::default().fg(topology_color(k)),
         ));
     }
+    if ghost {
+        spans.push(Span::styled(
+            format!("━{} ", app.tr("no k", "無 k")),
+            Style::default().fg(GHOST),
+        ));
+    }
     spans.push(Span::styled(
-        format!("┄level {level} "),
+        format!("┄{} {level} ", app.tr("level", "門檻")),
         Style::default().fg(Color::DarkGray),
     ));
-    Line::from(spans)
+    fit_parts(spans.into_iter().map(Part::Whole).collect(), width)
 }

@@ -1,29 +1,52 @@
-//! The event log: which nodes went down or up, when, and why.
+//! The event log: which nodes went down or up, when, why, and what it did
+//! to φ (`t18 chain ✗ Wholesaler failure →t22 φ 1.00→0.00`). Above it, the
+//! first lines of the scenario's lesson when the pane is tall enough (`l`
+//! shows all of it, scrolling).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
+use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
 use crate::sim::{Cause, EventKind};
-use crate::tui::app::{App, ShockOrigin};
+use crate::tui::app::{App, ShockOrigin, attack_phrase_zh};
 use crate::tui::layout::inner;
+use crate::tui::text::clean;
 
 /// Why a node went down, in words.
 pub fn cause_text(app: &App, cause: Cause) -> String {
     match cause {
-        Cause::Random => "failure".into(),
+        Cause::Random => app.tr("failure", "故障").into(),
         Cause::Shock(k) => match app.origins.get(k) {
-            Some(ShockOrigin::Scenario(Some(label))) => format!("shock: {label}"),
-            Some(ShockOrigin::Scenario(None)) => "scripted shock".into(),
+            Some(ShockOrigin::Scenario(Some(label))) => {
+                format!("{}{}", app.tr("shock: ", "衝擊："), clean(label))
+            }
+            Some(ShockOrigin::Scenario(None)) => app.tr("scripted shock", "腳本衝擊").into(),
             Some(ShockOrigin::Cli) => "--shock".into(),
-            Some(ShockOrigin::Manual(_)) => "you (k)".into(),
-            Some(ShockOrigin::Attack(kind)) => format!("attack: {}", kind.select()),
-            None => format!("shock {k}"),
+            Some(ShockOrigin::Manual(_)) => app.tr("you (k)", "你（k）").into(),
+            Some(ShockOrigin::Attack(kind)) => {
+                if app.lang_zh {
+                    format!("攻擊：{}", attack_phrase_zh(*kind))
+                } else {
+                    format!("attack: {}", kind.select())
+                }
+            }
+            None => format!("{} {k}", app.tr("shock", "衝擊")),
         },
     }
+}
+
+/// φ of topology `k` just before and just after step `step`.
+pub fn phi_effect(app: &App, k: usize, step: u32) -> Option<(f64, f64)> {
+    let h = &app.live.history[k];
+    let s = step as usize;
+    let after = *h.get(s)?;
+    let before = if s == 0 { 1.0 } else { h[s - 1] };
+    Some((before, after))
 }
 
 /// Rows of the event pane given to the scenario's lesson, when it is tall enough.
@@ -33,9 +56,12 @@ const LESSON_ROWS: u16 = 4;
 /// that fit in `area`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let count = app.live.log.len();
-    frame.render_widget(pane(format!(" events ({count}) ")), area);
+    frame.render_widget(
+        pane(format!(" {} ({count}) ", app.tr("events", "事件"))),
+        area,
+    );
     let mut r = inner(area);
-    if let Some(lesson) = &app.base_scenario().lesson
+    if let Some(lesson) = app.lesson()
         && r.height >= 3 * LESSON_ROWS
     {
         let top = Rect {
@@ -43,10 +69,13 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             ..r
         };
         let text = Paragraph::new(Line::from(vec![
-            Span::styled("look for: ", Style::default().fg(Color::LightYellow)),
-            Span::styled(lesson.as_str(), Style::default().fg(Color::Gray)),
+            Span::styled(
+                app.tr("look for: ", "觀察重點："),
+                Style::default().fg(Color::LightYellow),
+            ),
+            Span::styled(lesson.into_owned(), Style::default().fg(Color::Gray)),
         ]))
-        .wrap(ratatui::widgets::Wrap { trim: true });
+        .wrap(Wrap { trim: true });
         frame.render_widget(text, top);
         r.y += LESSON_ROWS;
         r.height -= LESSON_ROWS;
@@ -56,6 +85,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let red = Style::default().fg(Color::LightRed);
     let green = Style::default().fg(Color::LightGreen);
     let wide = r.width >= 36;
+    // Step numbers padded to the widest this trial can have.
+    let digits = app.live.steps().saturating_sub(1).max(1).to_string().len();
+    // One cell kept free on the right: a number never touches the border.
+    let width = usize::from(r.width).saturating_sub(1);
     let lines: Vec<Line> = app
         .live
         .log
@@ -64,40 +97,67 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         .take(rows)
         .map(|e| {
             let ev = e.event;
-            let topo = &app.base_scenario().topologies[e.topo];
-            let name = Span::styled(
-                app.node_label(e.topo, ev.node).to_string(),
-                Style::default().fg(topology_color(e.topo)),
-            );
-            let mut spans = vec![Span::styled(format!("t{:<3} ", ev.step), grey)];
+            let color = Style::default().fg(topology_color(e.topo));
+            let name = Part::Cut(Span::styled(
+                app.node_label(e.topo, ev.node).into_owned(),
+                color,
+            ));
+            let mut parts = vec![Part::Whole(Span::styled(
+                format!("t{:<digits$} ", ev.step),
+                grey,
+            ))];
             // The topology id when there is room; its colour always.
             if wide {
-                spans.push(Span::styled(
-                    format!("{} ", topo.id),
-                    Style::default().fg(topology_color(e.topo)),
-                ));
+                parts.push(Part::Whole(Span::styled(
+                    format!("{} ", app.topology_id(e.topo)),
+                    color,
+                )));
             }
+            let effect = phi_effect(app, e.topo, ev.step).map(|(before, after)| {
+                let style = if after < before {
+                    red
+                } else if after > before {
+                    green
+                } else {
+                    grey
+                };
+                Part::Key(Span::styled(format!(" φ {before:.2}→{after:.2}"), style))
+            });
             match ev.kind {
                 EventKind::Down { cause, until } => {
-                    spans.push(Span::styled("✗ ", red));
-                    spans.push(name);
-                    spans.push(Span::styled(format!(" {}", cause_text(app, cause)), red));
-                    spans.push(Span::styled(format!(" →t{until}"), grey));
+                    parts.push(Part::Whole(Span::styled("✗ ", red)));
+                    parts.push(name);
+                    parts.extend(effect);
+                    // A short cause whole or not at all; a long one cut by characters.
+                    let cause = Span::styled(format!(" {}", cause_text(app, cause)), red);
+                    parts.push(if cause.content.width() <= 9 {
+                        Part::Whole(cause)
+                    } else {
+                        Part::Text(cause)
+                    });
+                    parts.push(Part::Whole(Span::styled(format!(" →t{until}"), grey)));
                 }
                 EventKind::Up => {
-                    spans.push(Span::styled("↑ ", green));
-                    spans.push(name);
-                    spans.push(Span::styled(" up", green));
+                    parts.push(Part::Whole(Span::styled("↑ ", green)));
+                    parts.push(name);
+                    parts.extend(effect);
+                    parts.push(Part::Whole(Span::styled(
+                        format!(" {}", app.tr("up", "恢復")),
+                        green,
+                    )));
                 }
             }
-            Line::from(spans)
+            fit_parts(parts, width)
         })
         .collect();
     if lines.is_empty() {
         let hint = if app.live.t() == 0 {
-            "nothing yet: space runs, n steps"
+            app.tr(
+                "nothing yet: space runs, n steps",
+                "尚無事件：空白鍵執行，n 單步",
+            )
         } else {
-            "no failures so far"
+            app.tr("no failures so far", "目前沒有故障")
         };
         frame.render_widget(Paragraph::new(Span::styled(hint, grey)), r);
     } else {

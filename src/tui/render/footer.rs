@@ -13,30 +13,52 @@ use crate::tui::app::App;
 
 /// Key hints in order of importance (later ones drop off narrow screens).
 fn hints(app: &App) -> Vec<(&'static str, String)> {
+    let t = |en: &'static str, zh: &'static str| app.tr(en, zh).to_string();
+    let attack = if app.lang_zh {
+        format!(
+            "攻擊（{}）",
+            crate::tui::app::attack_phrase_zh(app.next_attack)
+        )
+    } else {
+        format!("attack ({})", app.next_attack.select())
+    };
     vec![
-        ("?", "help".into()),
-        ("q", "quit".into()),
+        ("?", t("help", "說明")),
+        ("q", t("quit", "離開")),
         (
             "space",
             if app.paused {
-                "run".into()
+                t("run", "執行")
             } else {
-                "pause".into()
+                t("pause", "暫停")
             },
         ),
-        ("n", "step".into()),
-        ("Tab", "select".into()),
-        ("k", "knock out".into()),
-        ("w", "sweep".into()),
-        ("a", format!("attack ({})", app.next_attack.select())),
-        ("p", "params".into()),
-        ("r", "replay".into()),
-        ("]/[", "trial".into()),
-        ("+/-", "speed".into()),
-        ("g", "goto".into()),
-        ("s", "seed".into()),
-        ("c", "command".into()),
-        ("e", "export".into()),
+        ("n", t("step", "單步")),
+        ("Tab", t("select", "選取")),
+        ("Enter", t("inspect", "檢視節點")),
+        // The hint says the flow view is on (the header may have no room).
+        (
+            "f",
+            if app.flow_view {
+                t("flow view ✓", "流量檢視 ✓")
+            } else {
+                t("flow", "流量")
+            },
+        ),
+        ("o", t("open", "開啟情境")),
+        ("k", t("knock out", "停擺")),
+        ("/", t("find", "搜尋")),
+        ("l", t("lesson", "重點")),
+        ("w", t("sweep", "掃描")),
+        ("a", attack),
+        ("p", t("params", "參數")),
+        ("r", t("replay", "重播")),
+        ("]/[", t("trial", "試驗")),
+        ("+/-", t("speed", "速度")),
+        ("g", t("goto", "跳至")),
+        ("s", t("seed", "種子")),
+        ("c", t("command", "指令")),
+        ("e", t("export", "匯出")),
     ]
 }
 
@@ -48,11 +70,14 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 /// The footer of the sweep view: its keys (`g` only where it switches
 /// something) and the `chainmesh sweep` command.
 pub fn sweep(app: &App, one_metric: bool, area: Rect, frame: &mut Frame) {
-    let mut keys = vec![("w/Esc", "close".to_string())];
+    let mut keys = vec![("w/Esc", app.tr("close", "關閉").to_string())];
     if one_metric {
-        keys.push(("g", "φ ↔ giant component".into()));
+        keys.push((
+            "g",
+            app.tr("φ ↔ giant component", "φ ↔ 最大連通元件").into(),
+        ));
     }
-    keys.push(("^C", "quit".into()));
+    keys.push(("^C", app.tr("quit", "離開").into()));
     draw(app, &keys, &app.sweep_command(), false, area, frame);
 }
 
@@ -67,9 +92,11 @@ fn draw(
     frame: &mut Frame,
 ) {
     let width = usize::from(area.width);
+    // A file name may carry control characters: never draw them raw.
+    let command = &*crate::tui::text::clean(command);
     let first = if let Some(status) = &app.status {
         Line::styled(
-            fit(status, width),
+            fit(&crate::tui::text::clean(status), width),
             Style::default()
                 .fg(Color::LightYellow)
                 .add_modifier(Modifier::BOLD),
@@ -96,7 +123,8 @@ fn draw(
     let shown = if command.width() <= room {
         command.to_string()
     } else if c_for_full {
-        fit(command, room.saturating_sub(12)) + "  (c: full)"
+        let more = app.tr("  (c: full)", "  （c：全文）");
+        fit(command, room.saturating_sub(more.width())) + more
     } else {
         fit(command, room)
     };

@@ -1,5 +1,9 @@
 //! One topology's graph: nodes in layers from sources (left) to sinks
 //! (right), links as braille lines, each label coloured by node state.
+//! When the labels would drop below [`LABEL_FLOOR`] cells the topology is
+//! listed instead (`render/list.rs`). In the flow view (`f`) links are
+//! drawn brighter the more they carry now, and the minimum cut — the
+//! bottleneck of this step — is highlighted in yellow.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,9 +13,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 use unicode_width::UnicodeWidthStr;
 
-use super::{fit_label, pane, topology_color};
+use super::{list, pane, topology_color};
 use crate::tui::app::App;
-use crate::tui::layout::{NodeBox, inner, place};
+use crate::tui::layout::{NodeBox, inner};
+use crate::tui::text::{LABEL_FLOOR, abbreviate};
 
 /// Mark of a node that is up.
 pub const UP: &str = "●";
@@ -19,24 +24,28 @@ pub const UP: &str = "●";
 pub const DOWN: &str = "✗";
 /// Mark of a node that came back up at this step.
 pub const RECOVERED: &str = "↑";
+
 /// Mark of an up assembler (a node with `needs`) that is making its product.
 pub const ASSEMBLER: &str = "◆";
 /// Mark of an up assembler that makes nothing: a part has no supplier left.
 pub const STARVED: &str = "◇";
 
+/// Colour of links and labels on the minimum cut in the flow view.
+pub const CUT: Color = Color::LightYellow;
+
 /// The label text of node `i` of topology `k` for a box `width` cells wide.
-fn label(app: &App, k: usize, i: usize, width: usize, starved: &[bool]) -> String {
+pub(crate) fn label(app: &App, k: usize, i: usize, width: usize) -> String {
     let name = app.node_label(k, i);
     if app.live.is_down(k, i) {
         let left = app.live.remaining(k, i).to_string();
         // The repair countdown goes first when there is room for it and a name.
-        if width >= left.len() + 3 {
-            let name = fit_label(name, width - 1 - left.len() - 1);
+        if width >= left.len() + 2 + LABEL_FLOOR {
+            let name = abbreviate(&name, width - 1 - left.len() - 1);
             return format!("{DOWN}{name} {left}");
         }
-        return format!("{DOWN}{}", fit_label(name, width.saturating_sub(1)));
+        return format!("{DOWN}{}", abbreviate(&name, width.saturating_sub(1)));
     }
-    let mark = if starved[i] {
+    let mark = if app.live.starved[k][i] {
         STARVED
     } else if app.live.recovered[k][i] {
         RECOVERED
@@ -45,16 +54,23 @@ fn label(app: &App, k: usize, i: usize, width: usize, starved: &[bool]) -> Strin
     } else {
         UP
     };
-    format!("{mark}{}", fit_label(name, width.saturating_sub(1)))
+    format!("{mark}{}", abbreviate(&name, width.saturating_sub(1)))
 }
 
-fn node_style(app: &App, k: usize, i: usize, starved: &[bool]) -> Style {
+/// The style of node `i` of topology `k`'s label.
+pub(crate) fn node_style(app: &App, k: usize, i: usize) -> Style {
+    let on_cut = app.flow_view && app.live.flows[k].cut_nodes[i];
     let s = if app.live.is_down(k, i) {
         Style::default()
-            .fg(Color::White)
+            .fg(if on_cut { CUT } else { Color::White })
             .bg(Color::Red)
             .add_modifier(Modifier::BOLD)
-    } else if starved[i] {
+    } else if on_cut {
+        Style::default()
+            .fg(Color::Black)
+            .bg(CUT)
+            .add_modifier(Modifier::BOLD)
+    } else if app.live.starved[k][i] {
         Style::default()
             .fg(Color::Yellow)
             .add_modifier(Modifier::BOLD)
@@ -72,25 +88,39 @@ fn node_style(app: &App, k: usize, i: usize, starved: &[bool]) -> Style {
     }
 }
 
-/// Draw topology `k` in `area` (with its border).
-pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
+/// The panel title: the label where it fits, else the topology's id (never
+/// less), with φ and the down count on the right while they fit.
+fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
     let color = topology_color(k);
     let down = app.live.down_count(k);
     let nodes = app.base_scenario().topologies[k].nodes.len();
     let phi = format!("{:.2}", app.live.service(k));
-    let counts = format!("{down}/{nodes} down");
-    let room = usize::from(area.width).saturating_sub(4);
-    let full_status = 4 + phi.len() + 3 + counts.len() + 1;
-    // The label gives way first, then the down count.
-    let (status_w, counts) = if room >= full_status + 10 {
-        (full_status, counts)
-    } else {
-        (4 + phi.len() + 1, String::new())
+    let counts = format!("{down}/{nodes} {}", app.tr("down", "停擺"));
+    let room = width.saturating_sub(4);
+    let label = app.topology_label(k).into_owned();
+    let id = app.topology_id(k).into_owned();
+    let full = 4 + phi.width() + 3 + counts.width() + 1;
+    let short = 4 + phi.width() + 1;
+    // The label gives way to the id first, then the down count, then φ:
+    // the id is never cut while the panel has room for it alone.
+    let found = [
+        (&label, full),
+        (&id, full),
+        (&label, short),
+        (&id, short),
+        (&id, 0),
+    ]
+    .into_iter()
+    .find(|(n, status)| n.width() + 2 + status <= room);
+    let (name, status) = match found {
+        Some((n, status)) => (n.clone(), status),
+        None => (abbreviate(&id, room.saturating_sub(2).max(1)), 0),
     };
-    let name = fit_label(
-        app.topology_label(k),
-        room.saturating_sub(status_w + 3).max(1),
-    );
+    let counts = if status == full {
+        counts
+    } else {
+        String::new()
+    };
     let title = Line::from(vec![
         Span::raw(" "),
         Span::styled(
@@ -99,6 +129,9 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
         ),
         Span::raw(" "),
     ]);
+    if status == 0 {
+        return (title, Line::raw(""));
+    }
     let mut spans = vec![
         Span::raw(" φ "),
         Span::styled(phi, Style::default().fg(color).add_modifier(Modifier::BOLD)),
@@ -115,24 +148,26 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
         ));
     }
     spans.push(Span::raw(" "));
-    let status = Line::from(spans).right_aligned();
-    let mut block = pane(title).title(status);
-    if let Some(bill) = selected_bill(app, k) {
-        block = block.title_bottom(Line::from(Span::styled(
-            fit_label(&bill, room.max(1)),
-            Style::default().fg(Color::Yellow),
-        )));
-    }
-    frame.render_widget(block, area);
-    let starved = app.live.starved(k);
+    (title, Line::from(spans).right_aligned())
+}
+
+/// Draw topology `k` in `area` (with its border).
+pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
+    let (title, status) = titles(app, k, usize::from(area.width));
+    frame.render_widget(pane(title).title(status), area);
     let inside = inner(area);
     if inside.width == 0 || inside.height == 0 {
         return;
     }
-    let boxes = place(&app.columns[k], &app.label_widths(k), inside);
+    let arranged = app.arrangement(k, inside);
+    if arranged.list {
+        list::render(app, k, &arranged.boxes, arranged.more, frame);
+        return;
+    }
+    let boxes = arranged.boxes;
     let texts: Vec<String> = boxes
         .iter()
-        .map(|b| label(app, k, b.node, usize::from(b.width), &starved))
+        .map(|b| label(app, k, b.node, usize::from(b.width)))
         .collect();
     links(app, k, inside, &boxes, &texts, frame);
     let buf = frame.buffer_mut();
@@ -142,25 +177,37 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
             b.y,
             text,
             usize::from(b.width),
-            node_style(app, k, b.node, &starved),
+            node_style(app, k, b.node),
         );
     }
 }
 
-/// The bill of materials of the selected node, when it is an assembler of
-/// topology `k`: " ◆ needs battery×1 (2) motor×1 (1) " (units per unit of
-/// output, and in brackets the number of suppliers of the part).
-fn selected_bill(app: &App, k: usize) -> Option<String> {
-    let (sk, i) = app.selected;
-    let topo = &app.base_scenario().topologies[k];
-    if sk != k || !topo.nodes.get(i)?.is_assembler() {
-        return None;
+/// The colour of link `j` of topology `k`: red when an end is down; in the
+/// flow view yellow on the minimum cut, else brighter the more it carries
+/// (against the busiest link of the topology now).
+fn link_color(app: &App, k: usize, j: usize, broken: bool, busiest: f64) -> Color {
+    if broken {
+        return Color::Red;
     }
-    let parts: Vec<String> = crate::scenario::bom::supply(topo, i)
-        .iter()
-        .map(|s| format!("{}×{} ({})", s.part, s.qty, s.suppliers.len()))
-        .collect();
-    Some(format!(" {ASSEMBLER} needs {} ", parts.join(" ")))
+    if !app.flow_view {
+        return Color::DarkGray;
+    }
+    let f = &app.live.flows[k];
+    if f.cut_links[j] {
+        return CUT;
+    }
+    let share = if busiest > 0.0 {
+        f.link[j] / busiest
+    } else {
+        0.0
+    };
+    match share {
+        s if s > 2.0 / 3.0 => Color::White,
+        s if s > 1.0 / 3.0 => Color::Gray,
+        s if s > 0.0 => Color::DarkGray,
+        // Idle links almost fade out.
+        _ => Color::Indexed(237),
+    }
 }
 
 /// Links as lines from the right end of a label to the left of the next.
@@ -176,8 +223,9 @@ fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], f
         let y = h - (f64::from(b.y) - oy) - 0.5;
         at[b.node] = Some((left, right, y));
     }
+    let busiest = app.live.flows[k].link.iter().copied().fold(0.0, f64::max);
     let mut lines = Vec::with_capacity(topo.links.len());
-    for l in &topo.links {
+    for (j, l) in topo.links.iter().enumerate() {
         let (Some(a), Some(b)) = (at[l.from], at[l.to]) else {
             continue;
         };
@@ -194,8 +242,19 @@ fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], f
             y1: a.2,
             x2,
             y2: b.2,
-            color: if broken { Color::Red } else { Color::DarkGray },
+            color: link_color(app, k, j, broken, busiest),
         });
+    }
+    // Brightest last, so busy and cut links stay visible where lines cross.
+    if app.flow_view {
+        let rank = |c: Color| match c {
+            Color::Indexed(_) => 0,
+            Color::DarkGray => 1,
+            Color::Gray => 2,
+            Color::White => 3,
+            _ => 4,
+        };
+        lines.sort_by_key(|l| rank(l.color));
     }
     let canvas = Canvas::default()
         .marker(Marker::Braille)

@@ -3,60 +3,96 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
+use super::line::{Part, fit_parts};
 use crate::tui::app::{App, SPEEDS};
 
-/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`.
+/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`,
+/// cut at whole pieces (only the name is abbreviated), never inside a number.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
+    let sep = || Part::Whole(Span::styled(" │ ", Style::default().fg(Color::DarkGray)));
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let (state, color) = if app.live.finished() {
-        ("■ done", Color::LightBlue)
+        (app.tr("■ done", "■ 結束"), Color::LightBlue)
     } else if app.paused {
-        ("⏸ paused", Color::LightYellow)
+        (app.tr("⏸ paused", "⏸ 暫停"), Color::LightYellow)
     } else {
-        ("▶ running", Color::LightGreen)
+        (app.tr("▶ running", "▶ 執行中"), Color::LightGreen)
     };
     let speed = SPEEDS[app.speed];
-    let mut spans = vec![
-        Span::styled(
-            " chainmesh ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::LightCyan)
-                .add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(" "),
-        Span::raw("seed "),
-        Span::styled(app.seed().to_string(), bold),
-        sep(),
-        Span::raw("trial "),
-        Span::styled(app.trial().to_string(), bold),
-        sep(),
-        Span::raw("t "),
-        Span::styled(format!("{}/{}", app.live.t(), app.live.steps()), bold),
-        sep(),
-        Span::raw(format!("{speed} steps/s")),
-        sep(),
-        Span::styled(
+    let speed = if app.lang_zh {
+        format!("每秒 {speed} 步")
+    } else {
+        format!("{speed} steps/s")
+    };
+    let w = |s: Span<'static>| Part::Whole(s);
+    let width = usize::from(area.width);
+    let name = app.scenario_name().into_owned();
+    // The scenario's name matters more than the speed and the view tags:
+    // those give way first, so at least the floor of the name shows.
+    for level in 0..3 {
+        let mut parts = vec![
+            w(Span::styled(
+                " chainmesh ",
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(Color::LightCyan)
+                    .add_modifier(Modifier::BOLD),
+            )),
+            w(Span::raw(" ")),
+            w(Span::styled(
+                format!("{} {}", app.tr("seed", "種子"), app.seed()),
+                bold,
+            )),
+            sep(),
+            w(Span::styled(
+                format!("{} {}", app.tr("trial", "試驗"), app.trial()),
+                bold,
+            )),
+            sep(),
+            w(Span::styled(
+                format!("t {}/{}", app.live.t(), app.live.steps()),
+                bold,
+            )),
+        ];
+        if level < 2 {
+            parts.push(sep());
+            parts.push(w(Span::raw(speed.clone())));
+        }
+        parts.push(sep());
+        parts.push(w(Span::styled(
             state,
             Style::default().fg(color).add_modifier(Modifier::BOLD),
-        ),
-    ];
-    if !app.params.is_default() {
-        spans.push(sep());
-        spans.push(Span::styled(
-            "modified parameters",
-            Style::default().fg(Color::LightMagenta),
-        ));
+        )));
+        if level < 1 && !app.params.is_default() {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("modified parameters", "參數已修改"),
+                Style::default().fg(Color::LightMagenta),
+            )));
+        }
+        if level < 1 && app.flow_view {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("flow view", "流量檢視"),
+                Style::default().fg(crate::tui::render::graph::CUT),
+            )));
+        }
+        parts.push(sep());
+        parts.push(Part::Cut(Span::styled(name.clone(), bold)));
+        parts.push(w(Span::styled(
+            format!(" [{}]", app.base_scenario().sector),
+            Style::default().fg(Color::DarkGray),
+        )));
+        // One span per part: the name is the one before the sector.
+        let name_at = parts.len() - 2;
+        let line = fit_parts(parts, width);
+        let shows_name = line.spans.len() > name_at;
+        if shows_name || level == 2 {
+            frame.render_widget(Paragraph::new(line), area);
+            return;
+        }
     }
-    spans.push(sep());
-    spans.push(Span::styled(app.scenario_name().to_string(), bold));
-    spans.push(Span::styled(
-        format!(" [{}]", app.base_scenario().sector),
-        Style::default().fg(Color::DarkGray),
-    ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

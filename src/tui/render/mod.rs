@@ -16,27 +16,34 @@
 //! └──────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! Popups (help, parameters, command, number prompts) are drawn on top. The
+//! The node inspector (Enter) takes the place of the Monte Carlo and event
+//! panes. Popups (help, parameters, command, number prompts, the scenario
+//! picker, the node search, the lesson) are drawn on top. The
 //! attack-tolerance sweep (`w`) replaces everything between the header and
 //! the footer (`render/sweep.rs`, laid out by [`crate::tui::layout::sweep_screen`]).
 
 mod chart;
 mod events;
 mod footer;
-mod graph;
+pub(crate) mod graph;
 mod header;
 mod help;
+pub mod inspector;
+pub mod line;
+mod list;
 mod monte_carlo;
 mod params;
+mod picker;
 mod popup;
 mod sweep;
 
+pub use crate::tui::text::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Mode};
 use super::layout::screen;
@@ -68,15 +75,27 @@ pub fn render(app: &App, frame: &mut Frame) {
         graph::render(app, k, r, frame);
     }
     chart::render(app, s.chart, frame);
-    monte_carlo::render(app, s.monte_carlo, frame);
-    events::render(app, s.log, frame);
+    if app.mode == Mode::Inspect {
+        // The inspector takes the Monte Carlo and event panes' place.
+        let r = Rect {
+            width: (s.log.x + s.log.width).saturating_sub(s.monte_carlo.x),
+            ..s.monte_carlo
+        };
+        inspector::render(app, r, frame);
+    } else {
+        monte_carlo::render(app, s.monte_carlo, frame);
+        events::render(app, s.log, frame);
+    }
     footer::render(app, s.footer, frame);
     match &app.mode {
-        Mode::Normal | Mode::Sweep { .. } => {}
+        Mode::Normal | Mode::Sweep { .. } | Mode::Inspect => {}
+        Mode::Picker { selected } => picker::picker(app, *selected, area, frame),
+        Mode::Search { text, selected } => picker::search(app, text, *selected, area, frame),
+        Mode::Lesson { scroll } => picker::lesson(app, *scroll, area, frame),
         Mode::Help => help::render(app, area, frame),
         Mode::Params { selected } => params::render(app, *selected, area, frame),
         Mode::Command => popup::command(app, area, frame),
-        Mode::Input { kind, text } => popup::input(*kind, text, area, frame),
+        Mode::Input { kind, text } => popup::input(app, *kind, text, area, frame),
     }
 }
 
@@ -143,37 +162,6 @@ pub fn fit_label(s: &str, width: usize) -> String {
         return head + last;
     }
     fit(s, width)
-}
-
-/// `s` cut to at most `width` terminal cells, ending in `…` when cut.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width == 1 {
-        // No room for an ellipsis: keep the first character if it fits.
-        return s
-            .chars()
-            .next()
-            .filter(|c| c.width().unwrap_or(0) <= 1)
-            .map(String::from)
-            .unwrap_or_default();
-    }
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

@@ -9,22 +9,35 @@ use ratatui::widgets::Paragraph;
 
 use unicode_width::UnicodeWidthStr;
 
+use super::line::{Part, fit_parts};
 use super::{fit, pane, topology_color};
 use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::text::pad;
 
 const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// Draw the panel in `area`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let mc = &app.mc;
-    let progress = if mc.running() {
-        format!(" Monte Carlo · {}/{} trials … ", mc.done(), mc.total)
-    } else if mc.total > 0 && mc.done() == mc.total {
-        format!(" Monte Carlo · {} trials ", mc.total)
+    let trials = app.tr("trials", "次試驗");
+    let count = if mc.total > 0 && mc.done() == mc.total && !mc.running() {
+        format!("{}", mc.total)
     } else {
-        format!(" Monte Carlo · {}/{} trials ", mc.done(), mc.total)
+        format!("{}/{}", mc.done(), mc.total)
     };
+    let dots = if mc.running() { " …" } else { "" };
+    // The title shortens by words, never inside the count.
+    let room = usize::from(area.width).saturating_sub(2);
+    let progress = [
+        format!(" Monte Carlo · {count} {trials}{dots} "),
+        format!(" MC · {count} {trials}{dots} "),
+        format!(" MC · {count} "),
+        format!(" {count} "),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= room)
+    .unwrap_or_default();
     frame.render_widget(pane(progress), area);
     let r = inner(area);
     if r.width < 4 || r.height == 0 {
@@ -32,9 +45,9 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     }
     let Some(summary) = &mc.summary else {
         let text = if mc.running() {
-            "running trials for this seed…"
+            app.tr("running trials for this seed…", "正在執行這個種子的試驗…")
         } else {
-            "no trials yet"
+            app.tr("no trials yet", "尚無試驗")
         };
         frame.render_widget(
             Paragraph::new(Span::styled(text, Style::default().fg(Color::DarkGray))),
@@ -43,7 +56,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         return;
     };
     let n = app.columns.len();
-    let width = usize::from(r.width);
+    // One cell kept free on the right: a number never touches the border.
+    let width = usize::from(r.width).saturating_sub(1).max(1);
     let mut lines: Vec<Line> = Vec::new();
     // Comparison lines first in importance, so they survive small panels.
     let mut compare: Vec<Line> = Vec::new();
@@ -51,15 +65,31 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         if let Some(Some(c)) = summary.vs_first.get(k) {
             let p = format!("{:.0}%", 100.0 * c.p_better);
             let d = format!("{:+.3} ± {:.3}", c.service_diff.mean, c.service_diff.ci95);
-            let name = fit(&app.base_scenario().topologies[k].id, 16);
-            let text = [
-                format!("P({name} better) {p}  Δφ {d}"),
-                format!("P(better) {p}  Δφ {d}"),
-                format!("P(better) {p}"),
-            ]
-            .into_iter()
-            .find(|t| t.width() <= width)
-            .unwrap_or_else(|| fit(&format!("P(better) {p}"), width));
+            // Every line names its topology: the id, abbreviated if need be.
+            let id = app.topology_id(k);
+            let first = app.topology_id(0);
+            let candidates = if app.lang_zh {
+                [
+                    format!("P({id} 優於 {first}) {p}  Δφ {d}"),
+                    format!("P({id} 較佳) {p}  Δφ {d}"),
+                    format!("P({id} 較佳) {p}"),
+                    format!("P({id}) {p}"),
+                ]
+            } else {
+                [
+                    format!("P({id} better than {first}) {p}  Δφ {d}"),
+                    format!("P({id} better) {p}  Δφ {d}"),
+                    format!("P({id} better) {p}"),
+                    format!("P({id}) {p}"),
+                ]
+            };
+            let text = candidates
+                .into_iter()
+                .find(|t| t.width() <= width)
+                .unwrap_or_else(|| {
+                    let room = width.saturating_sub(p.width() + 4);
+                    format!("P({}) {p}", fit(&id, room.max(1)))
+                });
             compare.push(Line::from(Span::styled(
                 text,
                 Style::default()
@@ -75,14 +105,26 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         let color = topology_color(k);
         let s = &summary.metrics[k].service;
         let stats = format!(" {:.3} ± {:.3}", s.mean, s.ci95);
-        let name_w = width.saturating_sub(stats.len() + 1).max(1);
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<name_w$}", short_name(app, k, name_w)),
-                Style::default().fg(color).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(stats),
-        ]));
+        let mean = format!(" {:.3}", s.mean);
+        let name_w = width.saturating_sub(stats.width()).max(1);
+        let name = short_name(app, k, name_w);
+        let bold = Style::default().fg(color).add_modifier(Modifier::BOLD);
+        // Padded by display width, so CJK names line the numbers up; the
+        // ± half goes before the mean does, a number is never cut.
+        let line = if name.width() + stats.width() <= width {
+            vec![Span::styled(pad(&name, name_w), bold), Span::raw(stats)]
+        } else {
+            let name = short_name(app, k, width.saturating_sub(mean.width()).max(1));
+            fit_parts(
+                vec![
+                    Part::Cut(Span::styled(name, bold)),
+                    Part::Whole(Span::raw(mean)),
+                ],
+                width,
+            )
+            .spans
+        };
+        lines.push(Line::from(line));
         if hist_rows > 0 {
             let values: Vec<f64> = mc.table.column(k).map(|m| m.service).collect();
             for row in histogram(&values, width, hist_rows) {
@@ -92,10 +134,14 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     }
     if hist_rows > 0 && lines.len() < rows_left {
         let mut axis = format!("0{}1", " ".repeat(width.saturating_sub(2)));
-        if width >= 20 {
-            let mid = "service per trial";
-            let at = (width - mid.len()) / 2;
-            axis.replace_range(at..at + mid.len(), mid);
+        let mid = app.tr("service per trial", "每次試驗的服務水準");
+        if width >= mid.width() + 4 {
+            let at = (width - mid.width()) / 2;
+            axis = format!(
+                "0{}{mid}{}1",
+                " ".repeat(at - 1),
+                " ".repeat(width - at - mid.width() - 1)
+            );
         }
         lines.push(Line::styled(axis, Style::default().fg(Color::DarkGray)));
     }
@@ -108,9 +154,9 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 fn short_name(app: &App, k: usize, width: usize) -> String {
     let label = app.topology_label(k);
     if label.width() <= width {
-        return label.to_string();
+        return label.into_owned();
     }
-    fit(&app.base_scenario().topologies[k].id, width)
+    fit(&app.topology_id(k), width)
 }
 
 /// `rows` text rows of a `width`-bin histogram of `values` on [0, 1].

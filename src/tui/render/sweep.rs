@@ -36,30 +36,44 @@ pub fn render(app: &App, giant: bool, area: Rect, frame: &mut Frame) {
             .iter()
             .flatten()
             .fold(Rect::default(), |acc, r| acc.union(*r));
-        let text = if app.sweep.running() {
-            format!(
-                "computing… {POINTS} points, {TRIALS} random orders, seed {}",
-                app.sweep.seed().unwrap_or(app.seed())
-            )
-        } else {
-            "no sweep: the computation stopped".to_string()
+        let seed = app.sweep.seed().unwrap_or(app.seed());
+        let text = match (app.sweep.running(), app.lang_zh) {
+            (true, false) => {
+                format!("computing… {POINTS} points, {TRIALS} random orders, seed {seed}")
+            }
+            (true, true) => format!("計算中… {POINTS} 個點，{TRIALS} 種隨機順序，種子 {seed}"),
+            (false, _) => app
+                .tr(
+                    "no sweep: the computation stopped",
+                    "沒有掃描結果：計算已停止",
+                )
+                .to_string(),
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(text, grey)).block(pane(" attack-tolerance sweep ")),
+            Paragraph::new(Line::styled(text, grey)).block(pane(format!(
+                " {} ",
+                app.tr("attack-tolerance sweep", "攻擊容忍度掃描")
+            ))),
             all,
         );
-        frame.render_widget(pane(" critical fraction f_c "), s.table);
+        frame.render_widget(
+            pane(format!(
+                " {} ",
+                app.tr("critical fraction f_c", "臨界比例 f_c")
+            )),
+            s.table,
+        );
         return;
     };
     for (r, row) in s.charts.iter().enumerate() {
         let giant_row = if both { r == 1 } else { giant };
-        let titles = row_titles(giant_row, report.trials, row);
+        let titles = row_titles(app.lang_zh, giant_row, report.trials, row);
         for ((&attack, &rect), title) in Attack::ALL.iter().zip(row).zip(titles) {
             chart(report, attack, giant_row, title, rect, frame);
         }
     }
     table(app, report, s.table, frame);
-    notes(report, both, s.notes, frame);
+    notes(app, report, both, s.notes, frame);
 }
 
 /// The first of `candidates` that fits a border `width` cells wide.
@@ -73,9 +87,24 @@ fn title(candidates: &[String], width: u16) -> String {
 }
 
 /// Chart titles from longest to shortest: `[level][attack]`.
-fn chart_titles(giant: bool, trials: u64) -> Vec<[String; 3]> {
+fn chart_titles(zh: bool, giant: bool, trials: u64) -> Vec<[String; 3]> {
     let metric = if giant { "giant(f)" } else { "φ(f)" };
     let short = if giant { "giant" } else { "φ" };
+    if zh {
+        let name = |a: Attack| match a {
+            Attack::Random => "隨機",
+            Attack::Degree => "連結數",
+            Attack::Betweenness => "中介中心性",
+        };
+        return vec![
+            Attack::ALL.map(|a| match a {
+                Attack::Random => format!(" {metric} · 隨機，{trials} 次平均 "),
+                _ => format!(" {metric} · {}最高者先 ", name(a)),
+            }),
+            Attack::ALL.map(|a| format!(" {metric} · {} ", name(a))),
+            Attack::ALL.map(|a| format!(" {short} · {} ", name(a))),
+        ];
+    }
     vec![
         Attack::ALL.map(|a| match a {
             Attack::Random => format!(" {metric} · random, mean of {trials} "),
@@ -92,9 +121,9 @@ fn chart_titles(giant: bool, trials: u64) -> Vec<[String; 3]> {
 
 /// The titles of one row of charts: the longest set that fits every chart,
 /// so the row reads alike.
-fn row_titles(giant: bool, trials: u64, row: &[Rect]) -> Vec<String> {
+fn row_titles(zh: bool, giant: bool, trials: u64, row: &[Rect]) -> Vec<String> {
     let room = row.iter().map(|r| r.width).min().unwrap_or(0);
-    let levels = chart_titles(giant, trials);
+    let levels = chart_titles(zh, giant, trials);
     let at = levels
         .iter()
         .position(|l| l.iter().all(|t| t.width() + 2 <= usize::from(room)))
@@ -148,7 +177,8 @@ fn chart(
         .x_axis(Axis::default().style(grey).bounds([0.0, 1.0]).labels([
             Span::raw("0"),
             Span::raw(".5"),
-            Span::raw("1"),
+            // A space after the last label: it never touches the border.
+            Span::raw("1 "),
         ]))
         .y_axis(phi_axis(grey))
         .legend_position(None);
@@ -165,21 +195,29 @@ fn critical(f: Option<f64>) -> String {
 fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
     let level = report.service_level;
     let candidates = [
-        format!(" critical fraction f_c (φ < {level}) "),
+        format!(
+            " {} f_c (φ < {level}) ",
+            app.tr("critical fraction", "臨界比例")
+        ),
         format!(" f_c (φ < {level}) "),
         " f_c ".to_string(),
     ];
     frame.render_widget(pane(title(&candidates, area.width)), area);
     let r = inner(area);
-    let width = usize::from(r.width);
+    // One cell kept free on the right: a number never touches the border.
+    let width = usize::from(r.width).saturating_sub(1);
     if width == 0 || r.height == 0 {
         return;
     }
     let name_w = width.saturating_sub(2 + COL * Attack::ALL.len()).max(1);
-    let heads = ["random", "degree", "betw."];
-    let mut head = format!("{:<w$}", "", w = name_w + 2);
+    let heads = if app.lang_zh {
+        ["隨機", "連結數", "中介"]
+    } else {
+        ["random", "degree", "betw."]
+    };
+    let mut head = " ".repeat(name_w + 2);
     for h in heads {
-        head.push_str(&format!("{h:>COL$}"));
+        head.push_str(&crate::tui::text::pad_left(h, COL));
     }
     let mut lines = vec![Line::styled(
         fit(&head, width),
@@ -188,14 +226,14 @@ fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
     for (k, t) in report.topologies.iter().enumerate() {
         let color = topology_color(k);
         let name = if app.topology_label(k).width() <= name_w {
-            app.topology_label(k).to_string()
+            app.topology_label(k).into_owned()
         } else {
-            fit(&t.id, name_w)
+            fit(&crate::tui::text::clean(&t.id), name_w)
         };
         let mut spans = vec![
             Span::styled("━ ", Style::default().fg(color)),
             Span::styled(
-                format!("{name:<name_w$}"),
+                crate::tui::text::pad(&name, name_w),
                 Style::default().fg(color).add_modifier(Modifier::BOLD),
             ),
         ];
@@ -216,7 +254,7 @@ fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
 }
 
 /// What the numbers mean, most important first (the rest is cut when short).
-fn notes(report: &SweepReport, both: bool, area: Rect, frame: &mut Frame) {
+fn notes(app: &App, report: &SweepReport, both: bool, area: Rect, frame: &mut Frame) {
     if area.width < 12 || area.height < 3 {
         return;
     }
@@ -224,37 +262,55 @@ fn notes(report: &SweepReport, both: bool, area: Rect, frame: &mut Frame) {
     let key = Style::default()
         .fg(Color::LightCyan)
         .add_modifier(Modifier::BOLD);
+    let level = report.service_level;
+    let (trials, seed) = (report.trials, report.seed);
+    let zh = app.lang_zh;
     let mut lines = vec![
-        Line::raw("f = fraction of nodes removed"),
-        Line::raw("φ = max flow / baseline"),
+        Line::raw(app.tr("f = fraction of nodes removed", "f = 移除的節點比例")),
+        Line::raw(app.tr("φ = max flow / baseline", "φ = 最大流量 / 基準")),
         Line::styled(
-            format!("grey line = service level {}", report.service_level),
+            if zh {
+                format!("灰線 = 服務門檻 {level}")
+            } else {
+                format!("grey line = service level {level}")
+            },
             grey,
         ),
-        Line::raw(format!(
-            "f_c = first f where φ (random: its mean) < {}",
-            report.service_level
+        Line::raw(if zh {
+            format!("f_c = φ（隨機：取平均）首次低於 {level} 的 f")
+        } else {
+            format!("f_c = first f where φ (random: its mean) < {level}")
+        }),
+        Line::raw(if zh {
+            format!("隨機：{trials} 種順序的平均，種子 {seed}")
+        } else {
+            format!("random: mean of {trials} orders, seed {seed}")
+        }),
+        Line::raw(app.tr(
+            "degree, betweenness: highest first, ranked once on the intact graph",
+            "連結數、中介中心性：由高到低，依完整網路排名一次",
         )),
-        Line::raw(format!(
-            "random: mean of {} orders, seed {}",
-            report.trials, report.seed
+        Line::raw(app.tr(
+            "giant = largest connected component / all nodes",
+            "giant = 最大連通元件 / 全部節點",
         )),
-        Line::raw("degree, betweenness: highest first, ranked once on the intact graph"),
-        Line::raw("giant = largest connected component / all nodes"),
     ];
     if !both {
         lines.push(Line::from(vec![
             Span::styled("g", key),
-            Span::raw(" φ ↔ giant component"),
+            Span::raw(app.tr(" φ ↔ giant component", " φ ↔ 最大連通元件")),
         ]));
     }
     lines.push(Line::styled(
-        "Structure only: failure rates, repairs and shocks do not enter.",
+        app.tr(
+            "Structure only: failure rates, repairs and shocks do not enter.",
+            "只看結構：不考慮故障率、修復與衝擊。",
+        ),
         grey,
     ));
     frame.render_widget(
         Paragraph::new(lines)
-            .block(pane(" reading it "))
+            .block(pane(format!(" {} ", app.tr("reading it", "怎麼讀"))))
             .wrap(Wrap { trim: true }),
         area,
     );

@@ -1,0 +1,276 @@
+//! Enter / click: everything about the selected node — both labels, role,
+//! sector, capacity, failure rate, repair, state, the flow through it now
+//! against the baseline, whether it is on the minimum cut — drawn where the
+//! Monte Carlo and event panes are, so the graphs stay in view.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::graph::{ASSEMBLER, CUT};
+use super::line::{Part, fit_parts};
+pub use super::list::flow_number;
+use super::{pane, topology_color};
+use crate::scenario::{Repair, Role};
+use crate::sim::EventKind;
+use crate::tui::app::App;
+use crate::tui::layout::inner;
+use crate::tui::text::clean;
+
+/// The flow through node `i` of topology `k` at the step on screen and at
+/// baseline (every node up), as the engine computes them.
+pub fn flows(app: &App, k: usize, i: usize) -> (f64, f64) {
+    (
+        app.live.flows[k].node[i],
+        app.live.baseline_flows[k].node[i],
+    )
+}
+
+fn role(app: &App, r: Role) -> &'static str {
+    match r {
+        Role::Source => app.tr("source", "來源"),
+        Role::Relay => app.tr("relay", "中繼"),
+        Role::Sink => app.tr("sink", "終端"),
+    }
+}
+
+fn repair(app: &App, r: &Repair) -> String {
+    match (*r, app.lang_zh) {
+        (Repair::Fixed { steps }, false) => format!("{steps} steps"),
+        (Repair::Fixed { steps }, true) => format!("{steps} 步"),
+        (Repair::Uniform { min, max }, false) => format!("{min}–{max} steps"),
+        (Repair::Uniform { min, max }, true) => format!("{min}–{max} 步"),
+        (Repair::Geometric { mean }, false) => format!("mean {mean} steps"),
+        (Repair::Geometric { mean }, true) => format!("平均 {mean} 步"),
+    }
+}
+
+/// Rows for the node's bill of materials (one per part: units per unit of
+/// output and the number of suppliers, a sole source in yellow), fitted to
+/// `width`. Stock rows join them when the model has stock.
+pub fn bill_of_materials(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> {
+    let topo = &app.base_scenario().topologies[k];
+    if !topo.nodes[i].is_assembler() {
+        return Vec::new();
+    }
+    let grey = Style::default().fg(Color::DarkGray);
+    let mut out = vec![fit_parts(
+        vec![Part::Group(vec![Span::styled(
+            format!(
+                "{ASSEMBLER} {}",
+                app.tr("needs every part", "需要每一種零件")
+            ),
+            Style::default().fg(Color::Green),
+        )])],
+        width,
+    )];
+    for s in crate::scenario::bom::supply(topo, i) {
+        let sole = s.suppliers.len() == 1;
+        let style = if sole {
+            Style::default().fg(Color::Yellow)
+        } else {
+            Style::default()
+        };
+        let who = if sole {
+            app.tr("sole source", "單一來源").to_string()
+        } else {
+            format!("{} {}", s.suppliers.len(), app.tr("suppliers", "家供應商"))
+        };
+        out.push(fit_parts(
+            vec![Part::Group(vec![
+                Span::styled(format!("  {} ×{} ", clean(&s.part), s.qty), style),
+                Span::styled(who, grey),
+            ])],
+            width,
+        ));
+    }
+    out
+}
+
+/// Every line of the inspector for node `i` of topology `k`, each fitted
+/// to `width` cells without cutting a number.
+pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> {
+    let base = &app.base_scenario().topologies[k].nodes[i];
+    // Capacity and rates as simulated (with the sliders applied).
+    let node = &app.live.prep().scenario.topologies[k].nodes[i];
+    let grey = Style::default().fg(Color::DarkGray);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let w = |s: String| Part::Whole(Span::raw(s));
+    let g = |s: String| Part::Whole(Span::styled(s, grey));
+    let mut out = Vec::new();
+
+    // Both labels: the chosen language first.
+    let (first, second) = match (&base.label_zh, app.lang_zh) {
+        (Some(z), true) => (clean(z).into_owned(), Some(clean(&base.label).into_owned())),
+        (Some(z), false) => (clean(&base.label).into_owned(), Some(clean(z).into_owned())),
+        (None, _) => (clean(&base.label).into_owned(), None),
+    };
+    let mut head = vec![Part::Cut(Span::styled(first, bold.fg(topology_color(k))))];
+    if let Some(s) = second {
+        head.push(g(" · ".into()));
+        head.push(Part::Cut(Span::styled(s, grey)));
+    }
+    out.push(fit_parts(head, width));
+
+    let mut who = vec![
+        g(format!("{} ", app.tr("id", "代號"))),
+        Part::Cut(Span::raw(clean(&base.id).into_owned())),
+        g(format!(" · {} ", app.tr("in", "屬於"))),
+        Part::Cut(Span::raw(app.topology_id(k).into_owned())),
+        g(" · ".into()),
+        w(role(app, base.role).into()),
+    ];
+    if let Some(s) = &base.sector {
+        who.push(g(format!(" · {} ", app.tr("sector", "產業"))));
+        who.push(Part::Cut(Span::raw(clean(s).into_owned())));
+    }
+    out.push(fit_parts(who, width));
+
+    // A label and its value are drawn together or not at all.
+    let pair = |label: String, value: String| {
+        Part::Group(vec![Span::styled(label, grey), Span::raw(value)])
+    };
+    out.push(fit_parts(
+        vec![
+            pair(
+                format!("{} ", app.tr("capacity", "產能")),
+                flow_number(node.capacity),
+            ),
+            pair(
+                format!(" · {} ", app.tr("fails", "故障率")),
+                format!(
+                    "{:.2}%{}",
+                    100.0 * node.failure_rate,
+                    app.tr("/step", "/步")
+                ),
+            ),
+            pair(
+                format!(" · {} ", app.tr("repair", "修復")),
+                repair(app, &node.repair),
+            ),
+        ],
+        width,
+    ));
+
+    let state = if app.live.is_down(k, i) {
+        let left = app.live.remaining(k, i);
+        let cause = app
+            .live
+            .log
+            .iter()
+            .rev()
+            .find(|e| e.topo == k && e.event.node == i)
+            .and_then(|e| match e.event.kind {
+                EventKind::Down { cause, .. } => Some(super::events::cause_text(app, cause)),
+                EventKind::Up => None,
+            });
+        let mut p = vec![
+            Part::Whole(Span::styled(
+                app.tr("✗ down", "✗ 停擺").to_string(),
+                Style::default()
+                    .fg(Color::LightRed)
+                    .add_modifier(Modifier::BOLD),
+            )),
+            w(if app.lang_zh {
+                format!("，還剩 {left} 步")
+            } else {
+                format!(", {left} steps left")
+            }),
+        ];
+        if let Some(c) = cause {
+            p.push(g(" · ".into()));
+            p.push(Part::Cut(Span::styled(c, grey)));
+        }
+        p
+    } else {
+        vec![Part::Whole(Span::styled(
+            app.tr("● up", "● 運作中").to_string(),
+            Style::default().fg(Color::Green),
+        ))]
+    };
+    out.push(fit_parts(state, width));
+
+    let (now, baseline) = flows(app, k, i);
+    let share = if baseline > 0.0 {
+        format!(" ({:.0}%)", 100.0 * now / baseline)
+    } else {
+        String::new()
+    };
+    out.push(fit_parts(
+        vec![
+            Part::Group(vec![
+                Span::styled(format!("{} ", app.tr("flow now", "目前流量")), grey),
+                Span::styled(flow_number(now), bold),
+                Span::raw(share),
+            ]),
+            pair(
+                format!(" · {} ", app.tr("at baseline", "基準")),
+                flow_number(baseline),
+            ),
+        ],
+        width,
+    ));
+
+    if app.live.flows[k].cut_nodes[i] {
+        out.push(fit_parts(
+            vec![Part::Text(Span::styled(
+                app.tr(
+                    "on the minimum cut: a bottleneck of φ now",
+                    "在最小割上：目前限制 φ 的瓶頸",
+                )
+                .to_string(),
+                Style::default().fg(CUT),
+            ))],
+            width,
+        ));
+    }
+
+    let topo = &app.base_scenario().topologies[k];
+    let ins = topo
+        .links
+        .iter()
+        .filter(|l| l.to == i || (l.both_ways && l.from == i))
+        .count();
+    let outs = topo
+        .links
+        .iter()
+        .filter(|l| l.from == i || (l.both_ways && l.to == i))
+        .count();
+    out.push(fit_parts(
+        vec![pair(
+            format!("{} ", app.tr("links", "連結")),
+            if app.lang_zh {
+                format!("流入 {ins} · 流出 {outs}")
+            } else {
+                format!("{ins} in · {outs} out")
+            },
+        )],
+        width,
+    ));
+    out.extend(bill_of_materials(app, k, i, width));
+    out
+}
+
+/// Draw the inspector of the selected node in `area`.
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    let (k, i) = app.selected;
+    let title = format!(
+        " {} · {} ",
+        app.tr("node", "節點"),
+        app.tr("Enter/Esc closes · Tab next", "Enter/Esc 關閉 · Tab 下一個")
+    );
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(
+        pane(Line::styled(title, Style::default().fg(Color::LightYellow))),
+        area,
+    );
+    let r = inner(area);
+    if r.width == 0 || r.height == 0 {
+        return;
+    }
+    // One cell kept free on the right: a number never touches the border.
+    let lines = lines(app, k, i, usize::from(r.width).saturating_sub(1));
+    frame.render_widget(Paragraph::new(lines), r);
+}
