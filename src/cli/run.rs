@@ -57,7 +57,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         );
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
-        emit(args.out.as_deref(), &bytes)?;
+        emit(args.out.as_deref(), &Format::Json.finish(bytes))?;
         return Ok(());
     }
     if !args.set.is_empty() {
@@ -206,7 +206,7 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
                 serde_json::to_vec_pretty(&serde_json::json!({ "command": command, "runs": rows }))
                     .context("cannot encode JSON")?;
             b.push(b'\n');
-            b
+            Format::Json.finish(b)
         }
     };
     emit(args.out.as_deref(), &bytes)?;

@@ -228,7 +228,10 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
     let mut out = String::new();
     if markdown {
         for (i, r) in table.iter().enumerate() {
-            let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| crate::report::escape::markdown_inline(c))
+                .collect();
             let _ = writeln!(out, "| {} |", cells.join(" | "));
             if i == 0 {
                 let _ = writeln!(out, "|{}|", vec!["---"; r.len()].join("|"));
@@ -239,7 +242,7 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
         out.push_str(&crate::report::aligned(&table, |_| true));
         let _ = write!(out, "\nreproduce: {command}\n");
     }
-    out.into_bytes()
+    crate::report::Format::Table.finish(out.into_bytes())
 }
 
 #[cfg(test)]
