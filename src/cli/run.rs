@@ -5,7 +5,7 @@ use anyhow::Context;
 
 use super::args::RunArgs;
 use super::command::Reproduce;
-use super::output::{AtomicFile, emit};
+use super::output::{AtomicFile, Output, distinct_outputs};
 use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
@@ -25,6 +25,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         pool = pool.num_threads(n as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
+    // Every output path is checked (and its temporary file created) before
+    // the first trial, so a bad `--out` fails now, not after an hour.
+    distinct_outputs(&[
+        ("--per-trial", args.per_trial.as_deref()),
+        ("--out", args.out.as_deref()),
+    ])?;
+    let out = Output::open(args.out.as_deref())?;
     if let Some(range) = &args.trial_range {
         let [prep] = preps.as_slice() else {
             return Err(CliError::Usage(
@@ -57,11 +64,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         );
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
-        emit(args.out.as_deref(), &Format::Json.finish(bytes))?;
+        out.emit(&Format::Json.finish(bytes))?;
         return Ok(());
     }
     if !args.set.is_empty() {
-        return run_parameter_sweep(args, &pool);
+        return run_parameter_sweep(args, &pool, out);
     }
     let command = run_command(args, &preps);
     // Per-trial rows stream to a temporary file as chunks finish; it is
@@ -96,10 +103,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(f) = per_trial {
         f.commit()?;
     }
-    emit(
-        args.out.as_deref(),
-        &args.format.exporter().serialize(&reports, &command),
-    )?;
+    out.emit(&args.format.exporter().serialize(&reports, &command))?;
     Ok(())
 }
 
@@ -145,7 +149,11 @@ fn run_with_progress(
 }
 
 /// `run --set ...`: every combination of the given values, one tidy table.
-fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), CliError> {
+fn run_parameter_sweep(
+    args: &RunArgs,
+    pool: &rayon::ThreadPool,
+    out: Output,
+) -> Result<(), CliError> {
     if args.per_trial.is_some() {
         return Err(CliError::Usage(
             "--set writes one tidy table; --per-trial is not supported with it".into(),
@@ -209,7 +217,7 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
             Format::Json.finish(b)
         }
     };
-    emit(args.out.as_deref(), &bytes)?;
+    out.emit(&bytes)?;
     Ok(())
 }
 
