@@ -57,6 +57,54 @@ fn is_own_stream(path: &Path) -> bool {
         || path.starts_with("/proc/self/fd/")
 }
 
+/// What [`AtomicFile::create`] will do with a path (decided from metadata
+/// alone, nothing is opened): testable on `/dev/null` without writing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Open and write in place (devices, FIFOs, the process's own streams).
+    Through,
+    /// Temporary sibling, then rename (or copy into a hard-linked file).
+    Replace,
+}
+
+/// How `path` would be written, or why it is refused.
+pub fn plan(path: &Path) -> Result<Plan> {
+    let shown = path.display();
+    if is_own_stream(path) {
+        return Ok(Plan::Through);
+    }
+    let m = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Plan::Replace),
+        Err(e) => return Err(e).with_context(|| format!("cannot write {shown}")),
+    };
+    let kind = m.file_type();
+    if kind.is_symlink() {
+        let target = std::fs::metadata(path).ok();
+        if target.as_ref().is_some_and(|t| !t.is_file() && !t.is_dir()) {
+            // A link to a device or FIFO: nothing to replace.
+            return Ok(Plan::Through);
+        }
+        let to = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        bail!(
+            "cannot write {shown}: it is a symbolic link (to {to}); chainmesh does not \
+replace or follow links, give the target path instead"
+        );
+    }
+    if kind.is_dir() {
+        bail!("cannot write {shown}: it is a directory");
+    }
+    if !kind.is_file() {
+        return Ok(Plan::Through);
+    }
+    if m.permissions().readonly() {
+        bail!("cannot write {shown}: the file is read-only (chainmesh will not replace it)");
+    }
+    Ok(Plan::Replace)
+}
+
 impl AtomicFile {
     /// Start writing `path`. Fails now (before any work) when the path
     /// cannot be written: a missing folder, a read-only file, a symlink,
@@ -73,42 +121,10 @@ impl AtomicFile {
                 sink: Some(Sink::Through(BufWriter::new(file))),
             })
         };
-        if is_own_stream(path) {
+        if plan(path)? == Plan::Through {
             return through(path);
         }
-        let existing = match std::fs::symlink_metadata(path) {
-            Ok(m) => Some(m),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("cannot write {shown}")),
-        };
-        if let Some(m) = &existing {
-            let kind = m.file_type();
-            if kind.is_symlink() {
-                let target = std::fs::metadata(path).ok();
-                if target.as_ref().is_some_and(|t| !t.is_file() && !t.is_dir()) {
-                    // A link to a device or FIFO: nothing to replace.
-                    return through(path);
-                }
-                let to = std::fs::read_link(path)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
-                bail!(
-                    "cannot write {shown}: it is a symbolic link (to {to}); chainmesh does not \
-replace or follow links, give the target path instead"
-                );
-            }
-            if kind.is_dir() {
-                bail!("cannot write {shown}: it is a directory");
-            }
-            if !kind.is_file() {
-                return through(path);
-            }
-            if m.permissions().readonly() {
-                bail!(
-                    "cannot write {shown}: the file is read-only (chainmesh will not replace it)"
-                );
-            }
-        }
+        let existing = std::fs::symlink_metadata(path).ok();
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())

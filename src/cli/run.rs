@@ -30,7 +30,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     distinct_outputs(&[
         ("--per-trial", args.per_trial.as_deref()),
         ("--out", args.out.as_deref()),
-    ])?;
+    ])
+    .map_err(|e| CliError::Usage(e.to_string()))?;
     let out = Output::open(args.out.as_deref())?;
     if let Some(range) = &args.trial_range {
         let [prep] = preps.as_slice() else {

@@ -2,7 +2,7 @@
 
 use super::args::SweepArgs;
 use super::command::Reproduce;
-use super::output::emit;
+use super::output::Output;
 use super::{CliError, load};
 use crate::scenario::Scenario;
 use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
@@ -14,6 +14,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         .iter()
         .map(|a| load(a))
         .collect::<Result<Vec<_>, _>>()?;
+    let out = Output::open(args.out.as_deref())?;
     let attacks = chosen_attacks(&args.attack);
     let reports: Vec<SweepReport> = scenarios
         .iter()
@@ -29,10 +30,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         })
         .collect();
     let command = sweep_command(args, &attacks, &scenarios);
-    emit(
-        args.out.as_deref(),
-        &serialize(args.format, &reports, &command),
-    )?;
+    out.emit(&serialize(args.format, &reports, &command))?;
     Ok(())
 }
 
