@@ -10,7 +10,7 @@
 //! | a regular file with other hard links       | temp file, then copied *into* the file (links stay)  |
 //! | a read-only regular file                   | refused (exit 1), the file is left alone             |
 //! | a device, FIFO, socket or terminal (`/dev/null`, `/dev/stdout` on a pipe) | written through, never replaced |
-//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`  | written through, whatever they point to              |
+//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N` | written through, whatever they point to |
 //! | any other symbolic link                    | refused: name the link's target instead              |
 //! | a directory                                | refused                                              |
 //!
