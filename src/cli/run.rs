@@ -160,12 +160,13 @@ fn run_parameter_sweep(
             "--set writes one tidy table; --per-trial is not supported with it".into(),
         ));
     }
-    let combos = set::combinations(&args.set);
+    let count = set::check_combination_count(&args.set).map_err(CliError::Usage)?;
     let keys: Vec<String> = args.set.iter().map(|s| s.key.clone()).collect();
     let mut rows = Vec::new();
     for arg in &args.scenarios {
         let (origin, text) = load_text(arg)?;
-        for combo in &combos {
+        for index in 0..count {
+            let combo = &set::combination(&args.set, index);
             let mut edited = text.clone();
             for (k, v) in combo {
                 edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
