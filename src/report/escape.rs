@@ -117,12 +117,17 @@ pub fn markdown_inline(s: &str) -> String {
 fn escape_markdown(s: &str, special: &[char]) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
+    let mut prev: Option<char> = None;
     while let Some(c) = chars.next() {
-        let entity = c == '&'
-            && chars
-                .peek()
-                .is_some_and(|n| n.is_alphanumeric() || *n == '#');
-        if special.contains(&c) || entity {
+        let next = chars.peek().copied();
+        let entity = c == '&' && next.is_some_and(|n| n.is_alphanumeric() || n == '#');
+        // `white_label`: an underscore inside a word cannot start emphasis
+        // (CommonMark), so ids keep their bytes.
+        let intraword = c == '_'
+            && prev.is_some_and(char::is_alphanumeric)
+            && next.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
+        if (special.contains(&c) && !intraword) || entity {
             out.push('\\');
             out.push(c);
         } else if is_unsafe(c) {
@@ -241,7 +246,7 @@ mod tests {
     fn markdown_text_renders_as_the_same_text() {
         for s in [
             "<script>alert(1)</script>",
-            "**bold** _x_ [l](http://e) ![i](x.png) `c` &lt; a|b",
+            "**bold** _x_ [l](http://e) ![i](x.png) `c` &lt; a|b white_label _y_z_",
             "# not a heading",
         ] {
             let md = markdown_inline(s);
