@@ -144,9 +144,24 @@ fn bad_keys_and_values_exit_2() {
 #[test]
 fn huge_products_and_overflowing_ranges_are_refused() {
     for args in [
-        vec!["--set", "scenario.seed=0..10000", "--set", "defaults.capacity=1..10000"],
-        vec!["--set", "scenario.seed=0..100", "--set", "defaults.capacity=1..100", "--set", "scenario.steps=1..2"],
-        vec!["--set", "scenario.seed=-9223372036854775808..9223372036854775807"],
+        vec![
+            "--set",
+            "scenario.seed=0..10000",
+            "--set",
+            "defaults.capacity=1..10000",
+        ],
+        vec![
+            "--set",
+            "scenario.seed=0..100",
+            "--set",
+            "defaults.capacity=1..100",
+            "--set",
+            "scenario.steps=1..2",
+        ],
+        vec![
+            "--set",
+            "scenario.seed=-9223372036854775808..9223372036854775807",
+        ],
     ] {
         let out = Command::cargo_bin("chainmesh")
             .expect("bin")
