@@ -65,7 +65,7 @@ pub fn run_trial_stoppable(
         while let Some(rec) = run.step(prep, cache) {
             acc.push(rec.service);
             steps = steps.wrapping_add(1);
-            if steps % STOP_CHECK_STEPS == 0 && stop.load(Ordering::Relaxed) {
+            if steps.is_multiple_of(STOP_CHECK_STEPS) && stop.load(Ordering::Relaxed) {
                 return false;
             }
         }
