@@ -51,7 +51,7 @@ fn hidden(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".chainmesh-report")
+        .filter(|n| n.starts_with('.'))
         .collect()
 }
 

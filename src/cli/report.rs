@@ -49,17 +49,12 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Hidden list of the files a report wrote into its folder, so the next
-/// report into the same folder can remove its own stale charts (and only
-/// those).
-pub const MANIFEST: &str = ".chainmesh-report";
-
 /// Write every file of `handout` into `dir` (created if missing), all or
 /// nothing: every file is first written and flushed to a temporary sibling
 /// (a full disk or an unwritable name fails here, with nothing replaced),
-/// then all are renamed into place. Files listed in the folder's previous
-/// [`MANIFEST`] that this report no longer writes (charts of a scenario
-/// left out) are removed; nothing else in the folder is touched.
+/// then all are renamed into place. Charts the folder's previous
+/// `report.md` linked that this report no longer writes (a scenario left
+/// out) are removed; nothing else in the folder is touched.
 pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut pending = Vec::with_capacity(handout.files.len());
@@ -69,19 +64,10 @@ pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
         f.flush()?;
         pending.push(f);
     }
-    let mut manifest = String::new();
-    for (name, _) in &handout.files {
-        manifest.push_str(name);
-        manifest.push('\n');
-    }
-    let mut list = AtomicFile::create(&dir.join(MANIFEST))?;
-    list.write(manifest.as_bytes())?;
-    list.flush()?;
     let stale = stale_files(dir, handout);
     for f in pending {
         f.commit()?;
     }
-    list.commit()?;
     for path in stale {
         std::fs::remove_file(&path)
             .with_context(|| format!("cannot remove the stale {}", path.display()))?;
@@ -89,19 +75,22 @@ pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Files of the previous report in `dir` that `handout` does not write:
-/// names from the old manifest that look like a report's own files (plain
-/// names, `.svg`/`.png`/`report.md`/`report.html`) and are regular files.
+/// Charts of the previous report in `dir` that `handout` does not write:
+/// the plain `.svg`/`.png` names its `report.md` links (`](name.svg)`),
+/// that are regular files.
 fn stale_files(dir: &Path, handout: &Handout) -> Vec<std::path::PathBuf> {
-    let Ok(old) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+    let Ok(old) = std::fs::read_to_string(dir.join(handout::MARKDOWN_FILE)) else {
         return Vec::new();
     };
-    old.lines()
+    let linked: Vec<&str> = old
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(name, _)| name))
+        .collect();
+    linked
+        .into_iter()
         .filter(|name| {
-            let own = name.ends_with(".svg")
-                || name.ends_with(".png")
-                || *name == handout::MARKDOWN_FILE
-                || *name == handout::HTML_FILE;
+            let own = name.ends_with(".svg") || name.ends_with(".png");
             let plain = !name.is_empty()
                 && !name.starts_with('.')
                 && !name.contains(['/', '\\'])
