@@ -252,6 +252,30 @@ fn outputs_are_checked_before_the_first_trial() {
     );
     assert!(hidden(d).is_empty(), "{:?}", hidden(d));
 
+    // sweep and report check their output before computing, and leave no probe.
+    for args in [
+        vec![
+            "sweep",
+            FIXTURE,
+            "--points",
+            "3",
+            "--trials",
+            "2",
+            "--out",
+            "nodir/x.json",
+        ],
+        vec!["report", FIXTURE, "--trials", "2", "--out", "p.csv/h"],
+    ] {
+        let out = chainmesh(&args, d);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            !stderr(&out).contains(".chainmesh-probe"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(hidden(d).is_empty(), "{:?}", hidden(d));
+    }
+
     // The same file twice (also spelled differently) is refused.
     for (a, b) in [("same.csv", "same.csv"), ("same.csv", "./same.csv")] {
         let out = chainmesh(

@@ -134,9 +134,7 @@ impl AtomicFile {
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         new_file_mode(&mut builder);
-        let tmp = builder
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot write {shown}"))?;
+        let tmp = builder.tempfile_in(dir).map_err(|e| temp_error(&e, path))?;
         let mut copy_into = false;
         if let Some(m) = &existing {
             keep_mode_and_owner(tmp.as_file(), m);
@@ -241,6 +239,31 @@ fn hard_links(m: &std::fs::Metadata) -> u64 {
 #[cfg(not(unix))]
 fn hard_links(_: &std::fs::Metadata) -> u64 {
     1
+}
+
+/// Check now that `path` can be written (what [`AtomicFile::create`] would
+/// refuse, plus a probe file in its folder), without leaving anything
+/// behind: for commands that compute for long without signal handling.
+pub fn check_writable(path: &Path) -> Result<()> {
+    if plan(path)? == Plan::Replace {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        tempfile::Builder::new()
+            .prefix(".chainmesh-probe")
+            .tempfile_in(dir)
+            .map_err(|e| temp_error(&e, path))?;
+    }
+    Ok(())
+}
+
+/// An error creating the temporary sibling, naming the file asked for (not
+/// the random temporary name tempfile appends as `at path "…"`).
+fn temp_error(e: &std::io::Error, path: &Path) -> anyhow::Error {
+    let text = e.to_string();
+    let reason = text.split(" at path ").next().unwrap_or(&text);
+    anyhow::anyhow!("cannot write {}: {reason}", path.display())
 }
 
 /// Write `bytes` to `path` via a temporary file in the same folder and a rename.

@@ -40,10 +40,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     // Check the folder can be written before the (long) computation.
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    tempfile::Builder::new()
-        .prefix(".chainmesh-check")
-        .tempfile_in(&args.out)
-        .with_context(|| format!("cannot write into {}", args.out.display()))?;
+    super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let handout = handout::build(names, scenarios, args.trials, args.seed, &commands)?;
     write(&args.out, &handout)?;
     Ok(())

@@ -25,6 +25,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         pool = pool.num_threads(n as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
+    // Signals are caught from before the first temporary file exists, so
+    // a stop at any point removes it.
+    progress::interrupt_flag();
     // Every output path is checked (and its temporary file created) before
     // the first trial, so a bad `--out` fails now, not after an hour.
     distinct_outputs(&[
