@@ -155,7 +155,12 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        let socket = self.cmd(&["display", "-p", "#{socket_path}"]);
         let _ = self.cmd(&["kill-server"]);
+        let socket = socket.trim();
+        if socket.contains("chainmesh-signals-") {
+            let _ = std::fs::remove_file(socket);
+        }
     }
 }
 
