@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !matches!(e, CliError::Reported) {
-                eprintln!("error: {e}");
+                // Messages quote file content and arguments: never let them
+                // drive the terminal.
+                let message = e.to_string();
+                eprintln!("error: {}", chainmesh::report::escape::terminal(&message));
             }
             ExitCode::from(e.exit_code())
         }

@@ -205,6 +205,19 @@ impl Distribution {
         self.points.iter().copied()
     }
 
+    /// Number of values, or `None` when the counts overflow `u64` (only a
+    /// hand-made distribution can: every run adds at most `u64::MAX` trials).
+    pub fn checked_len(&self) -> Option<u64> {
+        self.points
+            .iter()
+            .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
+    }
+
+    /// Whether every value lies in `lo..=hi`.
+    pub fn within(&self, lo: f64, hi: f64) -> bool {
+        self.points.iter().all(|&(x, _)| (lo..=hi).contains(&x))
+    }
+
     /// Number of values.
     pub fn len(&self) -> u64 {
         self.points.iter().map(|&(_, c)| c).sum()
@@ -396,9 +409,9 @@ impl Tally {
             tally
                 .metrics
                 .iter()
-                .all(|d| d.is_well_formed() && d.len() == self.trials)
+                .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
                 && tally.service_diff.is_well_formed()
-                && tally.service_diff.len() == diffs
+                && tally.service_diff.checked_len() == Some(diffs)
         })
     }
 

@@ -285,6 +285,7 @@ fn the_core_never_names_the_command_line_or_the_terminal() {
             "crossterm::",
             "indicatif::",
             "ctrlc::",
+            "signal_hook::",
         ] {
             if text.contains(word) {
                 bad.push(format!("{} uses {word}", f.display()));

@@ -173,13 +173,136 @@ fn merge_rejects_damaged_and_old_partials() {
     v["format"] = serde_json::json!("chainmesh-partial-1");
     let old = dir.path().join("old.json");
     std::fs::write(&old, v.to_string()).expect("write");
+    v["format"] = serde_json::json!("chainmesh-partial-2");
+    let old2 = dir.path().join("old2.json");
+    std::fs::write(&old2, v.to_string()).expect("write");
     for (file, phrase) in [
         (&damaged, "is damaged"),
-        (&old, "expected \"chainmesh-partial-2\""),
+        (&old, "expected \"chainmesh-partial-3\""),
+        (&old2, "expected \"chainmesh-partial-3\""),
     ] {
         let out = chainmesh(&["merge", file.to_str().expect("path")]);
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(phrase), "{err}");
+    }
+}
+
+/// Tampered parts (issue 14, item 4): every field is checked, and a part
+/// whose content no longer matches its digest is refused — even when the
+/// tamperer recomputes the digest, values outside their ranges are refused.
+#[test]
+fn merge_refuses_tampered_parts() {
+    use chainmesh::report::partial::PartialRun;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("p.json");
+    let p = path.to_str().expect("path");
+    ok(&["run", FIXTURE, "--trial-range", "0..20", "--out", p]);
+    let good: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("partial")).expect("json");
+    // The untouched part merges.
+    ok(&["merge", p]);
+    type Edit = fn(&mut serde_json::Value);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "label",
+            |v| v["topologies"][0]["label"] = "Edited".into(),
+            "digest does not match",
+        ),
+        ("seed", |v| v["seed"] = 5.into(), "digest does not match"),
+        (
+            "service 7.5",
+            |v| {
+                let pts = v["tally"]["topologies"][0]["metrics"][0]
+                    .as_array_mut()
+                    .expect("pts");
+                let last = pts.len() - 1;
+                pts[last][0] = 7.5.into();
+            },
+            "outside [0, 1.000000001]",
+        ),
+        (
+            "service -1e308",
+            |v| v["tally"]["topologies"][0]["metrics"][0][0][0] = (-1e308).into(),
+            "outside",
+        ),
+        (
+            "recovery beyond the horizon",
+            |v| {
+                let pts = v["tally"]["topologies"][0]["metrics"][3]
+                    .as_array_mut()
+                    .expect("pts");
+                let last = pts.len() - 1;
+                pts[last][0] = 1e9.into();
+            },
+            "recovery value",
+        ),
+        (
+            "counts that wrap to the right total",
+            |v| {
+                // 2^64 − 1 plus the other counts wraps around to exactly 20
+                // trials in u64 arithmetic.
+                let pts = v["tally"]["topologies"][0]["metrics"][0]
+                    .as_array_mut()
+                    .expect("pts");
+                assert!(pts.len() >= 2, "service takes several values");
+                let others: u64 = pts[2..].iter().map(|p| p[1].as_u64().expect("count")).sum();
+                assert!(others < 21);
+                pts[0][1] = u64::MAX.into();
+                pts[1][1] = (21 - others).into();
+            },
+            "tally does not hold exactly those trials",
+        ),
+        (
+            "an empty range",
+            |v| {
+                v["trial_range"] = serde_json::json!([5, 5]);
+                v["tally"] = serde_json::json!({ "trials": 0, "topologies": [] });
+            },
+            "trial_range is empty",
+        ),
+        (
+            "no topologies",
+            |v| {
+                v["topologies"] = serde_json::json!([]);
+                v["tally"]["topologies"] = serde_json::json!([]);
+            },
+            "no topologies",
+        ),
+        (
+            "baseline 0",
+            |v| v["topologies"][0]["baseline"] = 0.0.into(),
+            "baseline",
+        ),
+    ];
+    for (name, edit, phrase) in cases {
+        let mut v = good.clone();
+        edit(&mut v);
+        // Once as edited, once with the digest recomputed by the tamperer:
+        // the content checks must hold on their own.
+        let resealed = {
+            let mut part: PartialRun = serde_json::from_value(v.clone()).expect("still decodes");
+            part.digest = part.digest();
+            serde_json::to_value(part).expect("json")
+        };
+        for (how, v) in [("edited", &v), ("resealed", &resealed)] {
+            let file = dir.path().join("t.json");
+            std::fs::write(&file, v.to_string()).expect("write");
+            let out = chainmesh(&["merge", file.to_str().expect("path")]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            let digest_only = phrase == "digest does not match";
+            if digest_only && how == "resealed" {
+                // A consistent edit of a label or seed with a new digest is
+                // indistinguishable from a real part: the digest is a check,
+                // not a signature (documented).
+                continue;
+            }
+            assert_eq!(out.status.code(), Some(2), "{name} ({how}): {err}");
+            assert!(err.contains(phrase), "{name} ({how}): {err}");
+            assert!(
+                err.contains("t.json"),
+                "{name} ({how}): names the file: {err}"
+            );
+        }
     }
 }

@@ -136,3 +136,45 @@ fn bad_keys_and_values_exit_2() {
         assert!(err.contains(phrase), "{set}: {err}");
     }
 }
+
+/// Issue 14, item 11: a product beyond the stated limit is refused before
+/// anything runs (the old code built all 10^8 combinations and aborted with
+/// "memory allocation failed"); a range with overflowing bounds is an error,
+/// not a panic.
+#[test]
+fn huge_products_and_overflowing_ranges_are_refused() {
+    for args in [
+        vec![
+            "--set",
+            "scenario.seed=0..10000",
+            "--set",
+            "defaults.capacity=1..10000",
+        ],
+        vec![
+            "--set",
+            "scenario.seed=0..100",
+            "--set",
+            "defaults.capacity=1..100",
+            "--set",
+            "scenario.steps=1..2",
+        ],
+        vec![
+            "--set",
+            "scenario.seed=-9223372036854775808..9223372036854775807",
+        ],
+    ] {
+        let out = Command::cargo_bin("chainmesh")
+            .expect("bin")
+            .args(["run", FIXTURE, "--trials", "2", "--quiet"])
+            .args(&args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("at most 10000") || err.contains("at most 10001 values"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

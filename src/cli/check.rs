@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::args::CheckArgs;
 use super::output::emit;
 use super::{CliError, load};
+use crate::report::escape::{terminal, visible};
 use crate::scenario::Role;
 use crate::sim::Prepared;
 
@@ -12,9 +13,9 @@ use crate::sim::Prepared;
 pub fn describe(arg: &str, prep: &Prepared) -> String {
     let s = &prep.scenario;
     let mut out = String::new();
-    let _ = writeln!(out, "{arg}: ok — {} [{}]", s.name, s.sector);
+    let _ = writeln!(out, "{arg}: ok — {} [{}]", visible(&s.name), s.sector);
     if let Some(l) = &s.lesson {
-        let _ = writeln!(out, "  lesson: {l}");
+        let _ = writeln!(out, "  lesson: {}", visible(l));
     }
     let _ = writeln!(
         out,
@@ -37,7 +38,7 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
             t.nodes.len(),
             t.links.len(),
             p.net.baseline(),
-            t.label
+            visible(&t.label)
         );
         let _ = writeln!(out, "    sources: {}", ids(Role::Source));
         let _ = writeln!(out, "    sinks:   {}", ids(Role::Sink));
@@ -66,7 +67,7 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
                 .unwrap_or_default(),
             sh.label
                 .as_ref()
-                .map(|l| format!(" — {l}"))
+                .map(|l| format!(" — {}", visible(l)))
                 .unwrap_or_default()
         );
     }
@@ -79,10 +80,10 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
     let mut failed = false;
     for arg in &args.scenarios {
         match load(arg).and_then(|s| Ok(Prepared::new(s)?)) {
-            Ok(prep) => emit(None, describe(arg, &prep).as_bytes())?,
+            Ok(prep) => emit(None, terminal(&describe(arg, &prep)).as_bytes())?,
             Err(e) => {
                 failed = true;
-                eprintln!("error: {e}");
+                eprintln!("error: {}", terminal(&e.to_string()));
             }
         }
     }

@@ -1,7 +1,24 @@
 //! The exact `chainmesh` command line that reproduces a result.
 
-/// Quote `s` for a POSIX shell if it needs it.
+use crate::report::escape::is_unsafe;
+
+/// Quote `s` for a POSIX shell if it needs it. A value with control or
+/// bidi characters ([`is_unsafe`]) is written in ANSI-C quoting (`$'…\u001b…'`,
+/// bash/zsh/ksh), so the line stays exact *and* never drives a terminal.
 pub fn shell_quote(s: &str) -> String {
+    if s.chars().any(is_unsafe) {
+        let mut out = String::from("$'");
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        return out;
+    }
     let plain = !s.is_empty()
         && s.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '+' | '@')
@@ -71,5 +88,9 @@ mod tests {
             "chainmesh run agriculture 'my file.toml' --seed 42 --shock at=3,select=nodes,nodes=farm"
         );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(
+            shell_quote("a\u{1b}]0;x\u{7}'\\"),
+            r"$'a\u001b]0;x\u0007\'\\'"
+        );
     }
 }

@@ -44,6 +44,8 @@ pub fn merge_files(
             )));
         }
         let part: PartialRun = serde_json::from_str(&text).map_err(bad)?;
+        part.validate()
+            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
         loaded.push(part);
     }
     let merged = merge(loaded).map_err(CliError::Usage)?;

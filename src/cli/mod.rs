@@ -47,8 +47,8 @@ pub enum CliError {
     /// Input errors already printed one by one (exit 2); nothing more to say.
     #[error("")]
     Reported,
-    /// Ctrl-C during a run (exit 130); nothing was written.
-    #[error("interrupted by Ctrl-C; no output was written")]
+    /// Ctrl-C or another stop signal during a run (exit 130); nothing was written.
+    #[error("interrupted by Ctrl-C or a signal; no output was written")]
     Interrupted,
 }
 

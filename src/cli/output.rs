@@ -1,69 +1,269 @@
-//! Where output goes: stdout, or a file written atomically (temp + rename),
-//! so an interrupted run never leaves a half-written file behind.
+//! Where output goes: stdout, or a file written atomically, so an
+//! interrupted run never leaves a half-written file behind.
+//!
+//! What `--out PATH` does, by what is at `PATH` ([`AtomicFile::create`]):
+//!
+//! | at `PATH`                                  | what happens                                         |
+//! |--------------------------------------------|------------------------------------------------------|
+//! | nothing                                    | temp file + rename; mode `0666` minus the umask      |
+//! | a regular file                             | temp file + rename; the old file's mode (and owner, when allowed) kept |
+//! | a regular file with other hard links       | temp file, then copied *into* the file (links stay)  |
+//! | a read-only regular file                   | refused (exit 1), the file is left alone             |
+//! | a device, FIFO, socket or terminal (`/dev/null`, `/dev/stdout` on a pipe) | written through, never replaced |
+//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N` | written through, whatever they point to |
+//! | any other symbolic link                    | refused: name the link's target instead              |
+//! | a directory                                | refused                                              |
+//!
+//! The temporary file is created next to the target with a random name and
+//! `O_EXCL` (`tempfile`), so a planted file or symlink at a guessable name
+//! cannot redirect the write; it is removed when the write is abandoned
+//! (error, signal).
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use tempfile::NamedTempFile;
 
-/// A file written through a temporary sibling and renamed into place by
-/// [`commit`](Self::commit); dropped uncommitted (error, Ctrl-C), it leaves
-/// nothing behind. Lets large outputs stream to disk without ever exposing a
-/// half-written file.
+/// How the bytes reach the target.
+enum Sink {
+    /// Into a temporary sibling, renamed (or, for hard links, copied) into
+    /// place by [`AtomicFile::commit`].
+    Temp {
+        file: BufWriter<NamedTempFile>,
+        /// Copy into the existing inode instead of renaming over it.
+        copy_into: bool,
+    },
+    /// Straight into a device, FIFO or the process's own stream.
+    Through(BufWriter<File>),
+}
+
+/// A file written through a temporary sibling and moved into place by
+/// [`commit`](Self::commit); dropped uncommitted (error, signal), it leaves
+/// nothing behind and the target untouched. Lets large outputs stream to disk
+/// without ever exposing a half-written file. Targets that are not regular
+/// files are written through (see the module table).
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: PathBuf,
-    file: Option<BufWriter<File>>,
+    sink: Option<Sink>,
+}
+
+/// The process's own streams, written through whatever they point to.
+fn is_own_stream(path: &Path) -> bool {
+    path == Path::new("/dev/stdout")
+        || path == Path::new("/dev/stderr")
+        || path.starts_with("/dev/fd/")
+        || path.starts_with("/proc/self/fd/")
+}
+
+/// What [`AtomicFile::create`] will do with a path (decided from metadata
+/// alone, nothing is opened): testable on `/dev/null` without writing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Open and write in place (devices, FIFOs, the process's own streams).
+    Through,
+    /// Temporary sibling, then rename (or copy into a hard-linked file).
+    Replace,
+}
+
+/// How `path` would be written, or why it is refused.
+pub fn plan(path: &Path) -> Result<Plan> {
+    let shown = path.display();
+    if is_own_stream(path) {
+        return Ok(Plan::Through);
+    }
+    let m = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Plan::Replace),
+        Err(e) => return Err(e).with_context(|| format!("cannot write {shown}")),
+    };
+    let kind = m.file_type();
+    if kind.is_symlink() {
+        let target = std::fs::metadata(path).ok();
+        if target.as_ref().is_some_and(|t| !t.is_file() && !t.is_dir()) {
+            // A link to a device or FIFO: nothing to replace.
+            return Ok(Plan::Through);
+        }
+        let to = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        bail!(
+            "cannot write {shown}: it is a symbolic link (to {to}); chainmesh does not \
+replace or follow links, give the target path instead"
+        );
+    }
+    if kind.is_dir() {
+        bail!("cannot write {shown}: it is a directory");
+    }
+    if !kind.is_file() {
+        return Ok(Plan::Through);
+    }
+    if m.permissions().readonly() {
+        bail!("cannot write {shown}: the file is read-only (chainmesh will not replace it)");
+    }
+    Ok(Plan::Replace)
 }
 
 impl AtomicFile {
-    /// Start writing `path`.
+    /// Start writing `path`. Fails now (before any work) when the path
+    /// cannot be written: a missing folder, a read-only file, a symlink,
+    /// a directory.
     pub fn create(path: &Path) -> Result<AtomicFile> {
+        let shown = path.display();
+        let through = |path: &Path| -> Result<AtomicFile> {
+            let file = OpenOptions::new()
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot write {shown}"))?;
+            Ok(AtomicFile {
+                path: path.to_path_buf(),
+                sink: Some(Sink::Through(BufWriter::new(file))),
+            })
+        };
+        if plan(path)? == Plan::Through {
+            return through(path);
+        }
+        let existing = std::fs::symlink_metadata(path).ok();
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let name = path.file_name().context("output path has no file name")?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file =
-            File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        new_file_mode(&mut builder);
+        let tmp = builder.tempfile_in(dir).map_err(|e| temp_error(&e, path))?;
+        let mut copy_into = false;
+        if let Some(m) = &existing {
+            keep_mode_and_owner(tmp.as_file(), m);
+            copy_into = hard_links(m) > 1;
+        }
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp,
-            file: Some(BufWriter::new(file)),
+            sink: Some(Sink::Temp {
+                file: BufWriter::new(tmp),
+                copy_into,
+            }),
         })
     }
 
     /// Append `bytes`.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        let file = self.file.as_mut().context("file already committed")?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        let r = match self.sink.as_mut().context("file already committed")? {
+            Sink::Temp { file, .. } => file.write_all(bytes),
+            Sink::Through(file) => file.write_all(bytes),
+        };
+        r.with_context(|| format!("cannot write {}", self.path.display()))
+    }
+
+    /// Flush everything to disk (a full disk fails here, before anything is
+    /// replaced). [`commit`](Self::commit) then only renames.
+    pub fn flush(&mut self) -> Result<()> {
+        let r = match self.sink.as_mut().context("file already committed")? {
+            Sink::Temp { file, .. } => file
+                .flush()
+                .and_then(|()| file.get_ref().as_file().sync_all()),
+            Sink::Through(file) => file.flush(),
+        };
+        r.with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// Flush and move the file into place.
     pub fn commit(mut self) -> Result<()> {
-        let file = self.file.take().context("file already committed")?;
-        let file = file
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
-        file.sync_all().ok();
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        self.flush()?;
+        let shown = self.path.display().to_string();
+        match self.sink.take().context("file already committed")? {
+            Sink::Through(_) => Ok(()),
+            Sink::Temp { file, copy_into } => {
+                let tmp = file
+                    .into_inner()
+                    .map_err(std::io::IntoInnerError::into_error)
+                    .with_context(|| format!("cannot write {shown}"))?;
+                if copy_into {
+                    // Keep every hard link: rewrite the shared inode.
+                    let mut src = tmp
+                        .reopen()
+                        .with_context(|| format!("cannot write {shown}"))?;
+                    let mut dst = OpenOptions::new()
+                        .write(true)
+                        .truncate(true)
+                        .open(&self.path)
+                        .with_context(|| format!("cannot write {shown}"))?;
+                    std::io::copy(&mut src, &mut dst)
+                        .and_then(|_| dst.sync_all())
+                        .with_context(|| format!("cannot write {shown}"))?;
+                    Ok(())
+                } else {
+                    tmp.persist(&self.path)
+                        .map(drop)
+                        .map_err(|e| e.error)
+                        .with_context(|| format!("cannot write {shown}"))
+                }
+            }
+        }
     }
 }
 
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        // Committed files were renamed away; anything else is incomplete.
-        let _ = std::fs::remove_file(&self.tmp);
+/// Like `File::create`: mode 0666 minus the umask (applied by open(2)),
+/// not tempfile's private 0600.
+#[cfg(unix)]
+fn new_file_mode(b: &mut tempfile::Builder<'_, '_>) {
+    use std::os::unix::fs::PermissionsExt;
+    b.permissions(std::fs::Permissions::from_mode(0o666));
+}
+
+#[cfg(not(unix))]
+fn new_file_mode(_: &mut tempfile::Builder<'_, '_>) {}
+
+/// Give the new file the old one's mode and (as root) its owner; best effort.
+#[cfg(unix)]
+fn keep_mode_and_owner(file: &File, old: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = file.set_permissions(old.permissions());
+    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(file: &File, old: &std::fs::Metadata) {
+    let _ = file.set_permissions(old.permissions());
+}
+
+#[cfg(unix)]
+fn hard_links(m: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    m.nlink()
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// Check now that `path` can be written (what [`AtomicFile::create`] would
+/// refuse, plus a probe file in its folder), without leaving anything
+/// behind: for commands that compute for long without signal handling.
+pub fn check_writable(path: &Path) -> Result<()> {
+    if plan(path)? == Plan::Replace {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        tempfile::Builder::new()
+            .prefix(".chainmesh-probe")
+            .tempfile_in(dir)
+            .map_err(|e| temp_error(&e, path))?;
     }
+    Ok(())
+}
+
+/// An error creating the temporary sibling, naming the file asked for (not
+/// the random temporary name tempfile appends as `at path "…"`).
+fn temp_error(e: &std::io::Error, path: &Path) -> anyhow::Error {
+    let text = e.to_string();
+    let reason = text.split(" at path ").next().unwrap_or(&text);
+    anyhow::anyhow!("cannot write {}: {reason}", path.display())
 }
 
 /// Write `bytes` to `path` via a temporary file in the same folder and a rename.
@@ -71,6 +271,65 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.write(bytes)?;
     f.commit()
+}
+
+/// An output destination opened before any work: a file ([`AtomicFile`]) or
+/// stdout. Opening early makes a bad `--out` fail before the first trial.
+pub enum Output {
+    /// `--out FILE`.
+    File(AtomicFile),
+    /// No `--out`.
+    Stdout,
+}
+
+impl Output {
+    /// Open `path` (checked now), or stdout when `None`.
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        Ok(match path {
+            Some(p) => Output::File(AtomicFile::create(p)?),
+            None => Output::Stdout,
+        })
+    }
+
+    /// Write all of `bytes` and finish.
+    pub fn emit(self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::File(mut f) => {
+                f.write(bytes)?;
+                f.commit()
+            }
+            Output::Stdout => emit(None, bytes),
+        }
+    }
+}
+
+/// Refuse two outputs that name the same file (`--per-trial X --out X`):
+/// one would silently overwrite the other.
+pub fn distinct_outputs(paths: &[(&str, Option<&Path>)]) -> Result<()> {
+    let key = |p: &Path| -> PathBuf {
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let full = dir.join(p.file_name().unwrap_or_default());
+        std::fs::canonicalize(&full).unwrap_or(full)
+    };
+    let given: Vec<(&str, &Path, PathBuf)> = paths
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| (*flag, p, key(p))))
+        .collect();
+    for (i, (a, pa, ka)) in given.iter().enumerate() {
+        for (b, _, kb) in &given[i + 1..] {
+            if ka == kb && !is_own_stream(pa) {
+                bail!(
+                    "{a} and {b} both name {}; give each output its own file",
+                    pa.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Send `bytes` to `path`, or to stdout when `path` is `None`.

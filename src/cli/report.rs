@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use super::args::ReportArgs;
 use super::command::Reproduce;
-use super::output::write_atomic;
+use super::output::AtomicFile;
 use super::{CliError, load};
 use crate::handout::{self, Commands, Handout};
 
@@ -37,16 +37,64 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             .opt_some("seed", seed)
             .line(),
     };
+    // Check the folder can be written before the (long) computation.
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let handout = handout::build(names, scenarios, args.trials, args.seed, &commands)?;
     write(&args.out, &handout)?;
     Ok(())
 }
 
-/// Write every file of `handout` into `dir` (created if missing), atomically each.
+/// Write every file of `handout` into `dir` (created if missing), all or
+/// nothing: every file is first written and flushed to a temporary sibling
+/// (a full disk or an unwritable name fails here, with nothing replaced),
+/// then all are renamed into place. Charts the folder's previous
+/// `report.md` linked that this report no longer writes (a scenario left
+/// out) are removed; nothing else in the folder is touched.
 pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut pending = Vec::with_capacity(handout.files.len());
     for (name, bytes) in &handout.files {
-        write_atomic(&dir.join(name), bytes)?;
+        let mut f = AtomicFile::create(&dir.join(name))?;
+        f.write(bytes)?;
+        f.flush()?;
+        pending.push(f);
+    }
+    let stale = stale_files(dir, handout);
+    for f in pending {
+        f.commit()?;
+    }
+    for path in stale {
+        std::fs::remove_file(&path)
+            .with_context(|| format!("cannot remove the stale {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Charts of the previous report in `dir` that `handout` does not write:
+/// the plain `.svg`/`.png` names its `report.md` links (`](name.svg)`),
+/// that are regular files.
+fn stale_files(dir: &Path, handout: &Handout) -> Vec<std::path::PathBuf> {
+    let Ok(old) = std::fs::read_to_string(dir.join(handout::MARKDOWN_FILE)) else {
+        return Vec::new();
+    };
+    let linked: Vec<&str> = old
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(name, _)| name))
+        .collect();
+    linked
+        .into_iter()
+        .filter(|name| {
+            let own = name.ends_with(".svg") || name.ends_with(".png");
+            let plain = !name.is_empty()
+                && !name.starts_with('.')
+                && !name.contains(['/', '\\'])
+                && Path::new(name).file_name() == Some(std::ffi::OsStr::new(name));
+            own && plain && !handout.files.iter().any(|(n, _)| n == name)
+        })
+        .map(|name| dir.join(name))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .collect()
 }

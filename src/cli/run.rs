@@ -5,7 +5,7 @@ use anyhow::Context;
 
 use super::args::RunArgs;
 use super::command::Reproduce;
-use super::output::{AtomicFile, emit};
+use super::output::{AtomicFile, Output, distinct_outputs};
 use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
@@ -25,6 +25,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         pool = pool.num_threads(n as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
+    // Signals are caught from before the first temporary file exists, so
+    // a stop at any point removes it.
+    progress::interrupt_flag();
+    // Every output path is checked (and its temporary file created) before
+    // the first trial, so a bad `--out` fails now, not after an hour.
+    distinct_outputs(&[
+        ("--per-trial", args.per_trial.as_deref()),
+        ("--out", args.out.as_deref()),
+    ])
+    .map_err(|e| CliError::Usage(e.to_string()))?;
+    let out = Output::open(args.out.as_deref())?;
     if let Some(range) = &args.trial_range {
         let [prep] = preps.as_slice() else {
             return Err(CliError::Usage(
@@ -57,11 +68,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         );
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
-        emit(args.out.as_deref(), &bytes)?;
+        out.emit(&Format::Json.finish(bytes))?;
         return Ok(());
     }
     if !args.set.is_empty() {
-        return run_parameter_sweep(args, &pool);
+        return run_parameter_sweep(args, &pool, out);
     }
     let command = run_command(args, &preps);
     // Per-trial rows stream to a temporary file as chunks finish; it is
@@ -96,10 +107,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if let Some(f) = per_trial {
         f.commit()?;
     }
-    emit(
-        args.out.as_deref(),
-        &args.format.exporter().serialize(&reports, &command),
-    )?;
+    out.emit(&args.format.exporter().serialize(&reports, &command))?;
     Ok(())
 }
 
@@ -145,18 +153,23 @@ fn run_with_progress(
 }
 
 /// `run --set ...`: every combination of the given values, one tidy table.
-fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), CliError> {
+fn run_parameter_sweep(
+    args: &RunArgs,
+    pool: &rayon::ThreadPool,
+    out: Output,
+) -> Result<(), CliError> {
     if args.per_trial.is_some() {
         return Err(CliError::Usage(
             "--set writes one tidy table; --per-trial is not supported with it".into(),
         ));
     }
-    let combos = set::combinations(&args.set);
+    let count = set::check_combination_count(&args.set).map_err(CliError::Usage)?;
     let keys: Vec<String> = args.set.iter().map(|s| s.key.clone()).collect();
     let mut rows = Vec::new();
     for arg in &args.scenarios {
         let (origin, text) = load_text(arg)?;
-        for combo in &combos {
+        for index in 0..count {
+            let combo = &set::combination(&args.set, index);
             let mut edited = text.clone();
             for (k, v) in combo {
                 edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
@@ -206,10 +219,10 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
                 serde_json::to_vec_pretty(&serde_json::json!({ "command": command, "runs": rows }))
                     .context("cannot encode JSON")?;
             b.push(b'\n');
-            b
+            Format::Json.finish(b)
         }
     };
-    emit(args.out.as_deref(), &bytes)?;
+    out.emit(&bytes)?;
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub fn parse_set(s: &str) -> Result<SetSpec, String> {
         if let Some((a, b)) = item.split_once("..")
             && let (Ok(a), Ok(b)) = (a.trim().parse::<i64>(), b.trim().parse::<i64>())
         {
-            if a > b || b - a > 10_000 {
+            if a > b || i128::from(b) - i128::from(a) > 10_000 {
                 return Err(format!(
                     "expected a range A..B with A <= B (at most 10001 values), found {item:?}"
                 ));
@@ -65,6 +65,50 @@ fn parse_value(item: &str) -> Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| Value::String(item.to_string()))
+}
+
+/// Most combinations one `run --set` accepts (scenarios × this many runs).
+/// The product is checked before anything runs, and combinations are
+/// made one at a time ([`combination`]), so memory does not grow with it.
+pub const MAX_COMBINATIONS: u64 = 10_000;
+
+/// How many combinations `specs` give (`None` when beyond `u64`).
+pub fn combination_count(specs: &[SetSpec]) -> Option<u64> {
+    specs
+        .iter()
+        .try_fold(1u64, |n, s| n.checked_mul(s.values.len() as u64))
+}
+
+/// Refuse a product above [`MAX_COMBINATIONS`], naming its factors.
+pub fn check_combination_count(specs: &[SetSpec]) -> Result<u64, String> {
+    match combination_count(specs) {
+        Some(n) if n <= MAX_COMBINATIONS => Ok(n),
+        n => {
+            let factors: Vec<String> = specs.iter().map(|s| s.values.len().to_string()).collect();
+            Err(format!(
+                "--set gives {} combinations ({}); at most {MAX_COMBINATIONS} are run at once: split the sweep into several runs",
+                n.map_or("more than 2^64".to_string(), |n| n.to_string()),
+                factors.join(" × ")
+            ))
+        }
+    }
+}
+
+/// Combination number `index` (`< combination_count`) in the order of
+/// [`combinations`]: the first key varies slowest.
+pub fn combination(specs: &[SetSpec], index: u64) -> Vec<(String, Value)> {
+    let mut rest = index;
+    let mut picked = vec![0usize; specs.len()];
+    for (i, spec) in specs.iter().enumerate().rev() {
+        let n = spec.values.len().max(1) as u64;
+        picked[i] = (rest % n) as usize;
+        rest /= n;
+    }
+    specs
+        .iter()
+        .zip(picked)
+        .filter_map(|(s, i)| s.values.get(i).map(|v| (s.key.clone(), v.clone())))
+        .collect()
 }
 
 /// Every combination of the specs' values (the first key varies slowest).
@@ -228,7 +272,10 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
     let mut out = String::new();
     if markdown {
         for (i, r) in table.iter().enumerate() {
-            let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| crate::report::escape::markdown_inline(c))
+                .collect();
             let _ = writeln!(out, "| {} |", cells.join(" | "));
             if i == 0 {
                 let _ = writeln!(out, "|{}|", vec!["---"; r.len()].join("|"));
@@ -239,7 +286,7 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
         out.push_str(&crate::report::aligned(&table, |_| true));
         let _ = write!(out, "\nreproduce: {command}\n");
     }
-    out.into_bytes()
+    crate::report::Format::Table.finish(out.into_bytes())
 }
 
 #[cfg(test)]
@@ -267,6 +314,10 @@ mod tests {
         ];
         let c = combinations(&specs);
         assert_eq!(c.len(), 6);
+        for (i, want) in c.iter().enumerate() {
+            assert_eq!(&combination(&specs, i as u64), want, "streamed = built");
+        }
+        assert_eq!(combination_count(&specs), Some(6));
         assert_eq!(show(&c[1][1].0, &c[1][1].1), "b=y");
         assert_eq!(c[3][0].1, Value::Integer(2));
     }

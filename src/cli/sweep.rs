@@ -2,7 +2,7 @@
 
 use super::args::SweepArgs;
 use super::command::Reproduce;
-use super::output::emit;
+use super::output::{check_writable, emit};
 use super::{CliError, load};
 use crate::scenario::Scenario;
 use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
@@ -14,6 +14,10 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         .iter()
         .map(|a| load(a))
         .collect::<Result<Vec<_>, _>>()?;
+    // A bad --out fails now, not after the sweep.
+    if let Some(p) = args.out.as_deref() {
+        check_writable(p)?;
+    }
     let attacks = chosen_attacks(&args.attack);
     let reports: Vec<SweepReport> = scenarios
         .iter()

@@ -39,19 +39,9 @@ pub fn chart_stems(slug: &str) -> [String; 3] {
     ]
 }
 
-/// Backslash-escape Markdown punctuation in plain text.
+/// Plain text from a scenario file as one line of Markdown.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    crate::report::escape::markdown_inline(s)
 }
 
 /// Document title.
@@ -89,7 +79,8 @@ means nothing was lost.\n",
     }
     let _ = writeln!(
         md,
-        "\n---\n\nRegenerate this handout: `{report_command}` (the same seed gives the same numbers and charts)."
+        "\n---\n\nRegenerate this handout: `{}` (the same seed gives the same numbers and charts).",
+        crate::report::escape::visible(report_command)
     );
     md
 }
@@ -98,11 +89,13 @@ fn section(md: &mut String, s: &Section, many: bool) {
     let r = &s.report;
     let [service, distribution, attack] = chart_stems(&s.slug);
     let _ = writeln!(md, "\n## {}\n", escape(&r.scenario.name));
+    // Description and lesson are plain text, not Markdown: a file must not
+    // be able to inject markup (or raw HTML) into the handout.
     if let Some(d) = &s.description {
-        let _ = writeln!(md, "{}\n", d.trim());
+        let _ = writeln!(md, "{}\n", crate::report::escape::markdown_block(d));
     }
     if many && let Some(l) = &r.lesson {
-        let _ = writeln!(md, "> {}\n", l.trim());
+        let _ = writeln!(md, "{}\n", crate::report::quote(l));
     }
     let topologies: Vec<String> = r
         .topologies
@@ -235,6 +228,10 @@ pub fn html(markdown: &str, title: &str, svgs: &BTreeMap<String, String>) -> Str
             },
             Event::End(TagEnd::Image) if skipping => skipping = false,
             _ if skipping => {}
+            // Raw HTML in the Markdown (which escapes everything from the
+            // file, so this is defence in depth) is shown as text, never
+            // passed through.
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
             _ => events.push(ev),
         }
     }
@@ -258,10 +255,7 @@ fn strip_xml_declaration(svg: &str) -> &str {
 }
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::report::escape::html(s)
 }
 
 const STYLE: &str = "body { font-family: system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif; \

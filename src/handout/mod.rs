@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::report::RunReport;
+use crate::report::escape::visible;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
 use crate::stats::Distribution;
@@ -82,7 +83,9 @@ pub fn build(
             .iter()
             .enumerate()
             .map(|(i, t)| Series {
-                label: t.label.clone(),
+                // SVG text: plotters escapes markup; control characters
+                // (invalid in XML) are written visibly.
+                label: visible(&t.label).into_owned(),
                 colour: i,
             })
             .collect();
@@ -94,7 +97,7 @@ pub fn build(
             (
                 service,
                 charts::time_chart(&TimeChart {
-                    title: format!("{}: service over time", s.name),
+                    title: format!("{}: service over time", visible(&s.name)),
                     series: &series,
                     bands: &collected.bands,
                     service_level: s.service_level,
@@ -105,7 +108,7 @@ pub fn build(
             (
                 distribution,
                 charts::histogram_chart(&HistogramChart {
-                    title: format!("{}: per-trial service", s.name),
+                    title: format!("{}: per-trial service", visible(&s.name)),
                     series: &series,
                     services: &services,
                 })?,
@@ -115,7 +118,7 @@ pub fn build(
             figures.push((
                 attack,
                 charts::attack_chart(&AttackChart {
-                    title: format!("{}: attack tolerance", s.name),
+                    title: format!("{}: attack tolerance", visible(&s.name)),
                     series: &series,
                     sweep: sw,
                 })?,

@@ -10,8 +10,10 @@ use crate::stats::PairedComparison;
 /// CSV exporter: one row per scenario × topology, every summary in columns.
 pub struct CsvExporter;
 
-/// Quote a CSV field if needed (RFC 4180).
+/// Quote a CSV field if needed (RFC 4180), after writing unsafe characters
+/// (controls, line breaks, bidi overrides) as `\uXXXX` ([`super::escape::visible`]).
 pub fn csv_field(s: &str) -> String {
+    let s = super::escape::visible(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -26,6 +26,6 @@ impl Exporter for JsonExporter {
         }
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}").into_bytes());
         out.push(b'\n');
-        out
+        super::Format::Json.finish(out)
     }
 }

@@ -6,7 +6,16 @@ use super::{Exporter, HEADLINE, LEGEND, RunReport, headline_rows};
 pub struct MarkdownExporter;
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    super::escape::markdown_inline(s)
+}
+
+/// `text` as a block quote, every line escaped.
+pub fn quote(text: &str) -> String {
+    super::escape::markdown_block(text)
+        .lines()
+        .map(|l| format!("> {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Exporter for MarkdownExporter {
@@ -22,7 +31,7 @@ impl Exporter for MarkdownExporter {
                 r.steps
             ));
             if let Some(l) = &r.lesson {
-                out.push_str(&format!("> {l}\n\n"));
+                out.push_str(&format!("{}\n\n", quote(l)));
             }
         }
         let mut header: Vec<&str> = HEADLINE.to_vec();
@@ -51,6 +60,6 @@ impl Exporter for MarkdownExporter {
             }
         }
         out.push_str(&format!("\n{LEGEND}\n\nReproduce: `{command}`\n"));
-        out.into_bytes()
+        super::Format::Markdown.finish(out.into_bytes())
     }
 }

@@ -3,6 +3,7 @@
 //! where they go (stdout or an atomically written file).
 
 mod csv;
+pub mod escape;
 pub mod graph;
 mod json;
 mod markdown;
@@ -18,7 +19,7 @@ use crate::stats::{MetricSummaries, PairedComparison, Tally};
 
 pub use csv::{CsvExporter, csv_field, per_trial_header, per_trial_rows, vs_first_cells};
 pub use json::JsonExporter;
-pub use markdown::MarkdownExporter;
+pub use markdown::{MarkdownExporter, quote};
 pub use table::{TableExporter, aligned};
 pub use trace::trace_csv;
 
@@ -36,6 +37,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// Make `bytes` of this format safe to show: terminal and text formats
+    /// get unsafe characters as `\uXXXX` ([`escape::terminal_bytes`]),
+    /// JSON gets them as JSON escapes ([`escape::json`]). Exporters call it
+    /// last; it is the identity on output without such characters.
+    pub fn finish(self, bytes: Vec<u8>) -> Vec<u8> {
+        match self {
+            Format::Json => escape::json(bytes),
+            Format::Table | Format::Csv | Format::Markdown => escape::terminal_bytes(bytes),
+        }
+    }
+
     /// The exporter for this format.
     pub fn exporter(self) -> Box<dyn Exporter> {
         match self {

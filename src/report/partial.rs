@@ -3,17 +3,32 @@
 //! partial result holding the exact distribution of every per-trial metric
 //! (a [`Tally`]: distinct values with counts); `merge` joins partials into
 //! exactly the report a single `run` over all trials prints (same bytes).
+//!
+//! A part is untrusted input (it travels between machines and people):
+//! [`PartialRun::validate`] checks every field — a non-empty trial range,
+//! at least one topology, finite positive baselines, every metric value
+//! finite and inside its range (φ, nadir, below, collapse in [0, 1],
+//! recovery in [0, steps], paired differences in [−1, 1]), counts summed
+//! without overflow and equal to the range length per metric — and the
+//! `digest` (SHA-256 of the part's canonical JSON with an empty digest)
+//! must match, so a hand-edited or damaged part is refused. The digest
+//! detects edits and damage; it is not a signature (anyone can recompute
+//! it), which is why the field checks stand on their own.
 
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{RunReport, ScenarioRef, TopologyReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;
 
 /// Marks a partial result file and its layout version.
-pub const PARTIAL_FORMAT: &str = "chainmesh-partial-2";
+pub const PARTIAL_FORMAT: &str = "chainmesh-partial-3";
+
+/// Slack above 1 allowed for φ-like values (max flow / baseline in floating point).
+const PHI_SLACK: f64 = 1e-9;
 
 /// One slice of trials of one scenario, with everything `merge` needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +58,8 @@ pub struct PartialRun {
     pub topologies: Vec<PartialTopology>,
     /// The trials' metrics as exact distributions (mergeable in any order).
     pub tally: Tally,
+    /// SHA-256 (hex) of this part's JSON with `digest` empty ([`PartialRun::digest`]).
+    pub digest: String,
 }
 
 /// Topology identity inside a partial result.
@@ -95,7 +112,101 @@ impl PartialRun {
                 })
                 .collect(),
             tally: tally.clone(),
+            digest: String::new(),
         }
+        .sealed()
+    }
+
+    /// This part with its `digest` filled in.
+    fn sealed(mut self) -> Self {
+        self.digest = self.digest();
+        self
+    }
+
+    /// SHA-256 (hex) of the part's canonical JSON (compact serde_json, which
+    /// writes every f64 in its shortest round-trip form) with `digest` set
+    /// to the empty string. Decoding and re-encoding a part gives the same
+    /// bytes, so the digest of an untouched part always matches.
+    pub fn digest(&self) -> String {
+        let unsealed = PartialRun {
+            digest: String::new(),
+            ..self.clone()
+        };
+        let bytes = serde_json::to_vec(&unsealed).unwrap_or_default();
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Every check a part read from disk must pass before it is merged;
+    /// the error says which field is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        let [start, end] = self.trial_range;
+        let what = format!("partial for trials {start}..{end}");
+        if self.format != PARTIAL_FORMAT {
+            return Err(format!(
+                "not a chainmesh partial result (format {:?})",
+                self.format
+            ));
+        }
+        if start >= end {
+            return Err(format!(
+                "{what} is damaged: trial_range is empty (expected start < end)"
+            ));
+        }
+        if self.topologies.is_empty() {
+            return Err(format!("{what} is damaged: it has no topologies"));
+        }
+        if self.steps == 0 {
+            return Err(format!("{what} is damaged: steps is 0"));
+        }
+        for t in &self.topologies {
+            if !(t.baseline.is_finite() && t.baseline > 0.0) || t.nodes == 0 {
+                return Err(format!(
+                    "{what} is damaged: topology {:?} has baseline {} and {} nodes (expected a finite positive baseline and nodes)",
+                    t.id, t.baseline, t.nodes
+                ));
+            }
+        }
+        let tally = &self.tally;
+        if tally.trials != end - start
+            || tally.topologies.len() != self.topologies.len()
+            || !tally.is_consistent()
+        {
+            return Err(format!(
+                "{what} is damaged: its tally does not hold exactly those trials (counts per metric must sum to {})",
+                end - start
+            ));
+        }
+        let phi = 1.0 + PHI_SLACK;
+        let steps = f64::from(self.steps);
+        let ranges = [(0.0, phi), (0.0, phi), (0.0, 1.0), (0.0, steps), (0.0, 1.0)];
+        for (t, topo) in tally.topologies.iter().enumerate() {
+            for ((name, d), (lo, hi)) in crate::sim::METRIC_NAMES
+                .iter()
+                .zip(&topo.metrics)
+                .zip(ranges)
+            {
+                if !d.within(lo, hi) {
+                    return Err(format!(
+                        "{what} is damaged: a {name} value of topology {:?} lies outside [{lo}, {hi}]",
+                        self.topologies[t].id
+                    ));
+                }
+            }
+            if !topo.service_diff.within(-phi, phi) {
+                return Err(format!(
+                    "{what} is damaged: a service difference lies outside [-1, 1]"
+                ));
+            }
+        }
+        if self.digest != self.digest() {
+            return Err(format!(
+                "{what} was edited or damaged: its digest does not match its content (re-run that slice)"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -122,12 +233,7 @@ pub struct Merged {
 pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
     let first = parts.first().ok_or("no partial results given")?.clone();
     for p in &parts {
-        if p.format != PARTIAL_FORMAT {
-            return Err(format!(
-                "not a chainmesh partial result (format {:?})",
-                p.format
-            ));
-        }
+        p.validate()?;
         let same = p.sha256 == first.sha256
             && p.seed == first.seed
             && p.steps == first.steps
@@ -136,15 +242,6 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
         if !same {
             return Err(format!(
                 "partial for trials {}..{} is from a different run (scenario, seed, steps or shocks differ)",
-                p.trial_range[0], p.trial_range[1]
-            ));
-        }
-        if p.tally.trials != p.trial_range[1].saturating_sub(p.trial_range[0])
-            || p.tally.topologies.len() != first.topologies.len()
-            || !p.tally.is_consistent()
-        {
-            return Err(format!(
-                "partial for trials {}..{} is damaged: its tally does not hold exactly those trials",
                 p.trial_range[0], p.trial_range[1]
             ));
         }

@@ -1,6 +1,7 @@
 //! `--format table`: aligned plain text for a terminal.
 
-use super::{Exporter, HEADLINE, LEGEND, RunReport, headline_rows};
+use super::escape::visible;
+use super::{Exporter, Format, HEADLINE, LEGEND, RunReport, headline_rows};
 
 /// Plain-text table exporter.
 pub struct TableExporter;
@@ -18,17 +19,20 @@ impl Exporter for TableExporter {
             if !many {
                 out.push_str(&format!(
                     "{}\nseed {} · {} trials × {} steps\n",
-                    r.scenario.name, r.seed, r.trials, r.steps
+                    visible(&r.scenario.name),
+                    r.seed,
+                    r.trials,
+                    r.steps
                 ));
                 if let Some(l) = &r.lesson {
-                    out.push_str(&format!("lesson: {l}\n"));
+                    out.push_str(&format!("lesson: {}\n", visible(l)));
                 }
                 out.push('\n');
             }
             for row in headline_rows(r) {
-                let mut row: Vec<String> = row.into();
+                let mut row: Vec<String> = row.iter().map(|c| visible(c).into_owned()).collect();
                 if many {
-                    row.insert(0, r.scenario.name.clone());
+                    row.insert(0, visible(&r.scenario.name).into_owned());
                 }
                 rows.push(row);
             }
@@ -37,7 +41,7 @@ impl Exporter for TableExporter {
         let last = rows[0].len() - 1;
         out.push_str(&aligned(&rows, |c| c == 0 || (many && c == 1) || c == last));
         out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
-        out.into_bytes()
+        Format::Table.finish(out.into_bytes())
     }
 }
 

@@ -73,6 +73,10 @@ enum Targets {
     Fixed(Vec<usize>),
     /// This many distinct nodes drawn uniformly from the stream.
     Random(usize),
+    /// The first this many nodes by betweenness, ranked on first use
+    /// (Brandes is O(n·m): loading or checking a file never pays for it,
+    /// only a trial that reaches the shock does, once per topology).
+    Betweenness(usize),
 }
 
 impl PreparedTopology {
@@ -110,6 +114,13 @@ impl PreparedTopology {
             .get_or_init(|| ranking(&self.topo, &degree(&self.topo)))
     }
 
+    /// Whether the betweenness ranking was computed yet (it is computed on
+    /// first use only: loading, `check` and runs without a betweenness shock
+    /// never pay for Brandes).
+    pub fn betweenness_ranked(&self) -> bool {
+        self.by_betweenness.get().is_some()
+    }
+
     /// Node indices by betweenness in the intact topology, highest first, ties by id.
     pub fn by_betweenness(&self) -> &[usize] {
         self.by_betweenness
@@ -139,6 +150,15 @@ impl PreparedTopology {
     }
 
     fn resolve(&self, index: usize, s: &Shock) -> ResolvedShock {
+        let n = self.topo.nodes.len();
+        if let Selection::Betweenness(a) = &s.select {
+            return ResolvedShock {
+                at: s.at,
+                index,
+                targets: Targets::Betweenness(a.resolve(n).min(n)),
+                duration: s.duration,
+            };
+        }
         let targets = match (&s.select, self.targets(&s.select)) {
             (_, Some(fixed)) => Targets::Fixed(fixed),
             (Selection::Random(a), None) => Targets::Random(a.resolve(self.topo.nodes.len())),
@@ -433,6 +453,7 @@ impl TopologyRun {
             self.picks.clear();
             match &s.targets {
                 Targets::Fixed(v) => self.picks.extend_from_slice(v),
+                Targets::Betweenness(k) => self.picks.extend_from_slice(&p.by_betweenness()[..*k]),
                 Targets::Random(count) => {
                     // Partial Fisher–Yates over all nodes.
                     let count = *count;
@@ -486,5 +507,44 @@ impl TopologyRun {
             service: self.throughput / p.net.baseline(),
             down: self.down_count,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{run_trials, trace_rows};
+
+    /// Issue 14, item 13: a betweenness shock is ranked lazily, and the
+    /// nodes it takes down are exactly the top of the eager ranking.
+    #[test]
+    fn betweenness_shocks_rank_on_first_use_and_hit_the_top_nodes() {
+        let text = "[scenario]\nname = \"b\"\nsector = \"other\"\nsteps = 6\ntrials = 2\n\
+[defaults]\ncapacity = 1.0\nfailure_rate = 0.0\n\
+[[shock]]\nat = 2\nselect = \"betweenness\"\ncount = 1\nduration = 2\n\
+[[topology]]\nid = \"star\"\n\
+[[topology.node]]\nid = \"s\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"hub\"\n\
+[[topology.node]]\nid = \"side\"\n\
+[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"s\"\nto = \"hub\"\n\
+[[topology.link]]\nfrom = \"hub\"\nto = \"t\"\n\
+[[topology.link]]\nfrom = \"s\"\nto = \"side\"\n";
+        let scenario = Scenario::from_toml("b.toml", text).expect("scenario");
+        let prep = Prepared::new(scenario).expect("prepared");
+        assert!(
+            !prep.topologies[0].betweenness_ranked(),
+            "not ranked on load"
+        );
+        let table = run_trials(&prep, 1, 0..2);
+        assert!(prep.topologies[0].betweenness_ranked(), "ranked once used");
+        // The hub carries every shortest path: the shock takes it, so φ = 0 for 2 of 6 steps.
+        assert_eq!(prep.topologies[0].by_betweenness()[0], 1);
+        for m in table.column(0) {
+            assert!((m.service - 4.0 / 6.0).abs() < 1e-12, "{m:?}");
+        }
+        let rows = trace_rows(&prep, 1, 0, &[0]);
+        let down: Vec<&Vec<usize>> = rows.iter().map(|r| &r.down).collect();
+        assert_eq!(down[2], &vec![1]);
     }
 }

@@ -10,13 +10,13 @@ use crate::report::{Format, ScenarioRef, csv_field};
 
 /// Serialise `reports` (one per scenario) in `format`.
 pub fn serialize(format: Format, reports: &[SweepReport], command: &str) -> Vec<u8> {
-    match format {
+    let text = match format {
         Format::Table => table(reports, command),
         Format::Csv => csv(reports, command),
         Format::Json => json(reports, command),
         Format::Markdown => markdown(reports, command),
-    }
-    .into_bytes()
+    };
+    format.finish(text.into_bytes())
 }
 
 /// Columns of a sparkline: at most this many samples from f = 0 to 1.
@@ -144,7 +144,7 @@ fn table(reports: &[SweepReport], command: &str) -> String {
         let _ = write!(
             out,
             "Attack tolerance: {}\n{}\n\n",
-            r.scenario.name,
+            crate::report::escape::visible(&r.scenario.name),
             describe(r)
         );
         let mut all: Vec<Vec<String>> = vec![HEADER.iter().map(|s| s.to_string()).collect()];
@@ -158,7 +158,7 @@ fn table(reports: &[SweepReport], command: &str) -> String {
 }
 
 fn markdown(reports: &[SweepReport], command: &str) -> String {
-    let cell = |s: &str| s.replace('|', "\\|");
+    let cell = crate::report::escape::markdown_inline;
     let mut out = String::new();
     for r in reports {
         let _ = write!(

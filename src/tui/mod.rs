@@ -80,6 +80,59 @@ impl EventSource for CrosstermEvents {
     }
 }
 
+/// [`CrosstermEvents`] that also watch for a stop signal (SIGTERM, SIGHUP,
+/// SIGQUIT, SIGINT from `kill`): when one arrives, `next` fails with
+/// [`io::ErrorKind::Interrupted`], the loop ends and [`run`] restores the
+/// terminal (raw mode, alternate screen, mouse) before exiting.
+struct SignalAwareEvents {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Longest wait between two looks at the stop flag.
+const SIGNAL_SLICE: Duration = Duration::from_millis(100);
+
+impl SignalAwareEvents {
+    fn install() -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for sig in crate::cli::progress::STOP_SIGNALS {
+            // A second signal while the first is pending (the loop is stuck
+            // in a long computation) ends the process at once.
+            let _ = signal_hook::flag::register_conditional_shutdown(
+                sig,
+                1,
+                std::sync::Arc::clone(&stop),
+            );
+            let _ = signal_hook::flag::register(sig, std::sync::Arc::clone(&stop));
+        }
+        SignalAwareEvents { stop }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl EventSource for SignalAwareEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.stopped() {
+                return Err(io::Error::new(
+                    io::ErrorKind::Interrupted,
+                    "stopped by a signal; the terminal was restored",
+                ));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Some(ev) = CrosstermEvents.next(left.min(SIGNAL_SLICE))? {
+                return Ok(Some(ev));
+            }
+            if left <= SIGNAL_SLICE {
+                return Ok(None);
+            }
+        }
+    }
+}
+
 /// Longest sleep while nothing moves (paused, Monte Carlo done): the loop
 /// wakes only for input, so an idle UI costs next to no CPU.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -100,6 +153,8 @@ pub fn run_picker(options: TuiOptions) -> anyhow::Result<()> {
 }
 
 fn run_app(mut app: App) -> anyhow::Result<()> {
+    // Before the terminal goes raw: a signal from now on restores it.
+    let mut events = SignalAwareEvents::install();
     // Installs a panic hook that restores the terminal; ours, chained in
     // front of it, also releases the mouse.
     let mut terminal = ratatui::try_init()?;
@@ -113,7 +168,7 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
         .and_then(|()| {
             let size = terminal.size()?;
             app.update(Message::Resize(size.width, size.height));
-            event_loop(&mut terminal, &mut app, &mut CrosstermEvents)
+            event_loop(&mut terminal, &mut app, &mut events)
         });
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();

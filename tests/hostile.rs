@@ -1,0 +1,307 @@
+//! Hostile scenario files (issue 14, items 1–2): markup, terminal escape
+//! sequences (OSC title, OSC 52 clipboard, clear screen, SGR, C1 CSI), bidi
+//! overrides and other control characters in every text field. For every
+//! command and format: terminal and text outputs carry no unsafe character
+//! but `\n`; JSON escapes them and still decodes to the exact text; the
+//! Markdown renders to no tag from the file; the handout's HTML has no
+//! element or handler from the file and every SVG is valid XML.
+//!
+//! `CHAINMESH_TEST_BIN=/path/to/old/chainmesh cargo test --test hostile`
+//! runs the same checks against another binary (the old one fails them).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use chainmesh::report::escape::is_unsafe;
+
+const HOSTILE: &str = "tests/hostile/injection.toml";
+/// The file's texts, decoded (what JSON must give back exactly).
+const NAME: &str = "<img src=x onerror=alert(1)>\u{1b}]0;pwned\u{7} Farm\u{1b}[2J";
+const LABEL: &str = "<svg onload=alert(1)> chain \u{1b}[31mred\u{1b}[0m \u{1}\u{1f}";
+/// Elements the file tries to inject: none may come out as markup.
+const TAGS: [&str; 3] = ["script", "iframe", "b"];
+
+fn bin() -> PathBuf {
+    std::env::var_os("CHAINMESH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("chainmesh"))
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::process::Command::new(bin())
+        .args(
+            args.iter()
+                .map(|a| a.replace("{HOSTILE}", &format!("{root}/{HOSTILE}"))),
+        )
+        .current_dir(cwd)
+        .output()
+        .expect("run chainmesh")
+}
+
+fn ok(args: &[&str], cwd: &Path) -> String {
+    let out = run(args, cwd);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// No unsafe character but `\n` (no ESC, BEL, CR, C1, bidi override).
+fn assert_terminal_safe(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad: Vec<String> = text
+        .chars()
+        .filter(|&c| is_unsafe(c) && c != '\n')
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what}: unsafe characters {bad:?} in\n{text}"
+    );
+}
+
+/// Markdown that renders (pulldown-cmark, raw HTML allowed) to no tag from the file.
+fn assert_markdown_inert(what: &str, md: &str) {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(md, pulldown_cmark::Options::ENABLE_TABLES),
+    );
+    assert_no_tags(what, &html);
+}
+
+/// Every `<…>` tag of `html`: none is one of [`TAGS`], none has an `on…=`
+/// event handler, no `javascript:` URL.
+fn assert_no_tags(what: &str, html: &str) {
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = rest[..end].to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        assert!(!TAGS.contains(&name), "{what}: <{tag}> reached the HTML");
+        for attr in tag.split_whitespace().skip(1) {
+            assert!(
+                !(attr.starts_with("on") && attr.contains('=')),
+                "{what}: handler in <{tag}>"
+            );
+        }
+        assert!(!tag.contains("javascript:"), "{what}: <{tag}>");
+    }
+    for own in [
+        "<em>more",
+        "<strong>bold",
+        "<code>code",
+        "<h1>not a heading",
+        "<li>not a list",
+    ] {
+        assert!(
+            !html.contains(own),
+            "{what}: file text became markup: {own}"
+        );
+    }
+}
+
+#[test]
+fn check_and_run_terminal_formats_are_inert() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let check = ok(&["check", "{HOSTILE}"], d);
+    assert_terminal_safe("check", check.as_bytes());
+    assert!(
+        check.contains("\\u001b]0;pwned\\u0007"),
+        "escaped, not dropped:\n{check}"
+    );
+    for format in ["table", "csv", "markdown"] {
+        let out = ok(&["run", "{HOSTILE}", "--format", format, "--quiet"], d);
+        assert_terminal_safe(format, out.as_bytes());
+        assert!(
+            out.contains("\\u001b"),
+            "{format}: escaped, not dropped:\n{out}"
+        );
+    }
+    let md = ok(&["run", "{HOSTILE}", "--format", "markdown", "--quiet"], d);
+    assert_markdown_inert("run --format markdown", &md);
+}
+
+#[test]
+fn json_escapes_and_keeps_the_exact_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = ok(
+        &["run", "{HOSTILE}", "--format", "json", "--quiet"],
+        dir.path(),
+    );
+    assert_terminal_safe("json", out.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["scenario"]["name"], NAME);
+    assert_eq!(v["topologies"][0]["label"], LABEL);
+    assert!(
+        out.contains("\\u202e"),
+        "bidi override escaped in a label:\n{out}"
+    );
+}
+
+#[test]
+fn per_trial_partials_merge_sweep_set_and_trace_are_inert() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    ok(
+        &[
+            "run",
+            "{HOSTILE}",
+            "--trials",
+            "8",
+            "--per-trial",
+            "p.csv",
+            "--quiet",
+        ],
+        d,
+    );
+    assert_terminal_safe("per-trial", &std::fs::read(d.join("p.csv")).expect("p.csv"));
+    ok(
+        &[
+            "run",
+            "{HOSTILE}",
+            "--trial-range",
+            "0..5",
+            "--out",
+            "a.json",
+            "--quiet",
+        ],
+        d,
+    );
+    ok(
+        &[
+            "run",
+            "{HOSTILE}",
+            "--trial-range",
+            "5..9",
+            "--out",
+            "b.json",
+            "--quiet",
+        ],
+        d,
+    );
+    assert_terminal_safe("partial", &std::fs::read(d.join("a.json")).expect("a"));
+    for format in ["table", "markdown", "csv", "json"] {
+        let out = ok(&["merge", "a.json", "b.json", "--format", format], d);
+        assert_terminal_safe(&format!("merge {format}"), out.as_bytes());
+    }
+    for format in ["table", "markdown", "csv", "json"] {
+        let out = ok(
+            &[
+                "sweep",
+                "{HOSTILE}",
+                "--points",
+                "5",
+                "--trials",
+                "3",
+                "--format",
+                format,
+            ],
+            d,
+        );
+        assert_terminal_safe(&format!("sweep {format}"), out.as_bytes());
+        if format == "markdown" {
+            assert_markdown_inert("sweep markdown", &out);
+        }
+    }
+    for format in ["table", "markdown", "csv", "json"] {
+        let out = ok(
+            &[
+                "run",
+                "{HOSTILE}",
+                "--set",
+                "scenario.seed=1,2",
+                "--trials",
+                "4",
+                "--format",
+                format,
+                "--quiet",
+            ],
+            d,
+        );
+        assert_terminal_safe(&format!("run --set {format}"), out.as_bytes());
+        if format == "markdown" {
+            assert_markdown_inert("run --set markdown", &out);
+        }
+    }
+    let trace = ok(&["trace", "{HOSTILE}", "--trial", "1"], d);
+    assert_terminal_safe("trace", trace.as_bytes());
+}
+
+#[test]
+fn echoed_shock_and_set_values_and_errors_are_inert() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let shock = "at=3,select=nodes,nodes=b,label=\u{1b}]0;owned\u{7}\u{1b}[2J";
+    let out = ok(&["run", "{HOSTILE}", "--shock", shock, "--quiet"], d);
+    assert_terminal_safe("echoed --shock", out.as_bytes());
+    // A bad --shock and a bad --set are quoted in the error message.
+    for args in [
+        vec![
+            "run",
+            "{HOSTILE}",
+            "--shock",
+            "at=3,select=\u{1b}]52;c;eA==\u{7}",
+        ],
+        vec!["run", "{HOSTILE}", "--set", "scenario.\u{1b}[2J=1"],
+        vec!["check", "tests/hostile/bad-id.toml"],
+    ] {
+        let out = run(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        assert_terminal_safe(&format!("{args:?} stdout"), &out.stdout);
+    }
+}
+
+#[test]
+fn handout_html_markdown_and_svgs_are_inert() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    ok(
+        &[
+            "report",
+            "{HOSTILE}",
+            "agriculture",
+            "--trials",
+            "6",
+            "--out",
+            "h",
+        ],
+        d,
+    );
+    let h = d.join("h");
+    let html = std::fs::read_to_string(h.join("report.html")).expect("html");
+    assert_no_tags("report.html", &html);
+    assert_terminal_safe("report.html", html.as_bytes());
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the name is shown as text"
+    );
+    let md = std::fs::read_to_string(h.join("report.md")).expect("md");
+    assert_terminal_safe("report.md", md.as_bytes());
+    assert_markdown_inert("report.md", &md);
+    let mut svgs = 0;
+    for e in std::fs::read_dir(&h).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            let text = std::fs::read_to_string(&p).expect("svg");
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{} is not valid XML: {e}", p.display()));
+            assert_no_tags(&p.display().to_string(), &text);
+            svgs += 1;
+        }
+    }
+    assert!(svgs >= 5, "{svgs} SVG charts");
+}

@@ -1,0 +1,250 @@
+//! Signals with real processes (issue 14, items 5, 6, 9): `run --per-trial`
+//! leaves no temporary file on SIGTERM, SIGHUP, SIGQUIT or SIGINT; a
+//! signal stops even a single very long trial; the TUI restores the
+//! terminal (raw mode off, main screen, mouse reporting off) on SIGTERM,
+//! SIGHUP and SIGQUIT, checked in a tmux pane on a private tmux server.
+//!
+//! The waits below are liveness bounds (fail instead of hanging), not speed
+//! assertions. `CHAINMESH_TEST_BIN=/path/to/old/chainmesh` runs them
+//! against another binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/series.toml");
+
+fn bin() -> PathBuf {
+    std::env::var_os("CHAINMESH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("chainmesh"))
+}
+
+fn kill(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success(), "kill -{sig} {pid}");
+}
+
+/// Wait for `child` to exit, at most `limit`; kill it (and fail) otherwise.
+fn wait_exit(child: &mut Child, limit: Duration, what: &str) -> Option<i32> {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.code();
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running {limit:?} after the signal");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn wait_for(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) {
+    let t0 = Instant::now();
+    while !ready() {
+        assert!(t0.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn per_trial_temp_file_is_removed_on_every_stop_signal() {
+    for sig in ["TERM", "HUP", "QUIT", "INT"] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut child = Command::new(bin())
+            .args([
+                "run",
+                FIXTURE,
+                "--trials",
+                "100000000",
+                "--per-trial",
+                "p.csv",
+                "--quiet",
+            ])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // The temporary file exists from the start and grows chunk by chunk.
+        wait_for(Duration::from_secs(60), "the temporary file", || {
+            entries(dir.path()).iter().any(|n| n.starts_with(".p.csv"))
+        });
+        kill(child.id(), sig);
+        let code = wait_exit(&mut child, Duration::from_secs(60), sig);
+        assert_eq!(code, Some(130), "SIG{sig}: exit code");
+        assert!(
+            entries(dir.path()).is_empty(),
+            "SIG{sig} left {:?}",
+            entries(dir.path())
+        );
+    }
+}
+
+#[test]
+fn a_signal_stops_a_single_long_trial() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let generated = Command::new(bin())
+        .args([
+            "generate", "--model", "er", "--nodes", "3000", "--seed", "1",
+        ])
+        .output()
+        .expect("generate");
+    assert!(generated.status.success());
+    let text = String::from_utf8(generated.stdout).expect("toml");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for l in &mut lines {
+        if l.starts_with("steps = ") {
+            *l = "steps = 100000".into();
+        } else if l.starts_with("trials = ") {
+            *l = "trials = 1".into();
+        }
+    }
+    let scenario = dir.path().join("long.toml");
+    std::fs::write(&scenario, lines.join("\n")).expect("write");
+    let mut child = Command::new(bin())
+        .args(["run", scenario.to_str().expect("path"), "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Let it get well into the one trial (tens of seconds of work).
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the trial is long"
+    );
+    kill(child.id(), "INT");
+    let code = wait_exit(&mut child, Duration::from_secs(10), "one long trial");
+    assert_eq!(code, Some(130));
+}
+
+/// A private tmux server, killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Tmux {
+        Tmux {
+            socket: format!("chainmesh-signals-{}", std::process::id()),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let socket = self.cmd(&["display", "-p", "#{socket_path}"]);
+        let _ = self.cmd(&["kill-server"]);
+        let socket = socket.trim();
+        if socket.contains("chainmesh-signals-") {
+            let _ = std::fs::remove_file(socket);
+        }
+    }
+}
+
+fn pgrep_child(parent: &str) -> Option<u32> {
+    let out = Command::new("pgrep").args(["-P", parent]).output().ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn the_tui_restores_the_terminal_on_signals() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for this test (apt-get install tmux)");
+    }
+    for sig in ["TERM", "HUP", "QUIT"] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let stty = dir.path().join("stty.txt");
+        let tmux = Tmux::new();
+        // After chainmesh exits, the same shell records the terminal modes
+        // and keeps the pane alive so tmux can be asked about it.
+        let script = format!(
+            "{} tui {FIXTURE}; stty -a > {}; sleep 30",
+            bin().display(),
+            stty.display()
+        );
+        tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "sh",
+            "-c",
+            &script,
+        ]);
+        let shell = tmux.cmd(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+        let shell = shell.trim().to_string();
+        let mut pid = None;
+        wait_for(Duration::from_secs(30), "the TUI to start", || {
+            pid = pgrep_child(&shell);
+            pid.is_some()
+                && tmux
+                    .cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
+                    .trim()
+                    == "1"
+        });
+        let pid = pid.expect("chainmesh pid");
+        // The TUI is up: alternate screen on, mouse reporting on.
+        wait_for(Duration::from_secs(30), "mouse reporting", || {
+            tmux.cmd(&["display", "-p", "-t", "t", "#{mouse_any_flag}"])
+                .trim()
+                == "1"
+        });
+        kill(pid, sig);
+        wait_for(Duration::from_secs(20), "chainmesh to exit", || {
+            stty.exists()
+        });
+        wait_for(Duration::from_secs(5), "stty output", || {
+            std::fs::read_to_string(&stty).is_ok_and(|s| !s.is_empty())
+        });
+        let modes = std::fs::read_to_string(&stty).expect("stty");
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        assert!(
+            words.contains(&"echo") && words.contains(&"icanon"),
+            "SIG{sig}: terminal left raw: {modes}"
+        );
+        let flags = tmux.cmd(&[
+            "display",
+            "-p",
+            "-t",
+            "t",
+            "#{alternate_on} #{mouse_any_flag}",
+        ]);
+        assert_eq!(
+            flags.trim(),
+            "0 0",
+            "SIG{sig}: alternate screen / mouse reporting still on"
+        );
+    }
+}
