@@ -37,6 +37,18 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 "--trial-range writes a partial result (JSON) for `chainmesh merge`; drop --format/--per-trial".into(),
             ));
         }
+        // A partial records only scenario, seed, steps and shocks: any other
+        // option would be accepted here and then silently lost at `merge`.
+        if !args.set.is_empty() {
+            return Err(CliError::Usage(
+                "--set cannot be combined with --trial-range: a partial result does not record the edit, so `merge` would report the unedited scenario; write the edited scenario to a file and run --trial-range on it".into(),
+            ));
+        }
+        if args.trials.is_some() {
+            return Err(CliError::Usage(
+                "--trials cannot be combined with --trial-range: the range A..B already says which trials run".into(),
+            ));
+        }
         let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
         let tally = run_with_progress(
             &pool,
