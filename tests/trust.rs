@@ -55,3 +55,159 @@ fn trials_with_trial_range_is_refused_not_ignored() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--trials"), "{err}");
 }
+
+// ---- items 3 and 4: shocks that skip a topology, different baselines ----
+
+const UNEQUAL: &str = "tests/fixtures/unequal.toml";
+
+/// Every format of `run` and of `merge` says the shock skipped the network
+/// and that the baselines differ.
+#[test]
+fn every_output_warns_of_skipped_shocks_and_different_baselines() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    ok(&["run", UNEQUAL, "--trial-range", "0..20", "--out", a.to_str().expect("p"), "-q"]);
+    ok(&["run", UNEQUAL, "--trial-range", "20..50", "--out", b.to_str().expect("p"), "-q"]);
+    for format in ["table", "markdown", "csv", "json"] {
+        let single = ok(&["run", UNEQUAL, "--format", format, "-q"]);
+        let merged = ok(&[
+            "merge",
+            a.to_str().expect("p"),
+            b.to_str().expect("p"),
+            "--format",
+            format,
+        ]);
+        assert_eq!(single, merged, "{format}: merge must say the same");
+        assert!(
+            single.contains("skips network"),
+            "{format} hides the skipped shock:\n{single}"
+        );
+        assert!(
+            single.contains("baselines differ (chain 10, network 7.6)"),
+            "{format} hides the baseline difference:\n{single}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["run", UNEQUAL, "--format", "json", "-q"])).expect("json");
+    assert_eq!(json["shocks"][0]["hits"], serde_json::json!([1, 0]));
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(2));
+}
+
+/// Equal baselines and shocks that hit everything: no warning at all (the
+/// warning is not printed unconditionally), and the table lists what each
+/// shock hit.
+#[test]
+fn like_for_like_runs_carry_no_warning() {
+    let table = ok(&["run", "tests/fixtures/series.toml", "--trials", "20", "-q"]);
+    assert!(!table.contains("warning"), "{table}");
+    assert!(
+        table.contains("shock 0 at step 50: nodes b — hits chain (1 node), mesh (1 node)"),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        "tests/fixtures/series.toml",
+        "--trials",
+        "20",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert!(json.get("warnings").is_none(), "{json}");
+}
+
+/// A shock given as a fraction that rounds to 0 nodes in a small topology
+/// is reported as skipping it.
+#[test]
+fn fraction_shock_that_rounds_to_zero_is_reported() {
+    let (code, out, err) = run(&[
+        "run",
+        "tests/fixtures/series.toml",
+        "--trials",
+        "5",
+        "--shock",
+        "at=10,select=random,fraction=0.3",
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // 0.3 × 3 = 0.9 → 0 nodes of the chain; 0.3 × 4 = 1.2 → 1 of the mesh.
+    assert!(
+        out.contains("shock 1 at step 10: random 30% of nodes — hits mesh (1 node); skips chain"),
+        "{out}"
+    );
+}
+
+// ---- CSV for the tools people load it into ----
+
+/// Python with pandas, or `None` (after saying so loudly) when it cannot
+/// be installed here.
+fn pandas() -> Option<&'static str> {
+    let has = |py: &str| {
+        std::process::Command::new(py)
+            .args(["-c", "import pandas"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if has("python3") {
+        return Some("python3");
+    }
+    let _ = std::process::Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "pandas"])
+        .status();
+    if has("python3") {
+        return Some("python3");
+    }
+    eprintln!("SKIPPED: pandas cannot be installed here (python3 -m pip install pandas failed)");
+    None
+}
+
+/// `pd.read_csv(path)` with no options reads every CSV chainmesh writes,
+/// and the columns come out as numbers where they are numbers.
+#[test]
+fn pandas_reads_every_csv_with_no_options() {
+    let Some(py) = pandas() else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = |name: &str| dir.path().join(name).to_str().expect("path").to_string();
+    ok(&["run", UNEQUAL, "--format", "csv", "--out", &p("run.csv"), "-q"]);
+    ok(&["run", UNEQUAL, "--per-trial", &p("per.csv"), "-q"]);
+    ok(&["trace", UNEQUAL, "--out", &p("trace.csv")]);
+    ok(&[
+        "run", UNEQUAL, "--set", "defaults.failure_rate=0.01,0.02", "--format", "csv", "--out",
+        &p("set.csv"), "-q",
+    ]);
+    ok(&["sweep", UNEQUAL, "--format", "csv", "--out", &p("sweep.csv")]);
+    let script = format!(
+        r#"
+import pandas as pd
+run = pd.read_csv({run:?}); per = pd.read_csv({per:?}); tr = pd.read_csv({tr:?})
+st = pd.read_csv({st:?}); sw = pd.read_csv({sw:?})
+assert len(run) == 2 and run["service_mean"].dtype.kind == "f", run.dtypes
+assert list(run["topology"]) == ["chain", "network"]
+assert run["command"][0].startswith("chainmesh run"), run["command"][0]
+assert "baselines differ" in run["warnings"][0]
+assert len(per) == 100 and per["service"].dtype.kind == "f"
+assert len(tr) == 120 and tr["throughput"].dtype.kind in "fi"
+assert tr["command"][0].startswith("chainmesh trace")
+assert list(st.columns) == ["scenario", "defaults.failure_rate"] + list(run.columns[1:]), list(st.columns)
+assert len(st) == 4 and st["service_std"].dtype.kind == "f"
+assert sw["phi_mean"].dtype.kind == "f" and sw["command"][0].startswith("chainmesh sweep")
+print("ok")
+"#,
+        run = p("run.csv"),
+        per = p("per.csv"),
+        tr = p("trace.csv"),
+        st = p("set.csv"),
+        sw = p("sweep.csv"),
+    );
+    let out = std::process::Command::new(py)
+        .args(["-c", &script])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "pandas failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -5,7 +5,7 @@ use anyhow::Context;
 
 use super::args::RunArgs;
 use super::command::Reproduce;
-use super::output::{AtomicFile, emit};
+use super::output::{AtomicFile, emit, write_atomic};
 use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
@@ -82,7 +82,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut per_trial = match &args.per_trial {
         Some(path) => {
             let mut f = AtomicFile::create(path)?;
-            f.write(per_trial_header(many, &command).as_bytes())?;
+            f.write(per_trial_header(many).as_bytes())?;
             Some(f)
         }
         None => None,
@@ -107,6 +107,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     if let Some(f) = per_trial {
         f.commit()?;
+        if let Some(path) = &args.per_trial {
+            write_atomic(&command_sidecar(path), format!("{command}\n").as_bytes())?;
+        }
     }
     emit(
         args.out.as_deref(),
@@ -244,4 +247,12 @@ fn given_options(args: &RunArgs) -> Reproduce {
         .opt_some("seed", args.sim.seed)
         .opt_some("trials", args.trials)
         .opt_some("steps", args.sim.steps)
+}
+
+/// `FILE.command`: the reproduce command of a `--per-trial` FILE, kept out
+/// of the CSV so `pandas.read_csv(FILE)` needs no options.
+pub fn command_sidecar(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".command");
+    std::path::PathBuf::from(name)
 }

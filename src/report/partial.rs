@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::notes::{self, ShockHits};
 use super::{RunReport, ScenarioRef, TopologyReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;
@@ -43,6 +44,12 @@ pub struct PartialRun {
     pub topologies: Vec<PartialTopology>,
     /// The trials' metrics as exact distributions (mergeable in any order).
     pub tally: Tally,
+    /// Shocks and their hits per topology, as in [`RunReport::shocks`].
+    #[serde(default)]
+    pub shock_hits: Vec<ShockHits>,
+    /// Warnings, as in [`RunReport::warnings`].
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Topology identity inside a partial result.
@@ -95,6 +102,8 @@ impl PartialRun {
                 })
                 .collect(),
             tally: tally.clone(),
+            shock_hits: notes::shock_hits(prep),
+            warnings: notes::warnings(prep, &notes::shock_hits(prep)),
         }
     }
 }
@@ -189,6 +198,8 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
                 vs_first,
             })
             .collect(),
+        shocks: first.shock_hits.clone(),
+        warnings: first.warnings.clone(),
         lesson: first.lesson.clone(),
     };
     Ok(Merged {

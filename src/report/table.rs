@@ -23,6 +23,11 @@ impl Exporter for TableExporter {
                 if let Some(l) = &r.lesson {
                     out.push_str(&format!("lesson: {l}\n"));
                 }
+            }
+            if !many {
+                for line in r.notice_lines() {
+                    out.push_str(&format!("{line}\n"));
+                }
                 out.push('\n');
             }
             for row in headline_rows(r) {
@@ -36,6 +41,15 @@ impl Exporter for TableExporter {
         // Text columns left-aligned, numbers right-aligned.
         let last = rows[0].len() - 1;
         out.push_str(&aligned(&rows, |c| c == 0 || (many && c == 1) || c == last));
+        if many {
+            // Under the table, numbered by the scenarios' order in it.
+            for (i, r) in reports.iter().enumerate() {
+                for line in r.notice_lines() {
+                    out.push_str(&format!("\nscenario {}: {line}", i + 1));
+                }
+            }
+            out.push('\n');
+        }
         out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
         out.into_bytes()
     }
