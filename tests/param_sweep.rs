@@ -56,9 +56,12 @@ fn product_size_columns_and_values() {
     let service = |rate: &str, dur: &str, topo: &str| -> f64 {
         rows.iter()
             .find(|r| r[1] == rate && r[2] == dur && r[3] == topo)
-            .expect("row")[header.iter().position(|h| *h == "service_mean").expect("column")]
-            .parse()
-            .expect("number")
+            .expect("row")[header
+            .iter()
+            .position(|h| *h == "service_mean")
+            .expect("column")]
+        .parse()
+        .expect("number")
     };
     assert!(service("0.01", "2", "chain") > service("0.05", "2", "chain"));
 }
@@ -101,7 +104,15 @@ fn each_row_equals_a_plain_run_of_the_edited_file() {
     let col = |name: &str| plain_rows[0].iter().position(|h| *h == name).expect(name);
     for (p, s) in plain_rows.iter().zip(&swept_rows).skip(1) {
         assert_eq!(s[1], "0.02");
-        for name in ["topology", "service_mean", "service_ci95", "service_std", "seed", "trials", "steps"] {
+        for name in [
+            "topology",
+            "service_mean",
+            "service_ci95",
+            "service_std",
+            "seed",
+            "trials",
+            "steps",
+        ] {
             assert_eq!(p[col(name)], s[col(name) + 1], "{name}");
         }
     }

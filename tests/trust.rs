@@ -37,7 +37,10 @@ fn set_with_trial_range_is_refused_not_ignored() {
         "--quiet",
     ]);
     assert_eq!(code, 2, "stdout: {out}\nstderr: {err}");
-    assert!(err.contains("--set") && err.contains("--trial-range"), "{err}");
+    assert!(
+        err.contains("--set") && err.contains("--trial-range"),
+        "{err}"
+    );
     assert!(out.is_empty(), "no partial may be written: {out}");
 }
 
@@ -67,8 +70,24 @@ fn every_output_warns_of_skipped_shocks_and_different_baselines() {
     let dir = tempfile::tempdir().expect("tmp");
     let a = dir.path().join("a.json");
     let b = dir.path().join("b.json");
-    ok(&["run", UNEQUAL, "--trial-range", "0..20", "--out", a.to_str().expect("p"), "-q"]);
-    ok(&["run", UNEQUAL, "--trial-range", "20..50", "--out", b.to_str().expect("p"), "-q"]);
+    ok(&[
+        "run",
+        UNEQUAL,
+        "--trial-range",
+        "0..20",
+        "--out",
+        a.to_str().expect("p"),
+        "-q",
+    ]);
+    ok(&[
+        "run",
+        UNEQUAL,
+        "--trial-range",
+        "20..50",
+        "--out",
+        b.to_str().expect("p"),
+        "-q",
+    ]);
     for format in ["table", "markdown", "csv", "json"] {
         let single = ok(&["run", UNEQUAL, "--format", format, "-q"]);
         let merged = ok(&[
@@ -169,14 +188,36 @@ fn pandas_reads_every_csv_with_no_options() {
     let Some(py) = pandas() else { return };
     let dir = tempfile::tempdir().expect("tmp");
     let p = |name: &str| dir.path().join(name).to_str().expect("path").to_string();
-    ok(&["run", UNEQUAL, "--format", "csv", "--out", &p("run.csv"), "-q"]);
+    ok(&[
+        "run",
+        UNEQUAL,
+        "--format",
+        "csv",
+        "--out",
+        &p("run.csv"),
+        "-q",
+    ]);
     ok(&["run", UNEQUAL, "--per-trial", &p("per.csv"), "-q"]);
     ok(&["trace", UNEQUAL, "--out", &p("trace.csv")]);
     ok(&[
-        "run", UNEQUAL, "--set", "defaults.failure_rate=0.01,0.02", "--format", "csv", "--out",
-        &p("set.csv"), "-q",
+        "run",
+        UNEQUAL,
+        "--set",
+        "defaults.failure_rate=0.01,0.02",
+        "--format",
+        "csv",
+        "--out",
+        &p("set.csv"),
+        "-q",
     ]);
-    ok(&["sweep", UNEQUAL, "--format", "csv", "--out", &p("sweep.csv")]);
+    ok(&[
+        "sweep",
+        UNEQUAL,
+        "--format",
+        "csv",
+        "--out",
+        &p("sweep.csv"),
+    ]);
     let script = format!(
         r#"
 import pandas as pd
@@ -209,5 +250,176 @@ print("ok")
         "pandas failed:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---- item 2: the attack sweep in removal counts, and robustness R ----
+
+/// On the archetypes every curve of the 5-node chain scores R = 0 and each
+/// network more under random removal (the lesson), and no curve repeats a
+/// removal count (15 % of 5 nodes is not "a point").
+#[test]
+fn sweep_ranks_the_chain_least_robust_and_works_in_counts() {
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "sweep",
+        "ecosystem-archetypes",
+        "--trials",
+        "40",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let topologies = v["topologies"].as_array().expect("topologies");
+    let chain = &topologies[0];
+    assert_eq!(chain["id"], "chain");
+    assert_eq!(chain["nodes"], 5);
+    for t in topologies {
+        let n = t["nodes"].as_u64().expect("n");
+        for a in t["attacks"].as_array().expect("attacks") {
+            let ks: Vec<u64> = a["points"]
+                .as_array()
+                .expect("points")
+                .iter()
+                .map(|p| p["removed"].as_u64().expect("k"))
+                .collect();
+            assert!(ks.windows(2).all(|w| w[0] < w[1]), "{ks:?}");
+            assert_eq!((ks[0], *ks.last().expect("k")), (0, n));
+            let kc = a["critical_removed"].as_u64().expect("k_c");
+            let fc = a["critical_fraction"].as_f64().expect("f_c");
+            assert!((fc - kc as f64 / n as f64).abs() < 1e-15);
+            if t["id"] == "chain" {
+                assert_eq!(ks, [0, 1, 2, 3, 4, 5]);
+                assert_eq!(a["robustness"], 0.0);
+            } else if a["attack"] == "random" {
+                assert!(a["robustness"].as_f64().expect("R") > 0.1, "{}", t["id"]);
+            }
+        }
+    }
+}
+
+/// critical_removed and R against a brute force: fresh max flows after
+/// removing the first k nodes of the degree order, for every k.
+#[test]
+fn critical_count_and_robustness_match_brute_force() {
+    use chainmesh::network::{FlowNetwork, FlowSolver};
+    use chainmesh::sweep::{Attack, SweepGraph, SweepOptions};
+    for name in ["agriculture", "ecosystem-archetypes", "smart-city"] {
+        let b = chainmesh::scenario::builtin::find(name).expect("built-in");
+        let s = chainmesh::scenario::Scenario::from_toml(name, b.text).expect("valid");
+        for t in &s.topologies {
+            let g = SweepGraph::from_topology(t);
+            let opts = SweepOptions {
+                attacks: vec![Attack::Degree],
+                points: 5,
+                trials: 1,
+                seed: 0,
+                adaptive: false,
+            };
+            let c = g.sweep(Attack::Degree, &opts, s.service_level);
+            let order = g.order(Attack::Degree, false, 0, 0);
+            let net = FlowNetwork::new(t);
+            let mut solver = FlowSolver::default();
+            let n = t.nodes.len();
+            let phi: Vec<f64> = (0..=n)
+                .map(|k| {
+                    let mut down = vec![false; n];
+                    for &v in &order[..k] {
+                        down[v] = true;
+                    }
+                    if k == n {
+                        0.0
+                    } else {
+                        net.max_flow(&down, &mut solver) / net.baseline()
+                    }
+                })
+                .collect();
+            let kc = phi.iter().position(|&p| p < s.service_level);
+            let r = phi[1..].iter().sum::<f64>() / n as f64;
+            assert_eq!(c.critical_removed, kc, "{name} {}", t.id);
+            assert!(
+                (c.robustness.expect("R") - r).abs() < 1e-12,
+                "{name} {}: {:?} vs {r}",
+                t.id,
+                c.robustness
+            );
+            assert!(c.removed.len() <= 5);
+        }
+    }
+}
+
+/// Above EXACT_NODES the critical count is found by bisection between grid
+/// points: φ(k_c) is under the level and φ(k_c − 1) is not (fresh solves).
+#[test]
+fn bisection_finds_the_exact_critical_count_on_large_graphs() {
+    use chainmesh::network::{FlowNetwork, FlowSolver};
+    use chainmesh::sweep::{Attack, EXACT_NODES, SweepGraph, SweepOptions};
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("big.toml");
+    let n = EXACT_NODES + 500;
+    ok(&[
+        "generate",
+        "--model",
+        "layered",
+        "--nodes",
+        &n.to_string(),
+        "--seed",
+        "2",
+        "--out",
+        path.to_str().expect("path"),
+    ]);
+    let s = chainmesh::scenario::Scenario::from_path(&path).expect("valid");
+    let t = s.topologies.last().expect("network");
+    let g = SweepGraph::from_topology(t);
+    let opts = SweepOptions {
+        attacks: vec![Attack::Degree],
+        points: 11,
+        trials: 1,
+        seed: 0,
+        adaptive: false,
+    };
+    let c = g.sweep(Attack::Degree, &opts, s.service_level);
+    assert!(!c.robustness_exact);
+    let order = g.order(Attack::Degree, false, 0, 0);
+    let net = FlowNetwork::new(t);
+    let phi = |k: usize| {
+        let mut down = vec![false; t.nodes.len()];
+        for &v in &order[..k] {
+            down[v] = true;
+        }
+        net.max_flow(&down, &mut FlowSolver::default()) / net.baseline()
+    };
+    let kc = c.critical_removed.expect("k_c");
+    assert!(kc >= 1);
+    assert!(phi(kc) < s.service_level, "φ({kc}) = {}", phi(kc));
+    assert!(
+        phi(kc - 1) >= s.service_level,
+        "φ({}) = {}",
+        kc - 1,
+        phi(kc - 1)
+    );
+}
+
+/// `sweep` averages the scenario's own trial count unless told otherwise,
+/// and its reproduce command pins it.
+#[test]
+fn sweep_defaults_to_the_scenarios_trial_count() {
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "sweep",
+        "tests/fixtures/unequal.toml",
+        "--attack",
+        "random",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(v["trials"], 50, "unequal.toml says trials = 50");
+    assert_eq!(v["topologies"][0]["attacks"][0]["trials"], 50);
+    assert!(
+        v["command"]
+            .as_str()
+            .expect("command")
+            .contains("--trials 50"),
+        "{}",
+        v["command"]
     );
 }

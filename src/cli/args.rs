@@ -198,12 +198,12 @@ pub struct SweepArgs {
     /// Attack: random, degree or betweenness (repeatable or a comma list; default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub attack: Vec<crate::sweep::Attack>,
-    /// Points on each curve, f = 0 … 1.
+    /// Points on each curve at most, from k = 0 to n nodes removed (every k when n < points).
     #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub points: u64,
-    /// Random removal orders averaged for `--attack random`.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    pub trials: u64,
+    /// Random removal orders averaged for `--attack random` (default: the scenario's `trials`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub trials: Option<u64>,
     /// Seed of the random orders (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,

@@ -21,7 +21,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
             let opts = SweepOptions {
                 attacks: attacks.clone(),
                 points: args.points as usize,
-                trials: args.trials,
+                trials: args.trials.unwrap_or(s.trials),
                 seed: args.seed.unwrap_or(s.seed),
                 adaptive: args.adaptive,
             };
@@ -43,7 +43,11 @@ fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -
         .opt("attack", names.join(","))
         .opt("points", args.points);
     if attacks.contains(&Attack::Random) {
-        c = c.opt("trials", args.trials);
+        match (args.trials, scenarios) {
+            (Some(t), _) => c = c.opt("trials", t),
+            (None, [one]) => c = c.opt("trials", one.trials),
+            (None, _) => {}
+        }
         match (args.seed, scenarios) {
             (Some(s), _) => c = c.opt("seed", s),
             (None, [one]) => c = c.opt("seed", one.seed),

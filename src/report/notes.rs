@@ -98,10 +98,7 @@ pub fn hits_text(h: &ShockHits, ids: &[&str]) -> String {
         if n == 0 {
             skipped.push(id.to_string());
         } else {
-            hit.push(format!(
-                "{id} ({n} node{})",
-                if n == 1 { "" } else { "s" }
-            ));
+            hit.push(format!("{id} ({n} node{})", if n == 1 { "" } else { "s" }));
         }
     }
     let mut out = format!("shock {} at step {}: {}", h.index, h.at, h.select);

@@ -164,7 +164,9 @@ fn table(reports: &[SweepReport], command: &str) -> String {
         let mut all: Vec<Vec<String>> = vec![HEADER.iter().map(|s| s.to_string()).collect()];
         all.extend(rows(r).into_iter().map(Vec::from));
         // Numbers right-aligned, text and curves left-aligned.
-        out.push_str(&crate::report::aligned(&all, |c| !matches!(c, 1 | 3 | 4 | 5)));
+        out.push_str(&crate::report::aligned(&all, |c| {
+            !matches!(c, 1 | 3 | 4 | 5)
+        }));
         out.push('\n');
     }
     let _ = write!(out, "{LEGEND}\n\nreproduce: {command}\n");

@@ -328,7 +328,8 @@ impl SweepGraph {
                 robustness = Some(robustness_trapezoid(&removed, &phi, n));
             }
         }
-        let critical_fraction = critical_removed.map(|k| if n == 0 { 0.0 } else { k as f64 / n as f64 });
+        let critical_fraction =
+            critical_removed.map(|k| if n == 0 { 0.0 } else { k as f64 / n as f64 });
         AttackCurve {
             attack,
             trials,
