@@ -473,3 +473,86 @@ fn check_describes_shocks_in_users_words() {
         "{out}"
     );
 }
+
+// ---- item 6: one step-numbering convention ----
+
+fn farm_app() -> chainmesh::tui::App {
+    use chainmesh::tui::{App, McMode, TuiOptions};
+    let path = std::path::Path::new("tests/fixtures/tui-farm.toml");
+    App::new(
+        TuiOptions {
+            scenario: chainmesh::scenario::Scenario::from_path(path).expect("fixture"),
+            scenario_arg: "tests/fixtures/tui-farm.toml".into(),
+            seed: 42,
+            trial: 5,
+            shocks: Vec::new(),
+            lang_zh: false,
+        },
+        McMode::Off,
+    )
+    .expect("app")
+}
+
+fn tui_key(c: char) -> chainmesh::tui::Message {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    chainmesh::tui::Message::from_key(&ev, &chainmesh::tui::app::Mode::Normal).expect("bound key")
+}
+
+fn screen(app: &mut chainmesh::tui::App, w: u16, h: u16) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("term");
+    t.draw(|f| chainmesh::tui::render(app, f)).expect("draws");
+    t.backend().to_string()
+}
+
+/// Right after "knocked out … at step 10" the header says step 10, the
+/// event log says t10, and `trace` has the node down from step 10.
+#[test]
+fn header_events_and_trace_count_steps_alike() {
+    let mut a = farm_app();
+    let steps = a.live.steps();
+    assert!(screen(&mut a, 160, 40).contains(&format!("t –/{}", steps - 1)));
+    a.update(tui_key(' ')); // pause
+    for _ in 0..10 {
+        a.update(tui_key('n'));
+    }
+    while a.selected != (0, 1) {
+        a.update(chainmesh::tui::Message::SelectNext);
+    }
+    a.update(tui_key('k'));
+    let status = a.status.clone().unwrap_or_default();
+    assert!(status.contains("at step 10"), "{status}");
+    let shown = screen(&mut a, 160, 40);
+    let header = shown.lines().next().expect("header");
+    assert!(header.contains(&format!("t 10/{}", steps - 1)), "{header}");
+    assert!(
+        shown.contains("t10 "),
+        "events count like the header:\n{shown}"
+    );
+    let spec = a.shock_specs().pop().expect("shock");
+    assert_eq!(spec, "at=10,select=nodes,nodes=processor");
+    let trace = ok(&[
+        "trace",
+        "tests/fixtures/tui-farm.toml",
+        "--seed",
+        "42",
+        "--trial",
+        "5",
+        "--topology",
+        "chain",
+        "--shock",
+        &spec,
+    ]);
+    let row = trace
+        .lines()
+        .find(|l| l.starts_with("10,chain,"))
+        .expect("step 10");
+    assert!(
+        row.split(',')
+            .nth(4)
+            .expect("down")
+            .split(';')
+            .any(|d| d == "processor"),
+        "{row}"
+    );
+}

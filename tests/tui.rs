@@ -404,7 +404,7 @@ fn the_sweep_view_computes_off_the_ui_thread() {
         .draw(|f| chainmesh::tui::render(&a, f))
         .expect("draws");
     let screen = terminal.backend().to_string();
-    assert!(screen.contains("critical fraction f_c"), "{screen}");
+    assert!(screen.contains("robustness R"), "{screen}");
     assert!(!screen.contains("computing…"), "{screen}");
 }
 

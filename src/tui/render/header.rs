@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, SPEEDS};
 
-/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`.
+/// `chainmesh │ seed 42 │ trial 0 │ t 12/99 │ 8 steps/s │ ▶ running │ name [sector]`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
     let bold = Style::default().add_modifier(Modifier::BOLD);
@@ -36,7 +36,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         Span::styled(app.trial().to_string(), bold),
         sep(),
         Span::raw("t "),
-        Span::styled(format!("{}/{}", app.live.t(), app.live.steps()), bold),
+        Span::styled(shown_step(app.live.t(), app.live.steps()), bold),
         sep(),
         Span::raw(format!("{speed} steps/s")),
         sep(),
@@ -59,4 +59,15 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         Style::default().fg(Color::DarkGray),
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The header's step, in the one convention of events, `trace` and
+/// `--shock at=`: the 0-based index of the last step shown, over the last
+/// index (`t 7/119` right after step 7 of 120; `t –/119` before step 0).
+pub fn shown_step(done: u32, steps: u32) -> String {
+    let last = steps.saturating_sub(1);
+    match done.checked_sub(1) {
+        Some(t) => format!("{t}/{last}"),
+        None => format!("–/{last}"),
+    }
 }
