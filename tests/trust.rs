@@ -556,3 +556,33 @@ fn header_events_and_trace_count_steps_alike() {
         "{row}"
     );
 }
+
+/// The TUI header warns when baselines differ, and only then.
+#[test]
+fn tui_header_warns_of_different_baselines() {
+    use chainmesh::tui::{App, McMode, TuiOptions};
+    let open = |file: &str| {
+        let mut a = App::new(
+            TuiOptions {
+                scenario: chainmesh::scenario::Scenario::from_path(std::path::Path::new(file))
+                    .expect("fixture"),
+                scenario_arg: file.into(),
+                seed: 1,
+                trial: 0,
+                shocks: Vec::new(),
+                lang_zh: false,
+            },
+            McMode::Off,
+        )
+        .expect("app");
+        screen(&mut a, 120, 40)
+            .lines()
+            .next()
+            .expect("header")
+            .to_string()
+    };
+    let unequal = open(UNEQUAL);
+    assert!(unequal.contains("⚠ baselines differ"), "{unequal}");
+    let equal = open("tests/fixtures/tui-farm.toml");
+    assert!(!equal.contains("baselines differ"), "{equal}");
+}

@@ -52,6 +52,15 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             Style::default().fg(Color::LightMagenta),
         ));
     }
+    if baselines_differ(app) {
+        spans.push(sep());
+        spans.push(Span::styled(
+            "⚠ baselines differ",
+            Style::default()
+                .fg(Color::LightYellow)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     spans.push(sep());
     spans.push(Span::styled(app.scenario_name().to_string(), bold));
     spans.push(Span::styled(
@@ -70,4 +79,18 @@ pub fn shown_step(done: u32, steps: u32) -> String {
         Some(t) => format!("{t}/{last}"),
         None => format!("–/{last}"),
     }
+}
+
+/// The topologies' baselines are not all equal (service is relative to each
+/// one's own; `run` and `report` print the full warning).
+fn baselines_differ(app: &App) -> bool {
+    let prep = app.live.prep();
+    let pairs: Vec<(&str, f64)> = prep
+        .scenario
+        .topologies
+        .iter()
+        .zip(&prep.topologies)
+        .map(|(t, p)| (t.id.as_str(), p.net.baseline()))
+        .collect();
+    crate::report::notes::baseline_warning(&pairs).is_some()
 }
