@@ -73,12 +73,15 @@ fn tui(args: TuiArgs) -> Result<(), CliError> {
         .scenario
         .unwrap_or_else(|| builtin::DEFAULT.to_string());
     let mut scenario = cli::load(&arg)?;
+    // The TUI starts from the scaled scenario; its sliders scale that further.
+    cli::apply_scales(&mut scenario, &args.sim.scales)?;
     // Validate --steps and --shock now so errors print before the screen opens.
     let mut checked = scenario.clone();
     cli::apply_sim_args(
         &mut checked,
         &SimArgs {
             shocks: args.sim.shocks.clone(),
+            scales: Vec::new(),
             ..args.sim.clone()
         },
     )?;
@@ -90,6 +93,7 @@ fn tui(args: TuiArgs) -> Result<(), CliError> {
         seed,
         trial: args.trial,
         shocks: args.sim.shocks,
+        scales: args.sim.scales,
         lang_zh: args.lang == "zh-TW",
     })
     .map_err(CliError::Other)

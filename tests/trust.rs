@@ -486,6 +486,7 @@ fn farm_app() -> chainmesh::tui::App {
             seed: 42,
             trial: 5,
             shocks: Vec::new(),
+            scales: Vec::new(),
             lang_zh: false,
         },
         McMode::Off,
@@ -570,6 +571,7 @@ fn tui_header_warns_of_different_baselines() {
                 seed: 1,
                 trial: 0,
                 shocks: Vec::new(),
+                scales: Vec::new(),
                 lang_zh: false,
             },
             McMode::Off,
@@ -585,4 +587,117 @@ fn tui_header_warns_of_different_baselines() {
     assert!(unequal.contains("⚠ baselines differ"), "{unequal}");
     let equal = open("tests/fixtures/tui-farm.toml");
     assert!(!equal.contains("baselines differ"), "{equal}");
+}
+
+// ---- item 5: every TUI parameter change has a command line ----
+
+/// Split a reproduce line into words (it quotes with '…' only).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// After the parameter panel (failure ×1.5, repair ×2, shocks ×0.5) the
+/// TUI's commands carry `--scale`, and running its `trace` command gives
+/// exactly the trial the TUI showed.
+#[test]
+fn tui_parameter_changes_reproduce_with_scale() {
+    use chainmesh::tui::Message;
+    let mut a = farm_app();
+    a.update(tui_key(' ')); // pause
+    a.update(tui_key('p'));
+    a.update(Message::ParamNudge(2)); // failure rate ×1.5
+    a.update(Message::ParamDown);
+    a.update(Message::ParamNudge(4)); // repair ×2
+    a.update(Message::ParamDown);
+    a.update(Message::ParamNudge(-2)); // shocks ×0.5
+    a.update(Message::Close);
+    let line = a.trace_command();
+    assert!(!line.contains("modified parameters"), "{line}");
+    assert!(
+        line.contains("--scale failure_rate=1.5,repair=2,shock=0.5"),
+        "{line}"
+    );
+    assert!(
+        a.reproduce()
+            .contains("--scale failure_rate=1.5,repair=2,shock=0.5")
+    );
+    while !a.live.finished() {
+        a.update(tui_key('n'));
+    }
+    let w = words(&line);
+    assert_eq!(w[0], "chainmesh");
+    let args: Vec<&str> = w[1..].iter().map(String::as_str).collect();
+    let trace = ok(&args);
+    let ids = ["chain", "network"];
+    for (k, history) in a.live.history.iter().enumerate() {
+        let phis: Vec<f64> = trace
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[1] == ids[k])
+            .map(|c| c[3].parse().expect("service"))
+            .collect();
+        assert_eq!(&phis, history, "{}", ids[k]);
+    }
+    // And the scaled run differs from the unscaled one (the flag is applied).
+    let plain: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with("failure_rate=") && *w != "--scale")
+        .collect();
+    assert_ne!(ok(&plain), trace);
+}
+
+/// `--scale` on `run --trial-range` is recorded in the part, `merge`
+/// repeats it, and parts with different scales are refused.
+#[test]
+fn scale_travels_through_partials_and_merge() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = |n: &str| dir.path().join(n).to_str().expect("p").to_string();
+    let base = ["run", UNEQUAL, "--scale", "failure_rate=2", "-q"];
+    ok(&[
+        &base[..],
+        &["--trial-range", "0..20", "--out", &p("a.json")],
+    ]
+    .concat());
+    ok(&[
+        &base[..],
+        &["--trial-range", "20..50", "--out", &p("b.json")],
+    ]
+    .concat());
+    ok(&[
+        "run",
+        UNEQUAL,
+        "--trial-range",
+        "20..50",
+        "--out",
+        &p("c.json"),
+        "-q",
+    ]);
+    let merged = ok(&["merge", &p("a.json"), &p("b.json"), "--format", "json"]);
+    let single = ok(&[&base[..], &["--format", "json"]].concat());
+    assert_eq!(merged, single);
+    assert!(single.contains("--scale failure_rate=2"), "{single}");
+    let (code, _, err) = run(&["merge", &p("a.json"), &p("c.json")]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(&["run", UNEQUAL, "--scale", "speed=2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown key \"speed\""), "{err}");
 }

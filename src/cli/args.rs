@@ -78,6 +78,16 @@ pub struct SimArgs {
     /// Extra scripted shock, e.g. 'at=12,select=nodes,nodes=farm,duration=5' (repeatable).
     #[arg(long = "shock", value_name = "SPEC")]
     pub shocks: Vec<String>,
+    /// Multiply the file's values as the TUI's parameter panel does, e.g.
+    /// failure_rate=1.5,repair=2,shock=0 (repeatable: applied in order, before --shock).
+    #[arg(long = "scale", value_name = "KEY=FACTOR,...", value_parser = parse_scale)]
+    pub scales: Vec<String>,
+}
+
+/// Check a `--scale` value, keeping it as written for the reproduce command.
+fn parse_scale(s: &str) -> Result<String, String> {
+    let scale = crate::compose::scale::Scale::parse(s)?;
+    Ok(scale.arg().unwrap_or_else(|| "failure_rate=1".to_string()))
 }
 
 /// `chainmesh run`.

@@ -59,7 +59,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             args.quiet,
             &mut |_, _| Ok(()),
         )?;
-        let part = PartialRun::new(
+        let mut part = PartialRun::new(
             prep,
             &args.scenarios[0],
             seed,
@@ -67,6 +67,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             &tally,
             range.clone(),
         );
+        part.scales.clone_from(&args.sim.scales);
         let mut bytes = serde_json::to_vec(&part).context("cannot encode the partial result")?;
         bytes.push(b'\n');
         emit(args.out.as_deref(), &bytes)?;
@@ -211,7 +212,7 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
             .collect();
         cmd = cmd.opt("set", format!("{}={}", spec.key, values.join(",")));
     }
-    let command = cmd.shocks(&args.sim.shocks).line();
+    let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {
         Format::Csv => set::tidy_csv(&keys, &rows, &command),
         Format::Table => set::tidy_table(&keys, &rows, &command, false),
@@ -238,7 +239,7 @@ fn run_command(args: &RunArgs, preps: &[Prepared]) -> String {
             .opt("steps", p.scenario.steps),
         _ => given_options(args),
     };
-    c.shocks(&args.sim.shocks).line()
+    c.scales(&args.sim.scales).shocks(&args.sim.shocks).line()
 }
 
 /// `chainmesh run <scenarios>` with the seed, trials and steps the user gave.

@@ -3,4 +3,5 @@
 //! return TOML text; equal baselines come from the flow network.
 
 pub mod generate;
+pub mod scale;
 pub mod template;

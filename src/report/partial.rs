@@ -38,6 +38,9 @@ pub struct PartialRun {
     pub steps: u32,
     /// Extra `--shock` specs.
     pub shocks: Vec<String>,
+    /// `--scale` specs, applied in order before the shocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scales: Vec<String>,
     /// Trial indices held: `start..end`.
     pub trial_range: [u64; 2],
     /// Per topology: identity and baseline.
@@ -88,6 +91,7 @@ impl PartialRun {
             seed,
             steps: s.steps,
             shocks: shocks.to_vec(),
+            scales: Vec::new(),
             trial_range: [range.start, range.end],
             topologies: s
                 .topologies
@@ -124,6 +128,8 @@ pub struct Merged {
     pub steps: u32,
     /// Extra `--shock` specs.
     pub shocks: Vec<String>,
+    /// `--scale` specs.
+    pub scales: Vec<String>,
 }
 
 /// Join partials (any order) covering trials `0..N` exactly once into the
@@ -141,10 +147,11 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
             && p.seed == first.seed
             && p.steps == first.steps
             && p.shocks == first.shocks
+            && p.scales == first.scales
             && p.topologies == first.topologies;
         if !same {
             return Err(format!(
-                "partial for trials {}..{} is from a different run (scenario, seed, steps or shocks differ)",
+                "partial for trials {}..{} is from a different run (scenario, seed, steps, --scale or shocks differ)",
                 p.trial_range[0], p.trial_range[1]
             ));
         }
@@ -209,5 +216,6 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
         trials: next,
         steps: first.steps,
         shocks: first.shocks,
+        scales: first.scales,
     })
 }

@@ -85,6 +85,8 @@ pub struct App {
     base: Scenario,
     scenario_arg: String,
     cli_shocks: Vec<String>,
+    /// `--scale` specs given on the command line (already applied to `base`).
+    cli_scales: Vec<String>,
     user_shocks: Vec<UserShock>,
     /// Slider multipliers (all ×1 unless changed in the parameter panel).
     pub params: Params,
@@ -129,6 +131,7 @@ impl App {
             seed,
             trial,
             shocks,
+            scales,
             lang_zh,
         } = options;
         let columns = scenario.topologies.iter().map(columns).collect();
@@ -139,6 +142,7 @@ impl App {
             base: scenario,
             scenario_arg,
             cli_shocks: shocks,
+            cli_scales: scales,
             user_shocks: Vec::new(),
             params,
             lang_zh,
@@ -213,12 +217,13 @@ impl App {
         self.user_shocks.len()
     }
 
-    fn with_params_note(&self, line: String) -> String {
-        if self.params.is_default() {
-            line
-        } else {
-            format!("{line}  (modified parameters: {})", self.params.describe())
-        }
+    /// Every `--scale`: the command line's, then the parameter panel's.
+    pub fn scale_specs(&self) -> Vec<String> {
+        self.cli_scales
+            .iter()
+            .cloned()
+            .chain(self.params.scale().arg())
+            .collect()
     }
 
     /// The command that reopens this view (seed, trial, every shock).
@@ -227,8 +232,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trial", self.trial())
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh trace` command printing this trial step by step.
@@ -237,8 +243,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trial", self.trial())
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh run` command printing the Monte Carlo panel's numbers
@@ -248,8 +255,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trials", trials)
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh sweep` command printing the sweep view's numbers.

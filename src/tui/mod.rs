@@ -35,7 +35,7 @@ use crate::scenario::Scenario;
 /// What the TUI opens.
 #[derive(Debug, Clone)]
 pub struct TuiOptions {
-    /// The validated scenario (without the extra `--shock`s).
+    /// The validated scenario (with the `--scale`s applied, without the extra `--shock`s).
     pub scenario: Scenario,
     /// How the user named the scenario (file path or built-in name), for the reproduce command.
     pub scenario_arg: String,
@@ -45,6 +45,9 @@ pub struct TuiOptions {
     pub trial: u64,
     /// Extra `--shock` specs given on the command line (already validated).
     pub shocks: Vec<String>,
+    /// `--scale` specs given on the command line, already applied to
+    /// `scenario` (kept for the reproduce command).
+    pub scales: Vec<String>,
     /// Show Traditional Chinese labels where the scenario has them.
     pub lang_zh: bool,
 }
