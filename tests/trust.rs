@@ -701,3 +701,86 @@ fn scale_travels_through_partials_and_merge() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown key \"speed\""), "{err}");
 }
+
+// ---- item 7: the reproduce popup never breaks inside an argument ----
+
+/// At 80 columns, a long command (three shocks) is shown over several
+/// lines that join back, ` \` by ` \`, into exactly the command; `y` puts
+/// it on the clipboard (OSC 52) and closes the popup.
+#[test]
+fn reproduce_popup_breaks_only_between_arguments() {
+    let mut a = farm_app();
+    a.update(tui_key(' '));
+    for _ in 0..3 {
+        a.update(tui_key('n'));
+        a.update(tui_key('k'));
+        a.update(tui_key('a'));
+    }
+    let command = a.reproduce();
+    assert!(command.len() > 150, "{command}");
+    for width in [80u16, 60, 120] {
+        a.update(tui_key('c'));
+        let shown = screen(&mut a, width, 40);
+        // The popup's columns: from its left border to the matching right one.
+        let rows: Vec<Vec<char>> = shown
+            .lines()
+            .map(|l| l.trim_matches('"').chars().collect())
+            .collect();
+        let (top, left) = rows
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| {
+                let s: String = r.iter().collect();
+                let at = s.find("║This view:")?;
+                Some((i, s[..at].chars().count()))
+            })
+            .unwrap_or_else(|| panic!("popup title line:\n{shown}"));
+        let right = left
+            + 1
+            + rows[top][left + 1..]
+                .iter()
+                .position(|&c| c == '║')
+                .expect("right border");
+        let inside: Vec<String> = rows[top..]
+            .iter()
+            .map(|r| {
+                r[left + 1..right]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        let first = 0;
+        let mut joined = String::new();
+        for l in &inside[first + 1..] {
+            if l.is_empty() {
+                break;
+            }
+            let (body, more) = match l.strip_suffix(" \\") {
+                Some(b) => (b, true),
+                None => (l.as_str(), false),
+            };
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(body.trim());
+            if !more {
+                break;
+            }
+        }
+        assert_eq!(joined, command, "at width {width}:\n{shown}");
+        let y = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('y'),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        a.update(chainmesh::tui::Message::from_key(&y, &a.mode).expect("y in the popup"));
+        assert_eq!(a.clipboard.take().as_deref(), Some(command.as_str()));
+        assert_eq!(a.mode, chainmesh::tui::app::Mode::Normal);
+    }
+    assert_eq!(
+        chainmesh::tui::base64(b"chainmesh run"),
+        "Y2hhaW5tZXNoIHJ1bg=="
+    );
+    assert_eq!(chainmesh::tui::base64(b"ab"), "YWI=");
+}

@@ -118,6 +118,9 @@ pub struct App {
     pub sweep: SweepPanel,
     /// Set by `q`, Esc, Ctrl-C.
     pub quit: bool,
+    /// Text to put on the terminal's clipboard (OSC 52); the event loop
+    /// writes and clears it.
+    pub clipboard: Option<String>,
     /// Where `e` writes its files.
     pub export_dir: PathBuf,
 }
@@ -159,6 +162,7 @@ impl App {
             mc: MonteCarlo::new(mc, k),
             sweep: SweepPanel::new(mc),
             quit: false,
+            clipboard: None,
             export_dir: PathBuf::from("."),
         };
         app.selected = app.order().first().copied().unwrap_or((0, 0));
@@ -420,6 +424,11 @@ impl App {
                 }
             }
             Message::Close => self.mode = Mode::Normal,
+            Message::CopyCommand => {
+                self.clipboard = Some(self.reproduce());
+                self.status = Some("copied the command to the clipboard (OSC 52)".into());
+                self.mode = Mode::Normal;
+            }
             Message::ParamUp | Message::ParamDown => {
                 if let Mode::Params { selected } = &mut self.mode {
                     let n = Param::ALL.len();
