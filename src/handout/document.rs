@@ -308,7 +308,13 @@ th { background: #f3f3f3; }
 blockquote { border-left: 4px solid #0072b2; margin: 1rem 0; padding: .2rem 1rem; background: #f5f9fc; }
 code { background: #f3f3f3; padding: 0 .2rem; }
 .chart svg { display: block; max-width: 100%; height: auto; margin: .5rem 0; }
-@media print { main { max-width: none; } h2 { break-before: page; } .chart svg { break-inside: avoid; } }
+@media print {
+  main { max-width: none; padding: 0; }
+  table { display: table; overflow: visible; width: 100%; font-size: 8pt; }
+  th, td { padding: 1pt 3pt; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .chart, .chart svg, table, blockquote, li { break-inside: avoid; page-break-inside: avoid; }
+}
 ";
 
 #[cfg(test)]
