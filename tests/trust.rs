@@ -784,3 +784,50 @@ fn reproduce_popup_breaks_only_between_arguments() {
     );
     assert_eq!(chainmesh::tui::base64(b"ab"), "YWI=");
 }
+
+// ---- outputs that fit the tools people load them into ----
+
+/// `list --format json|csv` lists every built-in; `show NAME` writes the
+/// built-in's file byte for byte, and it runs as a file outside the repo.
+#[test]
+fn list_formats_and_show_writes_a_builtin_out() {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["list", "--format", "json"])).expect("json");
+    let names: Vec<&str> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["name"].as_str().expect("name"))
+        .collect();
+    let builtins: Vec<&str> = chainmesh::scenario::builtin::BUILTINS
+        .iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, builtins);
+    let csv = ok(&["list", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), builtins.len() + 1);
+    assert!(csv.starts_with("name,sector,title,topologies,nodes,steps,trials,seed\n"));
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("my.toml");
+    ok(&["show", "agriculture", "--out", file.to_str().expect("p")]);
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert_eq!(
+        text,
+        std::fs::read_to_string("scenarios/agriculture.toml").expect("src")
+    );
+    assert_eq!(ok(&["show", "agriculture"]), text);
+    let out = chainmesh()
+        .current_dir(dir.path())
+        .args(["check", "my.toml"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, err) = run(&["show", "no-such"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("built-ins: agriculture"), "{err}");
+}

@@ -29,7 +29,9 @@ pub enum Command {
     /// Validate scenario files and print their topologies and baselines.
     Check(CheckArgs),
     /// List the scenarios built into the binary.
-    List,
+    List(ListArgs),
+    /// Print a built-in scenario's file, to save and edit (`chainmesh show agriculture > my.toml`).
+    Show(ShowArgs),
     /// Open the live terminal UI.
     Tui(TuiArgs),
     /// Join partial results of `run --trial-range` into one report.
@@ -50,6 +52,28 @@ pub enum Command {
     Man(ManArgs),
     /// Print the JSON Schema of scenario files (for editor completion and checks).
     Schema(SchemaArgs),
+}
+
+/// `chainmesh list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format (csv and json: one row / object per built-in scenario).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Built-in scenario name (see `chainmesh list`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Write the file to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `chainmesh bench`.
