@@ -70,6 +70,14 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
 /// hand the terminal to the TUI. (It lives here, not in `cli`, because the TUI
 /// itself uses `cli`'s reproduce command and output.)
 fn tui(args: TuiArgs) -> Result<(), CliError> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "the terminal UI needs a terminal (stdin and stdout are not both a terminal here); \
+for numbers without one use `chainmesh run`, e.g. `chainmesh run agriculture`"
+                .into(),
+        ));
+    }
     let arg = args
         .scenario
         .unwrap_or_else(|| builtin::DEFAULT.to_string());

@@ -831,3 +831,31 @@ fn list_formats_and_show_writes_a_builtin_out() {
     assert_eq!(code, 2);
     assert!(err.contains("built-ins: agriculture"), "{err}");
 }
+
+// ---- messages in users' words ----
+
+#[test]
+fn wrong_types_and_missing_terminal_are_said_in_users_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[scenario]\nname = \"x\"\nsector = \"other\"\nsteps = \"ten\"\n",
+    )
+    .expect("w");
+    let (code, _, err) = run(&["check", bad.to_str().expect("p")]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(":4:9: scenario.steps: wrong type: found string \"ten\", expected an integer"),
+        "{err}"
+    );
+    assert!(!err.contains("i64"), "{err}");
+    // stdin and stdout are not terminals under the test harness.
+    let (code, _, err) = run(&["tui", "agriculture"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("chainmesh run"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}

@@ -89,6 +89,17 @@ fn tidy_toml_message(message: &str) -> String {
             .replace(&format!("struct {raw}"), "a table")
             .replace(raw, "table");
     }
+    // Rust's type names in users' words.
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if let Some(rest) = m.strip_suffix(rust) {
+            m = format!("{rest}{words}");
+        }
+    }
     m
 }
 
