@@ -859,3 +859,36 @@ fn wrong_types_and_missing_terminal_are_said_in_users_words() {
     );
     assert!(!err.contains("os error"), "{err}");
 }
+
+/// The service chart labels every shock line with the number the text uses
+/// (`shock 0` …) and the handout's text and legend agree that they are dotted.
+#[test]
+fn handout_charts_label_shock_lines() {
+    let dir = tempfile::tempdir().expect("tmp");
+    ok(&[
+        "report",
+        "agriculture",
+        "--trials",
+        "20",
+        "--out",
+        dir.path().to_str().expect("p"),
+    ]);
+    let svg = std::fs::read_to_string(dir.path().join("agriculture-service.svg")).expect("svg");
+    for i in 0..3 {
+        assert!(
+            svg.contains(&format!(">\nshock {i}\n<")),
+            "shock {i} unlabelled"
+        );
+    }
+    assert!(svg.contains("scripted shock (numbered as in the text)"));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).expect("md");
+    assert!(
+        md.contains("dotted vertical lines mark scripted shocks"),
+        "{md}"
+    );
+    assert!(
+        md.contains("shock 0 at step 20: nodes farm, rice_coop, veg_farm"),
+        "{md}"
+    );
+    assert!(md.contains("**Robustness R**"), "{md}");
+}
