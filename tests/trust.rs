@@ -892,3 +892,55 @@ fn handout_charts_label_shock_lines() {
     );
     assert!(md.contains("**Robustness R**"), "{md}");
 }
+
+/// `step_unit` names the handout's time axis; files without it keep "step".
+#[test]
+fn step_unit_labels_the_time_axis() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(UNEQUAL)
+        .expect("fixture")
+        .replace("seed = 3\n", "seed = 3\nstep_unit = \"2 days\"\n");
+    let file = dir.path().join("unit.toml");
+    std::fs::write(&file, text).expect("w");
+    let out = dir.path().join("h");
+    ok(&[
+        "report",
+        file.to_str().expect("p"),
+        "--trials",
+        "10",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let svg = std::fs::read_to_string(out.join("unequal-baselines-service.svg"))
+        .or_else(|_| {
+            let name = std::fs::read_dir(&out)
+                .expect("dir")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().ends_with("-service.svg"))
+                .expect("service chart");
+            std::fs::read_to_string(name)
+        })
+        .expect("svg");
+    assert!(
+        svg.contains("step (1 step = 2 days)"),
+        "axis without the unit"
+    );
+    let plain = dir.path().join("plain");
+    ok(&[
+        "report",
+        UNEQUAL,
+        "--trials",
+        "10",
+        "--out",
+        plain.to_str().expect("p"),
+    ]);
+    let any = std::fs::read_dir(&plain)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-service.svg"))
+        .expect("service chart");
+    let svg = std::fs::read_to_string(any).expect("svg");
+    assert!(!svg.contains("1 step ="));
+}

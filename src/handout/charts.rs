@@ -349,6 +349,8 @@ pub struct TimeChart<'a> {
     pub service_level: f64,
     /// Steps of scripted shocks.
     pub shocks: Vec<u32>,
+    /// The scenario's `step_unit` (`"2 days"`), shown on the x axis.
+    pub step_unit: Option<String>,
     /// Trials behind the mean and behind the band.
     pub trials: (u64, u64),
 }
@@ -389,7 +391,10 @@ impl Chart for TimeChart<'_> {
             .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)?;
         chart
             .configure_mesh()
-            .x_desc("step")
+            .x_desc(match &self.step_unit {
+                Some(u) => format!("step (1 step = {u})"),
+                None => "step".to_string(),
+            })
             .y_desc("service φ = throughput / baseline")
             .axis_desc_style(px.text(15.0))
             .label_style(px.text(13.0))

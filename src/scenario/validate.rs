@@ -203,6 +203,11 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         trials,
         seed,
         service_level,
+        step_unit: h
+            .step_unit
+            .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty()),
         shocks,
         topologies,
         sha256: String::new(),
