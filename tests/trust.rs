@@ -944,3 +944,23 @@ fn step_unit_labels_the_time_axis() {
     let svg = std::fs::read_to_string(any).expect("svg");
     assert!(!svg.contains("1 step ="));
 }
+
+/// A bad `--set` value names the `--set` and the field, never a line and
+/// column of the generated document the user never saw.
+#[test]
+fn set_errors_name_the_set_not_a_generated_position() {
+    let (code, _, err) = run(&[
+        "run",
+        "agriculture",
+        "--set",
+        "defaults.failure_rate=[0.1",
+        "--trials",
+        "5",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("with --set defaults.failure_rate=[0.1: defaults.failure_rate: wrong type: found string \"[0.1\", expected a number"),
+        "{err}"
+    );
+    assert!(!err.contains(":3:") && !err.contains(" --> "), "{err}");
+}

@@ -9,7 +9,7 @@ use super::output::{AtomicFile, emit, write_atomic};
 use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
-use crate::scenario::Scenario;
+use crate::scenario::{InputError, Scenario};
 use crate::sim::{Prepared, RunControl, TrialMetrics, run_trials_streaming};
 use crate::stats::Tally;
 
@@ -178,10 +178,13 @@ fn run_parameter_sweep(args: &RunArgs, pool: &rayon::ThreadPool) -> Result<(), C
                 edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
             }
             let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
-            let mut scenario =
-                Scenario::from_toml(&format!("{origin} with --set {}", shown.join(" ")), &edited)?;
+            let label = format!("{origin} with --set {}", shown.join(" "));
+            // Line and column would point into the generated document, which
+            // the user never saw: name the --set and the field instead.
+            let unplaced = |e: InputError| InputError::whole(&label, e.field, e.message);
+            let mut scenario = Scenario::from_toml(&label, &edited).map_err(unplaced)?;
             apply_sim_args(&mut scenario, &args.sim)?;
-            let prep = Prepared::new(scenario)?;
+            let prep = Prepared::new(scenario).map_err(unplaced)?;
             let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
             let trials = args.trials.unwrap_or(prep.scenario.trials);
             let label = format!("{arg} {}", shown.join(" "));
