@@ -964,3 +964,38 @@ fn set_errors_name_the_set_not_a_generated_position() {
     );
     assert!(!err.contains(":3:") && !err.contains(" --> "), "{err}");
 }
+
+/// `--threads` means the same on `sweep` and `report` as on `run`: a
+/// worker count that never changes a byte of the result.
+#[test]
+fn threads_on_sweep_and_report_never_change_results() {
+    let sweep = |t: &str| {
+        ok(&[
+            "sweep",
+            "ecosystem-archetypes",
+            "--trials",
+            "30",
+            "--format",
+            "json",
+            "--threads",
+            t,
+        ])
+    };
+    assert_eq!(sweep("1"), sweep("2"));
+    let dir = tempfile::tempdir().expect("tmp");
+    let report = |t: &str| {
+        let out = dir.path().join(t);
+        ok(&[
+            "report",
+            UNEQUAL,
+            "--trials",
+            "20",
+            "--threads",
+            t,
+            "--out",
+            out.to_str().expect("p"),
+        ]);
+        std::fs::read_to_string(out.join("report.md")).expect("md")
+    };
+    assert_eq!(report("1"), report("2"));
+}

@@ -241,6 +241,9 @@ pub struct SweepArgs {
     /// Seed of the random orders (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
     /// Re-rank targeted attacks on the remaining graph after each removal
     /// (adaptive betweenness is O(N²·E): slow beyond a few hundred nodes).
     #[arg(long)]
@@ -287,6 +290,9 @@ pub struct ReportArgs {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
 }
 
 /// `chainmesh completions`.

@@ -130,6 +130,15 @@ pub fn apply_sim_args(scenario: &mut Scenario, sim: &SimArgs) -> Result<(), CliE
     Ok(())
 }
 
+/// A worker pool of `threads` threads (default: all cores).
+pub fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool, CliError> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n as usize);
+    }
+    Ok(pool.build().context("cannot start worker threads")?)
+}
+
 pub(crate) fn load_prepared(arg: &str, sim: &SimArgs) -> Result<Prepared, CliError> {
     let mut s = load(arg)?;
     apply_sim_args(&mut s, sim)?;

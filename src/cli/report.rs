@@ -37,7 +37,9 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             .opt_some("seed", seed)
             .line(),
     };
-    let handout = handout::build(names, scenarios, args.trials, args.seed, &commands)?;
+    let pool = super::pool(args.threads)?;
+    let handout =
+        pool.install(|| handout::build(names, scenarios, args.trials, args.seed, &commands))?;
     write(&args.out, &handout)?;
     Ok(())
 }

@@ -15,19 +15,22 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         .map(|a| load(a))
         .collect::<Result<Vec<_>, _>>()?;
     let attacks = chosen_attacks(&args.attack);
-    let reports: Vec<SweepReport> = scenarios
-        .iter()
-        .map(|s| {
-            let opts = SweepOptions {
-                attacks: attacks.clone(),
-                points: args.points as usize,
-                trials: args.trials.unwrap_or(s.trials),
-                seed: args.seed.unwrap_or(s.seed),
-                adaptive: args.adaptive,
-            };
-            sweep_scenario(s, &opts)
-        })
-        .collect();
+    let pool = super::pool(args.threads)?;
+    let reports: Vec<SweepReport> = pool.install(|| {
+        scenarios
+            .iter()
+            .map(|s| {
+                let opts = SweepOptions {
+                    attacks: attacks.clone(),
+                    points: args.points as usize,
+                    trials: args.trials.unwrap_or(s.trials),
+                    seed: args.seed.unwrap_or(s.seed),
+                    adaptive: args.adaptive,
+                };
+                sweep_scenario(s, &opts)
+            })
+            .collect()
+    });
     let command = sweep_command(args, &attacks, &scenarios);
     emit(
         args.out.as_deref(),
