@@ -397,6 +397,24 @@ fn bisection_finds_the_exact_critical_count_on_large_graphs() {
         kc - 1,
         phi(kc - 1)
     );
+    // R from the refined 11-point curve is close to R summed over every k
+    // (a curve with all n + 1 counts, where the trapezoid rule is the sum).
+    let every = g.sweep(
+        Attack::Degree,
+        &SweepOptions {
+            points: n + 1,
+            ..opts.clone()
+        },
+        s.service_level,
+    );
+    assert_eq!(every.removed.len(), n + 1);
+    let exact: f64 = every.phi[1..].iter().map(|b| b.mean).sum::<f64>() / n as f64;
+    let r = c.robustness.expect("R");
+    assert!(
+        (r - exact).abs() < 0.01,
+        "refined R {r} vs every-k R {exact}"
+    );
+    assert_eq!(every.critical_removed, Some(kc));
 }
 
 /// `sweep` averages the scenario's own trial count unless told otherwise,

@@ -17,7 +17,8 @@
 //! size-fair area under the curve: in [0, 1), 0 for a chain (any removal
 //! stops it; Schneider's giant-component R is at most ½); exact for
 //! n ≤ [`EXACT_NODES`], else
-//! the trapezoid rule on the grid (`robustness_exact = false`).
+//! the trapezoid rule on the grid refined where φ drops by more than 0.02
+//! (`robustness_exact = false`).
 //!
 //! The component curve of one order costs O(N + E) ([`component`],
 //! Newman–Ziff); φ needs one max flow per distinct point (skipped once it
@@ -122,12 +123,18 @@ pub struct AttackCurve {
     pub critical_fraction: Option<f64>,
     /// R = (1/n) Σ_{k=1..n} mean φ(k) (`None` without a flow network).
     pub robustness: Option<f64>,
-    /// R summed over every k (else the trapezoid rule on the curve's points).
+    /// R summed over every k (else the trapezoid rule on the refined curve).
     pub robustness_exact: bool,
 }
 
 /// Up to this many nodes, φ is evaluated at every k for R and the critical count.
 pub const EXACT_NODES: usize = 2000;
+
+/// Above [`EXACT_NODES`], an interval of the curve whose mean φ drops by more
+/// than this is split at its midpoint before integrating R …
+const REFINE_DROP: f64 = 0.02;
+/// … with at most this many extra evaluations per point of the curve.
+const REFINE_PER_POINT: usize = 16;
 
 /// The distinct removal counts of a curve over `n` nodes with at most
 /// `points` points: k_i = ⌊i · n / (P − 1)⌋ for P = min(points, n + 1), so
@@ -311,10 +318,27 @@ impl SweepGraph {
                 robustness = Some(robustness_exact(&means));
                 exact = true;
             } else {
-                critical_removed = phi.iter().position(|b| b.mean < service_level).map(|i| {
-                    // Bisect between the last grid point at or above the level
-                    // and the first below it (mean φ never rises with k).
-                    let (mut lo, mut hi) = (removed[i.saturating_sub(1)], removed[i]);
+                // Refine the curve where it drops steeply (mean φ never
+                // rises with k), then integrate it with the trapezoid rule.
+                let mut ks = removed.clone();
+                let mut ms: Vec<f64> = phi.iter().map(|b| b.mean).collect();
+                let mut budget = REFINE_PER_POINT * removed.len();
+                let mut i = 0;
+                while i + 1 < ks.len() && budget > 0 {
+                    let (a, b) = (ks[i], ks[i + 1]);
+                    if b - a > 1 && ms[i] - ms[i + 1] > REFINE_DROP {
+                        let mid = a + (b - a) / 2;
+                        ks.insert(i + 1, mid);
+                        ms.insert(i + 1, self.mean_phi_at(&orders, mid));
+                        budget -= 1;
+                    } else {
+                        i += 1;
+                    }
+                }
+                critical_removed = ms.iter().position(|&m| m < service_level).map(|i| {
+                    // Bisect between the last point at or above the level and
+                    // the first below it.
+                    let (mut lo, mut hi) = (ks[i.saturating_sub(1)], ks[i]);
                     while hi - lo > 1 {
                         let mid = lo + (hi - lo) / 2;
                         if self.mean_phi_at(&orders, mid) < service_level {
@@ -323,9 +347,9 @@ impl SweepGraph {
                             lo = mid;
                         }
                     }
-                    if i == 0 { removed[0] } else { hi }
+                    if i == 0 { ks[0] } else { hi }
                 });
-                robustness = Some(robustness_trapezoid(&removed, &phi, n));
+                robustness = Some(robustness_trapezoid(&ks, &ms, n));
             }
         }
         let critical_fraction =
@@ -364,7 +388,7 @@ impl Orders {
 
 /// R ≈ (1/n) Σ_{k=1..n} φ(k) with φ interpolated linearly between the
 /// curve's counts (the trapezoid rule on k ∈ [1, n]).
-fn robustness_trapezoid(removed: &[usize], phi: &[Band], n: usize) -> f64 {
+fn robustness_trapezoid(removed: &[usize], phi: &[f64], n: usize) -> f64 {
     if n == 0 {
         return 0.0;
     }
@@ -375,7 +399,7 @@ fn robustness_trapezoid(removed: &[usize], phi: &[Band], n: usize) -> f64 {
         let len = (b - a) as f64;
         for k in (a + 1)..=*b {
             let t = (k - a) as f64 / len;
-            sum += pa.mean + t * (pb.mean - pa.mean);
+            sum += pa + t * (pb - pa);
         }
     }
     sum / n as f64
