@@ -69,6 +69,13 @@ chainmesh run agriculture --seed 42 --trials 2000 --format json --quiet --out "$
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  # slurmctld saves its state before it exits: wait (at most 10 s).
+  for _ in $(seq 100); do
+    alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2> /dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
 }
 trap cleanup EXIT
 
