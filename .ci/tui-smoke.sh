@@ -102,7 +102,7 @@ send Escape
 capture
 grep -qF "knock out the selected node" "$tmp/screen" && fail "the help overlay did not close"
 send w                     # the attack-tolerance sweep view
-wait_for "critical fraction" 10
+wait_for "robustness R" 10
 send Escape
 wait_for "Monte Carlo" 3
 send q

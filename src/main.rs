@@ -30,7 +30,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Run(a)) => cli::run::run(&a),
         Some(Command::Trace(a)) => cli::trace::trace(&a),
         Some(Command::Check(a)) => cli::check::check(&a),
-        Some(Command::List) => cli::list::list(),
+        Some(Command::List(a)) => cli::list::list(&a),
+        Some(Command::Show(a)) => cli::list::show(&a),
         Some(Command::Tui(a)) => tui(a),
         Some(Command::Generate(a)) => cli::generate::run(&a),
         Some(Command::Merge(a)) => cli::merge::merge_files(&a.parts, a.format, a.out.as_deref()),
@@ -75,18 +76,29 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
 /// hand the terminal to the TUI. (It lives here, not in `cli`, because the TUI
 /// itself uses `cli`'s reproduce command and output.)
 fn tui(args: TuiArgs) -> Result<(), CliError> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "the terminal UI needs a terminal (stdin and stdout are not both a terminal here); \
+for numbers without one use `chainmesh run`, e.g. `chainmesh run agriculture`"
+                .into(),
+        ));
+    }
     // Without a scenario the picker opens over the default one.
     let pick = args.scenario.is_none();
     let arg = args
         .scenario
         .unwrap_or_else(|| builtin::DEFAULT.to_string());
     let mut scenario = cli::load(&arg)?;
+    // The TUI starts from the scaled scenario; its sliders scale that further.
+    cli::apply_scales(&mut scenario, &args.sim.scales)?;
     // Validate --steps and --shock now so errors print before the screen opens.
     let mut checked = scenario.clone();
     cli::apply_sim_args(
         &mut checked,
         &SimArgs {
             shocks: args.sim.shocks.clone(),
+            scales: Vec::new(),
             ..args.sim.clone()
         },
     )?;
@@ -98,6 +110,7 @@ fn tui(args: TuiArgs) -> Result<(), CliError> {
         seed,
         trial: args.trial,
         shocks: args.sim.shocks,
+        scales: args.sim.scales,
         lang_zh: args.lang == "zh-TW",
     };
     if pick {

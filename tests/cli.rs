@@ -120,11 +120,13 @@ fn trace_agrees_with_per_trial() {
         "--per-trial",
         per.to_str().expect("path"),
     ]);
+    let command = std::fs::read_to_string(dir.path().join("per.csv.command")).expect("sidecar");
+    assert!(command.starts_with("chainmesh run"), "{command}");
     let per = std::fs::read_to_string(per).expect("written");
-    assert!(per.starts_with("# chainmesh run"));
+    assert!(per.starts_with("trial,topology,service,"), "{per}");
     let rows: Vec<Vec<&str>> = per
         .lines()
-        .skip(2)
+        .skip(1)
         .map(|l| l.split(',').collect())
         .collect();
     assert_eq!(rows.len(), 24);
@@ -140,7 +142,7 @@ fn trace_agrees_with_per_trial() {
         for topo in ["chain", "mesh"] {
             let phis: Vec<f64> = trace
                 .lines()
-                .skip(2)
+                .skip(1)
                 .map(|l| l.split(',').collect::<Vec<_>>())
                 .filter(|c| c[1] == topo)
                 .map(|c| c[3].parse().expect("service"))
@@ -181,18 +183,19 @@ fn scripted_shock_from_the_command_line_shows_in_the_trace() {
     };
     for step in 100..103 {
         let row = at(step);
-        assert!(
-            row.ends_with('a') || row.contains(";a") || row.contains(",a;"),
-            "{row}"
-        );
+        let down = row.split(',').nth(4).expect("down column");
+        assert!(down.split(';').any(|id| id == "a"), "{row}");
         assert!(row.contains(",0,0,"), "chain must be down: {row}");
     }
+    assert_eq!(
+        trace.lines().next().expect("header"),
+        "step,topology,throughput,service,down,command"
+    );
+    // The reproduce command is a column of every row (quoted: it has commas).
     assert!(
-        trace
-            .lines()
-            .next()
-            .expect("header")
-            .contains("--shock at=100,select=nodes,nodes=a,duration=3")
+        at(0).ends_with(",\"chainmesh trace tests/fixtures/series.toml --seed 7 --trial 0 --steps 200 --topology chain --shock at=100,select=nodes,nodes=a,duration=3\""),
+        "{}",
+        at(0)
     );
 }
 

@@ -214,6 +214,19 @@ fn flow_scenario(n: usize, seed: u64) -> Scenario {
     Scenario::from_toml("sweep-test.toml", &text).expect("valid scenario")
 }
 
+/// The curve of one topology's attack with a point at every k (points > n).
+fn g_every(scenario: &Scenario, id: &str, attack: Attack, opts: &SweepOptions) -> AttackCurve {
+    let t = &scenario.topologies[scenario.topology_index(id).expect("topology")];
+    let g = SweepGraph::from_topology(t);
+    let every = SweepOptions {
+        points: t.nodes.len() + 1,
+        ..opts.clone()
+    };
+    let c = g.sweep(attack, &every, scenario.service_level);
+    assert_eq!(c.removed, (0..=t.nodes.len()).collect::<Vec<_>>());
+    c
+}
+
 #[test]
 fn throughput_curves_start_at_one_end_at_zero_and_never_rise() {
     let scenario = flow_scenario(80, 21);
@@ -246,19 +259,33 @@ fn throughput_curves_start_at_one_end_at_zero_and_never_rise() {
                     let varies = c.phi.iter().any(|b| b.ci95 > 0.0);
                     assert_eq!(varies, t.id == "network", "{what}");
                 }
-                // f_c: the first point under the service level.
-                let first = c
-                    .phi
-                    .iter()
-                    .position(|b| b.mean < 0.8)
-                    .map(|i| c.fractions[i]);
-                assert_eq!(c.critical_fraction, first, "{what}");
-                assert!(first.is_some());
+                // The critical count is exact: the first k of 0..=80 whose
+                // mean φ (from a sweep at every k) is under the service level,
+                // bracketed by the curve's own points.
+                let every = g_every(&scenario, &t.id, c.attack, &opts);
+                let first = every.phi.iter().position(|b| b.mean < 0.8);
+                assert!(first.is_some(), "{what}");
+                assert_eq!(c.critical_removed, first, "{what}");
+                assert_eq!(
+                    c.critical_fraction,
+                    first.map(|k| k as f64 / 80.0),
+                    "{what}"
+                );
+                let grid_first = c.phi.iter().position(|b| b.mean < 0.8).expect("grid");
+                let k = first.expect("k");
+                assert!(k <= c.removed[grid_first], "{what}");
+                assert!(grid_first == 0 || k > c.removed[grid_first - 1], "{what}");
+                // R = (1/n) Σ_{k=1..n} φ(k) over that every-k curve.
+                let r: f64 = every.phi[1..].iter().map(|b| b.mean).sum::<f64>() / 80.0;
+                assert!(c.robustness_exact, "{what}");
+                assert!((c.robustness.expect("R") - r).abs() < 1e-12, "{what}");
             }
         }
-        // The chain is broken by the first removal of any kind: f_c is the first step.
+        // The chain is broken by the first removal of any kind: k_c = 1 of 80, R = 0.
         for c in &report.topologies[0].curves {
-            assert_eq!(c.critical_fraction, Some(1.0 / 40.0), "chain {}", c.attack);
+            assert_eq!(c.critical_removed, Some(1), "chain {}", c.attack);
+            assert_eq!(c.critical_fraction, Some(1.0 / 80.0), "chain {}", c.attack);
+            assert_eq!(c.robustness, Some(0.0), "chain {}", c.attack);
         }
     }
 }
@@ -401,21 +428,35 @@ fn csv_is_tidy_and_json_has_the_curves() {
     assert_eq!(
         lines.next(),
         Some(
-            "# chainmesh sweep tests/fixtures/series.toml --attack degree,random --points 5 --trials 100 --seed 7"
+            "scenario,topology,nodes,attack,removed,f,phi_mean,phi_ci95,giant_mean,giant_ci95,critical_removed,critical_fraction,robustness,command"
         )
     );
-    assert_eq!(
-        lines.next(),
-        Some("scenario,topology,attack,f,phi_mean,phi_ci95,giant_mean,giant_ci95")
-    );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    // 2 topologies × 2 attacks × 5 points.
-    assert_eq!(rows.len(), 20);
-    assert!(rows.iter().all(|r| r.len() == 8));
-    assert_eq!(rows[0][2], "degree");
-    assert_eq!(rows[5][2], "random");
-    let fs: Vec<&str> = rows[..5].iter().map(|r| r[3]).collect();
-    assert_eq!(fs, ["0", "0.25", "0.5", "0.75", "1"]);
+    // No --trials: the fixture's own `trials = 200`.
+    let command = "chainmesh sweep tests/fixtures/series.toml --attack degree,random --points 5 --trials 200 --seed 7";
+    // The command has commas, so it is quoted; strip it before splitting.
+    let quoted = format!(",\"{command}\"");
+    let rows: Vec<Vec<&str>> = lines
+        .map(|l| {
+            let cells = l.strip_suffix(&quoted).expect("command column");
+            let mut cells: Vec<&str> = cells.split(',').collect();
+            cells.push(command);
+            cells
+        })
+        .collect();
+    // In removal counts: the 3-node chain has k = 0..3 (4 points, not 5 with
+    // a repeated count), the 4-node mesh k = 0..4; two attacks each.
+    assert_eq!(rows.len(), 2 * 4 + 2 * 5);
+    assert!(rows.iter().all(|r| r.len() == 14 && r[13] == command));
+    assert_eq!(rows[0][3], "degree");
+    assert_eq!(rows[4][3], "random");
+    let ks: Vec<&str> = rows[..4].iter().map(|r| r[4]).collect();
+    assert_eq!(ks, ["0", "1", "2", "3"]);
+    let fs: Vec<f64> = rows[..4].iter().map(|r| r[5].parse().expect("f")).collect();
+    assert_eq!(fs, [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]);
+    let ks: Vec<&str> = rows[8..13].iter().map(|r| r[4]).collect();
+    assert_eq!(ks, ["0", "1", "2", "3", "4"]);
+    // Any removal breaks the chain: k_c = 1 of n = 3, R = 0.
+    assert_eq!((rows[0][10], rows[0][12]), ("1", "0"));
 
     let v: serde_json::Value = serde_json::from_str(&stdout(&[
         "sweep", FIXTURE, "--points", "11", "--format", "json",
@@ -442,9 +483,13 @@ fn csv_is_tidy_and_json_has_the_curves() {
         .collect();
     assert_eq!(names, ["random", "degree", "betweenness"]);
     for a in attacks {
-        assert_eq!(a["points"].as_array().map(Vec::len), Some(11));
+        // n + 1 = 4 counts for the 3-node chain, never 11 with repeats.
+        assert_eq!(a["points"].as_array().map(Vec::len), Some(4));
+        assert_eq!(a["critical_removed"], 1);
         assert!(a["critical_fraction"].is_number());
+        assert_eq!(a["robustness"], 0.0);
     }
+    assert_eq!(topo["nodes"], 3);
 }
 
 #[test]

@@ -30,6 +30,7 @@ fn options(seed: u64, trial: u64, shocks: &[&str]) -> TuiOptions {
         seed,
         trial,
         shocks: shocks.iter().map(|s| s.to_string()).collect(),
+        scales: Vec::new(),
         lang_zh: false,
     }
 }
@@ -238,9 +239,11 @@ fn prompts_parameters_and_popups_follow_the_keys() {
     let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
     a.update(Message::from_key(&right, &a.mode).expect("nudge"));
     assert_eq!(a.params.failure, 1.25);
+    // The change is a flag that reproduces it (issue 13 item 5), not a note.
     assert!(
+        a.reproduce().contains("--scale failure_rate=1.25"),
+        "{}",
         a.reproduce()
-            .contains("(modified parameters: failure rate ×1.25)")
     );
     let rate = a.live.prep().scenario.topologies[0].nodes[0].failure_rate;
     assert!((rate - 0.0125).abs() < 1e-12);
@@ -404,7 +407,7 @@ fn the_sweep_view_computes_off_the_ui_thread() {
         .draw(|f| chainmesh::tui::render(&a, f))
         .expect("draws");
     let screen = terminal.backend().to_string();
-    assert!(screen.contains("critical fraction f_c"), "{screen}");
+    assert!(screen.contains("robustness R"), "{screen}");
     assert!(!screen.contains("computing…"), "{screen}");
 }
 

@@ -30,6 +30,7 @@ fn frame_render_time_per_builtin_scenario() {
                 scenario_arg: b.name.to_string(),
                 trial: 0,
                 shocks: Vec::new(),
+                scales: Vec::new(),
                 lang_zh: false,
             },
             McMode::Inline,

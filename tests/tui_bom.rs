@@ -18,6 +18,7 @@ fn manufacturing() -> App {
             trial: 0,
             shocks: Vec::new(),
             lang_zh: false,
+            scales: Vec::new(),
         },
         McMode::Inline,
     )

@@ -20,6 +20,7 @@ fn app(file: &str, seed: u64, lang_zh: bool) -> App {
             seed,
             trial: 0,
             shocks: Vec::new(),
+            scales: Vec::new(),
             lang_zh,
         },
         McMode::Inline,
@@ -143,6 +144,7 @@ fn sweep_view_of_five_topologies_120x40() {
             seed: 42,
             trial: 0,
             shocks: Vec::new(),
+            scales: Vec::new(),
             lang_zh: false,
         },
         McMode::Inline,
@@ -253,6 +255,7 @@ fn archetypes(lang_zh: bool) -> App {
             trial: 0,
             shocks: Vec::new(),
             lang_zh,
+            scales: Vec::new(),
         },
         McMode::Inline,
     )
@@ -275,6 +278,7 @@ fn agriculture(lang_zh: bool) -> App {
             trial: 0,
             shocks: Vec::new(),
             lang_zh,
+            scales: Vec::new(),
         },
         McMode::Inline,
     )

@@ -29,7 +29,9 @@ pub enum Command {
     /// Validate scenario files and print their topologies and baselines.
     Check(CheckArgs),
     /// List the scenarios built into the binary.
-    List,
+    List(ListArgs),
+    /// Print a built-in scenario's file, to save and edit (`chainmesh show agriculture > my.toml`).
+    Show(ShowArgs),
     /// Open the live terminal UI.
     Tui(TuiArgs),
     /// Join partial results of `run --trial-range` into one report.
@@ -58,6 +60,28 @@ pub enum Command {
     Export(ExportArgs),
 }
 
+/// `chainmesh list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format (csv and json: one row / object per built-in scenario).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `chainmesh show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Built-in scenario name (see `chainmesh list`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Write the file to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// `chainmesh bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -84,6 +108,16 @@ pub struct SimArgs {
     /// Extra scripted shock, e.g. 'at=12,select=nodes,nodes=farm,duration=5' (repeatable).
     #[arg(long = "shock", value_name = "SPEC")]
     pub shocks: Vec<String>,
+    /// Multiply the file's values as the TUI's parameter panel does, e.g.
+    /// failure_rate=1.5,repair=2,shock=0 (repeatable: applied in order, before --shock).
+    #[arg(long = "scale", value_name = "KEY=FACTOR,...", value_parser = parse_scale)]
+    pub scales: Vec<String>,
+}
+
+/// Check a `--scale` value, keeping it as written for the reproduce command.
+fn parse_scale(s: &str) -> Result<String, String> {
+    let scale = crate::compose::scale::Scale::parse(s)?;
+    Ok(scale.arg().unwrap_or_else(|| "failure_rate=1".to_string()))
 }
 
 /// `chainmesh run`.
@@ -208,15 +242,18 @@ pub struct SweepArgs {
     /// Attack: random, degree or betweenness (repeatable or a comma list; default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub attack: Vec<crate::sweep::Attack>,
-    /// Points on each curve, f = 0 … 1.
+    /// Points on each curve at most, from k = 0 to n nodes removed (every k when n < points).
     #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub points: u64,
-    /// Random removal orders averaged for `--attack random`.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    pub trials: u64,
+    /// Random removal orders averaged for `--attack random` (default: the scenario's `trials`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub trials: Option<u64>,
     /// Seed of the random orders (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
     /// Re-rank targeted attacks on the remaining graph after each removal
     /// (adaptive betweenness is O(N²·E): slow beyond a few hundred nodes).
     #[arg(long)]
@@ -263,6 +300,9 @@ pub struct ReportArgs {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
 }
 
 /// `chainmesh risk`.

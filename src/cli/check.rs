@@ -56,20 +56,13 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
             "  note: baselines differ, so service levels are relative to different totals"
         );
     }
-    for (i, sh) in s.shocks.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  shock {i}: step {} {:?}{}{}",
-            sh.at,
-            sh.select,
-            sh.duration
-                .map(|d| format!(" for {d} steps"))
-                .unwrap_or_default(),
-            sh.label
-                .as_ref()
-                .map(|l| format!(" — {}", visible(l)))
-                .unwrap_or_default()
-        );
+    let hits = crate::report::notes::shock_hits(prep);
+    for (sh, h) in s.shocks.iter().zip(&hits) {
+        let mut line = crate::report::notes::hits_line(h, s);
+        if let Some(d) = sh.duration {
+            line.push_str(&format!("; {d} steps"));
+        }
+        let _ = writeln!(out, "  {}", visible(&line));
     }
     out
 }

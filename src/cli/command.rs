@@ -59,6 +59,15 @@ impl Reproduce {
         }
     }
 
+    /// Append one `--scale spec` per entry.
+    pub fn scales<S: AsRef<str>>(mut self, scales: &[S]) -> Self {
+        for s in scales {
+            self.words.push("--scale".to_string());
+            self.words.push(shell_quote(s.as_ref()));
+        }
+        self
+    }
+
     /// Append one `--shock 'spec'` per entry.
     pub fn shocks<S: AsRef<str>>(mut self, shocks: &[S]) -> Self {
         for s in shocks {

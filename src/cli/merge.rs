@@ -53,6 +53,7 @@ pub fn merge_files(
         .opt("seed", merged.seed)
         .opt("trials", merged.trials)
         .opt("steps", merged.steps)
+        .scales(&merged.scales)
         .shocks(&merged.shocks)
         .line();
     emit(

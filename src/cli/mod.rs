@@ -103,8 +103,19 @@ pub fn load_text(arg: &str) -> Result<(String, String), CliError> {
     )))
 }
 
-/// Apply `--steps` and append `--shock`s to a loaded scenario.
+/// Apply `--scale`s in order (before any `--shock`).
+pub fn apply_scales(scenario: &mut Scenario, scales: &[String]) -> Result<(), CliError> {
+    for spec in scales {
+        let scale = crate::compose::scale::Scale::parse(spec)
+            .map_err(|e| CliError::Usage(format!("--scale {spec}: {e}")))?;
+        *scenario = scale.apply(scenario);
+    }
+    Ok(())
+}
+
+/// Apply `--scale`s and `--steps`, then append `--shock`s to a loaded scenario.
 pub fn apply_sim_args(scenario: &mut Scenario, sim: &SimArgs) -> Result<(), CliError> {
+    apply_scales(scenario, &sim.scales)?;
     if let Some(steps) = sim.steps {
         if let Some(s) = scenario.shocks.iter().find(|s| s.at >= steps) {
             return Err(CliError::Usage(format!(
@@ -119,6 +130,15 @@ pub fn apply_sim_args(scenario: &mut Scenario, sim: &SimArgs) -> Result<(), CliE
         scenario.shocks.push(shock);
     }
     Ok(())
+}
+
+/// A worker pool of `threads` threads (default: all cores).
+pub fn pool(threads: Option<u64>) -> Result<rayon::ThreadPool, CliError> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n as usize);
+    }
+    Ok(pool.build().context("cannot start worker threads")?)
 }
 
 pub(crate) fn load_prepared(arg: &str, sim: &SimArgs) -> Result<Prepared, CliError> {

@@ -41,7 +41,9 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
-    let handout = handout::build(names, scenarios, args.trials, args.seed, &commands)?;
+    let pool = super::pool(args.threads)?;
+    let handout =
+        pool.install(|| handout::build(names, scenarios, args.trials, args.seed, &commands))?;
     write(&args.out, &handout)?;
     Ok(())
 }

@@ -5,11 +5,11 @@ use anyhow::Context;
 
 use super::args::RunArgs;
 use super::command::Reproduce;
-use super::output::{AtomicFile, Output, distinct_outputs};
+use super::output::{AtomicFile, Output, distinct_outputs, write_atomic};
 use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
-use crate::scenario::Scenario;
+use crate::scenario::{InputError, Scenario};
 use crate::sim::{Prepared, RunControl, TrialMetrics, run_trials_streaming};
 use crate::stats::Tally;
 
@@ -48,6 +48,18 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 "--trial-range writes a partial result (JSON) for `chainmesh merge`; drop --format/--per-trial".into(),
             ));
         }
+        // A partial records only scenario, seed, steps and shocks: any other
+        // option would be accepted here and then silently lost at `merge`.
+        if !args.set.is_empty() {
+            return Err(CliError::Usage(
+                "--set cannot be combined with --trial-range: a partial result does not record the edit, so `merge` would report the unedited scenario; write the edited scenario to a file and run --trial-range on it".into(),
+            ));
+        }
+        if args.trials.is_some() {
+            return Err(CliError::Usage(
+                "--trials cannot be combined with --trial-range: the range A..B already says which trials run".into(),
+            ));
+        }
         let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
         let tally = run_with_progress(
             &pool,
@@ -62,7 +74,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             prep,
             &args.scenarios[0],
             seed,
-            &args.sim.shocks,
+            (&args.sim.shocks, &args.sim.scales),
             &tally,
             range.clone(),
         );
@@ -81,7 +93,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut per_trial = match &args.per_trial {
         Some(path) => {
             let mut f = AtomicFile::create(path)?;
-            f.write(per_trial_header(many, &command).as_bytes())?;
+            f.write(per_trial_header(many).as_bytes())?;
             Some(f)
         }
         None => None,
@@ -106,6 +118,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     if let Some(f) = per_trial {
         f.commit()?;
+        if let Some(path) = &args.per_trial {
+            write_atomic(&command_sidecar(path), format!("{command}\n").as_bytes())?;
+        }
     }
     out.emit(&args.format.exporter().serialize(&reports, &command))?;
     Ok(())
@@ -175,10 +190,13 @@ fn run_parameter_sweep(
                 edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
             }
             let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
-            let mut scenario =
-                Scenario::from_toml(&format!("{origin} with --set {}", shown.join(" ")), &edited)?;
+            let label = format!("{origin} with --set {}", shown.join(" "));
+            // Line and column would point into the generated document, which
+            // the user never saw: name the --set and the field instead.
+            let unplaced = |e: InputError| InputError::whole(&label, e.field, e.message);
+            let mut scenario = Scenario::from_toml(&label, &edited).map_err(unplaced)?;
             apply_sim_args(&mut scenario, &args.sim)?;
-            let prep = Prepared::new(scenario)?;
+            let prep = Prepared::new(scenario).map_err(unplaced)?;
             let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
             let trials = args.trials.unwrap_or(prep.scenario.trials);
             let label = format!("{arg} {}", shown.join(" "));
@@ -209,7 +227,7 @@ fn run_parameter_sweep(
             .collect();
         cmd = cmd.opt("set", format!("{}={}", spec.key, values.join(",")));
     }
-    let command = cmd.shocks(&args.sim.shocks).line();
+    let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {
         Format::Csv => set::tidy_csv(&keys, &rows, &command),
         Format::Table => set::tidy_table(&keys, &rows, &command, false),
@@ -236,7 +254,7 @@ fn run_command(args: &RunArgs, preps: &[Prepared]) -> String {
             .opt("steps", p.scenario.steps),
         _ => given_options(args),
     };
-    c.shocks(&args.sim.shocks).line()
+    c.scales(&args.sim.scales).shocks(&args.sim.shocks).line()
 }
 
 /// `chainmesh run <scenarios>` with the seed, trials and steps the user gave.
@@ -245,4 +263,12 @@ fn given_options(args: &RunArgs) -> Reproduce {
         .opt_some("seed", args.sim.seed)
         .opt_some("trials", args.trials)
         .opt_some("steps", args.sim.steps)
+}
+
+/// `FILE.command`: the reproduce command of a `--per-trial` FILE, kept out
+/// of the CSV so `pandas.read_csv(FILE)` needs no options.
+pub fn command_sidecar(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".command");
+    std::path::PathBuf::from(name)
 }

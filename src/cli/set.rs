@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use toml::{Table, Value};
 
-use crate::report::{RunReport, csv_field, vs_first_cells};
+use crate::report::{RunReport, summary_header, summary_rows};
 
 /// One `--set`: a key and the values to try.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,45 +192,20 @@ pub struct SweepRow {
     pub report: RunReport,
 }
 
-/// Tidy CSV: one row per combination × topology.
+/// Tidy CSV: one row per combination × topology, the columns of
+/// `run --format csv` with the `--set` keys after `scenario`.
 pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
-    let mut out = format!("# {command}\nscenario");
-    for k in keys {
-        let _ = write!(out, ",{}", csv_field(k));
-    }
-    out.push_str(
-        ",topology,nodes,baseline,service_mean,service_ci95,service_p5,service_p50,service_p95,\
-         nadir_mean,below_mean,recovery_mean,collapse_mean,service_diff_mean,service_diff_ci95,p_better\n",
-    );
+    let mut out = summary_header(keys);
     for row in rows {
-        for t in &row.report.topologies {
-            let _ = write!(out, "{}", csv_field(&row.report.scenario.name));
-            for (_, v) in &row.set {
-                let shown = match v {
-                    Value::String(s) => s.clone(),
-                    v => v.to_string(),
-                };
-                let _ = write!(out, ",{}", csv_field(&shown));
-            }
-            let m = &t.metrics;
-            let _ = write!(
-                out,
-                ",{},{},{},{},{},{},{},{},{},{},{},{}",
-                csv_field(&t.id),
-                t.nodes,
-                t.baseline,
-                m.service.mean,
-                m.service.ci95,
-                m.service.p5,
-                m.service.p50,
-                m.service.p95,
-                m.nadir.mean,
-                m.below.mean,
-                m.recovery.mean,
-                m.collapse.mean
-            );
-            out.push_str(&vs_first_cells(t.vs_first.as_ref()));
-        }
+        let values: Vec<String> = row
+            .set
+            .iter()
+            .map(|(_, v)| match v {
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            })
+            .collect();
+        out.push_str(&summary_rows(&row.report, &values, command));
     }
     out.into_bytes()
 }

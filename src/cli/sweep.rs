@@ -19,19 +19,22 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
         check_writable(p)?;
     }
     let attacks = chosen_attacks(&args.attack);
-    let reports: Vec<SweepReport> = scenarios
-        .iter()
-        .map(|s| {
-            let opts = SweepOptions {
-                attacks: attacks.clone(),
-                points: args.points as usize,
-                trials: args.trials,
-                seed: args.seed.unwrap_or(s.seed),
-                adaptive: args.adaptive,
-            };
-            sweep_scenario(s, &opts)
-        })
-        .collect();
+    let pool = super::pool(args.threads)?;
+    let reports: Vec<SweepReport> = pool.install(|| {
+        scenarios
+            .iter()
+            .map(|s| {
+                let opts = SweepOptions {
+                    attacks: attacks.clone(),
+                    points: args.points as usize,
+                    trials: args.trials.unwrap_or(s.trials),
+                    seed: args.seed.unwrap_or(s.seed),
+                    adaptive: args.adaptive,
+                };
+                sweep_scenario(s, &opts)
+            })
+            .collect()
+    });
     let command = sweep_command(args, &attacks, &scenarios);
     emit(
         args.out.as_deref(),
@@ -47,7 +50,11 @@ fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -
         .opt("attack", names.join(","))
         .opt("points", args.points);
     if attacks.contains(&Attack::Random) {
-        c = c.opt("trials", args.trials);
+        match (args.trials, scenarios) {
+            (Some(t), _) => c = c.opt("trials", t),
+            (None, [one]) => c = c.opt("trials", one.trials),
+            (None, _) => {}
+        }
         match (args.seed, scenarios) {
             (Some(s), _) => c = c.opt("seed", s),
             (None, [one]) => c = c.opt("seed", one.seed),

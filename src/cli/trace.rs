@@ -18,7 +18,7 @@ pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
     if let Some(t) = &args.topology {
         cmd = cmd.opt("topology", t);
     }
-    let command = cmd.shocks(&args.sim.shocks).line();
+    let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let out = trace_csv(&prep, seed, args.trial, &topologies, &command);
     emit(args.out.as_deref(), &out)?;
     Ok(())

@@ -4,4 +4,5 @@
 
 pub mod generate;
 mod generate_bom;
+pub mod scale;
 pub mod template;

@@ -165,6 +165,8 @@ enum Key {
     Line,
     /// A dashed line (reference lines).
     Dashed,
+    /// A dotted line (scripted shocks), drawn as on the chart.
+    Dotted,
     /// A filled box (histogram bars).
     Bar,
 }
@@ -312,6 +314,16 @@ fn draw_key<DB: DrawingBackend>(
                 ))?;
             }
         }
+        Key::Dotted => {
+            let mut a = 0.0;
+            while a < 26.0 {
+                area.draw(&PathElement::new(
+                    vec![(x + px.i(a), y), (x + px.i((a + 1.5f64).min(26.0)), y)],
+                    px.line(c, 1.4),
+                ))?;
+                a += 5.0;
+            }
+        }
         Key::Bar => {
             area.draw(&Rectangle::new(
                 [
@@ -337,6 +349,8 @@ pub struct TimeChart<'a> {
     pub service_level: f64,
     /// Steps of scripted shocks.
     pub shocks: Vec<u32>,
+    /// The scenario's `step_unit` (`"2 days"`), shown on the x axis.
+    pub step_unit: Option<String>,
     /// Trials behind the mean and behind the band.
     pub trials: (u64, u64),
 }
@@ -359,7 +373,11 @@ impl Chart for TimeChart<'_> {
         };
         let mut legend = series_legend(self.series, Key::Band, self.service_level);
         if !self.shocks.is_empty() {
-            legend.push(Entry::new(Key::Dashed, MUTED, "scripted shock"));
+            legend.push(Entry::new(
+                Key::Dotted,
+                MUTED,
+                "scripted shock (numbered as in the text)",
+            ));
         }
         let body = frame(root, px, &self.title, &subtitle, &legend)?;
         let steps = self.bands.first().map_or(1, |b| b.mean.len()).max(2);
@@ -373,7 +391,10 @@ impl Chart for TimeChart<'_> {
             .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)?;
         chart
             .configure_mesh()
-            .x_desc("step")
+            .x_desc(match &self.step_unit {
+                Some(u) => format!("step (1 step = {u})"),
+                None => "step".to_string(),
+            })
             .y_desc("service φ = throughput / baseline")
             .axis_desc_style(px.text(15.0))
             .label_style(px.text(13.0))
@@ -411,14 +432,21 @@ impl Chart for TimeChart<'_> {
                 ))?;
             }
         }
-        for &at in &self.shocks {
+        // Shocks: dotted (short dashes, as in the legend), each labelled
+        // with its number at the top so the text can refer to it.
+        for (i, &at) in self.shocks.iter().enumerate() {
             let x = f64::from(at);
             chart.draw_series(DashedLineSeries::new(
                 vec![(x, 0.0), (x, 1.05)],
-                px.i(3.0),
-                px.i(4.0),
-                px.line(MUTED, 1.2),
+                px.i(1.5),
+                px.i(3.5),
+                px.line(MUTED, 1.4),
             ))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("shock {i}"),
+                (x, 1.04),
+                px.text(12.0).pos(Pos::new(HPos::Left, VPos::Top)),
+            )))?;
         }
         chart.draw_series(DashedLineSeries::new(
             vec![(0.0, self.service_level), (xmax, self.service_level)],

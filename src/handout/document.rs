@@ -111,6 +111,16 @@ fn section(md: &mut String, s: &Section, many: bool) {
         r.steps,
         s.service_level
     );
+    for line in r.notice_lines() {
+        let line = match line.strip_prefix("warning: ") {
+            Some(w) => format!("**Warning:** {}", escape(w)),
+            None => escape(&line),
+        };
+        let _ = writeln!(md, "- {line}");
+    }
+    if !r.notice_lines().is_empty() {
+        md.push('\n');
+    }
 
     md.push_str("### Service over time\n\n");
     let _ = writeln!(
@@ -163,19 +173,48 @@ dependable service; a long left tail means some runs go badly. [PNG]({distributi
             );
             let _ = writeln!(
                 md,
-                "Remove a growing fraction of nodes and measure φ on what is left. Random \
+                "Remove a growing number of nodes and measure φ on what is left. Random \
 failures average {} random removal orders (shaded: 95% confidence interval); the \
 targeted attacks remove the best-connected nodes first (by degree, or by betweenness \
 — how many shortest paths run through a node), ranked once on the intact network. \
 [PNG]({attack}.png)\n",
                 sweep.trials
             );
+            robustness_table(md, sweep);
             critical_table(md, sweep);
         }
     }
 }
 
-/// First fraction removed at which mean φ drops below the service level.
+/// Robustness R = (1/n) Σ_{k=1..n} φ(k) per topology and attack: the
+/// size-fair headline of the attack sweep.
+fn robustness_table(md: &mut String, sweep: &SweepReport) {
+    let Some(first) = sweep.topologies.first() else {
+        return;
+    };
+    let attacks: Vec<_> = first.curves.iter().map(|c| c.attack).collect();
+    md.push_str(
+        "**Robustness R** — the mean φ left as nodes are removed one by one, R = (1/n) Σ φ(k) for k = 1 … n (Schneider et al., PNAS 2011). It is fair between a 5-node chain and a 22-node network: a chain scores 0 (any removal stops it); higher is sturdier.\n\n",
+    );
+    let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a)).collect();
+    let _ = writeln!(md, "| topology | {} |", head.join(" | "));
+    let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));
+    for t in &sweep.topologies {
+        let cells: Vec<String> = t
+            .curves
+            .iter()
+            .map(|c| match c.robustness {
+                Some(r) if c.robustness_exact => format!("{r:.3}"),
+                Some(r) => format!("≈ {r:.3}"),
+                None => "—".to_string(),
+            })
+            .collect();
+        let _ = writeln!(md, "| {} | {} |", escape(&t.label), cells.join(" | "));
+    }
+    md.push('\n');
+}
+
+/// First count (and fraction) removed at which mean φ drops below the service level.
 fn critical_table(md: &mut String, sweep: &SweepReport) {
     let Some(first) = sweep.topologies.first() else {
         return;
@@ -194,15 +233,10 @@ fn critical_table(md: &mut String, sweep: &SweepReport) {
         let cells: Vec<String> = t
             .curves
             .iter()
-            .map(
-                |c| match c.phi.iter().position(|b| b.mean < sweep.service_level) {
-                    Some(i) => format!(
-                        "{:.2} ({} of {} nodes)",
-                        c.fractions[i], c.removed[i], t.nodes
-                    ),
-                    None => "never".to_string(),
-                },
-            )
+            .map(|c| match (c.critical_removed, c.critical_fraction) {
+                (Some(k), Some(f)) => format!("{f:.2} ({k} of {} nodes)", t.nodes),
+                _ => "never".to_string(),
+            })
             .collect();
         let _ = writeln!(md, "| {} | {} |", escape(&t.label), cells.join(" | "));
     }
@@ -268,7 +302,13 @@ th { background: #f3f3f3; }
 blockquote { border-left: 4px solid #0072b2; margin: 1rem 0; padding: .2rem 1rem; background: #f5f9fc; }
 code { background: #f3f3f3; padding: 0 .2rem; }
 .chart svg { display: block; max-width: 100%; height: auto; margin: .5rem 0; }
-@media print { main { max-width: none; } h2 { break-before: page; } .chart svg { break-inside: avoid; } }
+@media print {
+  main { max-width: none; padding: 0; }
+  table { display: table; overflow: visible; width: 100%; font-size: 8pt; }
+  th, td { padding: 1pt 3pt; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .chart, .chart svg, table, blockquote, li { break-inside: avoid; page-break-inside: avoid; }
+}
 ";
 
 #[cfg(test)]

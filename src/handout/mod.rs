@@ -102,6 +102,7 @@ pub fn build(
                     bands: &collected.bands,
                     service_level: s.service_level,
                     shocks: shocks.clone(),
+                    step_unit: s.step_unit.clone(),
                     trials: (trials, collected.band_trials),
                 })?,
             ),

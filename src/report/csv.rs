@@ -23,41 +23,67 @@ pub fn csv_field(s: &str) -> String {
 
 impl Exporter for CsvExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
-        let mut out = format!("# {command}\n");
-        out.push_str("scenario,topology,label,nodes,links,baseline,seed,trials,steps");
-        for m in METRIC_NAMES {
-            for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
-                let _ = write!(out, ",{m}_{s}");
-            }
-        }
-        out.push_str(",service_diff_mean,service_diff_ci95,p_better\n");
+        let mut out = summary_header(&[]);
         for r in reports {
-            for t in &r.topologies {
-                let _ = write!(
-                    out,
-                    "{},{},{},{},{},{},{},{},{}",
-                    csv_field(&r.scenario.name),
-                    csv_field(&t.id),
-                    csv_field(&t.label),
-                    t.nodes,
-                    t.links,
-                    t.baseline,
-                    r.seed,
-                    r.trials,
-                    r.steps
-                );
-                for (_, s) in t.metrics.named() {
-                    let _ = write!(
-                        out,
-                        ",{},{},{},{},{},{}",
-                        s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
-                    );
-                }
-                out.push_str(&vs_first_cells(t.vs_first.as_ref()));
-            }
+            out.push_str(&summary_rows(r, &[], command));
         }
         out.into_bytes()
     }
+}
+
+/// Header of every summary CSV (`run --format csv`, `merge`, `run --set`):
+/// `scenario`, then `keys` (the `--set` keys, if any), then one column set
+/// shared by all of them, ending in `warnings` and the reproduce `command`.
+/// No comment lines: `pandas.read_csv` reads it with no options.
+pub fn summary_header(keys: &[String]) -> String {
+    let mut out = String::from("scenario");
+    for k in keys {
+        let _ = write!(out, ",{}", csv_field(k));
+    }
+    out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
+    for m in METRIC_NAMES {
+        for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
+            let _ = write!(out, ",{m}_{s}");
+        }
+    }
+    out.push_str(",service_diff_mean,service_diff_ci95,p_better,warnings,command\n");
+    out
+}
+
+/// One [`summary_header`] row per topology of `r`; `values` fill the key
+/// columns. `warnings` joins the report's warnings with ` | `.
+pub fn summary_rows(r: &RunReport, values: &[String], command: &str) -> String {
+    let mut out = String::new();
+    let warnings = csv_field(&r.warnings.join(" | "));
+    let command = csv_field(command);
+    for t in &r.topologies {
+        let _ = write!(out, "{}", csv_field(&r.scenario.name));
+        for v in values {
+            let _ = write!(out, ",{}", csv_field(v));
+        }
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{},{}",
+            csv_field(&t.id),
+            csv_field(&t.label),
+            t.nodes,
+            t.links,
+            t.baseline,
+            r.seed,
+            r.trials,
+            r.steps
+        );
+        for (_, s) in t.metrics.named() {
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{}",
+                s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
+            );
+        }
+        let cells = vs_first_cells(t.vs_first.as_ref());
+        let _ = writeln!(out, "{},{warnings},{command}", cells.trim_end_matches('\n'));
+    }
+    out
 }
 
 /// `,service_diff_mean,service_diff_ci95,p_better` and a newline (empty
@@ -72,11 +98,12 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
     }
 }
 
-/// Header of the `--per-trial` file: the reproduce command, then
+/// Header of the `--per-trial` file:
 /// `trial,topology,service,nadir,below,recovery,collapse` (with a leading
-/// `scenario` column when `many` scenarios share the file).
-pub fn per_trial_header(many: bool, command: &str) -> String {
-    let mut out = format!("# {command}\n");
+/// `scenario` column when `many` scenarios share the file). No comment
+/// line; the reproduce command goes to the sidecar `FILE.command`.
+pub fn per_trial_header(many: bool) -> String {
+    let mut out = String::new();
     if many {
         out.push_str("scenario,");
     }

@@ -34,6 +34,24 @@ impl Exporter for MarkdownExporter {
                 out.push_str(&format!("{}\n\n", quote(l)));
             }
         }
+        let mut notices = String::new();
+        for r in reports {
+            for line in r.notice_lines() {
+                let line = match line.strip_prefix("warning: ") {
+                    Some(w) => format!("**Warning:** {}", cell(w)),
+                    None => cell(&line),
+                };
+                if many {
+                    notices.push_str(&format!("- {}: {}\n", cell(&r.scenario.name), line));
+                } else {
+                    notices.push_str(&format!("- {line}\n"));
+                }
+            }
+        }
+        if !notices.is_empty() {
+            out.push_str(&notices);
+            out.push('\n');
+        }
         let mut header: Vec<&str> = HEADLINE.to_vec();
         if many {
             header.insert(0, "scenario");

@@ -7,6 +7,7 @@ pub mod escape;
 pub mod graph;
 mod json;
 mod markdown;
+pub mod notes;
 pub mod partial;
 pub mod risk;
 mod table;
@@ -17,7 +18,10 @@ use serde::Serialize;
 use crate::sim::Prepared;
 use crate::stats::{MetricSummaries, PairedComparison, Tally};
 
-pub use csv::{CsvExporter, csv_field, per_trial_header, per_trial_rows, vs_first_cells};
+pub use csv::{
+    CsvExporter, csv_field, per_trial_header, per_trial_rows, summary_header, summary_rows,
+    vs_first_cells,
+};
 pub use json::JsonExporter;
 pub use markdown::{MarkdownExporter, quote};
 pub use table::{TableExporter, aligned};
@@ -28,7 +32,7 @@ pub use trace::trace_csv;
 pub enum Format {
     /// Aligned plain-text table.
     Table,
-    /// One row per scenario × topology, with a `#` comment line holding the command.
+    /// One row per scenario × topology; the reproduce command is a column.
     Csv,
     /// The stable JSON shape (an array when several scenarios are run).
     Json,
@@ -80,6 +84,14 @@ pub struct RunReport {
     pub steps: u32,
     /// Per topology, in scenario order.
     pub topologies: Vec<TopologyReport>,
+    /// Every scripted shock and the nodes it knocks out in each topology
+    /// (absent when the scenario has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<notes::ShockHits>,
+    /// What a reader must know before comparing: shocks that skip a
+    /// topology, different baselines (absent when there is nothing to say).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// What the student should look for (shown by the table and Markdown formats).
     #[serde(skip)]
     pub lesson: Option<String>,
@@ -118,6 +130,8 @@ impl RunReport {
     pub fn new(prep: &Prepared, seed: u64, tally: &Tally) -> RunReport {
         let summary = tally.summary();
         let s = &prep.scenario;
+        let shocks = notes::shock_hits(prep);
+        let warnings = notes::warnings(prep, &shocks);
         RunReport {
             version: env!("CARGO_PKG_VERSION"),
             scenario: ScenarioRef {
@@ -142,8 +156,24 @@ impl RunReport {
                     vs_first,
                 })
                 .collect(),
+            shocks,
+            warnings,
             lesson: s.lesson.clone(),
         }
+    }
+
+    /// The lines printed above human-readable tables: one per shock (what
+    /// it hit and skipped), then every warning.
+    pub fn notice_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let ids: Vec<&str> = self.topologies.iter().map(|t| t.id.as_str()).collect();
+        for h in &self.shocks {
+            if !h.hits.contains(&0) {
+                out.push(notes::hits_text(h, &ids));
+            }
+        }
+        out.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
+        out
     }
 }
 

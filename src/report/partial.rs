@@ -20,6 +20,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::notes::{self, ShockHits};
 use super::{RunReport, ScenarioRef, TopologyReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;
@@ -52,6 +53,9 @@ pub struct PartialRun {
     pub steps: u32,
     /// Extra `--shock` specs.
     pub shocks: Vec<String>,
+    /// `--scale` specs, applied in order before the shocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scales: Vec<String>,
     /// Trial indices held: `start..end`.
     pub trial_range: [u64; 2],
     /// Per topology: identity and baseline.
@@ -60,6 +64,12 @@ pub struct PartialRun {
     pub tally: Tally,
     /// SHA-256 (hex) of this part's JSON with `digest` empty ([`PartialRun::digest`]).
     pub digest: String,
+    /// Shocks and their hits per topology, as in [`RunReport::shocks`].
+    #[serde(default)]
+    pub shock_hits: Vec<ShockHits>,
+    /// Warnings, as in [`RunReport::warnings`].
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Topology identity inside a partial result.
@@ -78,12 +88,13 @@ pub struct PartialTopology {
 }
 
 impl PartialRun {
-    /// Package a slice of trials.
+    /// Package a slice of trials (`scales`: the run's `--scale` specs), sealed
+    /// with its digest.
     pub fn new(
         prep: &Prepared,
         scenario_arg: &str,
         seed: u64,
-        shocks: &[String],
+        (shocks, scales): (&[String], &[String]),
         tally: &Tally,
         range: Range<u64>,
     ) -> Self {
@@ -98,6 +109,7 @@ impl PartialRun {
             seed,
             steps: s.steps,
             shocks: shocks.to_vec(),
+            scales: scales.to_vec(),
             trial_range: [range.start, range.end],
             topologies: s
                 .topologies
@@ -113,6 +125,8 @@ impl PartialRun {
                 .collect(),
             tally: tally.clone(),
             digest: String::new(),
+            shock_hits: notes::shock_hits(prep),
+            warnings: notes::warnings(prep, &notes::shock_hits(prep)),
         }
         .sealed()
     }
@@ -226,6 +240,8 @@ pub struct Merged {
     pub steps: u32,
     /// Extra `--shock` specs.
     pub shocks: Vec<String>,
+    /// `--scale` specs.
+    pub scales: Vec<String>,
 }
 
 /// Join partials (any order) covering trials `0..N` exactly once into the
@@ -238,10 +254,11 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
             && p.seed == first.seed
             && p.steps == first.steps
             && p.shocks == first.shocks
+            && p.scales == first.scales
             && p.topologies == first.topologies;
         if !same {
             return Err(format!(
-                "partial for trials {}..{} is from a different run (scenario, seed, steps or shocks differ)",
+                "partial for trials {}..{} is from a different run (scenario, seed, steps, --scale or shocks differ)",
                 p.trial_range[0], p.trial_range[1]
             ));
         }
@@ -286,6 +303,8 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
                 vs_first,
             })
             .collect(),
+        shocks: first.shock_hits.clone(),
+        warnings: first.warnings.clone(),
         lesson: first.lesson.clone(),
     };
     Ok(Merged {
@@ -295,5 +314,6 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
         trials: next,
         steps: first.steps,
         shocks: first.shocks,
+        scales: first.scales,
     })
 }

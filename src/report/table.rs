@@ -27,6 +27,11 @@ impl Exporter for TableExporter {
                 if let Some(l) = &r.lesson {
                     out.push_str(&format!("lesson: {}\n", visible(l)));
                 }
+            }
+            if !many {
+                for line in r.notice_lines() {
+                    out.push_str(&format!("{}\n", visible(&line)));
+                }
                 out.push('\n');
             }
             for row in headline_rows(r) {
@@ -40,6 +45,15 @@ impl Exporter for TableExporter {
         // Text columns left-aligned, numbers right-aligned.
         let last = rows[0].len() - 1;
         out.push_str(&aligned(&rows, |c| c == 0 || (many && c == 1) || c == last));
+        if many {
+            // Under the table, numbered by the scenarios' order in it.
+            for (i, r) in reports.iter().enumerate() {
+                for line in r.notice_lines() {
+                    out.push_str(&format!("\nscenario {}: {}", i + 1, visible(&line)));
+                }
+            }
+            out.push('\n');
+        }
         out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
         Format::Table.finish(out.into_bytes())
     }

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use super::csv_field;
 use crate::sim::{Prepared, trace_rows};
 
-/// The `chainmesh trace` CSV of one trial: a `# command` line, then
-/// `step,topology,throughput,service,down` rows (down = node ids joined by `;`).
+/// The `chainmesh trace` CSV of one trial: `step,topology,throughput,service,down,command`
+/// rows (down = node ids joined by `;`; command = how to reproduce it, on
+/// every row so `pandas.read_csv` needs no options).
 pub fn trace_csv(
     prep: &Prepared,
     seed: u64,
@@ -14,7 +15,8 @@ pub fn trace_csv(
     topologies: &[usize],
     command: &str,
 ) -> Vec<u8> {
-    let mut out = format!("# {command}\nstep,topology,throughput,service,down\n");
+    let mut out = String::from("step,topology,throughput,service,down,command\n");
+    let command = csv_field(command);
     for row in trace_rows(prep, seed, trial, topologies) {
         let topo = &prep.scenario.topologies[row.topology];
         let down: Vec<&str> = row
@@ -24,7 +26,7 @@ pub fn trace_csv(
             .collect();
         let _ = writeln!(
             out,
-            "{},{},{},{},{}",
+            "{},{},{},{},{},{command}",
             row.step,
             csv_field(&topo.id),
             row.throughput,

@@ -75,6 +75,8 @@ pub struct Scenario {
     pub seed: u64,
     /// Recovery threshold as a fraction of baseline, in (0, 1].
     pub service_level: f64,
+    /// How long one step is (`"2 days"`), for chart axes; `None` = unitless.
+    pub step_unit: Option<String>,
     /// Scripted shocks, applied in every topology, in file order.
     pub shocks: Vec<Shock>,
     /// One or more topologies; the first is the reference.

@@ -87,6 +87,10 @@ pub struct RawHeader {
         extend("exclusiveMinimum" = 0, "default" = DEFAULT_SERVICE_LEVEL)
     )]
     pub service_level: Option<Spanned<f64>>,
+    /// How long one step is, for chart axes and text, e.g. "day" or "2 days"
+    /// (default: steps are unitless).
+    #[serde(default)]
+    pub step_unit: Option<String>,
 }
 
 /// The `[defaults]` table: values every node inherits unless it sets its own.

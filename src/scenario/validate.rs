@@ -89,6 +89,17 @@ fn tidy_toml_message(message: &str) -> String {
             .replace(&format!("struct {raw}"), "a table")
             .replace(raw, "table");
     }
+    // Rust's type names in users' words.
+    for (rust, words) in [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if let Some(rest) = m.strip_suffix(rust) {
+            m = format!("{rest}{words}");
+        }
+    }
     m
 }
 
@@ -204,6 +215,11 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         trials,
         seed,
         service_level,
+        step_unit: h
+            .step_unit
+            .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty()),
         shocks,
         topologies,
         sha256: String::new(),

@@ -1,15 +1,28 @@
-//! Attack-tolerance sweep (`chainmesh sweep`): remove a growing fraction f of
-//! nodes — at random, or highest degree / betweenness first — and measure
-//! normalised throughput φ = max flow / baseline and the largest (weakly)
-//! connected component as a fraction of all nodes.
+//! Attack-tolerance sweep (`chainmesh sweep`): remove a growing number k of
+//! the n nodes — at random, or highest degree / betweenness first — and
+//! measure normalised throughput φ = max flow / baseline and the largest
+//! (weakly) connected component as a fraction of all nodes.
 //!
-//! For every f_i = i / (points − 1) the first ⌊f_i · n⌋ nodes of a removal
-//! order are down, so the removed sets are nested along the curve. The
-//! component curve of one order costs O(N + E) ([`component`], Newman–Ziff);
-//! φ needs one max flow per distinct point (skipped once it reaches 0, since
-//! removing nodes never raises throughput).
+//! Everything is in removal *counts*, never in a grid of fractions that a
+//! small topology cannot resolve (15 % of 5 nodes is 0 nodes). A curve has
+//! P = min(points, n + 1) distinct counts k_i = ⌊i · n / (P − 1)⌋ — every k
+//! when n < points — and f_i = k_i / n is the fraction really removed. The
+//! first k of a removal order are down, so removed sets are nested.
 //!
-//! Random removal averages `trials` orders, order `t` shuffled by
+//! Per curve: `critical_removed` is the first k with mean φ(k) < the service
+//! level, found exactly (every k for n ≤ [`EXACT_NODES`], else bisection
+//! between grid points: mean φ never rises with k, since removing nodes never
+//! raises a max flow), and `critical_fraction` = critical_removed / n.
+//! `robustness` R = (1/n) Σ_{k=1..n} φ(k) (Schneider et al., PNAS 2011) is the
+//! size-fair area under the curve: in [0, 1), 0 for a chain (any removal
+//! stops it; Schneider's giant-component R is at most ½); exact for
+//! n ≤ [`EXACT_NODES`], else
+//! the trapezoid rule on the grid refined where φ drops by more than 0.02
+//! (`robustness_exact = false`).
+//!
+//! The component curve of one order costs O(N + E) ([`component`],
+//! Newman–Ziff); φ needs one max flow per distinct point (skipped once it
+//! reaches 0). Random removal averages `trials` orders, order `t` shuffled by
 //! `Stream::new(seed, t)`; trials may run in parallel but are reduced in trial
 //! order, so the result depends only on the inputs.
 
@@ -103,22 +116,54 @@ pub struct AttackCurve {
     pub phi: Vec<Band>,
     /// Largest connected component / n at each point.
     pub giant: Vec<Band>,
-    /// First f where mean φ < the service level (`None` if never, or no flow network).
+    /// First k where mean φ(k) < the service level, exact (`None` if never,
+    /// or no flow network).
+    pub critical_removed: Option<usize>,
+    /// `critical_removed / n`.
     pub critical_fraction: Option<f64>,
+    /// R = (1/n) Σ_{k=1..n} mean φ(k) (`None` without a flow network).
+    pub robustness: Option<f64>,
+    /// R summed over every k (else the trapezoid rule on the refined curve).
+    pub robustness_exact: bool,
 }
 
-/// `f_i = i / (points − 1)` for `i = 0..points`.
-pub fn fractions(points: usize) -> Vec<f64> {
-    let last = points.saturating_sub(1).max(1) as f64;
-    (0..points).map(|i| i as f64 / last).collect()
-}
+/// Up to this many nodes, φ is evaluated at every k for R and the critical count.
+pub const EXACT_NODES: usize = 2000;
 
-/// Nodes removed at each point: ⌊f_i · n⌋ computed exactly as ⌊i · n / (points − 1)⌋.
+/// Above [`EXACT_NODES`], an interval of the curve whose mean φ drops by more
+/// than this is split at its midpoint before integrating R …
+const REFINE_DROP: f64 = 0.02;
+/// … with at most this many extra evaluations per point of the curve.
+const REFINE_PER_POINT: usize = 16;
+
+/// The distinct removal counts of a curve over `n` nodes with at most
+/// `points` points: k_i = ⌊i · n / (P − 1)⌋ for P = min(points, n + 1), so
+/// every k from 0 to n when n < points. Strictly increasing, from 0 to n.
 pub fn removed_counts(n: usize, points: usize) -> Vec<usize> {
-    let last = points.saturating_sub(1).max(1) as u128;
-    (0..points)
+    let p = points.max(2).min(n + 1).max(2);
+    let last = (p - 1) as u128;
+    let mut out: Vec<usize> = (0..p)
         .map(|i| ((i as u128 * n as u128) / last).min(n as u128) as usize)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The fraction of `n` nodes each count removes (0 for an empty graph).
+pub fn fractions_of(removed: &[usize], n: usize) -> Vec<f64> {
+    removed
+        .iter()
+        .map(|&k| if n == 0 { 0.0 } else { k as f64 / n as f64 })
         .collect()
+}
+
+/// R = (1/n) Σ_{k=1..n} φ(k) from φ at every k = 0..=n.
+pub fn robustness_exact(phi: &[f64]) -> f64 {
+    let n = phi.len().saturating_sub(1);
+    if n == 0 {
+        return 0.0;
+    }
+    phi[1..].iter().sum::<f64>() / n as f64
 }
 
 /// A graph to sweep: undirected adjacency, tie-break ranks, and (for a
@@ -209,40 +254,106 @@ impl SweepGraph {
         (phi, giant)
     }
 
-    /// Sweep one attack; `service_level` sets the critical fraction.
-    pub fn sweep(&self, attack: Attack, opts: &SweepOptions, service_level: f64) -> AttackCurve {
-        let points = opts.points.max(2);
-        let fractions = fractions(points);
-        let removed = removed_counts(self.len(), points);
-        let trials = if attack.is_targeted() {
-            1
+    /// The removal orders of `attack`: one computed order for targeted
+    /// attacks; random orders are shuffled afresh each time they are needed
+    /// (bounded memory at 200,000 nodes).
+    fn orders(&self, attack: Attack, opts: &SweepOptions) -> Orders {
+        if attack.is_targeted() {
+            Orders::Fixed(self.order(attack, opts.adaptive, opts.seed, 0))
         } else {
-            opts.trials.max(1)
-        };
-        let runs: Vec<(Vec<f64>, Vec<f64>)> = if attack.is_targeted() {
-            let order = self.order(attack, opts.adaptive, opts.seed, 0);
-            vec![self.measure(&order, &removed, &mut FlowSolver::default())]
-        } else {
-            (0..trials)
+            Orders::Random {
+                seed: opts.seed,
+                trials: opts.trials.max(1),
+            }
+        }
+    }
+
+    /// φ and giant per order at the counts `removed`, reduced to bands in order.
+    fn measure_all(&self, orders: &Orders, removed: &[usize]) -> (Vec<Band>, Vec<Band>) {
+        let runs: Vec<(Vec<f64>, Vec<f64>)> = match orders {
+            Orders::Fixed(order) => vec![self.measure(order, removed, &mut FlowSolver::default())],
+            &Orders::Random { seed, trials } => (0..trials)
                 .into_par_iter()
                 .map_init(FlowSolver::default, |solver, t| {
-                    let order = self.order(attack, false, opts.seed, t);
-                    self.measure(&order, &removed, solver)
+                    let order = self.order(Attack::Random, false, seed, t);
+                    self.measure(&order, removed, solver)
                 })
-                .collect()
+                .collect(),
         };
-        // Reduce point by point, in trial order.
         let (phis, giants): (Vec<Vec<f64>>, Vec<Vec<f64>>) = runs.into_iter().unzip();
         let phi = if self.flow.is_some() {
-            bands(&phis, points)
+            bands(&phis, removed.len())
         } else {
             Vec::new()
         };
-        let giant = bands(&giants, points);
-        let critical_fraction = phi
-            .iter()
-            .position(|b| b.mean < service_level)
-            .map(|i| fractions[i]);
+        (phi, bands(&giants, removed.len()))
+    }
+
+    /// Mean φ over `orders` after removing `k` nodes.
+    fn mean_phi_at(&self, orders: &Orders, k: usize) -> f64 {
+        let (phi, _) = self.measure_all(orders, &[k]);
+        phi.first().map_or(0.0, |b| b.mean)
+    }
+
+    /// Sweep one attack; `service_level` sets the critical count.
+    pub fn sweep(&self, attack: Attack, opts: &SweepOptions, service_level: f64) -> AttackCurve {
+        let n = self.len();
+        let removed = removed_counts(n, opts.points);
+        let fractions = fractions_of(&removed, n);
+        let orders = self.orders(attack, opts);
+        let trials = orders.count();
+        let (phi, giant) = self.measure_all(&orders, &removed);
+        let (mut critical_removed, mut robustness, mut exact) = (None, None, false);
+        if self.flow.is_some() {
+            if n <= EXACT_NODES {
+                // φ at every k: exact R and critical count.
+                let means: Vec<f64> = if removed.len() == n + 1 {
+                    phi.iter().map(|b| b.mean).collect()
+                } else {
+                    let every: Vec<usize> = (0..=n).collect();
+                    let (all, _) = self.measure_all(&orders, &every);
+                    all.iter().map(|b| b.mean).collect()
+                };
+                critical_removed = means.iter().position(|&m| m < service_level);
+                robustness = Some(robustness_exact(&means));
+                exact = true;
+            } else {
+                // Refine the curve where it drops steeply (mean φ never
+                // rises with k), then integrate it with the trapezoid rule.
+                let mut ks = removed.clone();
+                let mut ms: Vec<f64> = phi.iter().map(|b| b.mean).collect();
+                let mut budget = REFINE_PER_POINT * removed.len();
+                let mut i = 0;
+                while i + 1 < ks.len() && budget > 0 {
+                    let (a, b) = (ks[i], ks[i + 1]);
+                    if b - a > 1 && ms[i] - ms[i + 1] > REFINE_DROP {
+                        let mid = a + (b - a) / 2;
+                        ks.insert(i + 1, mid);
+                        ms.insert(i + 1, self.mean_phi_at(&orders, mid));
+                        budget -= 1;
+                    } else {
+                        i += 1;
+                    }
+                }
+                critical_removed = ms.iter().position(|&m| m < service_level).map(|i| {
+                    // Bisect between the last point at or above the level and
+                    // the first below it.
+                    let (mut lo, mut hi) = (ks[i.saturating_sub(1)], ks[i]);
+                    while hi - lo > 1 {
+                        let mid = lo + (hi - lo) / 2;
+                        if self.mean_phi_at(&orders, mid) < service_level {
+                            hi = mid;
+                        } else {
+                            lo = mid;
+                        }
+                    }
+                    if i == 0 { ks[0] } else { hi }
+                });
+                robustness = Some(robustness_trapezoid(&ks, &ms, n));
+            }
+        }
+        let critical_fraction =
+            critical_removed.map(|k| if n == 0 { 0.0 } else { k as f64 / n as f64 });
         AttackCurve {
             attack,
             trials,
@@ -250,9 +361,48 @@ impl SweepGraph {
             removed,
             phi,
             giant,
+            critical_removed,
             critical_fraction,
+            robustness,
+            robustness_exact: exact,
         }
     }
+}
+
+/// Removal orders of one attack.
+enum Orders {
+    /// One deterministic order (targeted attacks).
+    Fixed(Vec<usize>),
+    /// `trials` orders, order `t` shuffled by `Stream::new(seed, t)`.
+    Random { seed: u64, trials: u64 },
+}
+
+impl Orders {
+    fn count(&self) -> u64 {
+        match self {
+            Orders::Fixed(_) => 1,
+            Orders::Random { trials, .. } => *trials,
+        }
+    }
+}
+
+/// R ≈ (1/n) Σ_{k=1..n} φ(k) with φ interpolated linearly between the
+/// curve's counts (the trapezoid rule on k ∈ [1, n]).
+fn robustness_trapezoid(removed: &[usize], phi: &[f64], n: usize) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    for w in removed.windows(2).zip(phi.windows(2)) {
+        let ([a, b], [pa, pb]) = w else { continue };
+        // Σ over k in (a, b] of the line through (a, pa) and (b, pb).
+        let len = (b - a) as f64;
+        for k in (a + 1)..=*b {
+            let t = (k - a) as f64 / len;
+            sum += pa + t * (pb - pa);
+        }
+    }
+    sum / n as f64
 }
 
 /// Mean and CI at each of `points` over the per-trial curves `runs`, in trial order.

@@ -88,6 +88,8 @@ pub struct App {
     base: Scenario,
     scenario_arg: String,
     cli_shocks: Vec<String>,
+    /// `--scale` specs given on the command line (already applied to `base`).
+    cli_scales: Vec<String>,
     user_shocks: Vec<UserShock>,
     /// Slider multipliers (all ×1 unless changed in the parameter panel).
     pub params: Params,
@@ -119,6 +121,9 @@ pub struct App {
     pub sweep: SweepPanel,
     /// Set by `q`, Esc, Ctrl-C.
     pub quit: bool,
+    /// Text to put on the terminal's clipboard (OSC 52); the event loop
+    /// writes and clears it.
+    pub clipboard: Option<String>,
     /// Where `e` writes its files.
     pub export_dir: PathBuf,
     /// `f`: links drawn by the flow they carry, the minimum cut highlighted.
@@ -144,6 +149,7 @@ impl App {
             seed,
             trial,
             shocks,
+            scales,
             lang_zh,
         } = options;
         let columns = scenario.topologies.iter().map(columns).collect();
@@ -154,6 +160,7 @@ impl App {
             base: scenario,
             scenario_arg,
             cli_shocks: shocks,
+            cli_scales: scales,
             user_shocks: Vec::new(),
             params,
             lang_zh,
@@ -170,6 +177,7 @@ impl App {
             mc: MonteCarlo::new(mc, k),
             sweep: SweepPanel::new(mc),
             quit: false,
+            clipboard: None,
             export_dir: PathBuf::from("."),
             flow_view: false,
             ghost: None,
@@ -234,13 +242,13 @@ impl App {
         self.user_shocks.len()
     }
 
-    fn with_params_note(&self, line: String) -> String {
-        // (The reproduce command stays English: it is a command line.)
-        if self.params.is_default() {
-            line
-        } else {
-            format!("{line}  (modified parameters: {})", self.params.describe())
-        }
+    /// Every `--scale`: the command line's, then the parameter panel's.
+    pub fn scale_specs(&self) -> Vec<String> {
+        self.cli_scales
+            .iter()
+            .cloned()
+            .chain(self.params.scale().arg())
+            .collect()
     }
 
     /// The command that reopens this view (seed, trial, every shock).
@@ -249,8 +257,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trial", self.trial())
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh trace` command printing this trial step by step.
@@ -259,8 +268,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trial", self.trial())
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh run` command printing the Monte Carlo panel's numbers
@@ -270,8 +280,9 @@ impl App {
             .opt("seed", self.seed())
             .opt("trials", trials)
             .opt("steps", self.base.steps)
+            .scales(&self.scale_specs())
             .shocks(&self.shock_specs());
-        self.with_params_note(c.line())
+        c.line()
     }
 
     /// The `chainmesh sweep` command printing the sweep view's numbers.
@@ -525,6 +536,11 @@ impl App {
                 }
             }
             Message::Close => self.mode = Mode::Normal,
+            Message::CopyCommand => {
+                self.clipboard = Some(self.reproduce());
+                self.status = Some("copied the command to the clipboard (OSC 52)".into());
+                self.mode = Mode::Normal;
+            }
             Message::ParamUp | Message::ParamDown => {
                 if let Mode::Params { selected } = &mut self.mode {
                     let n = Param::ALL.len();
@@ -614,6 +630,7 @@ impl App {
             scenario_arg: arg,
             trial: 0,
             shocks: Vec::new(),
+            scales: Vec::new(),
             lang_zh: self.lang_zh,
         };
         match App::new(options, self.mc_mode) {

@@ -49,6 +49,8 @@ pub enum Message {
     Open(Mode),
     /// Close the popup or panel.
     Close,
+    /// Copy the reproduce command to the clipboard (OSC 52) and close the popup.
+    CopyCommand,
     /// In the parameter panel: choose the slider above / below.
     ParamUp,
     /// In the parameter panel: next slider.
@@ -177,6 +179,9 @@ impl Message {
                 KeyCode::PageDown => M::Scroll(10),
                 _ => M::Close,
             }),
+            // `y` copies the command popup's first command (OSC 52); any
+            // other key closes it.
+            Mode::Command if code == KeyCode::Char('y') => Some(M::CopyCommand),
             Mode::Command => Some(M::Close),
             Mode::Sweep { .. } => Some(match code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('w') | KeyCode::Char('q') => M::Close,

@@ -46,7 +46,7 @@ use crate::scenario::Scenario;
 /// What the TUI opens.
 #[derive(Debug, Clone)]
 pub struct TuiOptions {
-    /// The validated scenario (without the extra `--shock`s).
+    /// The validated scenario (with the `--scale`s applied, without the extra `--shock`s).
     pub scenario: Scenario,
     /// How the user named the scenario (file path or built-in name), for the reproduce command.
     pub scenario_arg: String,
@@ -56,6 +56,9 @@ pub struct TuiOptions {
     pub trial: u64,
     /// Extra `--shock` specs given on the command line (already validated).
     pub shocks: Vec<String>,
+    /// `--scale` specs given on the command line, already applied to
+    /// `scenario` (kept for the reproduce command).
+    pub scales: Vec<String>,
     /// Show Traditional Chinese labels where the scenario has them.
     pub lang_zh: bool,
 }
@@ -217,6 +220,9 @@ where
                     terminal.autoresize()?;
                 }
                 app.update(msg);
+                if let Some(text) = app.clipboard.take() {
+                    osc52(&text)?;
+                }
                 dirty = true;
             }
             if app.running() && !was_running {
@@ -234,4 +240,35 @@ where
             }
         }
     }
+}
+
+/// Put `text` on the clipboard of the terminal (and of the machine running
+/// it, over ssh too) with the OSC 52 escape; terminals without it ignore it.
+fn osc52(text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut out = io::stdout();
+    write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
+    out.flush()
+}
+
+/// Standard base64 with padding (RFC 4648).
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

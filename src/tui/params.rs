@@ -1,7 +1,8 @@
 //! The parameter panel's sliders: multipliers applied to a copy of the
 //! scenario before it is compiled.
 
-use crate::scenario::{Amount, Repair, Scenario, Selection};
+use crate::compose::scale::Scale;
+use crate::scenario::Scenario;
 
 /// Which slider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,69 +99,26 @@ impl Params {
         parts.join(", ")
     }
 
+    /// The same multipliers as a `--scale` (the command line that reproduces them).
+    pub fn scale(&self) -> Scale {
+        Scale {
+            failure_rate: self.failure,
+            repair: self.repair,
+            shock: self.shock,
+        }
+    }
+
     /// A copy of `base` with the multipliers applied (still valid).
     pub fn apply(&self, base: &Scenario) -> Scenario {
-        let mut s = base.clone();
-        if self.is_default() {
-            return s;
-        }
-        for topo in &mut s.topologies {
-            for n in &mut topo.nodes {
-                n.failure_rate = (n.failure_rate * self.failure).clamp(0.0, 0.99);
-                n.repair = scale_repair(n.repair, self.repair);
-            }
-        }
-        if self.shock <= 0.0 {
-            s.shocks.clear();
-        } else {
-            for sh in &mut s.shocks {
-                sh.duration = sh.duration.map(|d| scale_steps(d, self.shock));
-                sh.select = match &sh.select {
-                    Selection::Random(a) => Selection::Random(scale_amount(*a, self.shock)),
-                    Selection::Degree(a) => Selection::Degree(scale_amount(*a, self.shock)),
-                    Selection::Betweenness(a) => {
-                        Selection::Betweenness(scale_amount(*a, self.shock))
-                    }
-                    other => other.clone(),
-                };
-            }
-        }
-        s
-    }
-}
-
-fn scale_steps(steps: u32, f: f64) -> u32 {
-    ((f64::from(steps) * f).round() as u32).max(1)
-}
-
-fn scale_repair(r: Repair, f: f64) -> Repair {
-    match r {
-        Repair::Fixed { steps } => Repair::Fixed {
-            steps: scale_steps(steps, f),
-        },
-        Repair::Uniform { min, max } => {
-            let min = scale_steps(min, f);
-            Repair::Uniform {
-                min,
-                max: scale_steps(max, f).max(min),
-            }
-        }
-        Repair::Geometric { mean } => Repair::Geometric {
-            mean: (mean * f).max(1.0),
-        },
-    }
-}
-
-fn scale_amount(a: Amount, f: f64) -> Amount {
-    match a {
-        Amount::Count(c) => Amount::Count((f64::from(c) * f).round().max(1.0) as u32),
-        Amount::Fraction(x) => Amount::Fraction((x * f).min(1.0)),
+        self.scale().apply(base)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compose::scale::scale_repair;
+    use crate::scenario::Repair;
 
     #[test]
     fn nudges_stay_on_the_grid_and_in_range() {

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::line::{Part, fit_parts};
 use crate::tui::app::{App, SPEEDS};
 
-/// `chainmesh │ seed 42 │ trial 0 │ t 12/100 │ 8 steps/s │ ▶ running │ name [sector]`,
+/// `chainmesh │ seed 42 │ trial 0 │ t 12/99 │ 8 steps/s │ ▶ running │ name [sector]`,
 /// cut at whole pieces (only the name is abbreviated), never inside a number.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let sep = || Part::Whole(Span::styled(" │ ", Style::default().fg(Color::DarkGray)));
@@ -53,7 +53,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             )),
             sep(),
             w(Span::styled(
-                format!("t {}/{}", app.live.t(), app.live.steps()),
+                format!("t {}", shown_step(app.live.t(), app.live.steps())),
                 bold,
             )),
         ];
@@ -80,6 +80,15 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Style::default().fg(crate::tui::render::graph::CUT),
             )));
         }
+        if baselines_differ(app) {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("⚠ baselines differ", "⚠ 基準不同"),
+                Style::default()
+                    .fg(Color::LightYellow)
+                    .add_modifier(Modifier::BOLD),
+            )));
+        }
         parts.push(sep());
         parts.push(Part::Cut(Span::styled(name.clone(), bold)));
         parts.push(w(Span::styled(
@@ -95,4 +104,29 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             return;
         }
     }
+}
+
+/// The header's step, in the one convention of events, `trace` and
+/// `--shock at=`: the 0-based index of the last step shown, over the last
+/// index (`t 7/119` right after step 7 of 120; `t –/119` before step 0).
+pub fn shown_step(done: u32, steps: u32) -> String {
+    let last = steps.saturating_sub(1);
+    match done.checked_sub(1) {
+        Some(t) => format!("{t}/{last}"),
+        None => format!("–/{last}"),
+    }
+}
+
+/// The topologies' baselines are not all equal (service is relative to each
+/// one's own; `run` and `report` print the full warning).
+fn baselines_differ(app: &App) -> bool {
+    let prep = app.live.prep();
+    let pairs: Vec<(&str, f64)> = prep
+        .scenario
+        .topologies
+        .iter()
+        .zip(&prep.topologies)
+        .map(|(t, p)| (t.id.as_str(), p.net.baseline()))
+        .collect();
+    crate::report::notes::baseline_warning(&pairs).is_some()
 }

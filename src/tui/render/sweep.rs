@@ -2,8 +2,9 @@
 //! (random = mean of the random orders; highest degree / betweenness first),
 //! every topology overlaid in its colour, φ against the fraction of nodes
 //! removed with the service-level line, and the giant component below when
-//! there is room (else `g` switches). The critical fractions f_c, one per
-//! topology and attack, sit in a table that doubles as the legend.
+//! there is room (else `g` switches). The robustness R (the size-fair area
+//! under φ, issue 13), one per topology and attack, sits in a table that
+//! doubles as the legend.
 
 use crate::tui::render::{line_dataset, phi_axis};
 use ratatui::Frame;
@@ -19,7 +20,7 @@ use crate::tui::app::App;
 use crate::tui::layout::{inner, sweep_screen};
 use crate::tui::sweep::{POINTS, TRIALS};
 
-/// Width of one f_c column in the table.
+/// Width of one R column in the table.
 const COL: usize = 7;
 
 /// Draw the sweep view over the whole of `area`; `giant` picks the metric
@@ -185,22 +186,26 @@ fn chart(
     frame.render_widget(chart, area);
 }
 
-/// `0.20`, or `—` when φ never fell below the level.
-fn critical(f: Option<f64>) -> String {
-    f.map_or_else(|| "—".to_string(), |f| format!("{f:.2}"))
+/// `0.229` (`~` when estimated from the curve's points), or `—` without φ.
+fn robustness(c: Option<&crate::sweep::AttackCurve>) -> String {
+    match c.and_then(|c| c.robustness.map(|r| (r, c.robustness_exact))) {
+        Some((r, true)) => format!("{r:.3}"),
+        Some((r, false)) => format!("~{r:.2}"),
+        None => "—".to_string(),
+    }
 }
 
-/// The f_c table: a row per topology (its name in its colour, the legend of
+/// The R table: a row per topology (its name in its colour, the legend of
 /// the charts), a column per attack.
 fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
-    let level = report.service_level;
     let candidates = [
         format!(
-            " {} f_c (φ < {level}) ",
-            app.tr("critical fraction", "臨界比例")
+            " {} R ({}) ",
+            app.tr("robustness", "韌性"),
+            app.tr("higher = sturdier", "越高越穩")
         ),
-        format!(" f_c (φ < {level}) "),
-        " f_c ".to_string(),
+        format!(" {} R ", app.tr("robustness", "韌性")),
+        " R ".to_string(),
     ];
     frame.render_widget(pane(title(&candidates, area.width)), area);
     let r = inner(area);
@@ -238,13 +243,9 @@ fn table(app: &App, report: &SweepReport, area: Rect, frame: &mut Frame) {
             ),
         ];
         for attack in Attack::ALL {
-            let f = t
-                .curves
-                .iter()
-                .find(|c| c.attack == attack)
-                .and_then(|c| c.critical_fraction);
+            let c = t.curves.iter().find(|c| c.attack == attack);
             spans.push(Span::styled(
-                format!("{:>COL$}", critical(f)),
+                format!("{:>COL$}", robustness(c)),
                 Style::default().add_modifier(Modifier::BOLD),
             ));
         }
@@ -266,7 +267,14 @@ fn notes(app: &App, report: &SweepReport, both: bool, area: Rect, frame: &mut Fr
     let (trials, seed) = (report.trials, report.seed);
     let zh = app.lang_zh;
     let mut lines = vec![
-        Line::raw(app.tr("f = fraction of nodes removed", "f = 移除的節點比例")),
+        Line::raw(app.tr(
+            "R = (1/n) Σ φ(k), k = 1…n nodes removed: 0 for a chain, fair between sizes",
+            "R = (1/n) Σ φ(k)，k = 1…n 個移除節點：產業鏈為 0，不同規模可公平比較",
+        )),
+        Line::raw(app.tr(
+            "f = k/n, the fraction of nodes removed",
+            "f = k/n，移除的節點比例",
+        )),
         Line::raw(app.tr("φ = max flow / baseline", "φ = 最大流量 / 基準")),
         Line::styled(
             if zh {
@@ -276,11 +284,6 @@ fn notes(app: &App, report: &SweepReport, both: bool, area: Rect, frame: &mut Fr
             },
             grey,
         ),
-        Line::raw(if zh {
-            format!("f_c = φ（隨機：取平均）首次低於 {level} 的 f")
-        } else {
-            format!("f_c = first f where φ (random: its mean) < {level}")
-        }),
         Line::raw(if zh {
             format!("隨機：{trials} 種順序的平均，種子 {seed}")
         } else {
