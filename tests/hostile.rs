@@ -132,6 +132,12 @@ fn check_and_run_terminal_formats_are_inert() {
     }
     let md = ok(&["run", "{HOSTILE}", "--format", "markdown", "--quiet"], d);
     assert_markdown_inert("run --format markdown", &md);
+    for format in ["table", "csv", "markdown", "json"] {
+        let out = ok(&["risk", "{HOSTILE}", "--format", format], d);
+        assert_terminal_safe(&format!("risk {format}"), out.as_bytes());
+    }
+    let md = ok(&["risk", "{HOSTILE}", "--format", "markdown"], d);
+    assert_markdown_inert("risk --format markdown", &md);
 }
 
 #[test]

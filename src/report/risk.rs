@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::escape::{markdown_inline, visible};
 use super::{Format, aligned, csv_field};
 use crate::sim::{RiskRow, TopologyRisk};
 
@@ -40,19 +41,6 @@ struct JsonRisk<'a> {
     scenario: &'a str,
     command: &'a str,
     topologies: Vec<JsonTopology<'a>>,
-}
-
-/// Replace control characters (terminal escapes from a file) by `\u{…}`.
-fn text(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn tts_cell(r: &RiskRow) -> String {
@@ -91,9 +79,9 @@ pub fn serialize(
     match format {
         Format::Table | Format::Markdown => {
             let md = format == Format::Markdown;
-            let name = text(scenario);
+            let name = visible(scenario).into_owned();
             if md {
-                let _ = writeln!(out, "### Risk exposure: {}\n", name.replace('|', "\\|"));
+                let _ = writeln!(out, "### Risk exposure: {}\n", markdown_inline(scenario));
             } else {
                 let _ = writeln!(out, "Risk exposure: {name}\n");
             }
@@ -101,13 +89,13 @@ pub fn serialize(
                 let title = format!(
                     "{} ({}): baseline {}, service level {}, horizon {} steps",
                     t.id,
-                    text(&t.label),
+                    visible(&t.label),
                     t.baseline,
                     t.service_level,
                     t.horizon
                 );
                 if md {
-                    let _ = writeln!(out, "**{}**\n", title.replace('|', "\\|"));
+                    let _ = writeln!(out, "**{}**\n", markdown_inline(&title));
                     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
                     let _ = writeln!(out, "|:--|--:|--:|--:|--:|:--|");
                     for r in &t.rows {
@@ -179,7 +167,7 @@ pub fn serialize(
             let mut bytes = serde_json::to_vec_pretty(&doc)
                 .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}").into_bytes());
             bytes.push(b'\n');
-            return bytes;
+            return super::escape::json(bytes);
         }
     }
     out.into_bytes()
