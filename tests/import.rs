@@ -314,14 +314,91 @@ fn export_then_import_gives_the_same_topologies() {
                     (back.steps, back.trials, back.seed, back.service_level),
                     (s.steps, s.trials, s.seed, s.service_level)
                 );
+                assert_eq!(back.shocks, s.shocks, "{} via {format}: shocks", b.name);
+            }
+        }
+    }
+}
+
+/// Every topology's `run --format json --trials 50` metrics.
+fn metrics_50(file: &str) -> Vec<serde_json::Value> {
+    let out = ok(&["run", file, "--trials", "50", "--format", "json", "--quiet"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    v["topologies"]
+        .as_array()
+        .expect("topologies")
+        .iter()
+        .map(|t| serde_json::json!({"id": t["id"], "baseline": t["baseline"], "metrics": t["metrics"]}))
+        .collect()
+}
+
+#[test]
+fn shocks_survive_export_and_import_with_the_same_run_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for b in builtin::BUILTINS {
+        let s = Scenario::from_toml(b.name, b.text).expect("builtin valid");
+        assert!(!s.shocks.is_empty(), "{}: every built-in has shocks", b.name);
+        let original = metrics_50(b.name);
+        assert_eq!(original.len(), s.topologies.len());
+        for (i, t) in s.topologies.iter().enumerate() {
+            for format in ["graphml", "json"] {
+                let exported = dir.path().join(format!("{i}.{format}"));
+                let e = exported.to_str().expect("utf-8");
+                ok(&[
+                    "export",
+                    b.name,
+                    "--format",
+                    format,
+                    "--topology",
+                    &t.id,
+                    "--out",
+                    e,
+                ]);
+                let back = dir.path().join(format!("{i}-{format}.toml"));
+                let bk = back.to_str().expect("utf-8");
+                ok(&["import", e, "--out", bk]);
+                ok(&["check", bk]);
+                let text = std::fs::read_to_string(&back).expect("written");
+                assert_eq!(
+                    text.matches("\n[[shock]]\n").count(),
+                    s.shocks.len(),
+                    "{} {} via {format}: one [[shock]] table per shock",
+                    b.name,
+                    t.id
+                );
+                let imported = Scenario::from_path(&back).expect("valid");
+                assert_eq!(imported.shocks, s.shocks, "{} {} via {format}", b.name, t.id);
+                let numbers = metrics_50(bk);
+                assert_eq!(
+                    numbers[0], original[i],
+                    "{} {} via {format}: run numbers",
+                    b.name, t.id
+                );
             }
         }
     }
 }
 
 #[test]
+fn shock_free_exports_have_no_shocks_attribute() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let generated = dir.path().join("gen.toml");
+    let g = generated.to_str().expect("utf-8");
+    ok(&[
+        "generate", "--model", "layered", "--nodes", "20", "--seed", "4", "--out", g,
+    ]);
+    for format in ["graphml", "json"] {
+        let out = ok(&["export", g, "--format", format, "--topology", "chain"]);
+        assert!(!out.contains("shocks"), "{format}:\n{out}");
+    }
+    let with = ok(&["export", "agriculture", "--format", "json", "--topology", "chain"]);
+    assert!(with.contains("\"shocks\": ["), "{with}");
+}
+
+#[test]
 fn export_then_import_gives_the_same_run_numbers() {
-    // Shock-free scenarios (scripted shocks are not carried by graph files).
+    // Generated and fixture networks (for the built-ins, shocks included, see
+    // `shocks_survive_export_and_import_with_the_same_run_numbers`).
     let dir = tempfile::tempdir().expect("tempdir");
     let generated = dir.path().join("gen.toml");
     let g = generated.to_str().expect("utf-8");

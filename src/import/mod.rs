@@ -214,10 +214,12 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
     let out_name = "the imported scenario";
     let text = toml_out::render(&net, &layout);
     let prep = compiled(out_name, &text).map_err(|e| {
-        whole(format!(
-            "the network is not a valid scenario: {}",
-            e.message
-        ))
+        shock_error(&net, &text, &e).unwrap_or_else(|| {
+            whole(format!(
+                "the network is not a valid scenario: {}",
+                e.message
+            ))
+        })
     })?;
     let baseline = prep.topologies[0].net.baseline();
     let scenario = prep.scenario;
@@ -233,13 +235,46 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
     layout.chain = Some((&path, baseline));
     let text = toml_out::render(&net, &layout);
     let scenario = compiled(out_name, &text)
-        .map_err(|e| whole(format!("the chain is not a valid topology: {}", e.message)))?
+        .map_err(|e| {
+            shock_error(&net, &text, &e).unwrap_or_else(|| {
+                whole(format!("the chain is not a valid topology: {}", e.message))
+            })
+        })?
         .scenario;
     Ok(Imported {
         toml: text,
         scenario,
         network: net,
     })
+}
+
+/// An error the scenario parser found in a rendered `[[shock]]` table, moved
+/// to the input file's `shocks` attribute: `shock N: …` (N counts from 1, in
+/// file order). `None` for errors elsewhere.
+fn shock_error(net: &model::Network, text: &str, e: &InputError) -> Option<InputError> {
+    let (origin, place) = net.settings.shocks_at.as_ref()?;
+    if !e.field.starts_with("shock") {
+        return None;
+    }
+    let n = text
+        .lines()
+        .take(e.line)
+        .filter(|l| l.trim() == "[[shock]]")
+        .count();
+    let source = model::Source {
+        origin: origin.clone(),
+        text: None,
+    };
+    let which = if n > 0 {
+        format!("shock {n}: ")
+    } else {
+        String::new()
+    };
+    Some(source.err(
+        place,
+        "shocks",
+        format!("{which}{}: {}", e.field, e.message),
+    ))
 }
 
 /// `text` parsed, validated and compiled (the flow checks too), as `check` does.
