@@ -325,7 +325,11 @@ pub fn build(tables: &[Table], map: &FieldMap) -> Result<Network, crate::scenari
     // Shocks name file ids: follow the nodes' renames.
     for shock in &mut net.settings.shocks {
         for id in shock.nodes.iter_mut().flatten() {
-            if let Some(n) = net.nodes.iter().find(|n| n.original_id.as_ref() == Some(id)) {
+            if let Some(n) = net
+                .nodes
+                .iter()
+                .find(|n| n.original_id.as_ref() == Some(id))
+            {
                 id.clone_from(&n.id);
             }
         }
@@ -460,7 +464,7 @@ fn read_settings(
             }
             "shocks" => {
                 s.shocks = shocks(source, cell)?;
-                s.shocks_at = Some((source.origin.clone(), cell.place.clone()));
+                s.shocks_at = Some((source.clone(), cell.place.clone()));
             }
             _ => {}
         }
@@ -487,7 +491,10 @@ fn shocks(source: &Source, cell: &Cell) -> Result<Vec<ShockSpec>, crate::scenari
                 source.err(
                     &cell.place,
                     "shocks",
-                    format!("shock {}: {e} (keys as in a [[shock]] table, e.g. {EXAMPLE})", i + 1),
+                    format!(
+                        "shock {}: {e} (keys as in a [[shock]] table, e.g. {EXAMPLE})",
+                        i + 1
+                    ),
                 )
             })
         })

@@ -252,7 +252,7 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
 /// to the input file's `shocks` attribute: `shock N: …` (N counts from 1, in
 /// file order). `None` for errors elsewhere.
 fn shock_error(net: &model::Network, text: &str, e: &InputError) -> Option<InputError> {
-    let (origin, place) = net.settings.shocks_at.as_ref()?;
+    let (source, place) = net.settings.shocks_at.as_ref()?;
     if !e.field.starts_with("shock") {
         return None;
     }
@@ -261,10 +261,6 @@ fn shock_error(net: &model::Network, text: &str, e: &InputError) -> Option<Input
         .take(e.line)
         .filter(|l| l.trim() == "[[shock]]")
         .count();
-    let source = model::Source {
-        origin: origin.clone(),
-        text: None,
-    };
     let which = if n > 0 {
         format!("shock {n}: ")
     } else {

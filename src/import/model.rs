@@ -69,7 +69,7 @@ pub struct Place {
 }
 
 /// The file (or sheet) a table came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// What errors call it: the path, plus the sheet for spreadsheets.
     pub origin: String,
@@ -214,7 +214,7 @@ pub struct Settings {
     /// select, count or fraction …) by the scenario parser after rendering.
     pub shocks: Vec<ShockSpec>,
     /// The file and place of the `shocks` attribute, for errors found later.
-    pub shocks_at: Option<(String, Place)>,
+    pub shocks_at: Option<(Source, Place)>,
 }
 
 /// One scripted shock as a graph file carries it: a JSON object with the

@@ -142,10 +142,35 @@ pub fn shock_json(shock: &Shock) -> Value {
     Value::Object(m)
 }
 
-/// The scenario's shocks as a JSON array (file order), `None` without shocks
-/// so that shock-free exports stay as they were.
-pub fn shocks_json(s: &Scenario) -> Option<Value> {
-    (!s.shocks.is_empty()).then(|| Value::Array(s.shocks.iter().map(shock_json).collect()))
+/// The scenario's shocks as they act on topology `t`, in file order: a
+/// `select = "nodes"` shock keeps only the ids `t` has (the others are
+/// skipped in `t` anyway) and is left out when it has none left, since it
+/// strikes nothing there and a scenario may not name ids no topology has.
+pub fn shocks_for(s: &Scenario, t: &Topology) -> Vec<Shock> {
+    s.shocks
+        .iter()
+        .filter_map(|shock| match &shock.select {
+            Selection::Nodes(ids) => {
+                let kept: Vec<String> = ids
+                    .iter()
+                    .filter(|id| t.node_index(id).is_some())
+                    .cloned()
+                    .collect();
+                (!kept.is_empty()).then(|| Shock {
+                    select: Selection::Nodes(kept),
+                    ..shock.clone()
+                })
+            }
+            _ => Some(shock.clone()),
+        })
+        .collect()
+}
+
+/// [`shocks_for`] `t` as a JSON array, `None` when there are none, so that
+/// shock-free exports stay as they were.
+pub fn shocks_json(s: &Scenario, t: &Topology) -> Option<Value> {
+    let shocks = shocks_for(s, t);
+    (!shocks.is_empty()).then(|| Value::Array(shocks.iter().map(shock_json).collect()))
 }
 
 /// The graph's attributes: scenario name and run settings, topology id and
@@ -160,7 +185,7 @@ pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)>
         ("seed", Attr::Text(s.seed.to_string())),
         ("service_level", Attr::Num(s.service_level)),
     ];
-    if let Some(shocks) = shocks_json(s) {
+    if let Some(shocks) = shocks_json(s, t) {
         a.push(("shocks", Attr::Json(shocks)));
     }
     a
