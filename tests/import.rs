@@ -314,14 +314,137 @@ fn export_then_import_gives_the_same_topologies() {
                     (back.steps, back.trials, back.seed, back.service_level),
                     (s.steps, s.trials, s.seed, s.service_level)
                 );
+                assert_eq!(
+                    back.shocks,
+                    shocks_for(&s, t),
+                    "{} via {format}: shocks",
+                    b.name
+                );
+            }
+        }
+    }
+}
+
+/// The shocks that act on `t`, worked out here independently of the exporter:
+/// ids `t` lacks are skipped in `t`, so they are dropped, and a `nodes` shock
+/// left with none strikes nothing there.
+fn shocks_for(s: &Scenario, t: &Topology) -> Vec<chainmesh::scenario::Shock> {
+    use chainmesh::scenario::Selection;
+    let mut out = Vec::new();
+    for shock in &s.shocks {
+        let mut shock = shock.clone();
+        if let Selection::Nodes(ids) = &mut shock.select {
+            ids.retain(|id| t.nodes.iter().any(|n| &n.id == id));
+            if ids.is_empty() {
+                continue;
+            }
+        }
+        out.push(shock);
+    }
+    out
+}
+
+/// Every topology's `run --format json --trials 50` metrics.
+fn metrics_50(file: &str) -> Vec<serde_json::Value> {
+    let out = ok(&["run", file, "--trials", "50", "--format", "json", "--quiet"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    v["topologies"]
+        .as_array()
+        .expect("topologies")
+        .iter()
+        .map(|t| serde_json::json!({"id": t["id"], "baseline": t["baseline"], "metrics": t["metrics"]}))
+        .collect()
+}
+
+#[test]
+fn shocks_survive_export_and_import_with_the_same_run_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for b in builtin::BUILTINS {
+        let s = Scenario::from_toml(b.name, b.text).expect("builtin valid");
+        assert!(
+            !s.shocks.is_empty(),
+            "{}: every built-in has shocks",
+            b.name
+        );
+        let original = metrics_50(b.name);
+        assert_eq!(original.len(), s.topologies.len());
+        for (i, t) in s.topologies.iter().enumerate() {
+            for format in ["graphml", "json"] {
+                let exported = dir.path().join(format!("{i}.{format}"));
+                let e = exported.to_str().expect("utf-8");
+                ok(&[
+                    "export",
+                    b.name,
+                    "--format",
+                    format,
+                    "--topology",
+                    &t.id,
+                    "--out",
+                    e,
+                ]);
+                let back = dir.path().join(format!("{i}-{format}.toml"));
+                let bk = back.to_str().expect("utf-8");
+                ok(&["import", e, "--out", bk]);
+                ok(&["check", bk]);
+                let text = std::fs::read_to_string(&back).expect("written");
+                let expected = shocks_for(&s, t);
+                assert!(
+                    !expected.is_empty(),
+                    "{} {}: shocks act on it",
+                    b.name,
+                    t.id
+                );
+                assert_eq!(
+                    text.matches("\n[[shock]]\n").count(),
+                    expected.len(),
+                    "{} {} via {format}: one [[shock]] table per shock",
+                    b.name,
+                    t.id
+                );
+                let imported = Scenario::from_path(&back).expect("valid");
+                assert_eq!(
+                    imported.shocks, expected,
+                    "{} {} via {format}",
+                    b.name, t.id
+                );
+                let numbers = metrics_50(bk);
+                assert_eq!(
+                    numbers[0], original[i],
+                    "{} {} via {format}: run numbers",
+                    b.name, t.id
+                );
             }
         }
     }
 }
 
 #[test]
+fn shock_free_exports_have_no_shocks_attribute() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let generated = dir.path().join("gen.toml");
+    let g = generated.to_str().expect("utf-8");
+    ok(&[
+        "generate", "--model", "layered", "--nodes", "20", "--seed", "4", "--out", g,
+    ]);
+    for format in ["graphml", "json"] {
+        let out = ok(&["export", g, "--format", format, "--topology", "chain"]);
+        assert!(!out.contains("shocks"), "{format}:\n{out}");
+    }
+    let with = ok(&[
+        "export",
+        "agriculture",
+        "--format",
+        "json",
+        "--topology",
+        "chain",
+    ]);
+    assert!(with.contains("\"shocks\": ["), "{with}");
+}
+
+#[test]
 fn export_then_import_gives_the_same_run_numbers() {
-    // Shock-free scenarios (scripted shocks are not carried by graph files).
+    // Generated and fixture networks (for the built-ins, shocks included, see
+    // `shocks_survive_export_and_import_with_the_same_run_numbers`).
     let dir = tempfile::tempdir().expect("tempdir");
     let generated = dir.path().join("gen.toml");
     let g = generated.to_str().expect("utf-8");
@@ -368,6 +491,24 @@ fn hostile_text_survives_export_and_import_exactly() {
 [scenario]
 name = "x\"]; evil -> y [label=\"<b>&amp;"
 sector = "other"
+[[shock]]
+at = 0
+select = "nodes"
+nodes = ["a", "b"]
+label = "</data> \\ \" ' & <x> 台灣\n]\"}"
+[[shock]]
+at = 3
+select = "random"
+fraction = 0.30000000000000004
+duration = 2
+[[shock]]
+at = 4
+select = "sector"
+sector = "x]; b -> c; //"
+[[shock]]
+at = 5
+select = "betweenness"
+count = 1
 [[topology]]
 id = "t"
 label = "</graph> \\ \" ' & <"
@@ -402,6 +543,8 @@ to = "b"
         assert_eq!(back.name, s.name, "{format}");
         assert_eq!(back.topologies[0].label, s.topologies[0].label, "{format}");
         assert_eq!(back.topologies[0].nodes, s.topologies[0].nodes, "{format}");
+        assert_eq!(back.shocks, s.shocks, "{format}");
+        assert_eq!(back.shocks.len(), 4, "{format}");
     }
     let dot = ok(&["export", src.to_str().expect("p"), "--format", "dot"]);
     assert!(!dot.contains("x\"]; evil"), "quotes escaped:\n{dot}");

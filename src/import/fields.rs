@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 use super::model::{
-    Cell, Kind, LinkSpec, Network, NodeSpec, Place, Record, Settings, Source, Table, Value,
+    Cell, Kind, LinkSpec, Network, NodeSpec, Place, Record, Settings, ShockSpec, Source, Table,
+    Value,
 };
 use crate::scenario::{MAX_STEPS, Repair, Role};
 
@@ -39,7 +40,7 @@ pub const NODE_FIELDS: [&str; 11] = [
 /// Link fields the importer understands.
 pub const LINK_FIELDS: [&str; 4] = ["from", "to", "capacity", "both_ways"];
 /// Graph-level fields (written by `chainmesh export`).
-const GRAPH_FIELDS: [&str; 7] = [
+const GRAPH_FIELDS: [&str; 8] = [
     "name",
     "id",
     "label",
@@ -47,6 +48,7 @@ const GRAPH_FIELDS: [&str; 7] = [
     "trials",
     "seed",
     "service_level",
+    "shocks",
 ];
 
 /// `--map FIELD=COLUMN` pairs: the column (or attribute) named COLUMN is read as FIELD.
@@ -320,6 +322,18 @@ pub fn build(tables: &[Table], map: &FieldMap) -> Result<Network, crate::scenari
     if let Some(note) = renamed_note(&net.nodes) {
         net.notes.push(note);
     }
+    // Shocks name file ids: follow the nodes' renames.
+    for shock in &mut net.settings.shocks {
+        for id in shock.nodes.iter_mut().flatten() {
+            if let Some(n) = net
+                .nodes
+                .iter()
+                .find(|n| n.original_id.as_ref() == Some(id))
+            {
+                id.clone_from(&n.id);
+            }
+        }
+    }
     Ok(net)
 }
 
@@ -448,10 +462,43 @@ fn read_settings(
                 }
                 s.service_level = Some(x);
             }
+            "shocks" => {
+                s.shocks = shocks(source, cell)?;
+                s.shocks_at = Some((source.clone(), cell.place.clone()));
+            }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The `shocks` attribute: a JSON array of objects with `[[shock]]` keys.
+fn shocks(source: &Source, cell: &Cell) -> Result<Vec<ShockSpec>, crate::scenario::InputError> {
+    const EXAMPLE: &str = r#"[{"at": 10, "select": "random", "count": 2, "duration": 5}]"#;
+    let text = text(cell);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
+        source.err(
+            &cell.place,
+            "shocks",
+            format!("expected a JSON array of shocks like {EXAMPLE}: {e}"),
+        )
+    })?;
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| {
+                source.err(
+                    &cell.place,
+                    "shocks",
+                    format!(
+                        "shock {}: {e} (keys as in a [[shock]] table, e.g. {EXAMPLE})",
+                        i + 1
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// True for a valid scenario id.

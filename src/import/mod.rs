@@ -214,10 +214,12 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
     let out_name = "the imported scenario";
     let text = toml_out::render(&net, &layout);
     let prep = compiled(out_name, &text).map_err(|e| {
-        whole(format!(
-            "the network is not a valid scenario: {}",
-            e.message
-        ))
+        shock_error(&net, &text, &e).unwrap_or_else(|| {
+            whole(format!(
+                "the network is not a valid scenario: {}",
+                e.message
+            ))
+        })
     })?;
     let baseline = prep.topologies[0].net.baseline();
     let scenario = prep.scenario;
@@ -233,13 +235,42 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
     layout.chain = Some((&path, baseline));
     let text = toml_out::render(&net, &layout);
     let scenario = compiled(out_name, &text)
-        .map_err(|e| whole(format!("the chain is not a valid topology: {}", e.message)))?
+        .map_err(|e| {
+            shock_error(&net, &text, &e).unwrap_or_else(|| {
+                whole(format!("the chain is not a valid topology: {}", e.message))
+            })
+        })?
         .scenario;
     Ok(Imported {
         toml: text,
         scenario,
         network: net,
     })
+}
+
+/// An error the scenario parser found in a rendered `[[shock]]` table, moved
+/// to the input file's `shocks` attribute: `shock N: …` (N counts from 1, in
+/// file order). `None` for errors elsewhere.
+fn shock_error(net: &model::Network, text: &str, e: &InputError) -> Option<InputError> {
+    let (source, place) = net.settings.shocks_at.as_ref()?;
+    if !e.field.starts_with("shock") {
+        return None;
+    }
+    let n = text
+        .lines()
+        .take(e.line)
+        .filter(|l| l.trim() == "[[shock]]")
+        .count();
+    let which = if n > 0 {
+        format!("shock {n}: ")
+    } else {
+        String::new()
+    };
+    Some(source.err(
+        place,
+        "shocks",
+        format!("{which}{}: {}", e.field, e.message),
+    ))
 }
 
 /// `text` parsed, validated and compiled (the flow checks too), as `check` does.
@@ -261,8 +292,8 @@ mod tests {
         }
     }
 
-    const GRAPHML: &str = r#"<graphml><key id="r" for="node" attr.name="role" attr.type="string"/><key id="c" for="edge" attr.name="capacity" attr.type="double"><default>5</default></key><graph edgedefault="directed"><node id="a"><data key="r">source</data></node><node id="b"/><node id="c"/><edge source="a" target="b"/><edge source="b" target="c"><data key="c">2</data></edge></graph></graphml>"#;
-    const JSON: &str = r#"{"directed": true, "graph": {"name": "n"}, "nodes": [{"id": "a", "capacity": 4, "product": "x"}, {"id": 2, "needs": {"x": 1}}], "links": [{"source": "a", "target": 2, "both_ways": false}]}"#;
+    const GRAPHML: &str = r#"<graphml><key id="r" for="node" attr.name="role" attr.type="string"/><key id="c" for="edge" attr.name="capacity" attr.type="double"><default>5</default></key><key id="s" for="graph" attr.name="shocks" attr.type="string"/><graph edgedefault="directed"><data key="s">[{"at": 2, "select": "degree", "count": 1}]</data><node id="a"><data key="r">source</data></node><node id="b"/><node id="c"/><edge source="a" target="b"/><edge source="b" target="c"><data key="c">2</data></edge></graph></graphml>"#;
+    const JSON: &str = r#"{"directed": true, "graph": {"name": "n", "shocks": [{"at": 1, "select": "nodes", "nodes": ["a"], "duration": 2}, {"at": 3, "select": "random", "fraction": 0.5, "label": "x"}]}, "nodes": [{"id": "a", "capacity": 4, "product": "x"}, {"id": 2, "needs": {"x": 1}}], "links": [{"source": "a", "target": 2, "both_ways": false}]}"#;
 
     /// Every import either succeeds with a scenario that passes `check` or fails
     /// with an input error; the baseline of a success is positive.
@@ -294,6 +325,12 @@ mod tests {
         .expect("imports");
         assert!(j.toml.contains("needs = { \"x\" = 1.0 }"), "{}", j.toml);
         assert!(!j.toml.contains("not a scenario field"), "{}", j.toml);
+        assert_eq!(g.scenario.shocks.len(), 1);
+        assert_eq!(j.scenario.shocks.len(), 2);
+        assert_eq!(
+            j.scenario.shocks[1].select,
+            crate::scenario::Selection::Random(crate::scenario::Amount::Fraction(0.5))
+        );
         let n2 = &j.scenario.topologies[0].nodes[1];
         assert_eq!(n2.needs.get("x"), Some(&1.0));
     }

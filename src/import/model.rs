@@ -69,7 +69,7 @@ pub struct Place {
 }
 
 /// The file (or sheet) a table came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// What errors call it: the path, plus the sheet for spreadsheets.
     pub origin: String,
@@ -209,6 +209,41 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Service level in (0, 1].
     pub service_level: Option<f64>,
+    /// Scripted shocks from the graph's `shocks` attribute (what `export`
+    /// writes), in file order; checked for shape here, for meaning (steps,
+    /// select, count or fraction …) by the scenario parser after rendering.
+    pub shocks: Vec<ShockSpec>,
+    /// The file and place of the `shocks` attribute, for errors found later.
+    pub shocks_at: Option<(Source, Place)>,
+}
+
+/// One scripted shock as a graph file carries it: a JSON object with the
+/// `[[shock]]` table's own keys (unknown keys are an error).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShockSpec {
+    /// Step at which it strikes.
+    pub at: i64,
+    /// `random`, `degree`, `betweenness`, `sector` or `nodes`.
+    pub select: String,
+    /// How many nodes (random, degree, betweenness).
+    #[serde(default)]
+    pub count: Option<i64>,
+    /// Which fraction of the nodes (random, degree, betweenness).
+    #[serde(default)]
+    pub fraction: Option<f64>,
+    /// The sector hit (select = sector).
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// The ids hit (select = nodes); file ids, renamed with their nodes.
+    #[serde(default)]
+    pub nodes: Option<Vec<String>>,
+    /// Outage length in steps.
+    #[serde(default)]
+    pub duration: Option<i64>,
+    /// Description.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// A checked network: unique valid ids, every link between two known nodes,

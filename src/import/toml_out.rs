@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{LinkSpec, Network, NodeSpec};
+use super::model::{LinkSpec, Network, NodeSpec, ShockSpec};
 use super::roles::RoleOrigin;
 use crate::scenario::{Repair, Role};
 
@@ -180,6 +180,33 @@ fn link_block(out: &mut String, nodes: &[NodeSpec], l: &LinkSpec) {
     }
 }
 
+/// One `[[shock]]` table, keys in the scenario format's order. Values are
+/// written as given; the scenario parser checks their meaning.
+fn shock_block(out: &mut String, s: &ShockSpec) {
+    out.push_str("\n[[shock]]\n");
+    let _ = writeln!(out, "at = {}", s.at);
+    let _ = writeln!(out, "select = {}", toml_string(&s.select));
+    if let Some(c) = s.count {
+        let _ = writeln!(out, "count = {c}");
+    }
+    if let Some(f) = s.fraction {
+        let _ = writeln!(out, "fraction = {}", toml_float(f));
+    }
+    if let Some(sector) = &s.sector {
+        let _ = writeln!(out, "sector = {}", toml_string(sector));
+    }
+    if let Some(ids) = &s.nodes {
+        let ids: Vec<String> = ids.iter().map(|i| toml_string(i)).collect();
+        let _ = writeln!(out, "nodes = [{}]", ids.join(", "));
+    }
+    if let Some(d) = s.duration {
+        let _ = writeln!(out, "duration = {d}");
+    }
+    if let Some(l) = &s.label {
+        let _ = writeln!(out, "label = {}", toml_string(l));
+    }
+}
+
 /// The id of the network topology, and of the chain (never the same).
 pub fn topology_ids(net: &Network) -> (String, String) {
     let id = net
@@ -241,6 +268,12 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
     }
     if let Some(v) = s.service_level {
         let _ = writeln!(out, "service_level = {}", toml_float(v));
+    }
+    if !s.shocks.is_empty() {
+        out.push_str("\n# Scripted shocks, from the file's `shocks` attribute.\n");
+    }
+    for shock in &s.shocks {
+        shock_block(&mut out, shock);
     }
 
     let (id, chain_id) = topology_ids(net);

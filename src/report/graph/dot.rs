@@ -43,6 +43,7 @@ fn attr_text(a: &Attr) -> String {
         Attr::Num(x) => quote(&format!("{x:?}")),
         Attr::Int(i) => quote(&i.to_string()),
         Attr::Bool(b) => quote(&b.to_string()),
+        Attr::Json(v) => quote(&v.to_string()),
     }
 }
 

@@ -30,7 +30,7 @@ pub fn xml_escape(s: &str) -> String {
 
 fn type_of(a: &Attr) -> &'static str {
     match a {
-        Attr::Text(_) => "string",
+        Attr::Text(_) | Attr::Json(_) => "string",
         Attr::Num(_) => "double",
         Attr::Int(_) => "long",
         Attr::Bool(_) => "boolean",
@@ -43,6 +43,7 @@ fn text_of(a: &Attr) -> String {
         Attr::Num(x) => format!("{x:?}"),
         Attr::Int(i) => i.to_string(),
         Attr::Bool(b) => b.to_string(),
+        Attr::Json(v) => xml_escape(&v.to_string()),
     }
 }
 

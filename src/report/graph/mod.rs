@@ -7,15 +7,18 @@
 //! `role`, `sector`, `capacity`, `failure_rate`, `repair` (as `fixed:5`,
 //! `uniform:3..10`, `geometric:8`, the spelling `chainmesh import` reads) and
 //! link `capacity` (absent when unlimited) and `both_ways`; the graph carries
-//! the scenario's `name`, `steps`, `trials`, `seed` and `service_level`, so
-//! `export` then `import` gives back the same baselines and `run` numbers
-//! (scripted shocks are not carried).
+//! the scenario's `name`, `steps`, `trials`, `seed`, `service_level` and,
+//! when there are any, its `[[shock]]`s as `shocks` (a JSON array, see
+//! [`shocks_json`]), so `export` then `import` gives back the same baselines,
+//! shocks and `run` numbers.
 
 pub mod dot;
 pub mod graphml;
 pub mod nodelink;
 
-use crate::scenario::{Node, Repair, Scenario, Topology};
+use serde_json::{Map, Value, json};
+
+use crate::scenario::{Amount, Node, Repair, Scenario, Selection, Shock, Topology};
 
 /// Graph file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,8 @@ pub enum Attr {
     Int(u64),
     /// A boolean.
     Bool(bool),
+    /// Structured data: a JSON value in node-link JSON, its JSON text elsewhere.
+    Json(Value),
 }
 
 /// The spelling `chainmesh import` reads back.
@@ -99,9 +104,79 @@ pub fn node_attributes(n: &Node) -> Vec<(&'static str, Attr)> {
     a
 }
 
-/// The graph's attributes: scenario name and run settings, topology id and label.
+/// One shock as a JSON object with the `[[shock]]` table's own keys: `at`,
+/// `select`, then `count` or `fraction` (random, degree, betweenness),
+/// `sector` or `nodes`, then `duration` and `label` when set.
+pub fn shock_json(shock: &Shock) -> Value {
+    let mut m = Map::new();
+    m.insert("at".into(), json!(shock.at));
+    let amount = |m: &mut Map<String, Value>, a: &Amount| match *a {
+        Amount::Count(c) => m.insert("count".into(), json!(c)),
+        Amount::Fraction(f) => m.insert("fraction".into(), json!(f)),
+    };
+    match &shock.select {
+        Selection::Random(a) | Selection::Degree(a) | Selection::Betweenness(a) => {
+            let name = match shock.select {
+                Selection::Random(_) => "random",
+                Selection::Degree(_) => "degree",
+                _ => "betweenness",
+            };
+            m.insert("select".into(), json!(name));
+            amount(&mut m, a);
+        }
+        Selection::Sector(sector) => {
+            m.insert("select".into(), json!("sector"));
+            m.insert("sector".into(), json!(sector));
+        }
+        Selection::Nodes(ids) => {
+            m.insert("select".into(), json!("nodes"));
+            m.insert("nodes".into(), json!(ids));
+        }
+    }
+    if let Some(d) = shock.duration {
+        m.insert("duration".into(), json!(d));
+    }
+    if let Some(l) = &shock.label {
+        m.insert("label".into(), json!(l));
+    }
+    Value::Object(m)
+}
+
+/// The scenario's shocks as they act on topology `t`, in file order: a
+/// `select = "nodes"` shock keeps only the ids `t` has (the others are
+/// skipped in `t` anyway) and is left out when it has none left, since it
+/// strikes nothing there and a scenario may not name ids no topology has.
+pub fn shocks_for(s: &Scenario, t: &Topology) -> Vec<Shock> {
+    s.shocks
+        .iter()
+        .filter_map(|shock| match &shock.select {
+            Selection::Nodes(ids) => {
+                let kept: Vec<String> = ids
+                    .iter()
+                    .filter(|id| t.node_index(id).is_some())
+                    .cloned()
+                    .collect();
+                (!kept.is_empty()).then(|| Shock {
+                    select: Selection::Nodes(kept),
+                    ..shock.clone()
+                })
+            }
+            _ => Some(shock.clone()),
+        })
+        .collect()
+}
+
+/// [`shocks_for`] `t` as a JSON array, `None` when there are none, so that
+/// shock-free exports stay as they were.
+pub fn shocks_json(s: &Scenario, t: &Topology) -> Option<Value> {
+    let shocks = shocks_for(s, t);
+    (!shocks.is_empty()).then(|| Value::Array(shocks.iter().map(shock_json).collect()))
+}
+
+/// The graph's attributes: scenario name and run settings, topology id and
+/// label, and `shocks` when the scenario has any.
 pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)> {
-    vec![
+    let mut a = vec![
         ("name", Attr::Text(s.name.clone())),
         ("label", Attr::Text(t.label.clone())),
         ("steps", Attr::Int(u64::from(s.steps))),
@@ -109,7 +184,11 @@ pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)>
         // As text: a u64 seed does not fit GraphML's signed `long`.
         ("seed", Attr::Text(s.seed.to_string())),
         ("service_level", Attr::Num(s.service_level)),
-    ]
+    ];
+    if let Some(shocks) = shocks_json(s, t) {
+        a.push(("shocks", Attr::Json(shocks)));
+    }
+    a
 }
 
 /// Write `topologies` of `scenario` in `format`. GraphML and JSON take one topology.

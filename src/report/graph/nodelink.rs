@@ -13,6 +13,7 @@ fn value(a: Attr) -> Value {
         Attr::Num(x) => json!(x),
         Attr::Int(i) => json!(i),
         Attr::Bool(b) => Value::Bool(b),
+        Attr::Json(v) => v,
     }
 }
 
