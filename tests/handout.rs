@@ -85,7 +85,37 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
     // The HTML page: the same table, charts inlined as SVG.
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<table>"));
-    assert_eq!(html.matches("<svg ").count(), 3, "three inline charts");
+    assert_eq!(
+        html.matches("<svg ").count(),
+        5,
+        "three inline charts and a drawing of each of the two topologies"
+    );
+    // Each drawing parses and names its topology and every node.
+    let agriculture = chainmesh::cli::load("agriculture").expect("built-in");
+    for (k, t) in agriculture.topologies.iter().enumerate() {
+        let name = format!("agriculture-topology-{}.svg", k + 1);
+        assert!(
+            md.contains(&format!("]({name})\n")),
+            "report.md shows {name}"
+        );
+        let (texts, _) = svg_texts(&out.join(&name));
+        assert!(
+            texts.iter().any(|x| x.starts_with(&t.label)),
+            "{name}: no title {:?} in {texts:?}",
+            t.label
+        );
+        let svg = text(&out.join(&name));
+        assert_eq!(
+            svg.matches("class=\"node\"").count(),
+            t.nodes.len(),
+            "{name}: one mark per node"
+        );
+        assert_eq!(
+            svg.matches("class=\"link\"").count(),
+            t.links.len(),
+            "{name}: one line per link"
+        );
+    }
     assert!(!html.contains("<img src=\"agriculture-service.svg\""));
 
     // Nothing else (no temp files) is left in the folder.
@@ -94,7 +124,7 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 10, "{names:?}");
 }
 
 #[test]
@@ -195,7 +225,8 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
             svg_texts(&out.join(name));
         }
     }
-    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 6);
+    // Six charts and a drawing of each of the 2 + 2 topologies.
+    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 10);
 }
 
 #[test]

@@ -39,6 +39,11 @@ pub fn chart_stems(slug: &str) -> [String; 3] {
     ]
 }
 
+/// File name (without extension) of the drawing of topology `k` of a section.
+pub fn drawing_stem(slug: &str, k: usize) -> String {
+    format!("{slug}-topology-{}", k + 1)
+}
+
 /// Plain text from a scenario file as one line of Markdown.
 fn escape(s: &str) -> String {
     crate::report::escape::markdown_inline(s)
@@ -120,6 +125,17 @@ fn section(md: &mut String, s: &Section, many: bool) {
     }
     if !r.notice_lines().is_empty() {
         md.push('\n');
+    }
+
+    md.push_str("### The topologies\n\n");
+    for (k, t) in r.topologies.iter().enumerate() {
+        let _ = writeln!(
+            md,
+            "![Drawing of topology {} ({}): sources on the left, then nodes by hops from a source]({}.svg)\n",
+            k + 1,
+            escape(&t.id),
+            drawing_stem(&s.slug, k)
+        );
     }
 
     md.push_str("### Service over time\n\n");

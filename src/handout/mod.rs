@@ -19,6 +19,7 @@
 pub mod charts;
 pub mod data;
 pub mod document;
+pub mod drawing;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -124,6 +125,12 @@ pub fn build(
                     sweep: sw,
                 })?,
             ));
+        }
+        for (k, t) in s.topologies.iter().enumerate() {
+            let name = format!("{}.svg", document::drawing_stem(&slug, k));
+            let svg = drawing::topology_svg(t);
+            svgs.insert(name.clone(), svg.clone());
+            files.push((name, svg.into_bytes()));
         }
         for (stem, fig) in figures {
             files.push((format!("{stem}.png"), fig.png));
