@@ -173,20 +173,7 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             cells,
         });
     }
-    if header.is_empty() {
-        return Err(source.err(
-            &Place::default(),
-            "",
-            "the file is empty; expected a header row of field names",
-        ));
-    }
-    Ok(Table {
-        source,
-        header,
-        records,
-        graph: Vec::new(),
-        directed: true,
-    })
+    Table::by_header(source, header, records, "file")
 }
 
 #[cfg(test)]

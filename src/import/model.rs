@@ -146,6 +146,33 @@ pub struct Table {
     pub directed: bool,
 }
 
+impl Table {
+    /// A table read row by row under a header (CSV, a sheet): directed links
+    /// and no graph attributes. An empty header is an error naming `what`
+    /// ("file", "sheet").
+    pub fn by_header(
+        source: Source,
+        header: Vec<String>,
+        records: Vec<Record>,
+        what: &str,
+    ) -> Result<Table, InputError> {
+        if header.is_empty() {
+            return Err(source.err(
+                &Place::default(),
+                "",
+                format!("the {what} is empty; expected a header row of field names"),
+            ));
+        }
+        Ok(Table {
+            source,
+            header,
+            records,
+            graph: Vec::new(),
+            directed: true,
+        })
+    }
+}
+
 /// A node of the imported network, checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NodeSpec {

@@ -144,20 +144,7 @@ fn table(origin: &str, range: &calamine::Range<Data>) -> Result<Table, InputErro
             cells,
         });
     }
-    if header.is_empty() {
-        return Err(source.err(
-            &Place::default(),
-            "",
-            "the sheet is empty; expected a header row of field names",
-        ));
-    }
-    Ok(Table {
-        source,
-        header,
-        records,
-        graph: Vec::new(),
-        directed: true,
-    })
+    Table::by_header(source, header, records, "sheet")
 }
 
 #[cfg(test)]
