@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{METRIC_NAMES, TrialMetrics, TrialTable};
+use crate::sim::{METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable};
 
 /// z for a two-sided 95% normal confidence interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -77,18 +77,31 @@ pub struct MetricSummaries {
     pub recovery: Summary,
     /// Share of trials that hit zero throughput.
     pub collapse: Summary,
+    /// Units drawn from stock / (F0 × steps) per trial (scenarios with stock only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_used: Option<Summary>,
+    /// Share of steps ending with some stocked node empty, per trial
+    /// (scenarios with stock only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stockout: Option<Summary>,
 }
 
 impl MetricSummaries {
-    /// The summaries with their names, in [`METRIC_NAMES`] order.
-    pub fn named(&self) -> [(&'static str, &Summary); 5] {
-        [
+    /// The summaries with their names, in [`METRIC_NAMES`] order, then the
+    /// stock metrics ([`STOCK_METRIC_NAMES`]) when present.
+    pub fn named(&self) -> Vec<(&'static str, &Summary)> {
+        let mut out = vec![
             (METRIC_NAMES[0], &self.service),
             (METRIC_NAMES[1], &self.nadir),
             (METRIC_NAMES[2], &self.below),
             (METRIC_NAMES[3], &self.recovery),
             (METRIC_NAMES[4], &self.collapse),
-        ]
+        ];
+        if let (Some(used), Some(out_)) = (&self.stock_used, &self.stockout) {
+            out.push((STOCK_METRIC_NAMES[0], used));
+            out.push((STOCK_METRIC_NAMES[1], out_));
+        }
+        out
     }
 }
 
@@ -333,6 +346,10 @@ pub struct TopologyTally {
     pub metrics: [Distribution; 5],
     /// service(this) − service(first) per trial; empty for the first topology.
     pub service_diff: Distribution,
+    /// One distribution per stock metric ([`STOCK_METRIC_NAMES`] order), in
+    /// scenarios with stock; absent (and not written) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<[Distribution; 2]>,
 }
 
 /// Everything the summaries of a run need, in memory that grows with the
@@ -376,6 +393,19 @@ impl Tally {
                 column.extend(rows.iter().skip(t).step_by(k).map(|r| r.values()[m]));
                 dist.merge(&Distribution::from_values(&mut column));
             }
+            if rows[t].stock.is_some() {
+                let stock = tally.stock.get_or_insert_with(Default::default);
+                for (m, dist) in stock.iter_mut().enumerate() {
+                    column.clear();
+                    column.extend(
+                        rows.iter()
+                            .skip(t)
+                            .step_by(k)
+                            .map(|r| r.stock.map_or(0.0, |s| s.values()[m])),
+                    );
+                    dist.merge(&Distribution::from_values(&mut column));
+                }
+            }
             if t > 0 {
                 column.clear();
                 column.extend(
@@ -397,6 +427,12 @@ impl Tally {
                 x.merge(y);
             }
             a.service_diff.merge(&b.service_diff);
+            if let Some(theirs) = &b.stock {
+                let ours = a.stock.get_or_insert_with(Default::default);
+                for (x, y) in ours.iter_mut().zip(theirs) {
+                    x.merge(y);
+                }
+            }
         }
         self.trials += other.trials;
     }
@@ -404,6 +440,7 @@ impl Tally {
     /// True when every distribution is well formed and holds `trials` values
     /// (the paired differences of the first topology: none).
     pub fn is_consistent(&self) -> bool {
+        let stocked = self.topologies.first().is_some_and(|t| t.stock.is_some());
         self.topologies.iter().enumerate().all(|(t, tally)| {
             let diffs = if t == 0 { 0 } else { self.trials };
             tally
@@ -412,6 +449,12 @@ impl Tally {
                 .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
                 && tally.service_diff.is_well_formed()
                 && tally.service_diff.checked_len() == Some(diffs)
+                && tally.stock.is_some() == stocked
+                && tally
+                    .stock
+                    .iter()
+                    .flatten()
+                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
         })
     }
 
@@ -419,7 +462,12 @@ impl Tally {
     pub fn max_distinct(&self) -> usize {
         self.topologies
             .iter()
-            .flat_map(|t| t.metrics.iter().chain([&t.service_diff]))
+            .flat_map(|t| {
+                t.metrics
+                    .iter()
+                    .chain([&t.service_diff])
+                    .chain(t.stock.iter().flatten())
+            })
             .map(Distribution::distinct)
             .max()
             .unwrap_or(0)
@@ -433,12 +481,18 @@ impl Tally {
             .map(|t| {
                 let [service, nadir, below, recovery, collapse] =
                     t.metrics.each_ref().map(Distribution::summary);
+                let stock = t
+                    .stock
+                    .as_ref()
+                    .map(|s| s.each_ref().map(Distribution::summary));
                 MetricSummaries {
                     service,
                     nadir,
                     below,
                     recovery,
                     collapse,
+                    stock_used: stock.map(|[used, _]| used),
+                    stockout: stock.map(|[_, out]| out),
                 }
             })
             .collect();

@@ -90,10 +90,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // Per-trial rows stream to a temporary file as chunks finish; it is
     // renamed into place only when every run completed.
     let many = preps.len() > 1;
+    let stocked = preps.iter().any(|p| p.scenario.has_stock());
     let mut per_trial = match &args.per_trial {
         Some(path) => {
             let mut f = AtomicFile::create(path)?;
-            f.write(per_trial_header(many).as_bytes())?;
+            f.write(per_trial_header(many, stocked).as_bytes())?;
             Some(f)
         }
         None => None,
@@ -110,7 +111,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             arg,
             args.quiet,
             &mut |first, rows| match per_trial.as_mut() {
-                Some(f) => f.write(per_trial_rows(&p.scenario, many, first, rows).as_bytes()),
+                Some(f) => {
+                    f.write(per_trial_rows(&p.scenario, (many, stocked), first, rows).as_bytes())
+                }
                 None => Ok(()),
             },
         )?;

@@ -195,7 +195,8 @@ pub struct SweepRow {
 /// Tidy CSV: one row per combination × topology, the columns of
 /// `run --format csv` with the `--set` keys after `scenario`.
 pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
-    let mut out = summary_header(keys);
+    let stocked = rows.iter().any(|r| r.report.is_stocked());
+    let mut out = summary_header(keys, stocked);
     for row in rows {
         let values: Vec<String> = row
             .set
@@ -205,7 +206,7 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
                 v => v.to_string(),
             })
             .collect();
-        out.push_str(&summary_rows(&row.report, &values, command));
+        out.push_str(&summary_rows(&row.report, &values, command, stocked));
     }
     out.into_bytes()
 }

@@ -29,6 +29,9 @@
 //! start from the previous step's basis would fall into: its round-off
 //! would depend on which trials a thread ran before).
 
+mod stock;
+pub use stock::StockProgram;
+
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
 use crate::scenario::{Role, Topology};
@@ -38,6 +41,8 @@ use crate::scenario::{Role, Topology};
 pub struct Assembly {
     role: Vec<Role>,
     cap: Vec<f64>,
+    /// Per node: most a sink consumes per step (its demand; unused elsewhere).
+    demand: Vec<f64>,
     /// Per node: units of each of its parts per unit of output (parts in name
     /// order); empty for a pool.
     needs: Vec<Vec<f64>>,
@@ -137,6 +142,7 @@ impl Assembly {
         let mut a = Assembly {
             role: topo.nodes.iter().map(|x| x.role).collect(),
             cap: topo.nodes.iter().map(|x| x.capacity).collect(),
+            demand: topo.nodes.iter().map(|x| x.demand()).collect(),
             needs: topo
                 .nodes
                 .iter()
@@ -253,7 +259,7 @@ impl Assembly {
                     .filter_map(|&k| f[k as usize].map(|fe| (fe, 1.0))),
             );
             if self.role[v] == Role::Sink {
-                let d = lp.add_var(1.0, (0.0, self.cap[v]));
+                let d = lp.add_var(1.0, (0.0, self.demand[v]));
                 row.push((d, 1.0));
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
@@ -314,7 +320,7 @@ impl Assembly {
             row.push((xv, -1.0));
             row.extend(self.out_of[v].iter().map(|&k| (f[k as usize], 1.0)));
             if self.role[v] == Role::Sink {
-                let d = lp.add_var(1.0, (0.0, self.cap[v]));
+                let d = lp.add_var(1.0, (0.0, self.demand[v]));
                 row.push((d, 1.0));
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);

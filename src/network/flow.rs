@@ -14,7 +14,9 @@ use super::assembly::{Assembly, AssemblyScratch};
 use crate::scenario::{Role, Topology};
 
 mod detail;
+mod stock;
 pub use detail::FlowDetail;
+pub use stock::{StockNetwork, StockScratch, StockStep, stock_ranking};
 
 /// Residual capacities at or below this are treated as zero.
 const EPS: f64 = 1e-9;
@@ -82,70 +84,95 @@ impl FlowSolver {
 
 const UNSEEN: u32 = u32::MAX;
 
+/// CSR arrays of a residual graph over `vertices` vertices: each forward arc
+/// `(tail, head, capacity)` of `arcs` gets a reverse arc of capacity 0.
+/// Returns `(first, head, cap, rev, forward)`, `forward[k]` being the index
+/// of arc `k` of `arcs`.
+#[allow(clippy::type_complexity)]
+fn csr(
+    vertices: usize,
+    arcs: &[(usize, usize, f64)],
+) -> (Vec<u32>, Vec<u32>, Vec<f64>, Vec<u32>, Vec<u32>) {
+    let mut degree = vec![0u32; vertices + 1];
+    for &(u, v, _) in arcs {
+        degree[u] += 1;
+        degree[v] += 1;
+    }
+    let mut first = vec![0u32; vertices + 1];
+    for v in 0..vertices {
+        first[v + 1] = first[v] + degree[v];
+    }
+    let m = first[vertices] as usize;
+    let mut fill = first.clone();
+    let mut head = vec![0u32; m];
+    let mut cap = vec![0.0; m];
+    let mut rev = vec![0u32; m];
+    let mut forward = Vec::with_capacity(arcs.len());
+    for &(u, v, c) in arcs {
+        let a = fill[u];
+        fill[u] += 1;
+        let b = fill[v];
+        fill[v] += 1;
+        head[a as usize] = v as u32;
+        cap[a as usize] = c;
+        rev[a as usize] = b;
+        head[b as usize] = u as u32;
+        rev[b as usize] = a;
+        forward.push(a);
+    }
+    (first, head, cap, rev, forward)
+}
+
+/// The forward arcs of `topo`'s node-split network, in this order per
+/// node: its split arc `in → out`, then `S → in` (source) or `out → T`
+/// (sink, of its demand); then the links in order, `out(from) → in(to)`
+/// (unlimited ones of capacity `unlimited`; a `both_ways` link also the
+/// other way). `S = 2n`, `T = 2n + 1`.
+fn topology_arcs(topo: &Topology, unlimited: f64) -> Vec<(usize, usize, f64)> {
+    let n = topo.nodes.len();
+    let (s, t) = (2 * n, 2 * n + 1);
+    let mut arcs: Vec<(usize, usize, f64)> = Vec::with_capacity(3 * n + 2 * topo.links.len());
+    for (i, node) in topo.nodes.iter().enumerate() {
+        arcs.push((2 * i, 2 * i + 1, node.capacity));
+        match node.role {
+            Role::Source => arcs.push((s, 2 * i, node.capacity)),
+            Role::Sink => arcs.push((2 * i + 1, t, node.demand())),
+            Role::Relay => {}
+        }
+    }
+    for l in &topo.links {
+        let c = if l.capacity.is_finite() {
+            l.capacity
+        } else {
+            unlimited
+        };
+        arcs.push((2 * l.from + 1, 2 * l.to, c));
+        if l.both_ways {
+            arcs.push((2 * l.to + 1, 2 * l.from, c));
+        }
+    }
+    arcs
+}
+
+/// Per node, the index in [`topology_arcs`] of its split arc.
+fn split_arcs(topo: &Topology, forward: &[u32]) -> Vec<u32> {
+    let mut split = Vec::with_capacity(topo.nodes.len());
+    let mut k = 0;
+    for node in &topo.nodes {
+        split.push(forward[k]);
+        k += if node.role == Role::Relay { 1 } else { 2 };
+    }
+    split
+}
+
 impl FlowNetwork {
     /// Compile `topo`. Unlimited links get a capacity larger than any flow.
     pub fn new(topo: &Topology) -> FlowNetwork {
         let n = topo.nodes.len();
-        let s = 2 * n;
-        let t = 2 * n + 1;
         let total: f64 = topo.nodes.iter().map(|x| x.capacity).sum();
-        let unlimited = 2.0 * total + 1.0;
-        // (tail, head, capacity) of forward arcs; each gets a reverse arc.
-        let mut arcs: Vec<(usize, usize, f64)> = Vec::with_capacity(3 * n + 2 * topo.links.len());
-        for (i, node) in topo.nodes.iter().enumerate() {
-            arcs.push((2 * i, 2 * i + 1, node.capacity));
-            match node.role {
-                Role::Source => arcs.push((s, 2 * i, node.capacity)),
-                Role::Sink => arcs.push((2 * i + 1, t, node.capacity)),
-                Role::Relay => {}
-            }
-        }
-        for l in &topo.links {
-            let c = if l.capacity.is_finite() {
-                l.capacity
-            } else {
-                unlimited
-            };
-            arcs.push((2 * l.from + 1, 2 * l.to, c));
-            if l.both_ways {
-                arcs.push((2 * l.to + 1, 2 * l.from, c));
-            }
-        }
-        let vertices = 2 * n + 2;
-        let mut degree = vec![0u32; vertices + 1];
-        for &(u, v, _) in &arcs {
-            degree[u] += 1;
-            degree[v] += 1;
-        }
-        let mut first = vec![0u32; vertices + 1];
-        for v in 0..vertices {
-            first[v + 1] = first[v] + degree[v];
-        }
-        let m = first[vertices] as usize;
-        let mut fill = first.clone();
-        let mut head = vec![0u32; m];
-        let mut cap = vec![0.0; m];
-        let mut rev = vec![0u32; m];
-        let mut forward_index = Vec::with_capacity(arcs.len());
-        for &(u, v, c) in &arcs {
-            let a = fill[u];
-            fill[u] += 1;
-            let b = fill[v];
-            fill[v] += 1;
-            head[a as usize] = v as u32;
-            cap[a as usize] = c;
-            rev[a as usize] = b;
-            head[b as usize] = u as u32;
-            rev[b as usize] = a;
-            forward_index.push(a);
-        }
-        // The split arc of node i is the first forward arc pushed for it.
-        let mut split = Vec::with_capacity(n);
-        let mut k = 0;
-        for node in &topo.nodes {
-            split.push(forward_index[k]);
-            k += if node.role == Role::Relay { 1 } else { 2 };
-        }
+        let arcs = topology_arcs(topo, 2.0 * total + 1.0);
+        let (first, head, cap, rev, forward_index) = csr(2 * n + 2, &arcs);
+        let split = split_arcs(topo, &forward_index);
         let mut net = FlowNetwork {
             nodes: n,
             first,
@@ -204,9 +231,11 @@ impl FlowNetwork {
 
     /// Run Dinic phases from the flow already in `solver.residual`; returns the flow added.
     fn augment(&self, solver: &mut FlowSolver) -> f64 {
-        let vertices = 2 * self.nodes + 2;
+        // S = 2n; the super-sink is the last vertex (T = 2n + 1 here, T' in
+        // a stock network).
+        let vertices = self.first.len() - 1;
         let s = (2 * self.nodes) as u32;
-        let t = s + 1;
+        let t = (vertices - 1) as u32;
         solver.level.resize(vertices, UNSEEN);
         solver.next_arc.resize(vertices, 0);
         let mut flow = 0.0;

@@ -4,9 +4,13 @@
 pub mod assembly;
 pub mod centrality;
 mod flow;
+mod inventory;
 
-pub use assembly::Assembly;
-pub use flow::{FlowDetail, FlowNetwork, FlowSolver};
+pub use assembly::{Assembly, StockProgram};
+pub use flow::{
+    FlowDetail, FlowNetwork, FlowSolver, StockNetwork, StockScratch, StockStep, stock_ranking,
+};
+pub use inventory::Inventory;
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 

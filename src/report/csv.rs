@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{Exporter, RunReport};
 use crate::scenario::Scenario;
-use crate::sim::{METRIC_NAMES, TrialMetrics};
+use crate::sim::{METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -23,9 +23,9 @@ pub fn csv_field(s: &str) -> String {
 
 impl Exporter for CsvExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
-        let mut out = summary_header(&[]);
+        let mut out = summary_header(&[], super::any_stocked(reports));
         for r in reports {
-            out.push_str(&summary_rows(r, &[], command));
+            out.push_str(&summary_rows(r, &[], command, super::any_stocked(reports)));
         }
         out.into_bytes()
     }
@@ -34,14 +34,16 @@ impl Exporter for CsvExporter {
 /// Header of every summary CSV (`run --format csv`, `merge`, `run --set`):
 /// `scenario`, then `keys` (the `--set` keys, if any), then one column set
 /// shared by all of them, ending in `warnings` and the reproduce `command`.
+/// With `stocked`, the stock metrics' columns follow the others.
 /// No comment lines: `pandas.read_csv` reads it with no options.
-pub fn summary_header(keys: &[String]) -> String {
+pub fn summary_header(keys: &[String], stocked: bool) -> String {
     let mut out = String::from("scenario");
     for k in keys {
         let _ = write!(out, ",{}", csv_field(k));
     }
     out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
-    for m in METRIC_NAMES {
+    let stock: &[&str] = if stocked { &STOCK_METRIC_NAMES } else { &[] };
+    for m in METRIC_NAMES.iter().chain(stock) {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
             let _ = write!(out, ",{m}_{s}");
         }
@@ -51,8 +53,9 @@ pub fn summary_header(keys: &[String]) -> String {
 }
 
 /// One [`summary_header`] row per topology of `r`; `values` fill the key
-/// columns. `warnings` joins the report's warnings with ` | `.
-pub fn summary_rows(r: &RunReport, values: &[String], command: &str) -> String {
+/// columns (stock columns are empty for a report without stock in a file
+/// whose header has them). `warnings` joins the report's warnings with ` | `.
+pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bool) -> String {
     let mut out = String::new();
     let warnings = csv_field(&r.warnings.join(" | "));
     let command = csv_field(command);
@@ -80,6 +83,9 @@ pub fn summary_rows(r: &RunReport, values: &[String], command: &str) -> String {
                 s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
             );
         }
+        if stocked && t.metrics.stock_used.is_none() {
+            out.push_str(&",".repeat(6 * STOCK_METRIC_NAMES.len()));
+        }
         let cells = vs_first_cells(t.vs_first.as_ref());
         let _ = writeln!(out, "{},{warnings},{command}", cells.trim_end_matches('\n'));
     }
@@ -100,14 +106,20 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
 
 /// Header of the `--per-trial` file:
 /// `trial,topology,service,nadir,below,recovery,collapse` (with a leading
-/// `scenario` column when `many` scenarios share the file). No comment
-/// line; the reproduce command goes to the sidecar `FILE.command`.
-pub fn per_trial_header(many: bool) -> String {
+/// `scenario` column when `many` scenarios share the file, and
+/// `stock_used,stockout` at the end when `stocked`: some scenario holds
+/// stock). No comment line; the reproduce command goes to the sidecar
+/// `FILE.command`.
+pub fn per_trial_header(many: bool, stocked: bool) -> String {
     let mut out = String::new();
     if many {
         out.push_str("scenario,");
     }
-    out.push_str("trial,topology,service,nadir,below,recovery,collapse\n");
+    out.push_str("trial,topology,service,nadir,below,recovery,collapse");
+    if stocked {
+        out.push_str(",stock_used,stockout");
+    }
+    out.push('\n');
     out
 }
 
@@ -115,7 +127,7 @@ pub fn per_trial_header(many: bool) -> String {
 /// trial-major, one [`TrialMetrics`] per topology of `scenario`.
 pub fn per_trial_rows(
     scenario: &Scenario,
-    many: bool,
+    (many, stocked): (bool, bool),
     first_trial: u64,
     rows: &[TrialMetrics],
 ) -> String {
@@ -128,7 +140,7 @@ pub fn per_trial_rows(
             if many {
                 let _ = write!(out, "{name},");
             }
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "{trial},{},{},{},{},{},{}",
                 csv_field(&t.id),
@@ -138,6 +150,14 @@ pub fn per_trial_rows(
                 m.recovery,
                 m.collapse
             );
+            match (stocked, m.stock) {
+                (false, _) => {}
+                (true, Some(s)) => {
+                    let _ = write!(out, ",{},{}", s.used, s.stockout);
+                }
+                (true, None) => out.push_str(",,"),
+            }
+            out.push('\n');
         }
     }
     out

@@ -1,6 +1,6 @@
 //! `--format markdown`: a table to paste into course notes.
 
-use super::{Exporter, HEADLINE, LEGEND, RunReport, headline_rows};
+use super::{Exporter, RunReport, any_stocked, headline, headline_rows, legend};
 
 /// Markdown exporter.
 pub struct MarkdownExporter;
@@ -52,7 +52,8 @@ impl Exporter for MarkdownExporter {
             out.push_str(&notices);
             out.push('\n');
         }
-        let mut header: Vec<&str> = HEADLINE.to_vec();
+        let stocked = any_stocked(reports);
+        let mut header: Vec<&str> = headline(stocked);
         if many {
             header.insert(0, "scenario");
         }
@@ -69,7 +70,7 @@ impl Exporter for MarkdownExporter {
             .collect();
         out.push_str(&format!("|{}|\n", align.join("|")));
         for r in reports {
-            for row in headline_rows(r) {
+            for row in headline_rows(r, stocked) {
                 let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
                 if many {
                     cells.insert(0, cell(&r.scenario.name));
@@ -77,7 +78,10 @@ impl Exporter for MarkdownExporter {
                 out.push_str(&format!("| {} |\n", cells.join(" | ")));
             }
         }
-        out.push_str(&format!("\n{LEGEND}\n\nReproduce: `{command}`\n"));
+        out.push_str(&format!(
+            "\n{}\n\nReproduce: `{command}`\n",
+            legend(reports)
+        ));
         super::Format::Markdown.finish(out.into_bytes())
     }
 }

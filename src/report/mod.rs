@@ -162,6 +162,13 @@ impl RunReport {
         }
     }
 
+    /// Does this report carry the stock metrics (its scenario holds stock)?
+    pub fn is_stocked(&self) -> bool {
+        self.topologies
+            .iter()
+            .any(|t| t.metrics.stock_used.is_some())
+    }
+
     /// The lines printed above human-readable tables: one per shock (what
     /// it hit and skipped), then every warning.
     pub fn notice_lines(&self) -> Vec<String> {
@@ -177,20 +184,29 @@ impl RunReport {
     }
 }
 
-/// The columns shared by the table and Markdown formats.
-pub(crate) const HEADLINE: [&str; 11] = [
-    "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
-    "collapse", "vs first",
-];
+/// The columns shared by the table and Markdown formats; with `stocked`,
+/// `stock used` and `stockout` before `vs first`.
+pub(crate) fn headline(stocked: bool) -> Vec<&'static str> {
+    let mut h = vec![
+        "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
+        "collapse",
+    ];
+    if stocked {
+        h.extend(["stock used", "stockout"]);
+    }
+    h.push("vs first");
+    h
+}
 
-/// One headline row per topology (formatted for humans).
-pub(crate) fn headline_rows(report: &RunReport) -> Vec<[String; 11]> {
+/// One headline row per topology (formatted for humans), the columns of
+/// [`headline`].
+pub(crate) fn headline_rows(report: &RunReport, stocked: bool) -> Vec<Vec<String>> {
     report
         .topologies
         .iter()
         .map(|t| {
             let m = &t.metrics;
-            [
+            let mut row = vec![
                 t.id.clone(),
                 t.nodes.to_string(),
                 format!("{}", round(t.baseline, 3)),
@@ -201,18 +217,31 @@ pub(crate) fn headline_rows(report: &RunReport) -> Vec<[String; 11]> {
                 format!("{:.1}%", 100.0 * m.below.mean),
                 format!("{:.1}", m.recovery.mean),
                 format!("{:.1}%", 100.0 * m.collapse.mean),
-                match &t.vs_first {
-                    None => "(reference)".to_string(),
-                    Some(c) => format!(
-                        "{:+.3} ± {:.3}, better in {:.0}%",
-                        c.service_diff.mean,
-                        c.service_diff.ci95,
-                        100.0 * c.p_better
-                    ),
-                },
-            ]
+            ];
+            if stocked {
+                let pct = |s: Option<&crate::stats::Summary>| {
+                    s.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", 100.0 * s.mean))
+                };
+                row.push(pct(m.stock_used.as_ref()));
+                row.push(pct(m.stockout.as_ref()));
+            }
+            row.push(match &t.vs_first {
+                None => "(reference)".to_string(),
+                Some(c) => format!(
+                    "{:+.3} ± {:.3}, better in {:.0}%",
+                    c.service_diff.mean,
+                    c.service_diff.ci95,
+                    100.0 * c.p_better
+                ),
+            });
+            row
         })
         .collect()
+}
+
+/// Do any of `reports` carry the stock metrics?
+pub(crate) fn any_stocked(reports: &[RunReport]) -> bool {
+    reports.iter().any(RunReport::is_stocked)
 }
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -225,3 +254,16 @@ pub(crate) const LEGEND: &str = "service = mean throughput / baseline per trial 
 p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
 recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
 vs first = paired service difference against the first topology and the share of trials it did strictly better.";
+
+/// Added to [`LEGEND`] when the scenario holds stock.
+pub(crate) const STOCK_LEGEND: &str = " stock used = units drawn from stock / (baseline × steps), mean over trials; \
+stockout = share of steps that end with some stocked node empty, mean over trials.";
+
+/// The legend for `reports`.
+pub(crate) fn legend(reports: &[RunReport]) -> String {
+    if any_stocked(reports) {
+        format!("{LEGEND}{STOCK_LEGEND}")
+    } else {
+        LEGEND.to_string()
+    }
+}

@@ -8,7 +8,8 @@
 //! [`PartialRun::validate`] checks every field — a non-empty trial range,
 //! at least one topology, finite positive baselines, every metric value
 //! finite and inside its range (φ, nadir, below, collapse in [0, 1],
-//! recovery in [0, steps], paired differences in [−1, 1]), counts summed
+//! recovery in [0, steps], paired differences in [−1, 1], stock_used and
+//! stockout in [0, 1] where present), counts summed
 //! without overflow and equal to the range length per metric — and the
 //! `digest` (SHA-256 of the part's canonical JSON with an empty digest)
 //! must match, so a hand-edited or damaged part is refused. The digest
@@ -205,6 +206,18 @@ impl PartialRun {
                 if !d.within(lo, hi) {
                     return Err(format!(
                         "{what} is damaged: a {name} value of topology {:?} lies outside [{lo}, {hi}]",
+                        self.topologies[t].id
+                    ));
+                }
+            }
+            // Draws never exceed deliveries, which never exceed F0.
+            for (name, d) in crate::sim::STOCK_METRIC_NAMES
+                .iter()
+                .zip(topo.stock.iter().flatten())
+            {
+                if !d.within(0.0, phi) {
+                    return Err(format!(
+                        "{what} is damaged: a {name} value of topology {:?} lies outside [0, 1]",
                         self.topologies[t].id
                     ));
                 }

@@ -1,7 +1,7 @@
 //! `--format table`: aligned plain text for a terminal.
 
 use super::escape::visible;
-use super::{Exporter, Format, HEADLINE, LEGEND, RunReport, headline_rows};
+use super::{Exporter, Format, RunReport, any_stocked, headline, headline_rows, legend};
 
 /// Plain-text table exporter.
 pub struct TableExporter;
@@ -9,7 +9,8 @@ pub struct TableExporter;
 impl Exporter for TableExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
         let many = reports.len() > 1;
-        let mut header: Vec<String> = HEADLINE.iter().map(|s| s.to_string()).collect();
+        let stocked = any_stocked(reports);
+        let mut header: Vec<String> = headline(stocked).iter().map(|s| s.to_string()).collect();
         if many {
             header.insert(0, "scenario".into());
         }
@@ -34,7 +35,7 @@ impl Exporter for TableExporter {
                 }
                 out.push('\n');
             }
-            for row in headline_rows(r) {
+            for row in headline_rows(r, stocked) {
                 let mut row: Vec<String> = row.iter().map(|c| visible(c).into_owned()).collect();
                 if many {
                     row.insert(0, visible(&r.scenario.name).into_owned());
@@ -54,7 +55,7 @@ impl Exporter for TableExporter {
             }
             out.push('\n');
         }
-        out.push_str(&format!("\n{LEGEND}\n\nreproduce: {command}\n"));
+        out.push_str(&format!("\n{}\n\nreproduce: {command}\n", legend(reports)));
         Format::Table.finish(out.into_bytes())
     }
 }

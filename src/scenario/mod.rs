@@ -28,6 +28,7 @@ mod error;
 pub mod raw;
 pub mod schema;
 mod shock_arg;
+pub mod stock;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -158,6 +159,11 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// Does some node hold stock (`max > 0`)?
+    pub fn has_stock(&self) -> bool {
+        self.nodes.iter().any(|n| n.stock.is_stocked())
+    }
+
     /// Index of the node with this id.
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
@@ -211,12 +217,21 @@ pub struct Node {
     /// Bill of materials (part → units per unit of output, finite and > 0).
     /// Empty for a pool; non-empty makes the node an assembler.
     pub needs: BTreeMap<String, f64>,
+    /// Inventory at the node's output (`max == 0`: none).
+    pub stock: stock::Stock,
+    /// A sink's demand per step (`None`: its capacity).
+    pub demand: Option<f64>,
 }
 
 impl Node {
     /// Does this node need every part of a bill of materials?
     pub fn is_assembler(&self) -> bool {
         !self.needs.is_empty()
+    }
+
+    /// What a sink consumes at most per step: its `demand`, else its capacity.
+    pub fn demand(&self) -> f64 {
+        self.demand.unwrap_or(self.capacity)
     }
 }
 
@@ -314,6 +329,12 @@ impl Amount {
 }
 
 impl Scenario {
+    /// Does some node of some topology hold stock? Only then do outputs
+    /// carry the stock metrics (a file without stock gives today's bytes).
+    pub fn has_stock(&self) -> bool {
+        self.topologies.iter().any(Topology::has_stock)
+    }
+
     /// Parse and validate TOML text. `origin` names the file in errors.
     pub fn from_toml(origin: &str, text: &str) -> Result<Scenario, InputError> {
         validate::parse(origin, text)

@@ -120,6 +120,11 @@ pub struct RawDefaults {
     #[serde(default)]
     #[schemars(skip)]
     pub product: Option<Spanned<toml::Value>>,
+    /// Stock every node holds unless it sets its own: `stock = N` (full,
+    /// max N) or `{ max = N, initial = M }` (default 0: no stock).
+    #[serde(default)]
+    #[schemars(with = "Option<RawStock>")]
+    pub stock: Option<Spanned<toml::Value>>,
 }
 
 /// Outage length in steps: `{ dist = "fixed", steps = N }`,
@@ -271,6 +276,35 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, Quantity>>", extend("minProperties" = 1))]
     pub needs: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    /// Units of this node's product held at its output, shipped without
+    /// using its capacity while it is up: `stock = N` (full, max N) or
+    /// `{ max = N, initial = M }` (default: `[defaults] stock`, else 0).
+    #[serde(default)]
+    #[schemars(with = "Option<RawStock>")]
+    pub stock: Option<Spanned<toml::Value>>,
+    /// A sink's demand per step, finite, > 0 and at most 1e15 (default: its
+    /// capacity). Unmet demand is lost.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(max = 1e15), extend("exclusiveMinimum" = 0))]
+    pub demand: Option<Spanned<f64>>,
+}
+
+/// A stock level: a number of units (full, at most that many), or a table.
+#[derive(JsonSchema)]
+#[schemars(rename = "Stock", untagged)]
+#[allow(dead_code)]
+pub enum RawStock {
+    /// Full, at most this many units (0 = no stock).
+    Full(#[schemars(range(min = 0, max = 1e15))] f64),
+    /// At most `max` units, `initial` at step 0 (default: full).
+    Levels {
+        /// Most units the node can hold, 0 to 1e15.
+        #[schemars(range(min = 0, max = 1e15))]
+        max: f64,
+        /// Units held at step 0, 0 to `max` (default `max`).
+        #[schemars(range(min = 0, max = 1e15))]
+        initial: Option<f64>,
+    },
 }
 
 /// Units of a part per unit of an assembler's output: finite and > 0.

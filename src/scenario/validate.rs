@@ -113,6 +113,7 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 
 struct Defaults {
     capacity: f64,
+    stock: super::stock::Stock,
     failure_rate: f64,
     repair: Repair,
 }
@@ -236,6 +237,7 @@ fn build_defaults(
 ) -> Result<Defaults, InputError> {
     let mut d = Defaults {
         capacity: 100.0,
+        stock: super::stock::Stock::default(),
         failure_rate: 0.01,
         repair: Repair::Fixed { steps: 5 },
     };
@@ -249,6 +251,9 @@ fn build_defaults(
         }
         if let Some(r) = &raw.repair {
             d.repair = repair(ctx, r, "defaults.repair")?;
+        }
+        if let Some(s) = &raw.stock {
+            d.stock = super::stock::parse(ctx, s, "defaults.stock")?;
         }
         super::bom::reject_defaults(ctx, &raw)?;
     }
@@ -373,6 +378,11 @@ fn build_node(ctx: &Ctx<'_>, n: &RawNode, d: &Defaults) -> Result<Node, InputErr
         },
         product: super::bom::product(ctx, n)?,
         needs: super::bom::needs(ctx, n, role)?,
+        stock: match &n.stock {
+            Some(s) => super::stock::parse(ctx, s, "topology.node.stock")?,
+            None => d.stock,
+        },
+        demand: super::stock::demand(ctx, n, role)?,
     })
 }
 

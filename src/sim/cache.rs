@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::network::{FlowNetwork, FlowSolver};
+use crate::network::{FlowNetwork, FlowSolver, StockScratch};
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
 const CAPACITY: usize = 1 << 17;
@@ -44,6 +44,8 @@ impl Hasher for MaskHasher {
 #[derive(Debug, Default)]
 pub struct FlowCache {
     solver: FlowSolver,
+    /// Buffers of the stocked step ([`crate::network::Inventory::step`]).
+    pub stock: StockScratch,
     memo: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,

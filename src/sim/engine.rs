@@ -4,7 +4,8 @@
 //! 1. nodes whose outage ends at `t` come back up;
 //! 2. shocks with `at == t` force their nodes down (extending running outages);
 //! 3. every up node fails with its failure rate, for a sampled repair;
-//! 4. φ_t is computed from the nodes that are up.
+//! 4. φ_t is computed from the nodes that are up; with stock, by the three
+//!    stages (deliver, draw, refill) of `docs/model.md`, "Inventory".
 //!
 //! Step 3 is event-driven: when a node comes up at step `s` it draws, once,
 //! the number `K` of steps it survives (geometric with the node's failure
@@ -19,7 +20,7 @@ use std::sync::OnceLock;
 use super::FlowCache;
 use super::rng::{Stream, ln_survival};
 use crate::network::centrality::{betweenness, degree, ranking};
-use crate::network::{FlowNetwork, check_flow};
+use crate::network::{FlowNetwork, Inventory, check_flow};
 use crate::scenario::{InputError, Repair, Scenario, Selection, Shock, Topology};
 
 /// Never: a step index beyond every horizon.
@@ -55,6 +56,8 @@ pub struct PreparedTopology {
     pub series: bool,
     /// The topology itself, for resolving shocks added later.
     topo: Topology,
+    /// Its stock, when some node holds any.
+    pub inventory: Option<Inventory>,
 }
 
 /// A shock resolved against one topology.
@@ -81,8 +84,11 @@ enum Targets {
 
 impl PreparedTopology {
     fn new(topo: &Topology, shocks: &[Shock]) -> Self {
+        let net = FlowNetwork::new(topo);
+        let inventory = Inventory::new(topo, net.baseline());
         let mut p = PreparedTopology {
-            net: FlowNetwork::new(topo),
+            net,
+            inventory,
             ln_survive: topo
                 .nodes
                 .iter()
@@ -270,6 +276,11 @@ pub struct StepRecord {
     pub service: f64,
     /// Number of nodes down at this step.
     pub down: usize,
+    /// Units drawn from stock at this step, as a share of the baseline F0
+    /// (0 without stock).
+    pub drawn: f64,
+    /// Does some stocked node end this step with its stock at 0?
+    pub stockout: bool,
 }
 
 /// The state of one topology in one trial.
@@ -293,6 +304,8 @@ pub struct TopologyRun {
     events: Vec<Event>,
     picks: Vec<usize>,
     pool: Vec<usize>,
+    /// Stock level per stocked node, in the inventory's rank order.
+    level: Vec<f64>,
 }
 
 impl TopologyRun {
@@ -316,6 +329,7 @@ impl TopologyRun {
             events: Vec::new(),
             picks: Vec::new(),
             pool: Vec::new(),
+            level: Vec::new(),
         };
         run.reset(prep, seed, trial);
         run
@@ -334,6 +348,10 @@ impl TopologyRun {
         self.events.clear();
         self.dirty = true;
         let p = &prep.topologies[self.topo];
+        self.level.clear();
+        if let Some(inv) = &p.inventory {
+            self.level.extend_from_slice(inv.initial());
+        }
         for i in 0..self.down.len() {
             self.schedule_failure(p, i, 0);
         }
@@ -489,8 +507,19 @@ impl TopologyRun {
             }
         }
 
-        // (4) Throughput from the nodes that are up.
-        if self.dirty {
+        // (4) Throughput from the nodes that are up (and the stock).
+        let (mut drawn, mut stockout) = (0.0, false);
+        if let Some(inv) = &p.inventory {
+            let full = self.level.iter().zip(inv.max()).all(|(l, m)| l >= m);
+            if self.down_count == 0 && full {
+                self.throughput = p.net.baseline();
+            } else {
+                let step = inv.step(&self.down, &mut self.level, &mut cache.stock);
+                self.throughput = step.delivered;
+                drawn = step.drawn / p.net.baseline();
+            }
+            stockout = self.level.iter().any(|&l| l <= 0.0);
+        } else if self.dirty {
             self.throughput = if self.down_count == 0 {
                 p.net.baseline()
             } else if p.series {
@@ -506,7 +535,24 @@ impl TopologyRun {
             throughput: self.throughput,
             service: self.throughput / p.net.baseline(),
             down: self.down_count,
+            drawn,
+            stockout,
         })
+    }
+
+    /// Stock held per node of the topology after the last step run (0 for
+    /// nodes that hold none); empty without stock.
+    pub fn stock_levels(&self, prep: &Prepared) -> Vec<(usize, f64, f64)> {
+        match &prep.topologies[self.topo].inventory {
+            None => Vec::new(),
+            Some(inv) => inv
+                .ranked()
+                .iter()
+                .zip(&self.level)
+                .zip(inv.max())
+                .map(|((&v, &l), &m)| (v, l, m))
+                .collect(),
+        }
     }
 }
 

@@ -5,6 +5,13 @@ use serde::{Deserialize, Serialize};
 /// Metric names in output order.
 pub const METRIC_NAMES: [&str; 5] = ["service", "nadir", "below", "recovery", "collapse"];
 
+/// Names of the stock metrics, output after [`METRIC_NAMES`] in scenarios
+/// where some node holds stock (and nowhere else: a file without stock
+/// gives today's bytes).
+pub const STOCK_METRIC_NAMES: [&str; 2] = ["stock_used", "stockout"];
+
+use super::StepRecord;
+
 /// What one trial did to one topology.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrialMetrics {
@@ -19,6 +26,25 @@ pub struct TrialMetrics {
     pub recovery: f64,
     /// 1 if φ_t reached 0 at some step, else 0.
     pub collapse: f64,
+    /// The stock metrics, in scenarios where some node holds stock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<StockMetrics>,
+}
+
+/// What one trial drew from stock (scenarios with stock only).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StockMetrics {
+    /// Units drawn from stock / (F0 × steps).
+    pub used: f64,
+    /// Share of steps that end with some stocked node's stock at 0.
+    pub stockout: f64,
+}
+
+impl StockMetrics {
+    /// The metrics in [`STOCK_METRIC_NAMES`] order.
+    pub fn values(&self) -> [f64; 2] {
+        [self.used, self.stockout]
+    }
 }
 
 impl TrialMetrics {
@@ -45,6 +71,8 @@ pub struct MetricsAccumulator {
     runs: u32,
     in_run: bool,
     collapse: bool,
+    /// `Some((Σ drawn share, stockout steps))` when the scenario has stock.
+    stock: Option<(f64, u32)>,
 }
 
 /// φ at or below this counts as zero throughput.
@@ -62,6 +90,23 @@ impl MetricsAccumulator {
             runs: 0,
             in_run: false,
             collapse: false,
+            stock: None,
+        }
+    }
+
+    /// Also record the stock metrics (for a scenario where some node holds
+    /// stock; every topology of it reports them, 0 where it holds none).
+    pub fn with_stock(mut self, stocked: bool) -> Self {
+        self.stock = stocked.then_some((0.0, 0));
+        self
+    }
+
+    /// Record the next step: its φ and what it drew from stock.
+    pub fn push_step(&mut self, rec: &StepRecord) {
+        self.push(rec.service);
+        if let Some((drawn, out)) = &mut self.stock {
+            *drawn += rec.drawn;
+            *out += u32::from(rec.stockout);
         }
     }
 
@@ -97,6 +142,10 @@ impl MetricsAccumulator {
                 f64::from(self.below) / f64::from(self.runs)
             },
             collapse: if self.collapse { 1.0 } else { 0.0 },
+            stock: self.stock.map(|(drawn, out)| StockMetrics {
+                used: drawn / n,
+                stockout: f64::from(out) / n,
+            }),
         }
     }
 }

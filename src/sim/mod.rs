@@ -16,7 +16,9 @@ mod trace;
 
 pub use cache::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
-pub use metrics::{METRIC_NAMES, MetricsAccumulator, TrialMetrics};
+pub use metrics::{
+    METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics,
+};
 pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
     run_trials_streaming,

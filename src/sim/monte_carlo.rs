@@ -58,12 +58,13 @@ pub fn run_trial_stoppable(
 ) -> bool {
     out.clear();
     let level = prep.scenario.service_level;
+    let stocked = prep.scenario.has_stock();
     for (run, cache) in ws.runs.iter_mut().zip(ws.caches.iter_mut()) {
         run.reset(prep, seed, trial);
-        let mut acc = MetricsAccumulator::new(level);
+        let mut acc = MetricsAccumulator::new(level).with_stock(stocked);
         let mut steps = 0u32;
         while let Some(rec) = run.step(prep, cache) {
-            acc.push(rec.service);
+            acc.push_step(&rec);
             steps = steps.wrapping_add(1);
             if steps.is_multiple_of(STOP_CHECK_STEPS) && stop.load(Ordering::Relaxed) {
                 return false;
@@ -170,6 +171,7 @@ pub fn run_trials_streaming(
         below: 0.0,
         recovery: 0.0,
         collapse: 0.0,
+        stock: None,
     };
     let mut values: Vec<TrialMetrics> = Vec::new();
     let mut start = range.start;

@@ -3,7 +3,7 @@
 //! topology when one node goes down and stays down, with no other failure.
 //!
 //! For node i of a topology, deterministically (no random failures, no
-//! scripted shocks, every node up at step 0 but i):
+//! scripted shocks, every stock at its max and every node up at step 0 but i):
 //!
 //! * **TTS_i**, time to survive: the number of steps until φ first falls
 //!   below the scenario's service level L, i.e. the first t with φ_t < L
@@ -76,13 +76,15 @@ pub fn risk(scenario: &Scenario, topologies: &[usize]) -> Result<Vec<TopologyRis
         .max()
         .unwrap_or(0);
     let steps = horizon.max(longest_repair.min(MAX_RISK_STEPS)).max(1);
-    // The deterministic world: nothing fails by chance, no scripted shock.
+    // The deterministic world: nothing fails by chance, no scripted shock,
+    // every stock full at step 0.
     let mut calm = scenario.clone();
     calm.shocks.clear();
     calm.steps = steps;
     for t in &mut calm.topologies {
         for n in &mut t.nodes {
             n.failure_rate = 0.0;
+            n.stock.initial = n.stock.max;
         }
     }
     let prep = Prepared::new(calm)?;

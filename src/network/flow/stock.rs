@@ -1,0 +1,233 @@
+//! Inventory in pool-only topologies: the three-stage step of
+//! `docs/model.md` ("Inventory") as nested maximum flows.
+//!
+//! The network is the node-split network of [`FlowNetwork`] with three
+//! more kinds of arc: every sink's `out → D` (its demand) now ends at a
+//! delivery collector `D = 2n + 1`, joined to the super-sink `T' = 2n + 2`
+//! by an arc of the baseline F0 (stock never delivers beyond it); per stocked
+//! node `v`, a stock arc `S → out(v)` (drawn stock bypasses the node's
+//! capacity) and a refill arc `out(v) → T'` (a refill uses the capacity like
+//! any output).
+//!
+//! A step offers, from an empty flow: production alone (every stock arc and
+//! refill arc closed), then each stocked up node's stock arc in rank order
+//! (nearest a sink first), then — stock arcs frozen at what they carry —
+//! each refill arc in rank order. Augmenting paths never lower the flow on
+//! an arc out of `S` or into `T'`, so what an arc carries when its turn
+//! ends is final: draw_j = F_j − F_{j−1} is the lexicographic minimum of
+//! stage 2 (the greedy vertex of the max-flow polymatroid) and the refills
+//! the lexicographic maximum of stage 3.
+//!
+//! Invariant: [`StockNetwork::step`] is a pure function of the down-set and
+//! the stock levels it is given, and keeps every level in `[0, max]`.
+
+use crate::scenario::{Role, Topology};
+
+use super::{FlowNetwork, FlowSolver, csr, split_arcs, topology_arcs};
+
+/// A topology with stock compiled for the three-stage step.
+#[derive(Debug, Clone)]
+pub struct StockNetwork {
+    graph: FlowNetwork,
+    /// Stocked nodes in rank order.
+    ranked: Vec<usize>,
+    /// Per rank: forward arc index of the stock arc and of the refill arc.
+    stock_arc: Vec<u32>,
+    refill_arc: Vec<u32>,
+    /// Per rank: most units held, and units held at step 0.
+    max: Vec<f64>,
+    initial: Vec<f64>,
+    baseline: f64,
+    /// Levels within this of 0 or max are snapped there.
+    tol: f64,
+}
+
+/// What one step delivered and did to the stock.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StockStep {
+    /// Units delivered to sinks (Σ d_v).
+    pub delivered: f64,
+    /// Units drawn from stock (Σ y_v).
+    pub drawn: f64,
+    /// Units put into stock (Σ r_v).
+    pub refilled: f64,
+}
+
+/// Reusable buffers of [`StockNetwork::step`]; one per thread.
+#[derive(Debug, Clone, Default)]
+pub struct StockScratch {
+    flow: FlowSolver,
+    draw: Vec<f64>,
+}
+
+impl StockNetwork {
+    /// Compile `topo` (whose baseline F0 is `baseline`); `None` when no node
+    /// holds stock.
+    pub fn new(topo: &Topology, baseline: f64) -> Option<StockNetwork> {
+        if !topo.has_stock() {
+            return None;
+        }
+        let n = topo.nodes.len();
+        let (s, d, t) = (2 * n, 2 * n + 1, 2 * n + 2);
+        let ranked = stock_ranking(topo);
+        let total: f64 = topo.nodes.iter().map(|x| x.capacity + x.stock.max).sum();
+        let mut arcs = topology_arcs(topo, 2.0 * total + 1.0);
+        let topology = arcs.len();
+        arcs.push((d, t, baseline));
+        for &v in &ranked {
+            arcs.push((s, 2 * v + 1, 0.0));
+            arcs.push((2 * v + 1, t, 0.0));
+        }
+        let (first, head, cap, rev, forward) = csr(2 * n + 3, &arcs);
+        let split = split_arcs(topo, &forward);
+        let stock_arc = (0..ranked.len())
+            .map(|j| forward[topology + 1 + 2 * j])
+            .collect();
+        let refill_arc = (0..ranked.len())
+            .map(|j| forward[topology + 2 + 2 * j])
+            .collect();
+        let largest = topo
+            .nodes
+            .iter()
+            .map(|x| x.capacity.max(x.stock.max))
+            .fold(0.0, f64::max);
+        Some(StockNetwork {
+            graph: FlowNetwork {
+                nodes: n,
+                first,
+                head,
+                cap,
+                rev,
+                split,
+                baseline,
+                exact: false,
+                assembly: None,
+            },
+            max: ranked.iter().map(|&v| topo.nodes[v].stock.max).collect(),
+            initial: ranked
+                .iter()
+                .map(|&v| topo.nodes[v].stock.initial)
+                .collect(),
+            ranked,
+            stock_arc,
+            refill_arc,
+            baseline,
+            tol: 1e-9 * largest.max(1.0),
+        })
+    }
+
+    /// The stocked nodes in rank order (nearest a sink first, ties by id;
+    /// nodes that reach no sink last). Levels are indexed by rank.
+    pub fn ranked(&self) -> &[usize] {
+        &self.ranked
+    }
+
+    /// Per rank: the level at step 0.
+    pub fn initial(&self) -> &[f64] {
+        &self.initial
+    }
+
+    /// Per rank: the most units held.
+    pub fn max(&self) -> &[f64] {
+        &self.max
+    }
+
+    /// One step with the nodes marked in `down` out of service, from the
+    /// levels in `level` (per rank), which it updates.
+    pub fn step(&self, down: &[bool], level: &mut [f64], scratch: &mut StockScratch) -> StockStep {
+        debug_assert_eq!(level.len(), self.ranked.len());
+        let g = &self.graph;
+        let solver = &mut scratch.flow;
+        solver.residual.clear();
+        solver.residual.extend_from_slice(&g.cap);
+        for (i, &is_down) in down.iter().enumerate() {
+            if is_down {
+                solver.residual[g.split[i] as usize] = 0.0;
+            }
+        }
+        // Stage 1 and 2: production, then stock nearest the customer first.
+        let mut delivered = g.augment(solver);
+        scratch.draw.clear();
+        scratch.draw.resize(self.ranked.len(), 0.0);
+        for (j, &v) in self.ranked.iter().enumerate() {
+            if delivered >= self.baseline - self.tol {
+                break;
+            }
+            if down[v] || level[j] <= 0.0 {
+                continue;
+            }
+            let a = self.stock_arc[j] as usize;
+            solver.residual[a] = level[j];
+            let got = g.augment(solver);
+            delivered += got;
+            scratch.draw[j] = level[j] - solver.residual[a];
+            // Frozen: no later path may draw more of it.
+            solver.residual[a] = 0.0;
+        }
+        // Stage 3: refill from spare production, nearest the customer first.
+        let mut out = StockStep {
+            delivered: delivered.min(self.baseline),
+            ..StockStep::default()
+        };
+        for (j, &v) in self.ranked.iter().enumerate() {
+            let y = scratch.draw[j];
+            let mut r = 0.0;
+            if !down[v] && level[j] < self.max[j] - self.tol {
+                let a = self.refill_arc[j] as usize;
+                solver.residual[a] = self.max[j] - level[j];
+                r = g.augment(solver);
+            }
+            out.drawn += y;
+            out.refilled += r;
+            let next = level[j] - y + r;
+            level[j] = if next <= self.tol {
+                0.0
+            } else if next >= self.max[j] - self.tol {
+                self.max[j]
+            } else {
+                next
+            };
+        }
+        out
+    }
+}
+
+/// Stocked nodes ranked by directed hop distance to the nearest sink in the
+/// intact topology (`both_ways` links both ways), ascending; nodes that
+/// reach no sink last; ties by id (string order).
+pub fn stock_ranking(topo: &Topology) -> Vec<usize> {
+    let n = topo.nodes.len();
+    // Reverse BFS from every sink over reversed arcs.
+    let mut pred = vec![Vec::new(); n];
+    for l in &topo.links {
+        pred[l.to].push(l.from);
+        if l.both_ways {
+            pred[l.from].push(l.to);
+        }
+    }
+    let mut dist = vec![usize::MAX; n];
+    let mut queue = std::collections::VecDeque::new();
+    for (i, node) in topo.nodes.iter().enumerate() {
+        if node.role == Role::Sink {
+            dist[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    while let Some(u) = queue.pop_front() {
+        for &p in &pred[u] {
+            if dist[p] == usize::MAX {
+                dist[p] = dist[u] + 1;
+                queue.push_back(p);
+            }
+        }
+    }
+    let mut ranked: Vec<usize> = (0..n)
+        .filter(|&i| topo.nodes[i].stock.is_stocked())
+        .collect();
+    ranked.sort_by(|&a, &b| {
+        dist[a]
+            .cmp(&dist[b])
+            .then_with(|| topo.nodes[a].id.cmp(&topo.nodes[b].id))
+    });
+    ranked
+}

@@ -1,0 +1,60 @@
+//! The stock of one topology: the nested-max-flow step for pool-only
+//! topologies, the linear-program step when there are assemblers (both
+//! compute the three stages of `docs/model.md`, "Inventory").
+
+use super::{StockNetwork, StockProgram, StockScratch, StockStep};
+use crate::scenario::Topology;
+
+/// How one topology's stocked steps are computed.
+#[derive(Debug, Clone)]
+pub enum Inventory {
+    /// Pool-only: nested maximum flows.
+    Flow(StockNetwork),
+    /// With assemblers: a sequence of linear programs.
+    Program(StockProgram),
+}
+
+impl Inventory {
+    /// Compile `topo` (baseline F0 `baseline`); `None` when no node holds stock.
+    pub fn new(topo: &Topology, baseline: f64) -> Option<Inventory> {
+        if topo.nodes.iter().any(|n| n.is_assembler()) {
+            StockProgram::new(topo, baseline).map(Inventory::Program)
+        } else {
+            StockNetwork::new(topo, baseline).map(Inventory::Flow)
+        }
+    }
+
+    /// The stocked nodes in rank order (nearest a sink first, ties by id).
+    pub fn ranked(&self) -> &[usize] {
+        match self {
+            Inventory::Flow(s) => s.ranked(),
+            Inventory::Program(s) => s.ranked(),
+        }
+    }
+
+    /// Per rank: the level at step 0.
+    pub fn initial(&self) -> &[f64] {
+        match self {
+            Inventory::Flow(s) => s.initial(),
+            Inventory::Program(s) => s.initial(),
+        }
+    }
+
+    /// Per rank: the most units held.
+    pub fn max(&self) -> &[f64] {
+        match self {
+            Inventory::Flow(s) => s.max(),
+            Inventory::Program(s) => s.max(),
+        }
+    }
+
+    /// One step with the nodes marked in `down` out of service, from the
+    /// levels in `level` (per rank), which it updates. Pure: depends only on
+    /// `down` and `level`.
+    pub fn step(&self, down: &[bool], level: &mut [f64], scratch: &mut StockScratch) -> StockStep {
+        match self {
+            Inventory::Flow(s) => s.step(down, level, scratch),
+            Inventory::Program(s) => s.step(down, level),
+        }
+    }
+}

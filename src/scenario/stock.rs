@@ -1,0 +1,135 @@
+//! Inventory: a node's `stock` (a buffer at its output) and a sink's `demand`.
+//!
+//! Invariants of every [`Stock`] built here: `0 ≤ initial ≤ max < ∞`, both at
+//! most [`MAX_STOCK`]; `max == 0` means "holds no stock" (today's model).
+//! A `demand` is finite, > 0, at most 1e15 and only on a sink.
+
+use toml::Spanned;
+
+use super::raw::RawNode;
+use super::validate::Ctx;
+use super::{InputError, Role};
+
+/// Largest accepted stock level (as for capacities).
+pub const MAX_STOCK: f64 = 1e15;
+
+/// Units of a node's product held at its output.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stock {
+    /// Most units the node can hold; 0 = no stock.
+    pub max: f64,
+    /// Units held at step 0 of every trial.
+    pub initial: f64,
+}
+
+impl Stock {
+    /// Does the node hold stock at all (`max > 0`)?
+    pub fn is_stocked(&self) -> bool {
+        self.max > 0.0
+    }
+}
+
+/// Parse `stock = N` (full, max N) or `stock = { max = N, initial = M }`
+/// (`initial` omitted = full). `field` names it in errors.
+pub(super) fn parse(
+    ctx: &Ctx<'_>,
+    v: &Spanned<toml::Value>,
+    field: &str,
+) -> Result<Stock, InputError> {
+    let number = |x: &toml::Value, what: &str| -> Result<f64, InputError> {
+        let n = match x {
+            toml::Value::Integer(i) => *i as f64,
+            toml::Value::Float(f) => *f,
+            other => {
+                return Err(ctx.err(
+                    v.span(),
+                    field,
+                    format!(
+                        "expected {what} as a number of units, found {}",
+                        other.type_str()
+                    ),
+                ));
+            }
+        };
+        if !(n.is_finite() && (0.0..=MAX_STOCK).contains(&n)) {
+            return Err(ctx.err(
+                v.span(),
+                field,
+                format!(
+                    "expected {what} to be a finite number of units ≥ 0 and at most 1e15, found {n}"
+                ),
+            ));
+        }
+        Ok(n)
+    };
+    match v.get_ref() {
+        toml::Value::Table(t) => {
+            if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "max" | "initial")) {
+                return Err(ctx.err(
+                    v.span(),
+                    field,
+                    format!("unknown key {k:?} in stock; expected `max` and optionally `initial`"),
+                ));
+            }
+            let Some(max) = t.get("max") else {
+                return Err(ctx.err(
+                    v.span(),
+                    field,
+                    "stock needs `max`: write `stock = { max = 300, initial = 300 }` or `stock = 300`",
+                ));
+            };
+            let max = number(max, "`max`")?;
+            let initial = match t.get("initial") {
+                Some(i) => number(i, "`initial`")?,
+                None => max,
+            };
+            if initial > max {
+                return Err(ctx.err(
+                    v.span(),
+                    field,
+                    format!("stock `initial` ({initial}) is larger than `max` ({max}); expected initial ≤ max"),
+                ));
+            }
+            Ok(Stock { max, initial })
+        }
+        other @ (toml::Value::Integer(_) | toml::Value::Float(_)) => {
+            let max = number(other, "stock")?;
+            Ok(Stock { max, initial: max })
+        }
+        other => Err(ctx.err(
+            v.span(),
+            field,
+            format!(
+                "expected a number of units or a table {{ max = N, initial = M }}, found {}",
+                other.type_str()
+            ),
+        )),
+    }
+}
+
+/// The node's `demand`: only on a sink; finite, > 0, at most 1e15.
+pub(super) fn demand(ctx: &Ctx<'_>, n: &RawNode, role: Role) -> Result<Option<f64>, InputError> {
+    let Some(v) = &n.demand else {
+        return Ok(None);
+    };
+    if role != Role::Sink {
+        return Err(ctx.err(
+            v.span(),
+            "topology.node.demand",
+            format!(
+                "`demand` is only for sinks, and {:?} is a {}; remove it or give the node role = \"sink\"",
+                n.id.get_ref(),
+                role.as_str()
+            ),
+        ));
+    }
+    let x = *v.get_ref();
+    if !(x.is_finite() && x > 0.0 && x <= 1e15) {
+        return Err(ctx.err(
+            v.span(),
+            "topology.node.demand",
+            format!("expected a finite demand > 0 (units per step, at most 1e15), found {x}"),
+        ));
+    }
+    Ok(Some(x))
+}
