@@ -548,6 +548,7 @@ mod tests {
             below: 0.25,
             recovery: 2.0,
             collapse: 0.0,
+            stock: None,
         }
     }
 

@@ -225,8 +225,9 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
             svg_texts(&out.join(name));
         }
     }
-    // Six charts and a drawing of each of the 2 + 2 topologies.
-    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 10);
+    // Six charts and a drawing of each of the 2 + 3 topologies (pandemic
+    // has its chain with safety stock).
+    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 11);
 }
 
 #[test]

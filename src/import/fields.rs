@@ -24,7 +24,7 @@ const MAX_CAPACITY: f64 = 1e15;
 const MAX_REPAIR: u32 = 1_000_000;
 
 /// Node fields the importer understands.
-pub const NODE_FIELDS: [&str; 11] = [
+pub const NODE_FIELDS: [&str; 13] = [
     "id",
     "label",
     "label_zh",
@@ -36,6 +36,8 @@ pub const NODE_FIELDS: [&str; 11] = [
     "product",
     "needs",
     "stock",
+    "stock_initial",
+    "demand",
 ];
 /// Link fields the importer understands.
 pub const LINK_FIELDS: [&str; 4] = ["from", "to", "capacity", "both_ways"];
@@ -410,7 +412,9 @@ fn node_spec(
             "repair" => node.repair = Some(repair(source, cell)?),
             "product" => node.product = Some(text(cell)),
             "needs" => node.needs = needs(source, cell)?,
-            "stock" => node.stock = Some(stock(source, cell)?),
+            "stock" => node.stock = Some(stock(source, cell, "stock")?),
+            "stock_initial" => node.stock_initial = Some(stock(source, cell, "stock_initial")?),
+            "demand" => node.demand = Some(capacity(source, cell, "demand")?),
             "kind" => {}
             _ => node.extra.push((cell.name.clone(), cell.value.to_string())),
         }
@@ -659,13 +663,13 @@ fn failure_rate(source: &Source, cell: &Cell) -> Result<f64, crate::scenario::In
     Ok(x)
 }
 
-fn stock(source: &Source, cell: &Cell) -> Result<f64, crate::scenario::InputError> {
-    let x = number(source, cell, "stock")?;
+fn stock(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::scenario::InputError> {
+    let x = number(source, cell, field)?;
     if !(0.0..=MAX_CAPACITY).contains(&x) {
         return Err(source.err(
             &cell.place,
-            "stock",
-            format!("expected a stock >= 0 and at most 1e15, found {x}"),
+            field,
+            format!("expected a {field} >= 0 and at most 1e15, found {x}"),
         ));
     }
     Ok(x)

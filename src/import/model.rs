@@ -198,8 +198,12 @@ pub struct NodeSpec {
     pub product: Option<String>,
     /// Parts it needs per unit, e.g. `battery:1;motor:1`, in file order.
     pub needs: Vec<(String, f64)>,
-    /// Units in stock, finite and >= 0.
+    /// Most units in stock, finite and >= 0 (the scenario's `stock` max).
     pub stock: Option<f64>,
+    /// Units in stock at step 0 (default: full), finite and >= 0.
+    pub stock_initial: Option<f64>,
+    /// A sink's demand per step, finite and > 0.
+    pub demand: Option<f64>,
     /// Attributes the scenario has no field for: kept as comments.
     pub extra: Vec<(String, String)>,
 }

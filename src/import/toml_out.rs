@@ -12,8 +12,8 @@ use crate::scenario::{Repair, Role};
 
 /// Write `product` and `needs` as scenario keys (the bill of materials).
 pub const EMIT_PRODUCT_NEEDS: bool = true;
-/// Write `stock` as a scenario key. OFF until the scenario format has it.
-pub const EMIT_STOCK: bool = false;
+/// Write `stock` (and `demand`) as scenario keys.
+pub const EMIT_STOCK: bool = true;
 
 /// What to write besides the network itself.
 #[derive(Debug, Clone)]
@@ -104,8 +104,23 @@ pub fn bom_lines(node: &NodeSpec) -> Vec<String> {
             format!("needs = {{ {} }}", parts.join(", ")),
         ));
     }
-    if let Some(s) = node.stock {
-        lines.push(key(EMIT_STOCK, format!("stock = {}", toml_float(s))));
+    match (node.stock, node.stock_initial) {
+        (Some(max), Some(initial)) if initial != max => lines.push(key(
+            EMIT_STOCK,
+            format!(
+                "stock = {{ max = {}, initial = {} }}",
+                toml_float(max),
+                toml_float(initial)
+            ),
+        )),
+        (Some(max), _) => lines.push(key(EMIT_STOCK, format!("stock = {}", toml_float(max)))),
+        (None, Some(initial)) => {
+            lines.push(key(EMIT_STOCK, format!("stock = {}", toml_float(initial))))
+        }
+        (None, None) => {}
+    }
+    if let Some(d) = node.demand {
+        lines.push(key(EMIT_STOCK, format!("demand = {}", toml_float(d))));
     }
     lines
 }

@@ -72,9 +72,10 @@ pub fn repair_text(r: &Repair) -> String {
     }
 }
 
-/// Bill-of-materials attributes: `product` (explicit or inferred) and
-/// `needs` as `battery:1;motor:1` (parts in name order). `stock` joins them
-/// when the scenario model has it.
+/// Bill-of-materials and inventory attributes: `product` (explicit or
+/// inferred), `needs` as `battery:1;motor:1` (parts in name order), `stock`
+/// (the most held, when > 0), `stock_initial` (when below it) and `demand`
+/// (a sink's, when given).
 pub fn bom_attributes(node: &Node) -> Vec<(&'static str, Attr)> {
     let mut a = Vec::new();
     if let Some(p) = &node.product {
@@ -83,6 +84,15 @@ pub fn bom_attributes(node: &Node) -> Vec<(&'static str, Attr)> {
     if !node.needs.is_empty() {
         let bill: Vec<String> = node.needs.iter().map(|(p, q)| format!("{p}:{q}")).collect();
         a.push(("needs", Attr::Text(bill.join(";"))));
+    }
+    if node.stock.is_stocked() {
+        a.push(("stock", Attr::Num(node.stock.max)));
+        if node.stock.initial < node.stock.max {
+            a.push(("stock_initial", Attr::Num(node.stock.initial)));
+        }
+    }
+    if let Some(d) = node.demand {
+        a.push(("demand", Attr::Num(d)));
     }
     a
 }
