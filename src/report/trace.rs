@@ -7,7 +7,9 @@ use crate::sim::{Prepared, trace_rows};
 
 /// The `chainmesh trace` CSV of one trial: `step,topology,throughput,service,down,command`
 /// rows (down = node ids joined by `;`; command = how to reproduce it, on
-/// every row so `pandas.read_csv` needs no options).
+/// every row so `pandas.read_csv` needs no options). When the scenario holds
+/// stock, `drawn` (units drawn / baseline) and `stock` (units held after
+/// the step) come before `command`.
 pub fn trace_csv(
     prep: &Prepared,
     seed: u64,
@@ -15,7 +17,12 @@ pub fn trace_csv(
     topologies: &[usize],
     command: &str,
 ) -> Vec<u8> {
-    let mut out = String::from("step,topology,throughput,service,down,command\n");
+    let stocked = prep.scenario.has_stock();
+    let mut out = String::from(if stocked {
+        "step,topology,throughput,service,down,drawn,stock,command\n"
+    } else {
+        "step,topology,throughput,service,down,command\n"
+    });
     let command = csv_field(command);
     for row in trace_rows(prep, seed, trial, topologies) {
         let topo = &prep.scenario.topologies[row.topology];
@@ -24,15 +31,19 @@ pub fn trace_csv(
             .iter()
             .map(|&i| topo.nodes[i].id.as_str())
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{},{},{},{},{},{command}",
+            "{},{},{},{},{},",
             row.step,
             csv_field(&topo.id),
             row.throughput,
             row.service,
             csv_field(&down.join(";"))
         );
+        if stocked {
+            let _ = write!(out, "{},{},", row.drawn, row.stock);
+        }
+        let _ = writeln!(out, "{command}");
     }
     out.into_bytes()
 }

@@ -15,6 +15,10 @@ pub struct TraceRow {
     pub service: f64,
     /// Ids of the nodes down at the step.
     pub down: Vec<usize>,
+    /// Units drawn from stock at the step, as a share of the baseline.
+    pub drawn: f64,
+    /// Units held in stock after the step (every stocked node).
+    pub stock: f64,
 }
 
 /// Every step of trial `trial` for the chosen topologies, step-major.
@@ -42,6 +46,8 @@ pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) 
                     throughput: r.throughput,
                     service: r.service,
                     down,
+                    drawn: r.drawn,
+                    stock: run.stock_levels(prep).iter().map(|s| s.1).sum(),
                 });
             }
         }
