@@ -78,9 +78,13 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
 
     // The comparison table (the Markdown exporter's) and the sweep's table.
     assert!(md.contains("| topology | nodes | baseline | service |"));
-    assert!(md.contains("Reproduce: `chainmesh run agriculture --trials 40 --seed 11`"));
+    assert!(
+        md.contains("Reproduce: `chainmesh run agriculture --trials 40 --seed 11 --steps 120`")
+    );
     assert!(md.contains("| topology | random failures |"));
-    assert!(md.contains("chainmesh report agriculture --out DIR --trials 40 --seed 11"));
+    assert!(
+        md.contains("chainmesh report agriculture --out DIR --trials 40 --seed 11 --steps 120")
+    );
 
     // The HTML page: the same table, charts inlined as SVG.
     assert!(html.starts_with("<!DOCTYPE html>"));
