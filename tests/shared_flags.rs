@@ -285,6 +285,35 @@ fn every_command_that_writes_a_file_says_so_once_and_quiet_silences_it() {
         std::fs::read_dir(d.join("rep")).expect("dir").count(),
         "{e}"
     );
+    // A report into the folder of a bigger one says which stale charts it removed.
+    ok(
+        d,
+        &[
+            "report",
+            "agriculture",
+            "pandemic-2020",
+            "--trials",
+            "5",
+            "--out",
+            "two",
+            "-q",
+        ],
+    );
+    let (_, e) = ok(
+        d,
+        &["report", "agriculture", "--trials", "5", "--out", "two"],
+    );
+    let removed: Vec<&str> = e.lines().filter(|l| l.starts_with("removed ")).collect();
+    assert!(
+        !removed.is_empty()
+            && removed
+                .iter()
+                .all(|l| l.starts_with("removed two/pandemic-2020-")),
+        "{e}"
+    );
+    for l in &removed {
+        assert!(!d.join(&l["removed ".len()..]).exists(), "{l}");
+    }
     // Output to stdout or a stream is not a file written.
     let (_, e) = ok(
         d,

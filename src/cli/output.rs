@@ -57,9 +57,19 @@ pub fn announce_writes(on: bool) {
 /// creates its file itself, such as `new`). Silent under `--quiet`, in the
 /// TUI and for streams and devices (`--out /dev/stdout`).
 pub fn wrote(path: &Path) {
+    announce("wrote", path);
+}
+
+/// `removed PATH` on stderr, as [`wrote`]: for a file a command deletes
+/// (a report's stale charts).
+pub fn removed(path: &Path) {
+    announce("removed", path);
+}
+
+fn announce(what: &str, path: &Path) {
     if ANNOUNCE.load(Ordering::Relaxed) && !quiet() {
         let shown = super::command::shell_quote(&path.display().to_string());
-        eprintln!("wrote {}", crate::report::escape::terminal(&shown));
+        eprintln!("{what} {}", crate::report::escape::terminal(&shown));
     }
 }
 

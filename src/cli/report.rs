@@ -79,6 +79,7 @@ pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     for path in stale {
         std::fs::remove_file(&path)
             .with_context(|| format!("cannot remove the stale {}", path.display()))?;
+        super::output::removed(&path);
     }
     Ok(())
 }
