@@ -323,3 +323,22 @@ fn every_command_that_writes_a_file_says_so_once_and_quiet_silences_it() {
     let (_, e) = ok(d, &["run", "agriculture", "--trials", "3"]);
     assert!(wrote(&e).is_empty(), "{e}");
 }
+
+#[test]
+fn trace_set_replays_the_edited_scenario_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let base = ["trace", "agriculture", "--trial", "3"];
+    let (plain, _) = ok(d, &base);
+    let mut args = base.to_vec();
+    args.extend(["--set", "defaults.failure_rate=0.2"]);
+    let (edited, _) = ok(d, &args);
+    assert_ne!(plain, edited, "--set did not change the trace");
+    assert!(
+        edited
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("--set defaults.failure_rate=0.2")),
+        "{edited}"
+    );
+}

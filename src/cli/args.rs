@@ -124,7 +124,7 @@ fn parse_scale(s: &str) -> Result<String, String> {
 }
 
 /// `--set`: edits of the scenario file, shared by every command that reads one
-/// and computes (`run`, `report`, `sweep`). The edits are written into the
+/// and computes (`run`, `trace`, `report`, `sweep`). The edits are written into the
 /// file's TOML and validated like the file itself, before `--scale`,
 /// `--steps` and `--shock`.
 #[derive(Debug, Args, Clone, Default)]
@@ -132,7 +132,7 @@ pub struct SetArgs {
     /// Edit the scenario: KEY=VALUE, e.g. defaults.failure_rate=0.02 or
     /// topology.network.node.farm.capacity=5 (repeatable). `run` also takes
     /// KEY=V1,V2,... or KEY=A..B (inclusive) and runs every combination
-    /// (cartesian product); `report` and `sweep` take one value per key.
+    /// (cartesian product); `trace`, `report` and `sweep` take one value per key.
     #[arg(long = "set", value_name = "KEY=VALUES", value_parser = super::set::parse_set)]
     pub set: Vec<super::set::SetSpec>,
 }
@@ -188,6 +188,8 @@ pub struct TraceArgs {
     pub topology: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub edit: SetArgs,
     /// Write the CSV to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
