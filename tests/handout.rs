@@ -340,6 +340,9 @@ fn five_bands_stay_readable_and_each_has_its_legend_key() {
             });
             assert!(key, "{name}: no legend key shaded like band {}", b.fill);
         }
+        // The text says how to read small multiples, and only when there are some.
+        let md = text(&out.join("report.md"));
+        assert_eq!(md.contains("its own panel"), topologies >= 4, "{name}");
         let scenario = chainmesh::cli::load(name).expect("built-in");
         let all = texts.join("\n");
         for t in &scenario.topologies {
