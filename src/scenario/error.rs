@@ -245,7 +245,11 @@ pub fn unclosed_bracket(text: &str, pos: usize) -> Option<usize> {
         }
         line_start = c == b'\n';
         match c {
-            b'#' => i = text[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'#' => {
+                // To the newline, which then starts the next line.
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
             b'"' | b'\'' => {
                 let triple = text[i..].starts_with(if c == b'"' { "\"\"\"" } else { "\'\'\'" });
                 let delim = if triple { 3 } else { 1 };
@@ -331,6 +335,10 @@ mod tests {
         let ok = "a = [\n  \"]\", # ] [\n  1x,\n]\nb = '['\n";
         assert_eq!(unclosed_bracket(ok, ok.find("1x").expect("x")), None);
         // An error on the bracket's own line is the parser's own business.
+        // A header after a comment line is a header, not an open bracket.
+        let commented = "x = 1 # note\n[scenario]\nname = [\n";
+        let b = unclosed_bracket(commented, commented.len()).expect("name's [");
+        assert_eq!(field_at(commented, b), "scenario.name");
         let same = "a = [1 2]\n";
         assert_eq!(unclosed_bracket(same, same.find('2').expect("x")), None);
     }
