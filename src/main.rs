@@ -5,12 +5,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use chainmesh::cli::{self, Cli, CliError, Command, RunArgs, SimArgs, TuiArgs};
+use chainmesh::cli::{self, Cli, CliError, Command, RunArgs, SetArgs, SimArgs, TuiArgs, WorkArgs};
 use chainmesh::report::Format;
 use chainmesh::scenario::builtin;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::output::set_quiet(cli.quiet);
+    // Batch commands say what they wrote; the TUI owns the screen (its own
+    // status line says it).
+    let batch = !matches!(cli.command, Some(Command::Tui(_)) | None);
+    cli::output::announce_writes(batch);
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -57,18 +62,21 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
             tui(TuiArgs::default())
         }
         // Not on a terminal (piped, CI): the default scenario's headless comparison.
-        None => cli::run::run(&RunArgs {
-            scenarios: vec![builtin::DEFAULT.to_string()],
-            trials: None,
-            sim: SimArgs::default(),
-            threads: None,
-            format: Format::Table,
-            out: None,
-            per_trial: None,
-            trial_range: None,
-            set: Vec::new(),
-            quiet: true,
-        }),
+        None => {
+            // No progress bar over the comparison.
+            cli::output::set_quiet(true);
+            cli::run::run(&RunArgs {
+                scenarios: vec![builtin::DEFAULT.to_string()],
+                trials: None,
+                sim: SimArgs::default(),
+                work: WorkArgs::default(),
+                format: Format::Table,
+                out: None,
+                per_trial: None,
+                trial_range: None,
+                edit: SetArgs::default(),
+            })
+        }
     }
 }
 

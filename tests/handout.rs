@@ -78,9 +78,13 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
 
     // The comparison table (the Markdown exporter's) and the sweep's table.
     assert!(md.contains("| topology | nodes | baseline | service |"));
-    assert!(md.contains("Reproduce: `chainmesh run agriculture --trials 40 --seed 11`"));
+    assert!(
+        md.contains("Reproduce: `chainmesh run agriculture --trials 40 --seed 11 --steps 120`")
+    );
     assert!(md.contains("| topology | random failures |"));
-    assert!(md.contains("chainmesh report agriculture --out DIR --trials 40 --seed 11"));
+    assert!(
+        md.contains("chainmesh report agriculture --out DIR --trials 40 --seed 11 --steps 120")
+    );
 
     // The HTML page: the same table, charts inlined as SVG.
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -261,4 +265,89 @@ fn a_bad_scenario_exits_2_and_writes_nothing() {
         .code(2)
         .stderr(predicate::str::contains("no-such-scenario"));
     assert!(!missing.exists());
+}
+
+/// A shaded band of an SVG chart: its fill, opacity and bounding box.
+struct Band {
+    fill: String,
+    opacity: f64,
+    bbox: (f64, f64, f64, f64),
+}
+
+fn bands(doc: &roxmltree::Document<'_>) -> Vec<Band> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polygon"))
+        .map(|n| {
+            let points: Vec<(f64, f64)> = n
+                .attribute("points")
+                .expect("points")
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').expect("x,y");
+                    (x.parse().expect("x"), y.parse().expect("y"))
+                })
+                .collect();
+            let xs = points.iter().map(|p| p.0);
+            let ys = points.iter().map(|p| p.1);
+            Band {
+                fill: n.attribute("fill").expect("fill").to_string(),
+                opacity: n
+                    .attribute("opacity")
+                    .map_or(1.0, |o| o.parse().expect("opacity")),
+                bbox: (
+                    xs.clone().fold(f64::INFINITY, f64::min),
+                    ys.clone().fold(f64::INFINITY, f64::min),
+                    xs.fold(f64::NEG_INFINITY, f64::max),
+                    ys.fold(f64::NEG_INFINITY, f64::max),
+                ),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn five_bands_stay_readable_and_each_has_its_legend_key() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (name, topologies) in [("agriculture", 2), ("ecosystem-archetypes", 5)] {
+        let out = report(&tmp.path().join(name), &[name], "3");
+        let (texts, doc) = svg_texts(&out.join(format!("{name}-service.svg")));
+        let bands = bands(&doc);
+        assert_eq!(bands.len(), topologies, "{name}: one band per topology");
+        for b in &bands {
+            // Bands drawn in the same plot overlap: their opacities add up.
+            let stacked: f64 = bands
+                .iter()
+                .filter(|o| {
+                    o.bbox.0 < b.bbox.2
+                        && b.bbox.0 < o.bbox.2
+                        && o.bbox.1 < b.bbox.3
+                        && b.bbox.1 < o.bbox.3
+                })
+                .map(|o| o.opacity)
+                .sum();
+            assert!(
+                b.opacity <= 0.22 && stacked <= 0.33,
+                "{name}: band {} at opacity {} in a plot shaded {stacked} in total",
+                b.fill,
+                b.opacity
+            );
+            // Its legend key: a box of the same colour and opacity.
+            let key = doc.descendants().any(|n| {
+                n.has_tag_name("rect")
+                    && n.attribute("fill") == Some(&b.fill)
+                    && n.attribute("opacity")
+                        .and_then(|o| o.parse::<f64>().ok())
+                        .is_some_and(|o| (o - b.opacity).abs() < 0.006)
+            });
+            assert!(key, "{name}: no legend key shaded like band {}", b.fill);
+        }
+        // The text says how to read small multiples, and only when there are some.
+        let md = text(&out.join("report.md"));
+        assert_eq!(md.contains("its own panel"), topologies >= 4, "{name}");
+        let scenario = chainmesh::cli::load(name).expect("built-in");
+        let all = texts.join("\n");
+        for t in &scenario.topologies {
+            assert!(all.contains(&t.label), "{name}: legend lacks {:?}", t.label);
+        }
+    }
 }

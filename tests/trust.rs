@@ -1017,3 +1017,44 @@ fn threads_on_sweep_and_report_never_change_results() {
     };
     assert_eq!(report("1"), report("2"));
 }
+
+/// A node shock that skips a topology names the sector shock that strikes
+/// the same stage everywhere, and that shock really does (issue 13, item 3).
+#[test]
+fn skipped_node_shock_names_its_equivalent_in_every_topology() {
+    let out = ok(&[
+        "run",
+        "agriculture",
+        "--trials",
+        "5",
+        "--shock",
+        "at=30,select=nodes,nodes=wholesaler,duration=10",
+        "-q",
+    ]);
+    let warning = out
+        .lines()
+        .find(|l| l.starts_with("warning: shock 3"))
+        .unwrap_or_else(|| panic!("no warning for the skipped shock:\n{out}"));
+    let hint = warning
+        .split("use ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no equivalent named: {warning}"));
+    let select = hint.split(' ').next().expect("a select");
+    assert_eq!(select, "select=sector,sector=logistics", "{warning}");
+    let spec = format!("at=30,{select},duration=10");
+    let out = ok(&[
+        "run",
+        "agriculture",
+        "--trials",
+        "5",
+        "--shock",
+        &spec,
+        "-q",
+    ]);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("shock 3"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("hits chain (1 node), network"), "{line}");
+    assert!(!out.contains("skips"), "{out}");
+}

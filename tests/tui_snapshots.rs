@@ -573,3 +573,50 @@ fn the_flow_view_highlights_exactly_the_minimum_cut() {
         }
     }
 }
+
+/// Row `y` of the screen as text.
+fn row(t: &Terminal<TestBackend>, y: u16) -> String {
+    let b = t.backend().buffer();
+    (0..b.area.width).map(|x| b[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn footer_command_is_cut_between_arguments_at_80x24() {
+    // The farm view and one with a long --shock: both too long for 80 columns.
+    let mut forty = app("tests/fixtures/tui-forty.toml", 7, false);
+    forty.update(Message::TogglePause);
+    forty.update(Message::Attack);
+    forty.status = None;
+    for mut a in [farm(false), forty] {
+        let t = draw(&mut a, 80, 24);
+        let full = a.reproduce();
+        assert!(
+            full.chars().count() > 78,
+            "the test needs a long command: {full}"
+        );
+        let line = row(&t, 23);
+        let shown = line
+            .strip_prefix("$ ")
+            .unwrap_or_else(|| panic!("no command on the last row: {line:?}"))
+            .trim_end()
+            .strip_suffix("(c: full)")
+            .unwrap_or_else(|| panic!("no (c: full) hint: {line:?}"))
+            .trim_end();
+        let prefix = shown
+            .strip_suffix(" …")
+            .unwrap_or_else(|| panic!("no cut mark: {line:?}"));
+        assert!(
+            full.starts_with(prefix),
+            "{prefix:?} is not the start of {full:?}"
+        );
+        // The cut falls between two arguments, and an option keeps its value.
+        assert_eq!(full[prefix.len()..].chars().next(), Some(' '), "{line:?}");
+        assert!(
+            !prefix
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| w.starts_with("--")),
+            "{line:?}"
+        );
+    }
+}

@@ -14,6 +14,9 @@ use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(name = "chainmesh", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// No progress bar and no `wrote PATH` messages (every command).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// What to do (default: the terminal UI).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -120,6 +123,28 @@ fn parse_scale(s: &str) -> Result<String, String> {
     Ok(scale.arg().unwrap_or_else(|| "failure_rate=1".to_string()))
 }
 
+/// `--set`: edits of the scenario file, shared by every command that reads one
+/// and computes (`run`, `trace`, `report`, `sweep`). The edits are written into the
+/// file's TOML and validated like the file itself, before `--scale`,
+/// `--steps` and `--shock`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SetArgs {
+    /// Edit the scenario: KEY=VALUE, e.g. defaults.failure_rate=0.02 or
+    /// topology.network.node.farm.capacity=5 (repeatable). `run` also takes
+    /// KEY=V1,V2,... or KEY=A..B (inclusive) and runs every combination
+    /// (cartesian product); `trace`, `report` and `sweep` take one value per key.
+    #[arg(long = "set", value_name = "KEY=VALUES", value_parser = super::set::parse_set)]
+    pub set: Vec<super::set::SetSpec>,
+}
+
+/// How long computations run: shared by `run`, `report` and `sweep`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WorkArgs {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
 /// `chainmesh run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -131,9 +156,8 @@ pub struct RunArgs {
     pub trials: Option<u64>,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub work: WorkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -143,13 +167,8 @@ pub struct RunArgs {
     /// Also write one CSV row per trial × topology to FILE.
     #[arg(long, value_name = "FILE")]
     pub per_trial: Option<PathBuf>,
-    /// Sweep a parameter: KEY=V1,V2,... or KEY=A..B (inclusive), e.g.
-    /// defaults.failure_rate=0.005,0.01 or shock.0.count=1..4 (repeatable: cartesian product).
-    #[arg(long = "set", value_name = "KEY=VALUES", value_parser = super::set::parse_set)]
-    pub set: Vec<super::set::SetSpec>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub edit: SetArgs,
     /// Run only trials A..B and write a partial result for `chainmesh merge` (one scenario).
     #[arg(long, value_name = "A..B", value_parser = parse_range)]
     pub trial_range: Option<Range<u64>>,
@@ -169,6 +188,8 @@ pub struct TraceArgs {
     pub topology: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub edit: SetArgs,
     /// Write the CSV to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -239,6 +260,11 @@ pub struct SweepArgs {
     /// Scenario files or built-in names (see `chainmesh list`).
     #[arg(required = true, value_name = "FILE|NAME")]
     pub scenarios: Vec<String>,
+    // The curves depend on the topologies, capacities and the service level
+    // only, so `--set` is the one scenario option here (no time steps,
+    // shocks or failure rates are involved).
+    #[command(flatten)]
+    pub edit: SetArgs,
     /// Attack: random, degree or betweenness (repeatable or a comma list; default: all three).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub attack: Vec<crate::sweep::Attack>,
@@ -251,9 +277,8 @@ pub struct SweepArgs {
     /// Seed of the random orders (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub work: WorkArgs,
     /// Re-rank targeted attacks on the remaining graph after each removal
     /// (adaptive betweenness is O(N²·E): slow beyond a few hundred nodes).
     #[arg(long)]
@@ -297,12 +322,12 @@ pub struct ReportArgs {
     /// random-removal curve averages min(trials, 100) orders.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// Seed (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub edit: SetArgs,
+    #[command(flatten)]
+    pub work: WorkArgs,
 }
 
 /// `chainmesh risk`.

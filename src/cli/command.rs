@@ -77,6 +77,15 @@ impl Reproduce {
         self
     }
 
+    /// Append one `--set KEY=VALUES` per entry.
+    pub fn sets(mut self, specs: &[super::set::SetSpec]) -> Self {
+        for spec in specs {
+            self.words.push("--set".to_string());
+            self.words.push(shell_quote(&super::set::spec_arg(spec)));
+        }
+        self
+    }
+
     /// The command as one shell line.
     pub fn line(&self) -> String {
         self.words.join(" ")

@@ -67,7 +67,6 @@ pub fn run_man(out: Option<&Path>) -> Result<()> {
             for (name, roff) in &pages {
                 super::output::write_atomic(&dir.join(name), roff)?;
             }
-            eprintln!("wrote {} man pages to {}", pages.len(), dir.display());
             Ok(())
         }
     }

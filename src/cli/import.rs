@@ -65,12 +65,13 @@ pub fn run_import(args: &ImportArgs) -> Result<(), CliError> {
     }
     if let Some(out) = &args.out {
         summary.push_str(&format!(
-            "; wrote {} (try `chainmesh check {}`)",
-            out.display(),
-            out.display()
+            " (try `chainmesh check {}`)",
+            super::command::shell_quote(&out.display().to_string())
         ));
     }
-    eprintln!("{summary}");
+    if !super::output::quiet() {
+        eprintln!("{summary}");
+    }
     Ok(())
 }
 

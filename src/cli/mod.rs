@@ -27,7 +27,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-pub use args::{Cli, Command, RunArgs, SimArgs, TuiArgs};
+pub use args::{Cli, Command, RunArgs, SetArgs, SimArgs, TuiArgs, WorkArgs};
 
 use crate::scenario::{InputError, Scenario, builtin, parse_shock_arg};
 use crate::sim::Prepared;
@@ -74,6 +74,45 @@ pub fn load(arg: &str) -> Result<Scenario, CliError> {
         Scenario::from_toml(&origin, &text)?
     };
     Ok(Prepared::new(scenario)?.scenario)
+}
+
+/// Load a scenario with `--set KEY=VALUE` edits (one value per key) written
+/// into its file first; `command` names the subcommand in the error for
+/// several values (a parameter sweep is `run --set`'s business).
+pub fn load_edited(arg: &str, edit: &SetArgs, command: &str) -> Result<Scenario, CliError> {
+    if edit.set.is_empty() {
+        return load(arg);
+    }
+    if let Some(spec) = edit.set.iter().find(|s| s.values.len() != 1) {
+        return Err(CliError::Usage(format!(
+            "--set {} gives {} values; `chainmesh {command}` takes one value per key \
+(for a parameter sweep over several values use `chainmesh run --set`)",
+            set::spec_arg(spec),
+            spec.values.len()
+        )));
+    }
+    load_combination(arg, &set::combination(&edit.set, 0))
+}
+
+/// The scenario of `arg` with the `(key, value)` edits written into its
+/// TOML, checked like a file (flow networks included). Errors name the
+/// `--set` and the field: a line and column would point into the generated
+/// document, which the user never saw.
+pub fn load_combination(arg: &str, combo: &[(String, toml::Value)]) -> Result<Scenario, CliError> {
+    let (origin, mut text) = load_text(arg)?;
+    for (k, v) in combo {
+        text = set::apply(&text, k, v).map_err(CliError::Usage)?;
+    }
+    let label = combination_label(&origin, combo);
+    let unplaced = |e: InputError| InputError::whole(&label, e.field, e.message);
+    let scenario = Scenario::from_toml(&label, &text).map_err(unplaced)?;
+    Ok(Prepared::new(scenario).map_err(unplaced)?.scenario)
+}
+
+/// `ORIGIN with --set k=v k2=v2`: where an edited scenario came from.
+pub fn combination_label(origin: &str, combo: &[(String, toml::Value)]) -> String {
+    let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
+    format!("{origin} with --set {}", shown.join(" "))
 }
 
 /// The origin name and TOML text of a file path or built-in name.

@@ -74,9 +74,12 @@ pub fn run(args: &NewArgs) -> Result<(), CliError> {
         .ok_or_else(|| CliError::Usage(format!("unknown --sector {:?}", args.sector)))?;
     let nodes = args.nodes.map(|n| n as usize);
     let path = new_scenario(&args.name, args.template, sector, nodes)?;
-    eprintln!(
-        "wrote {p}; next: chainmesh check {p}",
-        p = shell_quote(&path.display().to_string())
-    );
+    super::output::wrote(&path);
+    if !super::output::quiet() {
+        eprintln!(
+            "next: chainmesh check {}",
+            shell_quote(&path.display().to_string())
+        );
+    }
     Ok(())
 }

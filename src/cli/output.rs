@@ -22,9 +22,56 @@
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
+
+/// `--quiet`: no progress bars and no [`wrote`] messages. Set once by
+/// `main` from the global flag before any command runs.
+static QUIET: AtomicBool = AtomicBool::new(false);
+/// Whether committed files are announced on stderr ([`wrote`]). Off by
+/// default, so the library and the TUI (whose screen stderr would scribble
+/// over) stay silent; `main` turns it on for the batch commands.
+static ANNOUNCE: AtomicBool = AtomicBool::new(false);
+
+/// Set `--quiet` for the whole process.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` was given.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Announce every file written from now on with `wrote PATH` on stderr
+/// (unless `--quiet`).
+pub fn announce_writes(on: bool) {
+    ANNOUNCE.store(on, Ordering::Relaxed);
+}
+
+/// The one place that says what was written: `wrote PATH` on stderr, for
+/// every regular file a command writes (through [`AtomicFile::commit`],
+/// hence [`write_atomic`], [`emit`] and [`Output`], or by a command that
+/// creates its file itself, such as `new`). Silent under `--quiet`, in the
+/// TUI and for streams and devices (`--out /dev/stdout`).
+pub fn wrote(path: &Path) {
+    announce("wrote", path);
+}
+
+/// `removed PATH` on stderr, as [`wrote`]: for a file a command deletes
+/// (a report's stale charts).
+pub fn removed(path: &Path) {
+    announce("removed", path);
+}
+
+fn announce(what: &str, path: &Path) {
+    if ANNOUNCE.load(Ordering::Relaxed) && !quiet() {
+        let shown = super::command::shell_quote(&path.display().to_string());
+        eprintln!("{what} {}", crate::report::escape::terminal(&shown));
+    }
+}
 
 /// How the bytes reach the target.
 enum Sink {
@@ -194,13 +241,14 @@ impl AtomicFile {
                     std::io::copy(&mut src, &mut dst)
                         .and_then(|_| dst.sync_all())
                         .with_context(|| format!("cannot write {shown}"))?;
-                    Ok(())
                 } else {
                     tmp.persist(&self.path)
                         .map(drop)
                         .map_err(|e| e.error)
-                        .with_context(|| format!("cannot write {shown}"))
+                        .with_context(|| format!("cannot write {shown}"))?;
                 }
+                wrote(&self.path);
+                Ok(())
             }
         }
     }

@@ -7,43 +7,52 @@ use anyhow::Context;
 use super::args::ReportArgs;
 use super::command::Reproduce;
 use super::output::AtomicFile;
-use super::{CliError, load};
+use super::{CliError, apply_sim_args, load_edited};
 use crate::handout::{self, Commands, Handout};
 
 /// `chainmesh report`.
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
+    // The same edits, in the same order, as `run`: --set, then --scale,
+    // --steps and --shock.
     let scenarios = args
         .scenarios
         .iter()
-        .map(|a| load(a))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|a| {
+            let mut s = load_edited(a, &args.edit, "report")?;
+            apply_sim_args(&mut s, &args.sim)?;
+            Ok(s)
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
     // With one scenario, the commands pin the values its numbers came from.
-    let (trials, seed) = match scenarios.as_slice() {
+    let (trials, seed, steps) = match scenarios.as_slice() {
         [s] => (
             Some(args.trials.unwrap_or(s.trials)),
-            Some(args.seed.unwrap_or(s.seed)),
+            Some(args.sim.seed.unwrap_or(s.seed)),
+            Some(s.steps),
         ),
-        _ => (args.trials, args.seed),
+        _ => (args.trials, args.sim.seed, args.sim.steps),
     };
     let names = &args.scenarios;
+    let with_edits = |c: Reproduce| {
+        c.opt_some("trials", trials)
+            .opt_some("seed", seed)
+            .opt_some("steps", steps)
+            .sets(&args.edit.set)
+            .scales(&args.sim.scales)
+            .shocks(&args.sim.shocks)
+            .line()
+    };
     let commands = Commands {
-        run: Reproduce::new("run", names)
-            .opt_some("trials", trials)
-            .opt_some("seed", seed)
-            .line(),
-        report: Reproduce::new("report", names)
-            .opt("out", "DIR")
-            .opt_some("trials", trials)
-            .opt_some("seed", seed)
-            .line(),
+        run: with_edits(Reproduce::new("run", names)),
+        report: with_edits(Reproduce::new("report", names).opt("out", "DIR")),
     };
     // Check the folder can be written before the (long) computation.
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
-    let pool = super::pool(args.threads)?;
+    let pool = super::pool(args.work.threads)?;
     let handout =
-        pool.install(|| handout::build(names, scenarios, args.trials, args.seed, &commands))?;
+        pool.install(|| handout::build(names, scenarios, args.trials, args.sim.seed, &commands))?;
     write(&args.out, &handout)?;
     Ok(())
 }
@@ -70,6 +79,7 @@ pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     for path in stale {
         std::fs::remove_file(&path)
             .with_context(|| format!("cannot remove the stale {}", path.display()))?;
+        super::output::removed(&path);
     }
     Ok(())
 }

@@ -6,10 +6,10 @@ use anyhow::Context;
 use super::args::RunArgs;
 use super::command::Reproduce;
 use super::output::{AtomicFile, Output, distinct_outputs, write_atomic};
-use super::{CliError, apply_sim_args, load_prepared, load_text, progress, set};
+use super::{CliError, apply_sim_args, load_combination, load_prepared, progress, set};
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
-use crate::scenario::{InputError, Scenario};
+use crate::scenario::InputError;
 use crate::sim::{Prepared, RunControl, TrialMetrics, run_trials_streaming};
 use crate::stats::Tally;
 
@@ -20,11 +20,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .iter()
         .map(|a| load_prepared(a, &args.sim))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        pool = pool.num_threads(n as usize);
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
+    let pool = super::pool(args.work.threads)?;
     // Signals are caught from before the first temporary file exists, so
     // a stop at any point removes it.
     progress::interrupt_flag();
@@ -50,7 +46,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         }
         // A partial records only scenario, seed, steps and shocks: any other
         // option would be accepted here and then silently lost at `merge`.
-        if !args.set.is_empty() {
+        if !args.edit.set.is_empty() {
             return Err(CliError::Usage(
                 "--set cannot be combined with --trial-range: a partial result does not record the edit, so `merge` would report the unedited scenario; write the edited scenario to a file and run --trial-range on it".into(),
             ));
@@ -67,7 +63,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             seed,
             range.clone(),
             &args.scenarios[0],
-            args.quiet,
+            super::output::quiet(),
             &mut |_, _| Ok(()),
         )?;
         let part = PartialRun::new(
@@ -83,7 +79,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         out.emit(&Format::Json.finish(bytes))?;
         return Ok(());
     }
-    if !args.set.is_empty() {
+    if !args.edit.set.is_empty() {
         return run_parameter_sweep(args, &pool, out);
     }
     let command = run_command(args, &preps);
@@ -109,7 +105,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             seed,
             0..trials,
             arg,
-            args.quiet,
+            super::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
                 Some(f) => {
                     f.write(per_trial_rows(&p.scenario, (many, stocked), first, rows).as_bytes())
@@ -181,25 +177,18 @@ fn run_parameter_sweep(
             "--set writes one tidy table; --per-trial is not supported with it".into(),
         ));
     }
-    let count = set::check_combination_count(&args.set).map_err(CliError::Usage)?;
-    let keys: Vec<String> = args.set.iter().map(|s| s.key.clone()).collect();
+    let count = set::check_combination_count(&args.edit.set).map_err(CliError::Usage)?;
+    let keys: Vec<String> = args.edit.set.iter().map(|s| s.key.clone()).collect();
     let mut rows = Vec::new();
     for arg in &args.scenarios {
-        let (origin, text) = load_text(arg)?;
         for index in 0..count {
-            let combo = &set::combination(&args.set, index);
-            let mut edited = text.clone();
-            for (k, v) in combo {
-                edited = set::apply(&edited, k, v).map_err(CliError::Usage)?;
-            }
-            let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
-            let label = format!("{origin} with --set {}", shown.join(" "));
-            // Line and column would point into the generated document, which
-            // the user never saw: name the --set and the field instead.
-            let unplaced = |e: InputError| InputError::whole(&label, e.field, e.message);
-            let mut scenario = Scenario::from_toml(&label, &edited).map_err(unplaced)?;
+            let combo = &set::combination(&args.edit.set, index);
+            let mut scenario = load_combination(arg, combo)?;
             apply_sim_args(&mut scenario, &args.sim)?;
-            let prep = Prepared::new(scenario).map_err(unplaced)?;
+            // Errors name the --set, not a place in the generated document.
+            let prep = Prepared::new(scenario)
+                .map_err(|e| InputError::whole(&e.origin, e.field, e.message))?;
+            let shown: Vec<String> = combo.iter().map(|(k, v)| set::show(k, v)).collect();
             let seed = args.sim.seed.unwrap_or(prep.scenario.seed);
             let trials = args.trials.unwrap_or(prep.scenario.trials);
             let label = format!("{arg} {}", shown.join(" "));
@@ -209,7 +198,7 @@ fn run_parameter_sweep(
                 seed,
                 0..trials,
                 &label,
-                args.quiet,
+                super::output::quiet(),
                 &mut |_, _| Ok(()),
             )?;
             rows.push(set::SweepRow {
@@ -218,18 +207,7 @@ fn run_parameter_sweep(
             });
         }
     }
-    let mut cmd = given_options(args);
-    for spec in &args.set {
-        let values: Vec<String> = spec
-            .values
-            .iter()
-            .map(|v| match v {
-                toml::Value::String(s) => s.clone(),
-                v => v.to_string(),
-            })
-            .collect();
-        cmd = cmd.opt("set", format!("{}={}", spec.key, values.join(",")));
-    }
+    let cmd = given_options(args).sets(&args.edit.set);
     let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {
         Format::Csv => set::tidy_csv(&keys, &rows, &command),

@@ -137,6 +137,20 @@ pub fn show(key: &str, value: &Value) -> String {
     }
 }
 
+/// A `--set` as it is written on the command line: `KEY=V1,V2` (the
+/// reproduce command's form; strings bare, as `parse_set` reads them).
+pub fn spec_arg(spec: &SetSpec) -> String {
+    let values: Vec<String> = spec
+        .values
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        })
+        .collect();
+    format!("{}={}", spec.key, values.join(","))
+}
+
 /// Write `value` at dotted `key` into the TOML `text`; returns the new text.
 pub fn apply(text: &str, key: &str, value: &Value) -> Result<String, String> {
     let mut doc: Table = toml::from_str(text).map_err(|e| e.message().to_string())?;

@@ -3,7 +3,7 @@
 use super::args::SweepArgs;
 use super::command::Reproduce;
 use super::output::{check_writable, emit};
-use super::{CliError, load};
+use super::{CliError, load_edited};
 use crate::scenario::Scenario;
 use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
 
@@ -12,14 +12,14 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
     let scenarios = args
         .scenarios
         .iter()
-        .map(|a| load(a))
+        .map(|a| load_edited(a, &args.edit, "sweep"))
         .collect::<Result<Vec<_>, _>>()?;
     // A bad --out fails now, not after the sweep.
     if let Some(p) = args.out.as_deref() {
         check_writable(p)?;
     }
     let attacks = chosen_attacks(&args.attack);
-    let pool = super::pool(args.threads)?;
+    let pool = super::pool(args.work.threads)?;
     let reports: Vec<SweepReport> = pool.install(|| {
         scenarios
             .iter()
@@ -48,7 +48,8 @@ fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -
     let names: Vec<&str> = attacks.iter().map(|a| a.as_str()).collect();
     let mut c = Reproduce::new("sweep", &args.scenarios)
         .opt("attack", names.join(","))
-        .opt("points", args.points);
+        .opt("points", args.points)
+        .sets(&args.edit.set);
     if attacks.contains(&Attack::Random) {
         match (args.trials, scenarios) {
             (Some(t), _) => c = c.opt("trials", t),

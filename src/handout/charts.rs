@@ -159,8 +159,9 @@ fn render(chart: &impl Chart) -> Result<Figure> {
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
-    /// A solid line over a shaded box (mean with a band).
-    Band,
+    /// A solid line over a box shaded as the chart's bands (mean with a
+    /// band): the fill opacity in hundredths, [`band_alpha`]'s.
+    Band(u8),
     /// A solid line with a dot (a curve with markers).
     Line,
     /// A dashed line (reference lines).
@@ -295,10 +296,14 @@ fn draw_key<DB: DrawingBackend>(
     let w = px.i(26.0);
     let c = e.colour;
     match e.key {
-        Key::Band => {
+        Key::Band(alpha) => {
             area.draw(&Rectangle::new(
                 [(x, y - px.i(7.0)), (x + w, y + px.i(7.0))],
-                c.mix(0.22).filled(),
+                c.mix(f64::from(alpha) / 100.0).filled(),
+            ))?;
+            area.draw(&Rectangle::new(
+                [(x, y - px.i(7.0)), (x + w, y + px.i(7.0))],
+                px.line(c.mix(BAND_EDGE), 1.0),
             ))?;
             area.draw(&PathElement::new(vec![(x, y), (x + w, y)], px.line(c, 2.5)))?;
         }
@@ -337,6 +342,37 @@ fn draw_key<DB: DrawingBackend>(
     Ok(())
 }
 
+/// From this many topologies on, the service chart is drawn as small
+/// multiples: one panel per topology with its own band, the other
+/// topologies' means in grey behind it. No plot then shades more than
+/// [`SMALL_MULTIPLES_FROM`]` - 1` bands, so five topologies' bands never
+/// pile up into one muddy area.
+pub const SMALL_MULTIPLES_FROM: usize = 4;
+
+/// Opacity of the thin line drawn along each band's edges.
+const BAND_EDGE: f64 = 0.55;
+
+/// Fill opacity of each band in a plot that shades `n` of them: fainter
+/// when they overlap, so the total over all bands of one plot stays at
+/// most 0.33, and never above 0.22 (one band). The legend key uses the same.
+pub fn band_alpha(n: usize) -> f64 {
+    (0.32 / n.max(1) as f64).clamp(0.1, 0.22)
+}
+
+/// [`band_alpha`] in hundredths, for a legend [`Key::Band`].
+fn band_key(n: usize) -> Key {
+    Key::Band((band_alpha(n) * 100.0).round() as u8)
+}
+
+/// `text` cut to at most `max` characters with `…`.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
 /// Chart 1: mean φ per step with the 5th–95th percentile band.
 pub struct TimeChart<'a> {
     /// Chart title.
@@ -355,49 +391,63 @@ pub struct TimeChart<'a> {
     pub trials: (u64, u64),
 }
 
-impl Chart for TimeChart<'_> {
-    fn size(&self) -> (u32, u32) {
-        (960, 540)
+impl TimeChart<'_> {
+    /// Whether the chart is drawn as small multiples ([`SMALL_MULTIPLES_FROM`]).
+    pub fn small_multiples(&self) -> bool {
+        self.series.len() >= SMALL_MULTIPLES_FROM
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
-        let (mean_n, band_n) = self.trials;
-        let subtitle = if mean_n == band_n {
-            format!(
-                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of trials"
-            )
-        } else {
-            format!(
-                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of the first {band_n} trials"
-            )
-        };
-        let mut legend = series_legend(self.series, Key::Band, self.service_level);
-        if !self.shocks.is_empty() {
-            legend.push(Entry::new(
-                Key::Dotted,
-                MUTED,
-                "scripted shock (numbered as in the text)",
-            ));
+    /// The x-axis description.
+    fn x_desc(&self) -> String {
+        match &self.step_unit {
+            Some(u) => format!("step (1 step = {u})"),
+            None => "step".to_string(),
         }
-        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+    }
+
+    /// One plot on `area`: the bands of `shaded` (with thin edges, so
+    /// overlapping bands stay readable), the means of `grey` as thin grey
+    /// lines, shocks, the service level, then the means of `shaded` on top.
+    /// `small` is a panel of the small multiples (short axis texts, shocks
+    /// labelled by number, `caption` on top).
+    fn plot<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        px: Px,
+        shaded: &[usize],
+        grey: &[usize],
+        caption: Option<&str>,
+    ) -> DrawResult<DB> {
+        let small = caption.is_some();
         let steps = self.bands.first().map_or(1, |b| b.mean.len()).max(2);
         let xmax = (steps - 1) as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(px.i(12.0))
-            .margin_right(px.i(24.0))
+        let mut builder = ChartBuilder::on(area);
+        builder
+            .margin_left(px.i(if small { 6.0 } else { 12.0 }))
+            .margin_right(px.i(if small { 10.0 } else { 24.0 }))
             .margin_top(px.i(6.0))
-            .x_label_area_size(px.i(42.0))
-            .y_label_area_size(px.i(54.0))
-            .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)?;
+            .x_label_area_size(px.i(if small { 30.0 } else { 42.0 }))
+            .y_label_area_size(px.i(if small { 40.0 } else { 54.0 }));
+        if let Some(c) = caption {
+            builder.caption(c, px.bold(12.0));
+        }
+        let mut chart = builder.build_cartesian_2d(0f64..xmax, 0f64..1.05f64)?;
+        let (x_desc, y_desc) = if small {
+            (self.x_desc(), "φ".to_string())
+        } else {
+            (
+                self.x_desc(),
+                "service φ = throughput / baseline".to_string(),
+            )
+        };
         chart
             .configure_mesh()
-            .x_desc(match &self.step_unit {
-                Some(u) => format!("step (1 step = {u})"),
-                None => "step".to_string(),
-            })
-            .y_desc("service φ = throughput / baseline")
-            .axis_desc_style(px.text(15.0))
-            .label_style(px.text(13.0))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .axis_desc_style(px.text(if small { 12.0 } else { 15.0 }))
+            .label_style(px.text(if small { 11.0 } else { 13.0 }))
+            .x_labels(if small { 5 } else { 10 })
+            .y_labels(if small { 6 } else { 11 })
             .bold_line_style(px.line(GRID, 1.0))
             .light_line_style(TRANSPARENT)
             .axis_style(px.line(MUTED, 1.0))
@@ -405,11 +455,9 @@ impl Chart for TimeChart<'_> {
             .x_label_formatter(&|v| format!("{v:.0}"))
             .draw()?;
 
-        // Bands (with thin edges, so overlapping bands stay readable) first,
-        // then reference lines, then every mean line on top. Fainter bands
-        // when there are many, so their overlap does not turn to mud.
-        let alpha = (0.32 / self.series.len().max(1) as f64).clamp(0.08, 0.16);
-        for (s, b) in self.series.iter().zip(self.bands) {
+        let alpha = band_alpha(shaded.len());
+        for &k in shaded {
+            let (s, b) = (&self.series[k], &self.bands[k]);
             let c = colour(s.colour);
             let mut outline: Vec<(f64, f64)> = b
                 .p95
@@ -423,14 +471,24 @@ impl Chart for TimeChart<'_> {
                 c.mix(alpha).filled(),
             )))?;
         }
-        for (s, b) in self.series.iter().zip(self.bands) {
-            let edge = px.line(colour(s.colour).mix(0.55), 1.0);
-            for q in [&b.p5, &b.p95] {
+        for &k in shaded {
+            let edge = px.line(colour(self.series[k].colour).mix(BAND_EDGE), 1.0);
+            for q in [&self.bands[k].p5, &self.bands[k].p95] {
                 chart.draw_series(LineSeries::new(
                     q.iter().enumerate().map(|(i, &v)| (i as f64, v)),
                     edge,
                 ))?;
             }
+        }
+        for &k in grey {
+            chart.draw_series(LineSeries::new(
+                self.bands[k]
+                    .mean
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as f64, v)),
+                px.line(RGBColor(175, 175, 175), 1.2),
+            ))?;
         }
         // Shocks: dotted (short dashes, as in the legend), each labelled
         // with its number at the top so the text can refer to it.
@@ -442,10 +500,16 @@ impl Chart for TimeChart<'_> {
                 px.i(3.5),
                 px.line(MUTED, 1.4),
             ))?;
+            let label = if small {
+                i.to_string()
+            } else {
+                format!("shock {i}")
+            };
             chart.draw_series(std::iter::once(Text::new(
-                format!("shock {i}"),
+                label,
                 (x, 1.04),
-                px.text(12.0).pos(Pos::new(HPos::Left, VPos::Top)),
+                px.text(if small { 10.0 } else { 12.0 })
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
             )))?;
         }
         chart.draw_series(DashedLineSeries::new(
@@ -454,11 +518,72 @@ impl Chart for TimeChart<'_> {
             px.i(5.0),
             px.line(INK, 1.5),
         ))?;
-        for (s, b) in self.series.iter().zip(self.bands) {
+        for &k in shaded {
             chart.draw_series(LineSeries::new(
-                b.mean.iter().enumerate().map(|(i, &v)| (i as f64, v)),
-                px.line(colour(s.colour), 2.5),
+                self.bands[k]
+                    .mean
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as f64, v)),
+                px.line(colour(self.series[k].colour), if small { 2.0 } else { 2.5 }),
             ))?;
+        }
+        Ok(())
+    }
+}
+
+impl Chart for TimeChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        if self.small_multiples() {
+            (960, 720)
+        } else {
+            (960, 540)
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
+        let (mean_n, band_n) = self.trials;
+        let mut subtitle = if mean_n == band_n {
+            format!(
+                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of trials"
+            )
+        } else {
+            format!(
+                "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of the first {band_n} trials"
+            )
+        };
+        let n = self.series.len();
+        let multiples = self.small_multiples();
+        if multiples {
+            subtitle.push_str(" · one panel per topology, the others' means in grey");
+        }
+        let mut legend = series_legend(
+            self.series,
+            band_key(if multiples { 1 } else { n }),
+            self.service_level,
+        );
+        if !self.shocks.is_empty() {
+            legend.push(Entry::new(
+                Key::Dotted,
+                MUTED,
+                "scripted shock (numbered as in the text)",
+            ));
+        }
+        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+        let all: Vec<usize> = (0..n.min(self.bands.len())).collect();
+        if !multiples {
+            return self.plot(&body, px, &all, &[], None);
+        }
+        let cols = (n as f64).sqrt().ceil() as usize;
+        let rows = n.div_ceil(cols);
+        let panels = body.split_evenly((rows, cols));
+        let (panel_w, _) = body.dim_in_pixel();
+        // About 7 px per character of the 12 px bold caption.
+        let max_chars = (f64::from(panel_w) / cols as f64 / (7.0 * px.0)) as usize;
+        for (k, panel) in all.iter().zip(&panels) {
+            let others: Vec<usize> = all.iter().copied().filter(|o| o != k).collect();
+            let caption = cut(&self.series[*k].label, max_chars.max(8));
+            self.plot(panel, px, &[*k], &others, Some(&caption))?;
         }
         Ok(())
     }

@@ -154,6 +154,12 @@ middle 90% of trials (5th to 95th percentile). The dashed line is the service le
     } else {
         md.push_str("; dotted vertical lines mark scripted shocks. ");
     }
+    if r.topologies.len() >= crate::handout::charts::SMALL_MULTIPLES_FROM {
+        md.push_str(
+            "With this many topologies each has its own panel, so no two bands overlap; \
+the grey lines in a panel are the other topologies' means. ",
+        );
+    }
     if s.band_trials < r.trials {
         let _ = write!(
             md,

@@ -122,12 +122,13 @@ pub fn hits_text(h: &ShockHits, ids: &[&str]) -> String {
 pub fn warnings(prep: &Prepared, hits: &[ShockHits]) -> Vec<String> {
     let s = &prep.scenario;
     let mut out = Vec::new();
-    for h in hits {
+    for (h, shock) in hits.iter().zip(&s.shocks) {
         if h.hits.contains(&0) {
-            out.push(format!(
-                "{}: the topologies were not shocked alike",
-                hits_line(h, s)
-            ));
+            let mut w = format!("{}: the topologies were not shocked alike", hits_line(h, s));
+            if let Some(hint) = equivalent_shock(prep, &shock.select) {
+                w.push_str(&format!("; {hint}"));
+            }
+            out.push(w);
         }
     }
     let baselines: Vec<f64> = prep.topologies.iter().map(|p| p.net.baseline()).collect();
@@ -141,6 +142,43 @@ pub fn warnings(prep: &Prepared, hits: &[ShockHits]) -> Vec<String> {
         out.push(w);
     }
     out
+}
+
+/// For a `select = "nodes"` shock that skips a topology: the sector shock
+/// that strikes the same stage in every topology (the sectors of the nodes
+/// it names that every topology has), as `--shock` words. `None` when there
+/// is none (untagged nodes, or a sector some topology lacks).
+pub fn equivalent_shock(prep: &Prepared, select: &Selection) -> Option<String> {
+    let Selection::Nodes(ids) = select else {
+        return None;
+    };
+    let topologies: Vec<&crate::scenario::Topology> =
+        prep.topologies.iter().map(|p| p.topology()).collect();
+    let mut sectors: Vec<&str> = topologies
+        .iter()
+        .flat_map(|t| {
+            ids.iter()
+                .filter_map(|id| t.node_index(id))
+                .filter_map(|i| t.nodes[i].sector.as_deref())
+        })
+        .filter(|sector| {
+            topologies
+                .iter()
+                .all(|t| t.nodes.iter().any(|n| n.sector.as_deref() == Some(*sector)))
+        })
+        .collect();
+    sectors.sort_unstable();
+    sectors.dedup();
+    let words: Vec<String> = sectors
+        .iter()
+        .map(|sector| format!("select=sector,sector={sector}"))
+        .collect();
+    (!words.is_empty()).then(|| {
+        format!(
+            "to strike the same stage in every topology use {}",
+            words.join(" or ")
+        )
+    })
 }
 
 /// `Some(warning)` when the baselines (`(id, baseline)`) are not all equal.

@@ -214,6 +214,86 @@ pub fn field_at(text: &str, pos: usize) -> String {
     }
 }
 
+/// The byte offset of the innermost value bracket (`[` of an array, `{` of
+/// an inline table) that is open at `pos` and still open at the end of
+/// `text`, when it was opened on an earlier line than `pos`: the bracket a
+/// syntax error at `pos` really comes from (`name = ["a"` and then
+/// `sector = …` on the next line is reported by the parser at `sector`).
+/// Strings (basic, literal, multi-line) and comments are skipped; table
+/// headers (`[x]`, `[[x]]` at the start of a line, outside any value) are not
+/// value brackets. Best effort: `None` when nothing is left open.
+pub fn unclosed_bracket(text: &str, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    // The innermost bracket open at `pos`, by its index in `open`.
+    let mut at_pos: Option<(usize, usize)> = None;
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        if at_pos.is_none() && i >= pos {
+            at_pos = open.last().map(|&b| (open.len() - 1, b));
+        }
+        let c = bytes[i];
+        if line_start && open.is_empty() {
+            let rest = &text[i..];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            if trimmed.starts_with('[') {
+                // A table header: skip to the end of its line.
+                i = rest.find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+        }
+        line_start = c == b'\n';
+        match c {
+            b'#' => {
+                // To the newline, which then starts the next line.
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = text[i..].starts_with(if c == b'"' { "\"\"\"" } else { "\'\'\'" });
+                let delim = if triple { 3 } else { 1 };
+                let mut j = i + delim;
+                loop {
+                    if j >= bytes.len() {
+                        break;
+                    }
+                    let d = bytes[j];
+                    if c == b'"' && d == b'\\' {
+                        j += 2;
+                        continue;
+                    }
+                    if !triple && d == b'\n' {
+                        break;
+                    }
+                    if d == c && (!triple || text[j..].starts_with(&text[i..i + 3])) {
+                        j += delim;
+                        break;
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            b'[' | b'{' => open.push(i),
+            b']' | b'}' => {
+                open.pop();
+                if let Some((depth, _)) = at_pos
+                    && open.len() <= depth
+                {
+                    // The bracket open at `pos` was closed after all.
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let (_, b) = at_pos.or_else(|| open.last().map(|&b| (open.len() - 1, b)))?;
+    let same_line = !text[b..pos.min(text.len()).max(b)].contains('\n');
+    (!same_line).then_some(b)
+}
+
 /// `scenario` for `[scenario]`, `topology.node` for `[[topology.node]]  # comment`.
 fn header_name(line: &str) -> Option<String> {
     let l = line.trim_start();
@@ -236,6 +316,31 @@ mod tests {
         let pos = text.find('x').expect("x present");
         assert_eq!(line_column(text, pos), (2, 10));
         assert_eq!(line_column(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn unclosed_bracket_is_found_before_the_next_key() {
+        let text =
+            "[scenario]\nname = [\"a\"\nsector = \"agriculture\"\n[[topology]]\nid = \"x\"\n";
+        let pos = text.find("sector").expect("key");
+        let b = unclosed_bracket(text, pos).expect("the [ of name");
+        assert_eq!(
+            b,
+            text.find('[')
+                .map(|_| text.find("= [").expect("x") + 2)
+                .expect("x")
+        );
+        assert_eq!(field_at(text, b), "scenario.name");
+        // A closed multi-line array, strings with brackets and comments are not unclosed.
+        let ok = "a = [\n  \"]\", # ] [\n  1x,\n]\nb = '['\n";
+        assert_eq!(unclosed_bracket(ok, ok.find("1x").expect("x")), None);
+        // An error on the bracket's own line is the parser's own business.
+        // A header after a comment line is a header, not an open bracket.
+        let commented = "x = 1 # note\n[scenario]\nname = [\n";
+        let b = unclosed_bracket(commented, commented.len()).expect("name's [");
+        assert_eq!(field_at(commented, b), "scenario.name");
+        let same = "a = [1 2]\n";
+        assert_eq!(unclosed_bracket(same, same.find('2').expect("x")), None);
     }
 
     #[test]

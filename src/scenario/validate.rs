@@ -12,6 +12,7 @@ use super::raw::{RawDefaults, RawFile, RawLink, RawNode, RawRepair, RawShock, Ra
 use super::{
     Amount, DEFAULT_SERVICE_LEVEL, DEFAULT_STEPS, DEFAULT_TRIALS, InputError, Link, MAX_STEPS,
     Node, Origin, Repair, Role, Scenario, Sector, Selection, Shock, Topology, field_at,
+    unclosed_bracket,
 };
 
 /// Largest accepted node count per topology.
@@ -46,6 +47,21 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
             } else {
                 format!("{field}.{missing}")
             };
+        }
+        // The parser notices an unclosed `[`/`{` only at the next line's key:
+        // name the key being written and point at its bracket instead.
+        if let Some(b) = unclosed_bracket(text, span.start) {
+            let (line, _) = crate::scenario::line_column(text, span.start);
+            let close = if text.as_bytes()[b] == b'[' { ']' } else { '}' };
+            return ctx.err(
+                b..b + 1,
+                &field_at(text, b),
+                format!(
+                    "this `{}` is never closed: add `{close}` at the end of the value (the parser stopped at line {line}: {})",
+                    text.as_bytes()[b] as char,
+                    tidy_toml_message(e.message())
+                ),
+            );
         }
         ctx.err(span, &field, tidy_toml_message(e.message()))
     })?;

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::fit;
+use super::popup::cut_command;
 use crate::tui::app::App;
 
 /// Key hints in order of importance (later ones drop off narrow screens).
@@ -120,13 +121,15 @@ fn draw(
         Line::from(spans)
     };
     let room = width.saturating_sub(2);
+    // Cut between arguments only, with a mark: a copied prefix is then a
+    // visibly incomplete command, never a different one.
     let shown = if command.width() <= room {
         command.to_string()
     } else if c_for_full {
         let more = app.tr("  (c: full)", "  （c：全文）");
-        fit(command, room.saturating_sub(more.width())) + more
+        cut_command(command, room.saturating_sub(more.width())) + more
     } else {
-        fit(command, room)
+        cut_command(command, room)
     };
     let second = Line::from(vec![
         Span::styled("$ ", Style::default().fg(Color::DarkGray)),

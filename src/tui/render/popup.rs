@@ -66,24 +66,7 @@ pub fn command(app: &App, area: Rect, frame: &mut Frame) {
 /// split) and ending every line but the last in ` \`. An argument longer
 /// than the width gets a line of its own.
 pub fn wrap_command(command: &str, width: usize) -> Vec<String> {
-    let words = shell_words(command);
-    // Keep `--option value` together.
-    let mut units: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let w = &words[i];
-        if w.starts_with("--")
-            && !w.contains('=')
-            && words.get(i + 1).is_some_and(|n| !n.starts_with("--"))
-            && i > 0
-        {
-            units.push(format!("{w} {}", words[i + 1]));
-            i += 2;
-        } else {
-            units.push(w.clone());
-            i += 1;
-        }
-    }
+    let units = command_units(command);
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for u in units {
@@ -107,6 +90,62 @@ pub fn wrap_command(command: &str, width: usize) -> Vec<String> {
         lines.push(cur);
     }
     lines
+}
+
+/// The arguments of a command as units that are never split: words, with
+/// `--option value` kept together and quotes whole.
+fn command_units(command: &str) -> Vec<String> {
+    let words = shell_words(command);
+    let mut units: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if w.starts_with("--")
+            && !w.contains('=')
+            && words.get(i + 1).is_some_and(|n| !n.starts_with("--"))
+            && i > 0
+        {
+            units.push(format!("{w} {}", words[i + 1]));
+            i += 2;
+        } else {
+            units.push(w.clone());
+            i += 1;
+        }
+    }
+    units
+}
+
+/// The marker of a command cut short ([`cut_command`]).
+pub const CUT_MARK: &str = " …";
+
+/// `command` in at most `width` cells on one line: whole when it fits,
+/// else as many leading units of [`command_units`] as fit followed by
+/// [`CUT_MARK`], so the line is never cut inside an argument (a copied
+/// prefix is a visibly incomplete command, never a wrong one).
+pub fn cut_command(command: &str, width: usize) -> String {
+    if command.width() <= width {
+        return command.to_string();
+    }
+    let mut out = String::new();
+    for u in command_units(command) {
+        let next = if out.is_empty() {
+            u.width()
+        } else {
+            out.width() + 1 + u.width()
+        };
+        if next + CUT_MARK.width() > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&u);
+    }
+    if out.is_empty() {
+        // Not even the first word fits: the mark alone.
+        return "…".to_string();
+    }
+    out + CUT_MARK
 }
 
 /// Split a command into words, keeping `'…'`-quoted parts (with their
