@@ -656,3 +656,87 @@ fn agriculture_cold_store_bridges_the_first_steps_of_the_typhoon() {
         "stock never lowers the mean curve here"
     );
 }
+
+/// Stock metrics travel through partials: `merge` of a split run of the
+/// stocked pandemic gives the single run's bytes (JSON, CSV and table),
+/// and a part whose stock tally was edited is refused.
+#[test]
+fn stocked_partials_merge_into_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| -> Vec<u8> {
+        let out = Command::cargo_bin("chainmesh")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let mut parts = Vec::new();
+    for (i, range) in ["25..60", "0..25"].iter().enumerate() {
+        let p = dir
+            .path()
+            .join(format!("p{i}.json"))
+            .to_str()
+            .unwrap()
+            .to_string();
+        run(&["run", "pandemic-2020", "--trial-range", range, "--out", &p]);
+        parts.push(p);
+    }
+    let text = std::fs::read_to_string(&parts[0]).unwrap();
+    assert!(
+        text.contains("\"stock\""),
+        "the part carries the stock tallies"
+    );
+    for format in ["json", "csv", "table"] {
+        let single = run(&["run", "pandemic-2020", "--trials", "60", "--format", format]);
+        let merged = run(&["merge", &parts[0], &parts[1], "--format", format]);
+        let s = String::from_utf8_lossy(&single);
+        assert!(s.contains("stock"), "{format}: {s}");
+        // The reproduce command names how the run was asked for.
+        let strip = |b: &[u8]| -> String {
+            String::from_utf8_lossy(b)
+                .lines()
+                .filter(|l| !l.contains("chainmesh run") && !l.contains("\"command\""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if format != "csv" {
+            assert_eq!(strip(&merged), strip(&single), "{format}");
+        } else {
+            let cut = |b: &[u8]| -> Vec<String> {
+                String::from_utf8_lossy(b)
+                    .lines()
+                    .map(|l| l.rsplit_once(",chainmesh").map_or(l, |x| x.0).to_string())
+                    .collect()
+            };
+            assert_eq!(cut(&merged), cut(&single));
+        }
+    }
+    // Tamper with the stock tally: a stock_used of 7.5 fails the range
+    // check; an in-range edit (0.5) fails the digest.
+    for (value, words) in [(7.5, "outside [0, 1]"), (0.5, "digest")] {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // The largest value, so the distribution stays ascending.
+        let d = v["tally"]["topologies"][2]["stock"][0]
+            .as_array_mut()
+            .unwrap();
+        let last = d.len() - 1;
+        assert!(d[last][0].as_f64().unwrap() < 0.5);
+        d[last][0] = serde_json::json!(value);
+        let bad_path = dir.path().join("bad.json");
+        std::fs::write(&bad_path, serde_json::to_string(&v).unwrap()).unwrap();
+        let out = Command::cargo_bin("chainmesh")
+            .unwrap()
+            .args(["merge", bad_path.to_str().unwrap(), &parts[1]])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(words), "{words}: {err}");
+    }
+}
