@@ -303,6 +303,11 @@ pub struct ReportArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Language of the handout: `en` or `zh-TW` (headings, tables, chart
+    /// text, and the scenario's `name_zh`/`label_zh`/`lesson_zh` where it
+    /// has them; PNG charts stay English, the numbers are the same).
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-TW"])]
+    pub lang: String,
 }
 
 /// `chainmesh risk`.

@@ -9,6 +9,7 @@ use super::command::Reproduce;
 use super::output::AtomicFile;
 use super::{CliError, load};
 use crate::handout::{self, Commands, Handout};
+use crate::lang::Lang;
 
 /// `chainmesh report`.
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
@@ -26,6 +27,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         _ => (args.trials, args.seed),
     };
     let names = &args.scenarios;
+    let lang = Lang::parse(&args.lang).unwrap_or_default();
     let commands = Commands {
         run: Reproduce::new("run", names)
             .opt_some("trials", trials)
@@ -33,6 +35,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
             .line(),
         report: Reproduce::new("report", names)
             .opt("out", "DIR")
+            .opt_some("lang", (lang.is_zh()).then_some(lang.as_str()))
             .opt_some("trials", trials)
             .opt_some("seed", seed)
             .line(),
@@ -43,7 +46,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let pool = super::pool(args.threads)?;
     let handout =
-        pool.install(|| handout::build(names, scenarios, args.trials, args.seed, &commands))?;
+        pool.install(|| handout::build(names, scenarios, args.trials, args.seed, &commands, lang))?;
     write(&args.out, &handout)?;
     Ok(())
 }

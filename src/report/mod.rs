@@ -23,7 +23,7 @@ pub use csv::{
     vs_first_cells,
 };
 pub use json::JsonExporter;
-pub use markdown::{MarkdownExporter, quote};
+pub use markdown::{MarkdownExporter, markdown as localized_markdown, quote};
 pub use table::{TableExporter, aligned};
 pub use trace::trace_csv;
 
@@ -178,13 +178,15 @@ impl RunReport {
 }
 
 /// The columns shared by the table and Markdown formats.
-pub(crate) const HEADLINE: [&str; 11] = [
-    "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
-    "collapse", "vs first",
-];
+pub(crate) const HEADLINE: [&str; 11] = crate::lang::Lang::En.headline();
 
 /// One headline row per topology (formatted for humans).
 pub(crate) fn headline_rows(report: &RunReport) -> Vec<[String; 11]> {
+    headline_rows_in(report, crate::lang::Lang::En)
+}
+
+/// [`headline_rows`] with the words of the `vs first` column in `lang`.
+pub(crate) fn headline_rows_in(report: &RunReport, lang: crate::lang::Lang) -> Vec<[String; 11]> {
     report
         .topologies
         .iter()
@@ -202,11 +204,12 @@ pub(crate) fn headline_rows(report: &RunReport) -> Vec<[String; 11]> {
                 format!("{:.1}", m.recovery.mean),
                 format!("{:.1}%", 100.0 * m.collapse.mean),
                 match &t.vs_first {
-                    None => "(reference)".to_string(),
+                    None => lang.pick("(reference)", "（對照組）").to_string(),
                     Some(c) => format!(
-                        "{:+.3} ± {:.3}, better in {:.0}%",
+                        "{:+.3} ± {:.3}{}{:.0}%",
                         c.service_diff.mean,
                         c.service_diff.ci95,
+                        lang.pick(", better in ", "，較好的比例 "),
                         100.0 * c.p_better
                     ),
                 },
@@ -221,7 +224,4 @@ fn round(x: f64, digits: i32) -> f64 {
 }
 
 /// The legend printed under human-readable tables.
-pub(crate) const LEGEND: &str = "service = mean throughput / baseline per trial (mean ± 95% CI over trials); \
-p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
-recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
-vs first = paired service difference against the first topology and the share of trials it did strictly better.";
+pub(crate) const LEGEND: &str = crate::lang::Lang::En.legend();

@@ -23,8 +23,10 @@ use super::sweep::{self, SweepPanel};
 use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
 use crate::cli::command::Reproduce;
+use crate::lang::Lang;
 use crate::scenario::{Scenario, parse_shock_arg};
 use crate::sim::Prepared;
+use crate::sweep::Attack;
 
 /// Playback speeds in steps per second.
 pub const SPEEDS: [f64; 9] = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 240.0];
@@ -43,6 +45,15 @@ pub enum AttackKind {
 }
 
 impl AttackKind {
+    /// The sweep's attack of the same kind (whose names the catalogue holds).
+    pub fn attack(self) -> Attack {
+        match self {
+            AttackKind::Random => Attack::Random,
+            AttackKind::Degree => Attack::Degree,
+            AttackKind::Betweenness => Attack::Betweenness,
+        }
+    }
+
     /// The `select =` value of the shock.
     pub fn select(self) -> &'static str {
         match self {
@@ -331,10 +342,20 @@ impl App {
         }
     }
 
-    /// `en` or `zh` by the chosen language: every UI string is written
-    /// at its call site in both.
+    /// The chosen language.
+    pub fn lang(&self) -> Lang {
+        if self.lang_zh { Lang::ZhTw } else { Lang::En }
+    }
+
+    /// `en` or `zh` by the chosen language ([`Lang::pick`]): every UI
+    /// string is written at its call site in both.
     pub fn tr(&self, en: &'static str, zh: &'static str) -> &'static str {
-        if self.lang_zh { zh } else { en }
+        self.lang().pick(en, zh)
+    }
+
+    /// A sector's name in the chosen language (from the one catalogue).
+    pub fn sector_name(&self, sector: crate::scenario::Sector) -> &'static str {
+        self.lang().sector(sector)
     }
 
     /// Scenario name in the chosen language (safe to draw: no control characters).
@@ -881,22 +902,15 @@ impl App {
     }
 }
 
-/// How an attack is described to the user.
+/// How an attack is described to the user (the catalogue's
+/// [`Attack::phrase`]).
 pub fn attack_phrase(kind: AttackKind) -> &'static str {
-    match kind {
-        AttackKind::Random => "a random",
-        AttackKind::Degree => "the highest-degree",
-        AttackKind::Betweenness => "the highest-betweenness",
-    }
+    kind.attack().phrase(Lang::En)
 }
 
 /// How an attack is described to the user, in Traditional Chinese.
 pub fn attack_phrase_zh(kind: AttackKind) -> &'static str {
-    match kind {
-        AttackKind::Random => "隨機",
-        AttackKind::Degree => "連結數最高",
-        AttackKind::Betweenness => "中介中心性最高",
-    }
+    kind.attack().phrase(Lang::ZhTw)
 }
 
 /// Compile `base` with the sliders applied and every extra shock (command
