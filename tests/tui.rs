@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use chainmesh::scenario::{Scenario, parse_shock_arg};
 use chainmesh::sim::{Cause, EventKind, FlowCache, Prepared, TopologyRun, run_trials};
-use chainmesh::stats::summarize;
+use chainmesh::stats::{Tally, summarize};
 use chainmesh::sweep::sweep_scenario;
 use chainmesh::tui::app::{AttackKind, InputKind, Mode, ShockOrigin};
 use chainmesh::tui::sweep::options as sweep_options;
@@ -282,7 +282,8 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     a.mc.wait();
     let prep = with_shocks(&[]);
     let table = run_trials(&prep, 42, 0..prep.scenario.trials);
-    assert_eq!(a.mc.table, table);
+    assert_eq!(a.mc.tally, Tally::of(&table));
+    assert_eq!(a.mc.done(), prep.scenario.trials);
     assert_eq!(a.mc.summary, Some(summarize(&table)));
 
     // A new seed cancels the old worker and starts over.
@@ -290,7 +291,41 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     a.update(Message::Input('5'));
     a.update(Message::Submit);
     a.mc.wait();
-    assert_eq!(a.mc.table, run_trials(&prep, 5, 0..prep.scenario.trials));
+    let table = run_trials(&prep, 5, 0..prep.scenario.trials);
+    assert_eq!(a.mc.tally, Tally::of(&table));
+    assert_eq!(a.mc.summary, Some(summarize(&table)));
+}
+
+/// Issue 14 item 10: the worker keeps tallies, not trials. On a scenario
+/// whose metrics take few values, ten times the trials hold no more values
+/// (the old worker held one row per trial per topology).
+#[test]
+fn monte_carlo_worker_state_stays_bounded_as_trials_grow() {
+    let text = "[scenario]\nname = \"tiny\"\nsector = \"other\"\nsteps = 2\ntrials = 10\n\
+[defaults]\ncapacity = 1.0\nfailure_rate = 0.3\nrepair = { dist = \"fixed\", steps = 1 }\n\
+[[topology]]\nid = \"a\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n\
+[[topology]]\nid = \"b\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n";
+    let held = |trials: u64| {
+        let prep = std::sync::Arc::new(
+            chainmesh::sim::Prepared::new(
+                chainmesh::scenario::Scenario::from_toml("tiny.toml", text).expect("valid"),
+            )
+            .expect("compiles"),
+        );
+        let mut mc = chainmesh::tui::worker::MonteCarlo::new(McMode::Thread, 2);
+        mc.restart(prep, 1, trials);
+        mc.wait();
+        assert_eq!(mc.done(), trials);
+        assert!(mc.tally.is_consistent());
+        mc.held_values()
+    };
+    let (small, large) = (held(2_000), held(20_000));
+    // Per-trial service over 2 steps of a 0/1 flow: 0, ½ or 1, in 2
+    // topologies, 5 metrics and one difference: a few dozen values at most.
+    assert!(large <= 60, "{large} values held for 20,000 trials");
+    assert_eq!(small, large, "more trials, no more state");
 }
 
 #[test]

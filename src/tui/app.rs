@@ -313,7 +313,7 @@ impl App {
             seed: self.seed(),
             trial: self.trial(),
             trace_command: self.trace_command(),
-            table: &self.mc.table,
+            tally: &self.mc.tally,
             run_command: self.run_command(self.mc.done()),
             stem: self.scenario_stem(),
             dir: &self.export_dir,
