@@ -421,10 +421,13 @@ impl App {
             .collect()
     }
 
-    /// Every node in selection order: topology by topology, column by column.
+    /// Every node of the drawn topologies in selection order: topology by
+    /// topology, column by column.
     pub fn order(&self) -> Vec<(usize, usize)> {
+        // Only the drawn topologies can be selected (`layout::MAX_PANES`).
         self.columns
             .iter()
+            .take(super::layout::MAX_PANES)
             .enumerate()
             .flat_map(|(k, cols)| cols.iter().flatten().map(move |&i| (k, i)))
             .collect()
