@@ -687,3 +687,80 @@ fn search_and_picker_follow_the_keys() {
             .starts_with(&format!("chainmesh tui {} ", b.name))
     );
 }
+
+/// A 1,500-node two-way ring with chords and a betweenness shock at step 2,
+/// against a chain: Brandes takes long enough to be seen pending.
+fn betweenness_scenario() -> Scenario {
+    let n = 1500;
+    let mut text = String::from(
+        "[scenario]\nname = \"ranked\"\nsector = \"other\"\nsteps = 6\ntrials = 4\nseed = 1\n\
+[defaults]\ncapacity = 10.0\nfailure_rate = 0.0\n\
+[[shock]]\nat = 2\nselect = \"betweenness\"\ncount = 1\nlabel = \"hub\"\n\
+[[topology]]\nid = \"ring\"\n",
+    );
+    for i in 0..n {
+        let role = match i {
+            0 => "\nrole = \"source\"",
+            1 => "\nrole = \"sink\"",
+            _ => "",
+        };
+        text.push_str(&format!("[[topology.node]]\nid = \"n{i}\"{role}\n"));
+    }
+    for i in 0..n {
+        for j in [(i + 1) % n, (i + 37) % n] {
+            text.push_str(&format!(
+                "[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{j}\"\nboth_ways = true\n"
+            ));
+        }
+    }
+    Scenario::from_toml("ranked.toml", &text).expect("valid")
+}
+
+/// Issue 14 item 13 (TUI half): the betweenness ranking is computed in the
+/// background. While it runs the trial waits, the footer says so and `q`
+/// quits; once done the shock hits the engine's top node, and a recompile
+/// (a knock-out) takes the ranking over instead of running Brandes again.
+#[test]
+fn betweenness_is_ranked_in_the_background_and_q_always_works() {
+    let options = || TuiOptions {
+        scenario: betweenness_scenario(),
+        scenario_arg: "ranked.toml".into(),
+        seed: 1,
+        trial: 0,
+        shocks: Vec::new(),
+        scales: Vec::new(),
+        lang_zh: false,
+    };
+    let mut a = App::new(options(), McMode::Off).expect("app starts");
+    // App::new returned at once: the ranking runs on its own thread.
+    let mut waited = 0;
+    while chainmesh::tui::ranking::needs(a.live.prep()) {
+        let t = a.live.t();
+        a.update(Message::Tick);
+        a.update(Message::Step);
+        assert_eq!(a.live.t(), t, "the trial waits for the ranking");
+        let status = a.status.clone().unwrap_or_default();
+        assert!(status.contains("ranking nodes by betweenness"), "{status}");
+        waited += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("waited {waited} polls for the ranking");
+    // Ranked: stepping resumes and the shock hits the top-ranked node.
+    for _ in 0..3 {
+        a.update(Message::Step);
+    }
+    assert_eq!(a.live.t(), 3);
+    let top = a.live.prep().topologies[0].by_betweenness()[0];
+    assert!(a.live.is_down(0, top), "the shock hit node {top}");
+    // A knock-out recompiles: the ranking carries over, nothing is pending.
+    a.update(key('k'));
+    assert!(!chainmesh::tui::ranking::needs(a.live.prep()));
+    // Inline mode (snapshots) ranks at once; `q` quits at any time.
+    let mut b = App::new(options(), McMode::Inline).expect("app starts");
+    assert!(!chainmesh::tui::ranking::needs(b.live.prep()));
+    let mut c = App::new(options(), McMode::Off).expect("app starts");
+    c.update(key('q'));
+    assert!(c.quit);
+    b.update(key('q'));
+    assert!(b.quit);
+}

@@ -19,6 +19,7 @@ use super::message::Message;
 pub use super::mode::{InputKind, Mode};
 use super::params::{Param, Params};
 use super::picker::{self, Entry};
+use super::ranking::{self, Ranking};
 use super::sweep::{self, SweepPanel};
 use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
@@ -149,6 +150,13 @@ pub struct App {
     /// Lines of the help scrolled off the top (when taller than the screen).
     pub help_scroll: u16,
     mc_mode: McMode,
+    /// The betweenness ranking computed in the background, while pending
+    /// (the live trial waits for it; the footer shows the progress).
+    ranking: Ranking,
+    /// The ghost line waits for the ranking too.
+    ghost_pending: bool,
+    /// The status line shows the ranking's progress.
+    ranking_shown: bool,
 }
 
 impl App {
@@ -196,7 +204,11 @@ impl App {
             picker_dir: PathBuf::from("."),
             help_scroll: 0,
             mc_mode: mc,
+            ranking: Ranking::default(),
+            ghost_pending: false,
+            ranking_shown: false,
         };
+        app.start_ranking(None);
         app.selected = app.order().first().copied().unwrap_or((0, 0));
         app.restart_monte_carlo();
         Ok(app)
@@ -469,6 +481,7 @@ impl App {
         }
         match msg {
             Message::Tick => {
+                self.ranking_progress();
                 if self.running() {
                     self.step_once();
                 }
@@ -677,17 +690,78 @@ impl App {
     }
 
     /// Recompute the ghost line (after anything that changes the trial).
+    /// It waits (`ghost_pending`) while a betweenness ranking it needs is
+    /// computed in the background: the UI thread never runs Brandes.
     fn refresh_ghost(&mut self) {
+        self.ghost_pending = false;
         self.ghost = if self.user_shocks.is_empty() {
             None
         } else {
-            compile(&self.base, &self.params, &self.cli_shocks, &[])
-                .ok()
-                .map(|(prep, _)| super::ghost::history(&prep, self.live.seed, self.live.trial))
+            match compile(&self.base, &self.params, &self.cli_shocks, &[]) {
+                Err(_) => None,
+                Ok((prep, _)) => {
+                    for (p, o) in prep.topologies.iter().zip(&self.live.prep().topologies) {
+                        p.adopt_betweenness(o);
+                    }
+                    if ranking::needs(&prep) && self.mc_mode != McMode::Inline {
+                        self.ghost_pending = true;
+                        None
+                    } else {
+                        Some(super::ghost::history(
+                            &prep,
+                            self.live.seed,
+                            self.live.trial,
+                        ))
+                    }
+                }
+            }
         };
     }
 
+    /// Rank the live scenario by betweenness in the background if it needs
+    /// it, taking over what `previous` (the scenario it replaces) ranked.
+    fn start_ranking(&mut self, previous: Option<&Prepared>) {
+        let prep = Arc::clone(self.live.prep());
+        self.ranking
+            .start(&prep, previous, self.mc_mode == McMode::Inline);
+        self.ranking_progress();
+    }
+
+    /// Show the background ranking's progress; once done, clear it and
+    /// draw the ghost line that waited. True while ranking.
+    fn ranking_progress(&mut self) -> bool {
+        match self.ranking.progress() {
+            Some((done, total)) => {
+                self.status = Some(if self.lang_zh {
+                    format!(
+                        "背景計算中介中心性排名：{done}/{total} 個拓樸（試驗暫停等待；q 可離開）"
+                    )
+                } else {
+                    format!(
+                        "ranking nodes by betweenness in the background: {done}/{total} topologies \
+(the trial waits; q quits)"
+                    )
+                });
+                self.ranking_shown = true;
+                true
+            }
+            None => {
+                if self.ghost_pending {
+                    self.refresh_ghost();
+                }
+                if std::mem::take(&mut self.ranking_shown) {
+                    self.status = None;
+                }
+                false
+            }
+        }
+    }
+
     fn step_once(&mut self) {
+        if self.ranking_progress() {
+            // The next step may need the ranking: wait for it.
+            return;
+        }
         if self.live.step() {
             if self.live.finished() {
                 self.status = Some(
@@ -725,7 +799,9 @@ impl App {
     fn restart_all(&mut self) {
         match self.compile() {
             Ok(prep) => {
+                let previous = Arc::clone(self.live.prep());
                 self.live = LiveTrial::new(prep, self.live.seed, self.live.trial);
+                self.start_ranking(Some(&previous));
                 self.restart_monte_carlo();
                 self.refresh_ghost();
             }
@@ -838,7 +914,9 @@ impl App {
             Ok(prep) => {
                 // The new shock strikes at the next step: continuing is the
                 // same as replaying the new scenario from step 0.
+                let previous = Arc::clone(self.live.prep());
                 self.live.extend_shocks(prep);
+                self.start_ranking(Some(&previous));
                 self.restart_monte_carlo();
                 if self.ghost.is_none() {
                     self.refresh_ghost();
