@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, TryRecvError, TrySendError, sync_channel};
 use std::thread;
 
 use crate::sim::{Prepared, run_trials};
@@ -23,8 +23,9 @@ use crate::stats::{TableSummary, Tally};
 /// Trials per chunk sent to the UI.
 pub const CHUNK: u64 = 50;
 
-/// Chunks that may wait in the channel before the worker blocks (so a UI
-/// that draws slowly never lets tallies pile up).
+/// Tallies that may wait in the channel; beyond that the worker merges
+/// further chunks into one pending tally (so a UI that draws slowly never
+/// lets them pile up, and never slows the worker down).
 const QUEUED: usize = 16;
 
 /// Most chunks merged per [`MonteCarlo::poll`] (the summary is
@@ -122,14 +123,31 @@ impl MonteCarlo {
                 let spawned = thread::Builder::new()
                     .name("chainmesh-monte-carlo".into())
                     .spawn(move || {
+                        // Trials not yet handed over, merged in order: while
+                        // the channel is full (the UI draws slowly) chunks
+                        // pile up here as one tally, never as rows, and the
+                        // worker never waits for the UI.
+                        let mut pending: Option<Tally> = None;
                         let mut start = 0;
                         while start < total && !flag.load(Ordering::Relaxed) {
                             let end = (start + CHUNK).min(total);
                             let chunk = Tally::of(&run_trials(&prep, seed, start..end));
-                            if tx.send(chunk).is_err() {
-                                return;
+                            let next = match pending.take() {
+                                Some(mut p) => {
+                                    p.merge(&chunk);
+                                    p
+                                }
+                                None => chunk,
+                            };
+                            match tx.try_send(next) {
+                                Ok(()) => {}
+                                Err(TrySendError::Full(back)) => pending = Some(back),
+                                Err(TrySendError::Disconnected(_)) => return,
                             }
                             start = end;
+                        }
+                        if let Some(p) = pending {
+                            let _ = tx.send(p);
                         }
                     });
                 if spawned.is_ok() {
