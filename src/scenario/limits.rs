@@ -35,10 +35,10 @@ pub const MAX_ITEMS: usize = 6_000_000;
 
 /// Refuse `text` when it holds more nodes, links or items than the limits,
 /// before anything is parsed.
-pub fn prescan(origin: &str, text: &str) -> Result<(), InputError> {
+pub fn prescan(origin: &str, source: &Arc<str>) -> Result<(), InputError> {
+    let text: &str = source;
     let err = |at: usize, field: &str, message: String| {
-        let source: Arc<str> = Arc::from(text);
-        InputError::at(origin, &source, at..at, field, message)
+        InputError::at(origin, source, at..at, field, message)
     };
     let bytes = text.as_bytes();
     let items = bytes
@@ -127,6 +127,10 @@ scenario files are limited so that reading them never takes gigabytes of memory"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn prescan(origin: &str, text: &str) -> Result<(), InputError> {
+        super::prescan(origin, &Arc::from(text))
+    }
 
     #[test]
     fn node_and_link_limits_are_checked_before_parsing() {
