@@ -9,8 +9,8 @@
 //!
 //! - nodes per topology ([`MAX_NODES`]) and links per scenario
 //!   ([`MAX_LINKS`]), counted by their `[[topology.node]]` /
-//!   `[[topology.link]]` headers, refused at the first header over the
-//!   limit (file:line:col);
+//!   `[[topology.link]]` headers (file:line:col of the topology's header
+//!   with its node count, or of the first link over the limit);
 //! - TOML items ([`MAX_ITEMS`]): every value is introduced by `=`, `[`,
 //!   `{` or `,`, so their count bounds the values of any file, headers or
 //!   inline arrays alike, however it is written (an over-count inside
@@ -64,6 +64,17 @@ scenario files are limited so that reading them never takes gigabytes of memory"
     }
     let mut nodes = 0usize;
     let mut links = 0usize;
+    // Where the current `[[topology]]` starts.
+    let mut topology_at = 0usize;
+    // A topology over the node limit: report it, with its count, once
+    // its last node is counted (at the next `[[topology]]` or the end).
+    let too_many = |at: usize, nodes: usize| {
+        err(
+            at,
+            "topology.node",
+            format!("this topology has {nodes} nodes; at most {MAX_NODES} are supported"),
+        )
+    };
     let mut in_string: Option<&str> = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -93,19 +104,14 @@ scenario files are limited so that reading them never takes gigabytes of memory"
         let name: String = t[2..end].chars().filter(|c| !c.is_whitespace()).collect();
         let at = start + (line.len() - t.len());
         match name.as_str() {
-            "topology" => nodes = 0,
-            "topology.node" => {
-                nodes += 1;
+            "topology" => {
                 if nodes > MAX_NODES {
-                    return Err(err(
-                        at,
-                        "topology.node",
-                        format!(
-                            "more than {MAX_NODES} nodes in one topology; at most {MAX_NODES} are supported"
-                        ),
-                    ));
+                    return Err(too_many(topology_at, nodes));
                 }
+                nodes = 0;
+                topology_at = at;
             }
+            "topology.node" => nodes += 1,
             "topology.link" => {
                 links += 1;
                 if links > MAX_LINKS {
@@ -120,6 +126,9 @@ scenario files are limited so that reading them never takes gigabytes of memory"
             }
             _ => {}
         }
+    }
+    if nodes > MAX_NODES {
+        return Err(too_many(topology_at, nodes));
     }
     Ok(())
 }
@@ -140,9 +149,12 @@ mod tests {
         }
         let e = prescan("big.toml", &text).expect_err("too many nodes");
         let shown = e.to_string();
-        assert!(shown.contains("more than 200000 nodes"), "{shown}");
-        // The offending header: line 4 + 2 per node, 1-based.
-        assert_eq!(e.line, 5 + 2 * MAX_NODES, "{shown}");
+        assert!(
+            shown.contains("has 200001 nodes; at most 200000"),
+            "{shown}"
+        );
+        // At the topology's header.
+        assert_eq!((e.line, e.column), (3, 1), "{shown}");
 
         // A second topology starts counting again.
         let two = "[[topology]]\n[[topology.node]]\n[[topology]]\n[[ topology . node ]]\n";
