@@ -10,6 +10,7 @@
 //! stats               exact distributions and summaries
 //! compose             scenario files chainmesh writes (`new` template, generators)
 //! sweep               attack curves
+//! lang                the one catalogue of English / Traditional Chinese words
 //! report              one exporter per format (bytes out), partial results and merge
 //! handout             the lecturer's handout: document and charts (files as bytes)
 //! cli                 clap types, one file per command, errors → exit codes, file writes
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod compose;
 pub mod handout;
 pub mod import;
+pub mod lang;
 pub mod network;
 pub mod report;
 pub mod scenario;

@@ -305,6 +305,29 @@ fn bands(doc: &roxmltree::Document<'_>) -> Vec<Band> {
         .collect()
 }
 
+/// Run `chainmesh report ARGS... --lang zh-TW` into `dir/name`.
+fn report_zh(dir: &Path, name: &str, scenarios: &[&str], seed: &str) -> PathBuf {
+    let out = dir.join(name);
+    chainmesh()
+        .arg("report")
+        .args(scenarios)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trials", TRIALS, "--seed", seed, "--lang", "zh-TW"])
+        .assert()
+        .success();
+    out
+}
+
+/// English words (three ASCII letters or more) in `s`, but the program's name.
+fn english_words(s: &str) -> Vec<String> {
+    s.replace("chainmesh", "")
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn five_bands_stay_readable_and_each_has_its_legend_key() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -350,4 +373,96 @@ fn five_bands_stay_readable_and_each_has_its_legend_key() {
             assert!(all.contains(&t.label), "{name}: legend lacks {:?}", t.label);
         }
     }
+}
+
+#[test]
+fn zh_tw_handout_translates_every_heading_table_header_and_chart_text() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for scenarios in [&["agriculture"][..], &["agriculture", "manufacturing"][..]] {
+        let out = report_zh(tmp.path(), &scenarios.join("+"), scenarios, "11");
+        let md = text(&out.join("report.md"));
+        let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+        assert!(headings.len() >= 6, "{headings:?}");
+        for h in &headings {
+            assert!(english_words(h).is_empty(), "English left in heading {h:?}");
+        }
+        for want in [
+            "## 比較",
+            "### 拓樸圖",
+            "### 服務水準隨時間變化",
+            "### 攻擊容忍度",
+        ] {
+            assert!(md.contains(want), "no {want:?} in\n{md}");
+        }
+        // Every table header row (the line above each `|:--|` rule).
+        let lines: Vec<&str> = md.lines().collect();
+        let headers: Vec<&str> = lines
+            .windows(2)
+            .filter(|w| w[1].starts_with("|:--"))
+            .map(|w| w[0])
+            .collect();
+        assert_eq!(headers.len(), 1 + 2 * scenarios.len(), "{headers:?}");
+        for h in &headers {
+            assert!(english_words(h).is_empty(), "English left in header {h:?}");
+        }
+        // The lesson and topology labels come from `lesson_zh`/`label_zh`.
+        assert!(md.contains("數位農業生態網"), "{md}");
+        let html = text(&out.join("report.html"));
+        assert!(html.contains("<html lang=\"zh-TW\">"));
+        assert!(
+            html.contains("'Noto Sans CJK TC'"),
+            "CJK font stack in the page"
+        );
+    }
+    let out = tmp.path().join("agriculture");
+    let (texts, _) = svg_texts(&out.join("agriculture-service.svg"));
+    let all = texts.join("\n");
+    for want in [
+        "服務水準隨時間變化",
+        "服務水準 0.9",
+        "數位農業生態網",
+        "第 5 至第 95 百分位",
+    ] {
+        assert!(all.contains(want), "service chart lacks {want:?}:\n{all}");
+    }
+    for chart in CHARTS {
+        let path = out.join(format!("agriculture-{chart}.svg"));
+        let (texts, _) = svg_texts(&path);
+        let svg = text(&path);
+        assert!(
+            svg.contains("Noto Sans CJK TC"),
+            "{chart}: no CJK font stack"
+        );
+        for t in &texts {
+            // Numbers, φ and the ids are fine; no sentence is left English.
+            assert!(english_words(t).is_empty(), "{chart}: English text {t:?}");
+        }
+    }
+}
+
+#[test]
+fn zh_tw_handout_has_the_same_numbers_and_english_pngs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let en = report(tmp.path(), &["agriculture"], "5");
+    let zh = report_zh(tmp.path(), "zh", &["agriculture"], "5");
+    // Row cells of the comparison table: numbers identical in both languages.
+    let numbers = |md: &str| -> Vec<String> {
+        md.lines()
+            .filter(|l| l.starts_with("| chain") || l.starts_with("| network"))
+            .map(|l| l.split('|').skip(2).take(9).collect::<Vec<_>>().join("|"))
+            .collect()
+    };
+    let (en_md, zh_md) = (text(&en.join("report.md")), text(&zh.join("report.md")));
+    assert_eq!(numbers(&en_md).len(), 2);
+    assert_eq!(numbers(&en_md), numbers(&zh_md));
+    // The bundled font has no CJK glyphs: the PNGs are the English charts.
+    for chart in CHARTS {
+        let name = format!("agriculture-{chart}.png");
+        assert!(
+            read(&zh.join(&name)) == read(&en.join(&name)),
+            "{name} differs"
+        );
+    }
+    // The reproduce line keeps the language.
+    assert!(zh_md.contains("--lang zh-TW"), "{zh_md}");
 }

@@ -311,3 +311,52 @@ fn handout_html_markdown_and_svgs_are_inert() {
     }
     assert!(svgs >= 5, "{svgs} SVG charts");
 }
+
+#[test]
+fn zh_tw_handout_escapes_the_chinese_names_too() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let base = std::fs::read_to_string(format!("{root}/{HOSTILE}")).expect("fixture");
+    let zh = base
+        .replacen(
+            "sector = \"other\"",
+            "name_zh = \"<img src=y onerror=alert(2)>農場\\u001b]0;pwned\\u0007\"\n\
+lesson_zh = \"<script>alert('課')</script>\\u001b[2J 教訓\"\nsector = \"other\"",
+            1,
+        )
+        .replacen(
+            "id = \"chain\"\n",
+            "id = \"chain\"\nlabel_zh = \"<svg onload=alert(3)>鏈\\u0001\"\n",
+            1,
+        );
+    assert_ne!(zh, base);
+    std::fs::write(d.join("zh.toml"), zh).expect("write");
+    ok(
+        &[
+            "report", "zh.toml", "--trials", "6", "--out", "h", "--lang", "zh-TW",
+        ],
+        d,
+    );
+    let h = d.join("h");
+    let html = std::fs::read_to_string(h.join("report.html")).expect("html");
+    assert_no_tags("report.html", &html);
+    assert_terminal_safe("report.html", html.as_bytes());
+    assert!(
+        html.contains("&lt;img src=y onerror=alert(2)&gt;農場"),
+        "the Chinese name is shown as text"
+    );
+    assert!(!html.contains("<svg onload"));
+    let md = std::fs::read_to_string(h.join("report.md")).expect("md");
+    assert_terminal_safe("report.md", md.as_bytes());
+    assert_markdown_inert("report.md", &md);
+    for e in std::fs::read_dir(&h).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            let text = std::fs::read_to_string(&p).expect("svg");
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{} is not valid XML: {e}", p.display()));
+            assert_no_tags(&p.display().to_string(), &text);
+        }
+    }
+}

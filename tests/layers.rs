@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules that must not import `cli`, `tui` or clap.
-const CORE: [&str; 8] = [
-    "scenario", "network", "sim", "stats", "compose", "sweep", "report", "handout",
+const CORE: [&str; 9] = [
+    "scenario", "network", "sim", "stats", "compose", "sweep", "report", "handout", "lang",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

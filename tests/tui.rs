@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use chainmesh::scenario::{Scenario, parse_shock_arg};
 use chainmesh::sim::{Cause, EventKind, FlowCache, Prepared, TopologyRun, run_trials};
-use chainmesh::stats::summarize;
+use chainmesh::stats::{Tally, summarize};
 use chainmesh::sweep::sweep_scenario;
 use chainmesh::tui::app::{AttackKind, InputKind, Mode, ShockOrigin};
 use chainmesh::tui::sweep::options as sweep_options;
@@ -282,7 +282,8 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     a.mc.wait();
     let prep = with_shocks(&[]);
     let table = run_trials(&prep, 42, 0..prep.scenario.trials);
-    assert_eq!(a.mc.table, table);
+    assert_eq!(a.mc.tally, Tally::of(&table));
+    assert_eq!(a.mc.done(), prep.scenario.trials);
     assert_eq!(a.mc.summary, Some(summarize(&table)));
 
     // A new seed cancels the old worker and starts over.
@@ -290,7 +291,41 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     a.update(Message::Input('5'));
     a.update(Message::Submit);
     a.mc.wait();
-    assert_eq!(a.mc.table, run_trials(&prep, 5, 0..prep.scenario.trials));
+    let table = run_trials(&prep, 5, 0..prep.scenario.trials);
+    assert_eq!(a.mc.tally, Tally::of(&table));
+    assert_eq!(a.mc.summary, Some(summarize(&table)));
+}
+
+/// Issue 14 item 10: the worker keeps tallies, not trials. On a scenario
+/// whose metrics take few values, ten times the trials hold no more values
+/// (the old worker held one row per trial per topology).
+#[test]
+fn monte_carlo_worker_state_stays_bounded_as_trials_grow() {
+    let text = "[scenario]\nname = \"tiny\"\nsector = \"other\"\nsteps = 2\ntrials = 10\n\
+[defaults]\ncapacity = 1.0\nfailure_rate = 0.3\nrepair = { dist = \"fixed\", steps = 1 }\n\
+[[topology]]\nid = \"a\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n\
+[[topology]]\nid = \"b\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n";
+    let held = |trials: u64| {
+        let prep = std::sync::Arc::new(
+            chainmesh::sim::Prepared::new(
+                chainmesh::scenario::Scenario::from_toml("tiny.toml", text).expect("valid"),
+            )
+            .expect("compiles"),
+        );
+        let mut mc = chainmesh::tui::worker::MonteCarlo::new(McMode::Thread, 2);
+        mc.restart(prep, 1, trials);
+        mc.wait();
+        assert_eq!(mc.done(), trials);
+        assert!(mc.tally.is_consistent());
+        mc.held_values()
+    };
+    let (small, large) = (held(2_000), held(20_000));
+    // Per-trial service over 2 steps of a 0/1 flow: 0, ½ or 1, in 2
+    // topologies, 5 metrics and one difference: a few dozen values at most.
+    assert!(large <= 60, "{large} values held for 20,000 trials");
+    assert_eq!(small, large, "more trials, no more state");
 }
 
 #[test]
@@ -651,4 +686,81 @@ fn search_and_picker_follow_the_keys() {
         a.reproduce()
             .starts_with(&format!("chainmesh tui {} ", b.name))
     );
+}
+
+/// A 1,500-node two-way ring with chords and a betweenness shock at step 2,
+/// against a chain: Brandes takes long enough to be seen pending.
+fn betweenness_scenario() -> Scenario {
+    let n = 1500;
+    let mut text = String::from(
+        "[scenario]\nname = \"ranked\"\nsector = \"other\"\nsteps = 6\ntrials = 4\nseed = 1\n\
+[defaults]\ncapacity = 10.0\nfailure_rate = 0.0\n\
+[[shock]]\nat = 2\nselect = \"betweenness\"\ncount = 1\nlabel = \"hub\"\n\
+[[topology]]\nid = \"ring\"\n",
+    );
+    for i in 0..n {
+        let role = match i {
+            0 => "\nrole = \"source\"",
+            1 => "\nrole = \"sink\"",
+            _ => "",
+        };
+        text.push_str(&format!("[[topology.node]]\nid = \"n{i}\"{role}\n"));
+    }
+    for i in 0..n {
+        for j in [(i + 1) % n, (i + 37) % n] {
+            text.push_str(&format!(
+                "[[topology.link]]\nfrom = \"n{i}\"\nto = \"n{j}\"\nboth_ways = true\n"
+            ));
+        }
+    }
+    Scenario::from_toml("ranked.toml", &text).expect("valid")
+}
+
+/// Issue 14 item 13 (TUI half): the betweenness ranking is computed in the
+/// background. While it runs the trial waits, the footer says so and `q`
+/// quits; once done the shock hits the engine's top node, and a recompile
+/// (a knock-out) takes the ranking over instead of running Brandes again.
+#[test]
+fn betweenness_is_ranked_in_the_background_and_q_always_works() {
+    let options = || TuiOptions {
+        scenario: betweenness_scenario(),
+        scenario_arg: "ranked.toml".into(),
+        seed: 1,
+        trial: 0,
+        shocks: Vec::new(),
+        scales: Vec::new(),
+        lang_zh: false,
+    };
+    let mut a = App::new(options(), McMode::Off).expect("app starts");
+    // App::new returned at once: the ranking runs on its own thread.
+    let mut waited = 0;
+    while chainmesh::tui::ranking::needs(a.live.prep()) {
+        let t = a.live.t();
+        a.update(Message::Tick);
+        a.update(Message::Step);
+        assert_eq!(a.live.t(), t, "the trial waits for the ranking");
+        let status = a.status.clone().unwrap_or_default();
+        assert!(status.contains("ranking nodes by betweenness"), "{status}");
+        waited += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("waited {waited} polls for the ranking");
+    // Ranked: stepping resumes and the shock hits the top-ranked node.
+    for _ in 0..3 {
+        a.update(Message::Step);
+    }
+    assert_eq!(a.live.t(), 3);
+    let top = a.live.prep().topologies[0].by_betweenness()[0];
+    assert!(a.live.is_down(0, top), "the shock hit node {top}");
+    // A knock-out recompiles: the ranking carries over, nothing is pending.
+    a.update(key('k'));
+    assert!(!chainmesh::tui::ranking::needs(a.live.prep()));
+    // Inline mode (snapshots) ranks at once; `q` quits at any time.
+    let mut b = App::new(options(), McMode::Inline).expect("app starts");
+    assert!(!chainmesh::tui::ranking::needs(b.live.prep()));
+    let mut c = App::new(options(), McMode::Off).expect("app starts");
+    c.update(key('q'));
+    assert!(c.quit);
+    b.update(key('q'));
+    assert!(b.quit);
 }

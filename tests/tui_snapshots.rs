@@ -291,6 +291,68 @@ fn agriculture(lang_zh: bool) -> App {
 type View = fn(bool) -> App;
 
 /// Every new view: (name, how to get there).
+/// 40 three-node topologies: only `MAX_PANES` are drawn, and the screen
+/// says how many were left out (issue 14 item 10).
+fn many_topologies(lang_zh: bool) -> App {
+    let mut text = String::from(
+        "[scenario]\nname = \"many\"\nsector = \"other\"\nsteps = 20\ntrials = 20\nseed = 3\n\
+[defaults]\ncapacity = 10.0\nfailure_rate = 0.05\nrepair = { dist = \"fixed\", steps = 4 }\n",
+    );
+    for k in 0..40 {
+        text.push_str(&format!(
+            "[[topology]]\nid = \"t{k}\"\nlabel = \"Topology {k}\"\n\
+[[topology.node]]\nid = \"a\"\nrole = \"source\"\n[[topology.node]]\nid = \"b\"\n\
+[[topology.node]]\nid = \"c\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"a\"\nto = \"b\"\n[[topology.link]]\nfrom = \"b\"\nto = \"c\"\n"
+        ));
+    }
+    let scenario = Scenario::from_toml("many.toml", &text).expect("valid");
+    let mut a = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "many.toml".to_string(),
+            seed: 3,
+            trial: 0,
+            shocks: Vec::new(),
+            scales: Vec::new(),
+            lang_zh,
+        },
+        McMode::Inline,
+    )
+    .expect("app starts");
+    a.update(Message::TogglePause);
+    for _ in 0..5 {
+        a.update(Message::Step);
+    }
+    a
+}
+
+#[test]
+fn many_topologies_are_cut_to_max_panes_and_the_cut_is_said() {
+    for zh in [false, true] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut a = many_topologies(zh);
+            let t = draw(&mut a, w, h);
+            let screen = t.backend().to_string();
+            let want = if zh {
+                "另有 28 個拓樸未繪出"
+            } else {
+                "+28 topologies not drawn"
+            };
+            assert!(screen.contains(want), "{w}x{h}:\n{screen}");
+            let s = chainmesh::tui::layout::screen(ratatui::layout::Rect::new(0, 0, w, h), 40);
+            assert_eq!(s.graphs.len(), chainmesh::tui::layout::MAX_PANES);
+            assert_eq!(s.hidden, 28);
+            // Selection stays among the drawn topologies.
+            assert!(
+                a.order()
+                    .iter()
+                    .all(|&(k, _)| k < chainmesh::tui::layout::MAX_PANES)
+            );
+        }
+    }
+}
+
 fn views() -> Vec<(&'static str, View)> {
     vec![
         ("main", farm),
@@ -327,6 +389,7 @@ fn views() -> Vec<(&'static str, View)> {
             a.update(Message::Input('a'));
             a
         }),
+        ("many", many_topologies),
         ("lesson", |zh| {
             let mut a = agriculture(zh);
             a.update(Message::Open(Mode::Lesson { scroll: 0 }));

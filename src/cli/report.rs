@@ -9,6 +9,7 @@ use super::command::Reproduce;
 use super::output::AtomicFile;
 use super::{CliError, apply_sim_args, load_edited};
 use crate::handout::{self, Commands, Handout};
+use crate::lang::Lang;
 
 /// `chainmesh report`.
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
@@ -33,6 +34,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         _ => (args.trials, args.sim.seed, args.sim.steps),
     };
     let names = &args.scenarios;
+    let lang = Lang::parse(&args.lang).unwrap_or_default();
     let with_edits = |c: Reproduce| {
         c.opt_some("trials", trials)
             .opt_some("seed", seed)
@@ -44,15 +46,27 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     };
     let commands = Commands {
         run: with_edits(Reproduce::new("run", names)),
-        report: with_edits(Reproduce::new("report", names).opt("out", "DIR")),
+        report: with_edits(
+            Reproduce::new("report", names)
+                .opt("out", "DIR")
+                .opt_some("lang", (lang.is_zh()).then_some(lang.as_str())),
+        ),
     };
     // Check the folder can be written before the (long) computation.
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let pool = super::pool(args.work.threads)?;
-    let handout =
-        pool.install(|| handout::build(names, scenarios, args.trials, args.sim.seed, &commands))?;
+    let handout = pool.install(|| {
+        handout::build(
+            names,
+            scenarios,
+            args.trials,
+            args.sim.seed,
+            &commands,
+            lang,
+        )
+    })?;
     write(&args.out, &handout)?;
     Ok(())
 }

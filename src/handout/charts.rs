@@ -18,6 +18,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, register_font};
 
 use super::data::TimeBand;
+use crate::lang::Lang;
 use crate::stats::Distribution;
 use crate::sweep::{Attack, SweepReport};
 
@@ -39,6 +40,24 @@ pub struct Figure {
     pub png: Vec<u8>,
 }
 
+impl Figure {
+    /// The SVG of the first figure with the PNG of the last (a chart in
+    /// the document's language, and its English twin for the PNG).
+    pub fn pair(mut figures: Vec<Figure>) -> Figure {
+        let last = figures.pop().unwrap_or(Figure {
+            svg: String::new(),
+            png: Vec::new(),
+        });
+        match figures.into_iter().next() {
+            Some(first) => Figure {
+                svg: first.svg,
+                png: last.png,
+            },
+            None => last,
+        }
+    }
+}
+
 /// Okabe–Ito colours, the reference topology first.
 const PALETTE: [RGBColor; 7] = [
     RGBColor(213, 94, 0),
@@ -55,6 +74,11 @@ const MUTED: RGBColor = RGBColor(110, 110, 110);
 /// The family named in the SVG: the bundled face, then look-alikes a viewer
 /// is likely to have. (plotters uses the string only as a lookup key.)
 const FONT: &str = "Noto Sans, Arial, Helvetica, sans-serif";
+/// The family named in the SVG of a Chinese chart: CJK faces a browser is
+/// likely to have on each system, then the bundled face (the browser falls
+/// back per glyph). The bundled Noto Sans has no CJK glyphs, so the
+/// layout estimates of Chinese text are widened (see [`Px::estimate`]).
+const FONT_ZH: &str = "Noto Sans CJK TC, Noto Sans TC, PingFang TC, Microsoft JhengHei, Heiti TC, Noto Sans, sans-serif";
 /// PNG pixels per SVG pixel.
 const PNG_SCALE: f64 = 2.0;
 
@@ -70,14 +94,24 @@ fn fonts() {
         // surface as a font error when drawing.
         let _ = register_font(FONT, FontStyle::Normal, ttf_noto_sans::REGULAR);
         let _ = register_font(FONT, FontStyle::Bold, ttf_noto_sans::BOLD);
+        let _ = register_font(FONT_ZH, FontStyle::Normal, ttf_noto_sans::REGULAR);
+        let _ = register_font(FONT_ZH, FontStyle::Bold, ttf_noto_sans::BOLD);
     });
 }
 
-/// Lengths in SVG pixels, scaled for the backend being drawn on.
+/// Lengths in SVG pixels, scaled for the backend being drawn on, and the
+/// language of the chart's text.
 #[derive(Debug, Clone, Copy)]
-struct Px(f64);
+struct Px(f64, Lang);
 
 impl Px {
+    fn font(self) -> &'static str {
+        self.1.pick(FONT, FONT_ZH)
+    }
+    /// `en` or `zh` by the chart's language.
+    fn tr(self, en: &'static str, zh: &'static str) -> &'static str {
+        self.1.pick(en, zh)
+    }
     fn i(self, v: f64) -> i32 {
         (v * self.0).round() as i32
     }
@@ -85,16 +119,27 @@ impl Px {
         (v * self.0).round().max(1.0) as u32
     }
     fn text(self, size: f64) -> TextStyle<'static> {
-        TextStyle::from((FONT, size * self.0).into_font()).color(&INK)
+        TextStyle::from((self.font(), size * self.0).into_font()).color(&INK)
     }
     fn bold(self, size: f64) -> TextStyle<'static> {
         // `FontDesc::style` keeps the regular face's data; build the bold one anew.
         TextStyle::from(FontDesc::new(
-            FontFamily::Name(FONT),
+            FontFamily::Name(self.font()),
             size * self.0,
             FontStyle::Bold,
         ))
         .color(&INK)
+    }
+    /// Width to reserve for `text` that the bundled face measures `w`
+    /// pixels wide: slack for SVG viewers that substitute a wider face, and
+    /// a full em per CJK character (the bundled face has none, so it
+    /// measures them as its narrower missing-glyph box).
+    fn estimate(self, w: u32, text: &str) -> i32 {
+        let wide = text
+            .chars()
+            .filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
+            .count();
+        (f64::from(w) * 1.2 + wide as f64 * 14.0 * self.0 * 0.6) as i32
     }
     fn line(self, c: impl Color, width: f64) -> ShapeStyle {
         ShapeStyle {
@@ -112,6 +157,8 @@ type DrawResult<DB> =
 trait Chart {
     /// Size in SVG pixels.
     fn size(&self) -> (u32, u32);
+    /// Language of the chart's text.
+    fn lang(&self) -> Lang;
     /// Draw on `root` (already sized), lengths scaled by `px`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB>;
 }
@@ -123,7 +170,7 @@ fn render(chart: &impl Chart) -> Result<Figure> {
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         chart
-            .draw(&root, Px(1.0))
+            .draw(&root, Px(1.0, chart.lang()))
             .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
@@ -136,7 +183,7 @@ fn render(chart: &impl Chart) -> Result<Figure> {
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
         chart
-            .draw(&root, Px(PNG_SCALE))
+            .draw(&root, Px(PNG_SCALE, chart.lang()))
             .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
@@ -190,7 +237,7 @@ impl Entry {
 }
 
 /// One legend entry per topology (drawn as `key`) and the dashed service-level line.
-fn series_legend(series: &[Series], key: Key, service_level: f64) -> Vec<Entry> {
+fn series_legend(series: &[Series], key: Key, service_level: f64, px: Px) -> Vec<Entry> {
     let mut legend: Vec<Entry> = series
         .iter()
         .map(|s| Entry::new(key, colour(s.colour), s.label.clone()))
@@ -198,7 +245,7 @@ fn series_legend(series: &[Series], key: Key, service_level: f64) -> Vec<Entry> 
     legend.push(Entry::new(
         Key::Dashed,
         INK,
-        format!("service level {service_level}"),
+        format!("{} {service_level}", px.tr("service level", "服務水準")),
     ));
     legend
 }
@@ -246,7 +293,7 @@ fn frame<DB: DrawingBackend>(
     let mut row_w = 0;
     for e in legend {
         // Slack for SVG viewers that substitute a wider face than Noto Sans.
-        let text_w = (f64::from(root.estimate_text_size(&e.text, &style)?.0) * 1.2) as i32;
+        let text_w = px.estimate(root.estimate_text_size(&e.text, &style)?.0, &e.text);
         let item = key_w + gap + text_w;
         if !row.is_empty() && row_w + spacing + item > w - px.i(60.0) {
             rows.push(std::mem::take(&mut row));
@@ -389,6 +436,8 @@ pub struct TimeChart<'a> {
     pub step_unit: Option<String>,
     /// Trials behind the mean and behind the band.
     pub trials: (u64, u64),
+    /// Language of the chart's own text (axes, legend, subtitle).
+    pub lang: Lang,
 }
 
 impl TimeChart<'_> {
@@ -396,12 +445,12 @@ impl TimeChart<'_> {
     pub fn small_multiples(&self) -> bool {
         self.series.len() >= SMALL_MULTIPLES_FROM
     }
-
     /// The x-axis description.
     fn x_desc(&self) -> String {
-        match &self.step_unit {
-            Some(u) => format!("step (1 step = {u})"),
-            None => "step".to_string(),
+        match (&self.step_unit, self.lang) {
+            (Some(u), Lang::En) => format!("step (1 step = {u})"),
+            (Some(u), Lang::ZhTw) => format!("步（1 步 = {u}）"),
+            (None, l) => l.pick("step", "步").to_string(),
         }
     }
 
@@ -437,7 +486,11 @@ impl TimeChart<'_> {
         } else {
             (
                 self.x_desc(),
-                "service φ = throughput / baseline".to_string(),
+                px.tr(
+                    "service φ = throughput / baseline",
+                    "服務水準 φ = 吞吐量 / 基準",
+                )
+                .to_string(),
             )
         };
         chart
@@ -503,7 +556,7 @@ impl TimeChart<'_> {
             let label = if small {
                 i.to_string()
             } else {
-                format!("shock {i}")
+                format!("{} {i}", px.tr("shock", "衝擊"))
             };
             chart.draw_series(std::iter::once(Text::new(
                 label,
@@ -533,6 +586,9 @@ impl TimeChart<'_> {
 }
 
 impl Chart for TimeChart<'_> {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
     fn size(&self) -> (u32, u32) {
         if self.small_multiples() {
             (960, 720)
@@ -543,30 +599,42 @@ impl Chart for TimeChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
         let (mean_n, band_n) = self.trials;
-        let mut subtitle = if mean_n == band_n {
-            format!(
+        let mut subtitle = match (self.lang, mean_n == band_n) {
+            (Lang::En, true) => format!(
                 "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of trials"
-            )
-        } else {
-            format!(
+            ),
+            (Lang::En, false) => format!(
                 "mean φ at each step over {mean_n} trials · shaded: 5th–95th percentile of the first {band_n} trials"
-            )
+            ),
+            (Lang::ZhTw, true) => {
+                format!("{mean_n} 次試驗中每一步的平均 φ · 陰影：試驗的第 5 至第 95 百分位")
+            }
+            (Lang::ZhTw, false) => format!(
+                "{mean_n} 次試驗中每一步的平均 φ · 陰影：前 {band_n} 次試驗的第 5 至第 95 百分位"
+            ),
         };
         let n = self.series.len();
         let multiples = self.small_multiples();
         if multiples {
-            subtitle.push_str(" · one panel per topology, the others' means in grey");
+            subtitle.push_str(px.tr(
+                " · one panel per topology, the others' means in grey",
+                " · 每個拓樸一格，灰線為其他拓樸的平均",
+            ));
         }
         let mut legend = series_legend(
             self.series,
             band_key(if multiples { 1 } else { n }),
             self.service_level,
+            px,
         );
         if !self.shocks.is_empty() {
             legend.push(Entry::new(
                 Key::Dotted,
                 MUTED,
-                "scripted shock (numbered as in the text)",
+                px.tr(
+                    "scripted shock (numbered as in the text)",
+                    "腳本衝擊（編號同內文）",
+                ),
             ));
         }
         let body = frame(root, px, &self.title, &subtitle, &legend)?;
@@ -615,11 +683,16 @@ pub struct HistogramChart<'a> {
     pub series: &'a [Series],
     /// Per-trial service, one distribution per topology.
     pub services: &'a [&'a Distribution],
+    /// Language of the chart's own text.
+    pub lang: Lang,
 }
 
 impl Chart for HistogramChart<'_> {
     fn size(&self) -> (u32, u32) {
         (960, 540)
+    }
+    fn lang(&self) -> Lang {
+        self.lang
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
@@ -654,14 +727,17 @@ impl Chart for HistogramChart<'_> {
                 Entry::new(
                     Key::Bar,
                     colour(s.colour),
-                    format!("{} (mean {m:.3})", s.label),
+                    format!("{} ({} {m:.3})", s.label, px.tr("mean", "平均")),
                 )
             })
             .collect();
-        let subtitle = format!(
-            "{} trials · bins of {width} · dashed lines: each topology's mean",
-            self.services.first().map_or(0, |d| d.len())
-        );
+        let n = self.services.first().map_or(0, |d| d.len());
+        let subtitle = match self.lang {
+            Lang::En => {
+                format!("{n} trials · bins of {width} · dashed lines: each topology's mean")
+            }
+            Lang::ZhTw => format!("{n} 次試驗 · 組距 {width} · 虛線：各拓樸的平均"),
+        };
         let body = frame(root, px, &self.title, &subtitle, &legend)?;
         let digits = if width < 0.01 { 3 } else { 2 };
         let mut chart = ChartBuilder::on(&body)
@@ -673,8 +749,11 @@ impl Chart for HistogramChart<'_> {
             .build_cartesian_2d(lo..hi, 0f64..top)?;
         chart
             .configure_mesh()
-            .x_desc("per-trial service φ (mean over the trial's steps)")
-            .y_desc("share of trials (%)")
+            .x_desc(px.tr(
+                "per-trial service φ (mean over the trial's steps)",
+                "每次試驗的服務水準 φ（該次各步的平均）",
+            ))
+            .y_desc(px.tr("share of trials (%)", "試驗比例（%）"))
             .axis_desc_style(px.text(15.0))
             .label_style(px.text(13.0))
             .bold_line_style(px.line(GRID, 1.0))
@@ -710,13 +789,9 @@ impl Chart for HistogramChart<'_> {
     }
 }
 
-/// How an attack is named on the chart.
-pub fn attack_title(a: Attack) -> &'static str {
-    match a {
-        Attack::Random => "random failures",
-        Attack::Degree => "attack: highest degree first",
-        Attack::Betweenness => "attack: highest betweenness first",
-    }
+/// How an attack is named on the chart (from the one catalogue, [`Lang`]).
+pub fn attack_title(a: Attack, lang: Lang) -> &'static str {
+    a.title(lang)
 }
 
 /// Chart 3: attack-tolerance curves, one panel per attack.
@@ -727,19 +802,29 @@ pub struct AttackChart<'a> {
     pub series: &'a [Series],
     /// The sweep (topologies in the same order as `series`).
     pub sweep: &'a SweepReport,
+    /// Language of the chart's own text.
+    pub lang: Lang,
 }
 
 impl Chart for AttackChart<'_> {
     fn size(&self) -> (u32, u32) {
         (1200, 520)
     }
+    fn lang(&self) -> Lang {
+        self.lang
+    }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
-        let legend = series_legend(self.series, Key::Line, self.sweep.service_level);
-        let subtitle = format!(
-            "φ after removing a fraction of nodes · random: mean of {} orders (shaded: 95% CI) · attacks: ranked once on the intact network",
-            self.sweep.trials
-        );
+        let legend = series_legend(self.series, Key::Line, self.sweep.service_level, px);
+        let trials = self.sweep.trials;
+        let subtitle = match self.lang {
+            Lang::En => format!(
+                "φ after removing a fraction of nodes · random: mean of {trials} orders (shaded: 95% CI) · attacks: ranked once on the intact network"
+            ),
+            Lang::ZhTw => format!(
+                "移除部分節點後的 φ · 隨機：{trials} 種移除順序的平均（陰影：95% 信賴區間）· 攻擊：在完整網路上排序一次"
+            ),
+        };
         let body = frame(root, px, &self.title, &subtitle, &legend)?;
         let attacks: Vec<Attack> = self
             .sweep
@@ -750,7 +835,7 @@ impl Chart for AttackChart<'_> {
         let panels = body.split_evenly((1, attacks.len().max(1)));
         for (p, (panel, &attack)) in panels.iter().zip(&attacks).enumerate() {
             let mut chart = ChartBuilder::on(panel)
-                .caption(attack_title(attack), px.bold(15.0))
+                .caption(attack_title(attack, self.lang), px.bold(15.0))
                 .margin_left(px.i(10.0))
                 .margin_right(px.i(18.0))
                 .x_label_area_size(px.i(44.0))
@@ -758,9 +843,9 @@ impl Chart for AttackChart<'_> {
                 .build_cartesian_2d(0f64..1f64, 0f64..1.05f64)?;
             chart
                 .configure_mesh()
-                .x_desc("fraction of nodes removed")
+                .x_desc(px.tr("fraction of nodes removed", "移除的節點比例"))
                 .y_desc(if p == 0 {
-                    "φ = max flow / baseline"
+                    px.tr("φ = max flow / baseline", "φ = 最大流量 / 基準")
                 } else {
                     ""
                 })

@@ -8,7 +8,8 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::charts::attack_title;
 use super::data::MAX_STORED_VALUES;
-use crate::report::{Exporter, MarkdownExporter, RunReport};
+use crate::lang::Lang;
+use crate::report::{RunReport, localized_markdown};
 use crate::sweep::SweepReport;
 
 /// One scenario's part of the handout.
@@ -50,47 +51,73 @@ fn escape(s: &str) -> String {
 }
 
 /// Document title.
-pub fn title(sections: &[Section]) -> String {
-    match sections {
-        [one] => format!("{} — chainmesh handout", one.report.scenario.name),
-        many => format!(
+pub fn title(sections: &[Section], lang: Lang) -> String {
+    match (sections, lang) {
+        ([one], Lang::En) => format!("{} — chainmesh handout", one.report.scenario.name),
+        ([one], Lang::ZhTw) => format!("{} — chainmesh 講義", one.report.scenario.name),
+        (many, Lang::En) => format!(
             "Supply chain vs ecosystem network — chainmesh handout ({} scenarios)",
+            many.len()
+        ),
+        (many, Lang::ZhTw) => format!(
+            "線性供應鏈與生態系網路 — chainmesh 講義（{} 個情境）",
             many.len()
         ),
     }
 }
 
-/// The Markdown handout. `run_command` reproduces the comparison table,
-/// `report_command` the whole handout.
-pub fn markdown(sections: &[Section], run_command: &str, report_command: &str) -> String {
+/// The Markdown handout in `lang`. `run_command` reproduces the
+/// comparison table, `report_command` the whole handout.
+pub fn markdown(
+    sections: &[Section],
+    run_command: &str,
+    report_command: &str,
+    lang: Lang,
+) -> String {
     let mut md = String::new();
-    let _ = writeln!(md, "# {}\n", escape(&title(sections)));
-    let _ = writeln!(
-        md,
-        "*Handout written by chainmesh {}.* Each trial runs every topology through the \
+    let _ = writeln!(md, "# {}\n", escape(&title(sections, lang)));
+    let version = env!("CARGO_PKG_VERSION");
+    let _ = match lang {
+        Lang::En => writeln!(
+            md,
+            "*Handout written by chainmesh {version}.* Each trial runs every topology through the \
 same random failures, repairs and scripted shocks (common random numbers, so the \
 comparison is fair). Each step's throughput is the maximum flow from sources to sinks; \
 **service φ** is that throughput divided by the intact network's baseline, so φ = 1 \
-means nothing was lost.\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    md.push_str("## Comparison\n\n");
+means nothing was lost.\n"
+        ),
+        Lang::ZhTw => writeln!(
+            md,
+            "*本講義由 chainmesh {version} 產生。* 每次試驗讓每個拓樸經歷相同的隨機故障、修復與\
+腳本衝擊（共同隨機數，所以比較是公平的）。每一步的吞吐量是從來源到終端的最大流量；\
+**服務水準 φ** 是該吞吐量除以完整網路的基準，φ = 1 表示沒有任何損失。\n"
+        ),
+    };
+    let _ = writeln!(md, "## {}\n", lang.pick("Comparison", "比較"));
     let reports: Vec<RunReport> = sections.iter().map(|s| s.report.clone()).collect();
     md.push_str(&String::from_utf8_lossy(
-        &MarkdownExporter.serialize(&reports, run_command),
+        &crate::report::escape::terminal_bytes(
+            localized_markdown(&reports, run_command, lang).into_bytes(),
+        ),
     ));
     for s in sections {
-        section(&mut md, s, sections.len() > 1);
+        section(&mut md, s, sections.len() > 1, lang);
     }
-    let _ = writeln!(
-        md,
-        "\n---\n\nRegenerate this handout: `{}` (the same seed gives the same numbers and charts).",
-        crate::report::escape::visible(report_command)
-    );
+    let report_command = crate::report::escape::visible(report_command);
+    let _ = match lang {
+        Lang::En => writeln!(
+            md,
+            "\n---\n\nRegenerate this handout: `{report_command}` (the same seed gives the same numbers and charts)."
+        ),
+        Lang::ZhTw => writeln!(
+            md,
+            "\n---\n\n重新產生本講義：`{report_command}`（相同的種子得到相同的數字與圖表）。"
+        ),
+    };
     md
 }
 
-fn section(md: &mut String, s: &Section, many: bool) {
+fn section(md: &mut String, s: &Section, many: bool, lang: Lang) {
     let r = &s.report;
     let [service, distribution, attack] = chart_stems(&s.slug);
     let _ = writeln!(md, "\n## {}\n", escape(&r.scenario.name));
@@ -105,20 +132,27 @@ fn section(md: &mut String, s: &Section, many: bool) {
     let topologies: Vec<String> = r
         .topologies
         .iter()
-        .map(|t| format!("{} ({} nodes)", t.label, t.nodes))
+        .map(|t| match lang {
+            Lang::En => format!("{} ({} nodes)", t.label, t.nodes),
+            Lang::ZhTw => format!("{}（{} 個節點）", t.label, t.nodes),
+        })
         .collect();
-    let _ = writeln!(
-        md,
-        "Topologies: {}. Seed {}, {} trials × {} steps, service level {}.\n",
-        escape(&topologies.join(", ")),
-        r.seed,
-        r.trials,
-        r.steps,
-        s.service_level
-    );
+    let (seed, trials, steps, level) = (r.seed, r.trials, r.steps, s.service_level);
+    let _ = match lang {
+        Lang::En => writeln!(
+            md,
+            "Topologies: {}. Seed {seed}, {trials} trials × {steps} steps, service level {level}.\n",
+            escape(&topologies.join(", ")),
+        ),
+        Lang::ZhTw => writeln!(
+            md,
+            "拓樸：{}。種子 {seed}，{trials} 次試驗 × {steps} 步，服務水準 {level}。\n",
+            escape(&topologies.join("、")),
+        ),
+    };
     for line in r.notice_lines() {
         let line = match line.strip_prefix("warning: ") {
-            Some(w) => format!("**Warning:** {}", escape(w)),
+            Some(w) => format!("**{}:** {}", lang.pick("Warning", "警告"), escape(w)),
             None => escape(&line),
         };
         let _ = writeln!(md, "- {line}");
@@ -127,99 +161,158 @@ fn section(md: &mut String, s: &Section, many: bool) {
         md.push('\n');
     }
 
-    md.push_str("### The topologies\n\n");
+    let _ = writeln!(md, "### {}\n", lang.pick("The topologies", "拓樸圖"));
     for (k, t) in r.topologies.iter().enumerate() {
-        let _ = writeln!(
-            md,
-            "![Drawing of topology {} ({}): sources on the left, then nodes by hops from a source]({}.svg)\n",
-            k + 1,
-            escape(&t.id),
-            drawing_stem(&s.slug, k)
-        );
+        let (n, id, stem) = (k + 1, escape(&t.id), drawing_stem(&s.slug, k));
+        let _ = match lang {
+            Lang::En => writeln!(
+                md,
+                "![Drawing of topology {n} ({id}): sources on the left, then nodes by hops from a source]({stem}.svg)\n"
+            ),
+            Lang::ZhTw => writeln!(
+                md,
+                "![拓樸 {n}（{id}）的圖：來源在左，其餘節點依距離來源的跳數排列]({stem}.svg)\n"
+            ),
+        };
     }
 
-    md.push_str("### Service over time\n\n");
     let _ = writeln!(
         md,
-        "![Service φ over time per topology, mean with a 90% band]({service}.svg)\n"
+        "### {}\n",
+        lang.pick("Service over time", "服務水準隨時間變化")
     );
-    let _ = write!(
+    let _ = writeln!(
         md,
-        "Each line is the mean φ at every step over {} trials; the shaded band holds the \
-middle 90% of trials (5th to 95th percentile). The dashed line is the service level {}",
-        r.trials, s.service_level
+        "![{}]({service}.svg)\n",
+        lang.pick(
+            "Service φ over time per topology, mean with a 90% band",
+            "各拓樸的服務水準 φ 隨時間變化，平均與 90% 區間"
+        )
     );
-    if s.shocks.is_empty() {
-        md.push_str(". ");
-    } else {
-        md.push_str("; dotted vertical lines mark scripted shocks. ");
-    }
+    let _ = match lang {
+        Lang::En => write!(
+            md,
+            "Each line is the mean φ at every step over {trials} trials; the shaded band holds the \
+middle 90% of trials (5th to 95th percentile). The dashed line is the service level {level}"
+        ),
+        Lang::ZhTw => write!(
+            md,
+            "每條線是 {trials} 次試驗在每一步的平均 φ；陰影區間涵蓋中間 90% 的試驗\
+（第 5 至第 95 百分位）。虛線是服務水準 {level}"
+        ),
+    };
+    md.push_str(match (s.shocks.is_empty(), lang) {
+        (true, Lang::En) => ". ",
+        (false, Lang::En) => "; dotted vertical lines mark scripted shocks. ",
+        (true, Lang::ZhTw) => "。",
+        (false, Lang::ZhTw) => "；垂直點線標示腳本衝擊。",
+    });
     if r.topologies.len() >= crate::handout::charts::SMALL_MULTIPLES_FROM {
-        md.push_str(
+        md.push_str(lang.pick(
             "With this many topologies each has its own panel, so no two bands overlap; \
 the grey lines in a panel are the other topologies' means. ",
-        );
+            "拓樸這麼多時每個拓樸各有一格，區間不會互相重疊；格中的灰線是其他拓樸的平均。",
+        ));
     }
     if s.band_trials < r.trials {
-        let _ = write!(
-            md,
-            "The band is computed from the first {} trials only, to keep at most {} per-step \
-values in memory; the mean uses all {} trials. ",
-            s.band_trials, MAX_STORED_VALUES, r.trials
-        );
+        let band = s.band_trials;
+        let _ = match lang {
+            Lang::En => write!(
+                md,
+                "The band is computed from the first {band} trials only, to keep at most \
+{MAX_STORED_VALUES} per-step values in memory; the mean uses all {trials} trials. "
+            ),
+            Lang::ZhTw => write!(
+                md,
+                "為了讓記憶體中最多只保留 {MAX_STORED_VALUES} 個逐步數值，區間只由前 {band} 次試驗\
+計算；平均使用全部 {trials} 次試驗。"
+            ),
+        };
     }
     let _ = writeln!(md, "[PNG]({service}.png)\n");
 
-    md.push_str("### Per-trial service\n\n");
     let _ = writeln!(
         md,
-        "![Distribution of per-trial service per topology]({distribution}.svg)\n"
+        "### {}\n",
+        lang.pick("Per-trial service", "每次試驗的服務水準")
     );
     let _ = writeln!(
         md,
-        "How the {} trials are spread: each bar is the share of trials whose average φ falls \
+        "![{}]({distribution}.svg)\n",
+        lang.pick(
+            "Distribution of per-trial service per topology",
+            "各拓樸每次試驗服務水準的分布"
+        )
+    );
+    let _ = match lang {
+        Lang::En => writeln!(
+            md,
+            "How the {trials} trials are spread: each bar is the share of trials whose average φ falls \
 in that bin; dashed lines mark each topology's mean. A narrow spread near 1 means \
-dependable service; a long left tail means some runs go badly. [PNG]({distribution}.png)\n",
-        r.trials
-    );
+dependable service; a long left tail means some runs go badly. [PNG]({distribution}.png)\n"
+        ),
+        Lang::ZhTw => writeln!(
+            md,
+            "{trials} 次試驗的分布：每根長條是平均 φ 落在該組的試驗比例；虛線標示各拓樸的平均。\
+集中在 1 附近表示服務可靠；左側長尾表示有些試驗結果很差。[PNG]({distribution}.png)\n"
+        ),
+    };
 
-    md.push_str("### Attack tolerance\n\n");
+    let _ = writeln!(md, "### {}\n", lang.pick("Attack tolerance", "攻擊容忍度"));
     match &s.sweep {
         Err(why) => {
-            let _ = writeln!(md, "*Not drawn: {}.*", escape(why));
+            let _ = writeln!(
+                md,
+                "*{}: {}.*",
+                lang.pick("Not drawn", "未繪製"),
+                escape(why)
+            );
         }
         Ok(sweep) => {
             let _ = writeln!(
                 md,
-                "![Attack tolerance: φ against the fraction of nodes removed]({attack}.svg)\n"
+                "![{}]({attack}.svg)\n",
+                lang.pick(
+                    "Attack tolerance: φ against the fraction of nodes removed",
+                    "攻擊容忍度：φ 對移除節點比例"
+                )
             );
-            let _ = writeln!(
-                md,
-                "Remove a growing number of nodes and measure φ on what is left. Random \
-failures average {} random removal orders (shaded: 95% confidence interval); the \
+            let orders = sweep.trials;
+            let _ = match lang {
+                Lang::En => writeln!(
+                    md,
+                    "Remove a growing number of nodes and measure φ on what is left. Random \
+failures average {orders} random removal orders (shaded: 95% confidence interval); the \
 targeted attacks remove the best-connected nodes first (by degree, or by betweenness \
 — how many shortest paths run through a node), ranked once on the intact network. \
-[PNG]({attack}.png)\n",
-                sweep.trials
-            );
-            robustness_table(md, sweep);
-            critical_table(md, sweep);
+[PNG]({attack}.png)\n"
+                ),
+                Lang::ZhTw => writeln!(
+                    md,
+                    "移除越來越多節點，並量測剩餘網路的 φ。隨機故障是 {orders} 種隨機移除順序的平均\
+（陰影：95% 信賴區間）；目標攻擊先移除連結最多的節點（依連結數，或依中介中心性——\
+有多少條最短路徑經過該節點），在完整網路上排序一次。[PNG]({attack}.png)\n"
+                ),
+            };
+            robustness_table(md, sweep, lang);
+            critical_table(md, sweep, lang);
         }
     }
 }
 
 /// Robustness R = (1/n) Σ_{k=1..n} φ(k) per topology and attack: the
 /// size-fair headline of the attack sweep.
-fn robustness_table(md: &mut String, sweep: &SweepReport) {
+fn robustness_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
     let Some(first) = sweep.topologies.first() else {
         return;
     };
     let attacks: Vec<_> = first.curves.iter().map(|c| c.attack).collect();
-    md.push_str(
+    md.push_str(lang.pick(
         "**Robustness R** — the mean φ left as nodes are removed one by one, R = (1/n) Σ φ(k) for k = 1 … n (Schneider et al., PNAS 2011). It is fair between a 5-node chain and a 22-node network: a chain scores 0 (any removal stops it); higher is sturdier.\n\n",
-    );
-    let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a)).collect();
-    let _ = writeln!(md, "| topology | {} |", head.join(" | "));
+        "**穩健度 R** — 逐一移除節點時剩下的平均 φ，R = (1/n) Σ φ(k)，k = 1 … n（Schneider 等人，PNAS 2011）。它對 5 個節點的鏈與 22 個節點的網路一樣公平：鏈的分數是 0（移除任何一個就停擺）；越高越堅固。\n\n",
+    ));
+    let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
+    let _ = writeln!(md, "| {} | {} |", lang.headline(false)[0], head.join(" | "));
     let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));
     for t in &sweep.topologies {
         let cells: Vec<String> = t
@@ -237,27 +330,36 @@ fn robustness_table(md: &mut String, sweep: &SweepReport) {
 }
 
 /// First count (and fraction) removed at which mean φ drops below the service level.
-fn critical_table(md: &mut String, sweep: &SweepReport) {
+fn critical_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
     let Some(first) = sweep.topologies.first() else {
         return;
     };
     let attacks: Vec<_> = first.curves.iter().map(|c| c.attack).collect();
-    let _ = writeln!(
-        md,
-        "Where φ first drops below the service level {}: the fraction of nodes removed \
-(and how many nodes that is; small networks move in whole nodes):\n",
-        sweep.service_level
-    );
-    let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a)).collect();
-    let _ = writeln!(md, "| topology | {} |", head.join(" | "));
+    let level = sweep.service_level;
+    let _ = match lang {
+        Lang::En => writeln!(
+            md,
+            "Where φ first drops below the service level {level}: the fraction of nodes removed \
+(and how many nodes that is; small networks move in whole nodes):\n"
+        ),
+        Lang::ZhTw => writeln!(
+            md,
+            "φ 第一次低於服務水準 {level} 時：移除的節點比例（以及那是幾個節點；小網路以整個節點為單位變化）：\n"
+        ),
+    };
+    let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
+    let _ = writeln!(md, "| {} | {} |", lang.headline(false)[0], head.join(" | "));
     let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));
     for t in &sweep.topologies {
         let cells: Vec<String> = t
             .curves
             .iter()
             .map(|c| match (c.critical_removed, c.critical_fraction) {
-                (Some(k), Some(f)) => format!("{f:.2} ({k} of {} nodes)", t.nodes),
-                _ => "never".to_string(),
+                (Some(k), Some(f)) => match lang {
+                    Lang::En => format!("{f:.2} ({k} of {} nodes)", t.nodes),
+                    Lang::ZhTw => format!("{f:.2}（{} 個節點中的 {k} 個）", t.nodes),
+                },
+                _ => lang.pick("never", "從未").to_string(),
             })
             .collect();
         let _ = writeln!(md, "| {} | {} |", escape(&t.label), cells.join(" | "));
@@ -266,7 +368,7 @@ fn critical_table(md: &mut String, sweep: &SweepReport) {
 }
 
 /// The HTML page of `markdown`; images whose file is in `svgs` are inlined.
-pub fn html(markdown: &str, title: &str, svgs: &BTreeMap<String, String>) -> String {
+pub fn html(markdown: &str, title: &str, svgs: &BTreeMap<String, String>, lang: Lang) -> String {
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut skipping = false;
@@ -294,10 +396,11 @@ pub fn html(markdown: &str, title: &str, svgs: &BTreeMap<String, String>) -> Str
     let mut body = String::new();
     html::push_html(&mut body, events.into_iter());
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"chainmesh {}\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n\
 </head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        lang.as_str(),
         env!("CARGO_PKG_VERSION"),
         escape_html(title)
     )
@@ -314,7 +417,8 @@ fn escape_html(s: &str) -> String {
     crate::report::escape::html(s)
 }
 
-const STYLE: &str = "body { font-family: system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif; \
+const STYLE: &str = "body { font-family: system-ui, -apple-system, 'Segoe UI', 'Noto Sans', \
+'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', sans-serif; \
 color: #222; line-height: 1.5; margin: 0; }
 main { max-width: 1000px; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2.2rem; }
@@ -344,7 +448,12 @@ mod tests {
             "a.svg".to_string(),
             "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".to_string(),
         );
-        let page = html("![alt *text*](a.svg)\n\n![x](b.png)\n", "t<1>", &svgs);
+        let page = html(
+            "![alt *text*](a.svg)\n\n![x](b.png)\n",
+            "t<1>",
+            &svgs,
+            Lang::En,
+        );
         assert!(page.contains("<span class=\"chart\"><svg xmlns"));
         assert!(
             !page.contains("alt=\"alt"),

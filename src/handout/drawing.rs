@@ -16,6 +16,9 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::lang::Lang;
 use crate::network::successors;
 use crate::report::escape::html;
 use crate::scenario::{Role, Topology};
@@ -57,18 +60,29 @@ pub fn columns(topo: &Topology) -> Vec<usize> {
         .collect()
 }
 
+/// `label` cut to [`LABEL_CHARS`] columns of display width (a CJK
+/// character counts two), ending in `…` when cut.
 fn short(label: &str) -> String {
-    if label.chars().count() <= LABEL_CHARS {
+    if label.width() <= LABEL_CHARS {
         label.to_string()
     } else {
-        let mut s: String = label.chars().take(LABEL_CHARS - 1).collect();
+        let mut s = String::new();
+        let mut used = 0;
+        for c in label.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > LABEL_CHARS - 1 {
+                break;
+            }
+            s.push(c);
+            used += w;
+        }
         s.push('…');
         s
     }
 }
 
 /// The SVG drawing of `topo`, titled with its label.
-pub fn topology_svg(topo: &Topology) -> String {
+pub fn topology_svg(topo: &Topology, lang: Lang) -> String {
     let col = columns(topo);
     let ncols = col.iter().max().map_or(1, |c| c + 1);
     let mut row = vec![0usize; topo.nodes.len()];
@@ -90,7 +104,7 @@ pub fn topology_svg(topo: &Topology) -> String {
     let _ = writeln!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"11\">"
+viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"Noto Sans, Noto Sans CJK TC, PingFang TC, Microsoft JhengHei, sans-serif\" font-size=\"11\">"
     );
     svg.push_str(
         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" \
@@ -99,11 +113,13 @@ markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" 
     );
     let _ = writeln!(
         svg,
-        "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"13\" font-weight=\"bold\">{} ({} nodes, {} links)</text>",
+        "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"13\" font-weight=\"bold\">{} ({})</text>",
         MARGIN + 4.0,
         html(&topo.label),
-        topo.nodes.len(),
-        topo.links.len()
+        match lang {
+            Lang::En => format!("{} nodes, {} links", topo.nodes.len(), topo.links.len()),
+            Lang::ZhTw => format!("{} 個節點、{} 條連結", topo.nodes.len(), topo.links.len()),
+        }
     );
     for l in &topo.links {
         let (x1, y1) = at(l.from);
@@ -159,8 +175,12 @@ stroke-width=\"1\" marker-end=\"url(#arrow)\"{start}/>"
     let legend_y = height - 8.0;
     let _ = writeln!(
         svg,
-        "<text x=\"{MARGIN}\" y=\"{legend_y:.0}\" fill=\"#555\">● source (green) · relay (blue) · \
-sink (orange) · ◆ assembler (needs every part) · arrows: direction of flow</text>"
+        "<text x=\"{MARGIN}\" y=\"{legend_y:.0}\" fill=\"#555\">{}</text>",
+        lang.pick(
+            "● source (green) · relay (blue) · sink (orange) · ◆ assembler (needs every part) · \
+arrows: direction of flow",
+            "● 來源（綠）· 中繼（藍）· 終端（橘）· ◆ 組裝者（需要每一種零件）· 箭頭：流動方向"
+        )
     );
     svg.push_str("</svg>\n");
     svg

@@ -24,12 +24,13 @@ pub mod drawing;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::lang::{Lang, localize};
 use crate::report::RunReport;
 use crate::report::escape::visible;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
 use crate::stats::Distribution;
-use charts::{AttackChart, HistogramChart, Series, TimeChart};
+use charts::{AttackChart, Figure, HistogramChart, Series, TimeChart};
 use document::{Section, chart_stems};
 
 /// Name of the Markdown report in the output folder.
@@ -54,20 +55,33 @@ pub struct Commands {
     pub report: String,
 }
 
-/// Compute and render the handout of `scenarios` (named `names` on the command line).
+/// Compute and render the handout of `scenarios` (named `names` on the
+/// command line) in `lang`: headings, tables, chart text and — where the
+/// file has them — names, labels and the lesson (`name_zh`, `label_zh`,
+/// `lesson_zh`). The numbers are the same bytes in every language. PNG
+/// charts keep English text: the bundled font has no CJK glyphs (the SVG
+/// charts and the HTML page name a CJK font stack instead).
 pub fn build(
     names: &[String],
     scenarios: Vec<Scenario>,
     trials: Option<u64>,
     seed: Option<u64>,
     commands: &Commands,
+    lang: Lang,
 ) -> anyhow::Result<Handout> {
     let mut slugs = BTreeSet::new();
     let mut sections = Vec::with_capacity(scenarios.len());
     let mut files = Vec::new();
     let mut svgs = BTreeMap::new();
     for (arg, scenario) in names.iter().zip(scenarios) {
-        let prep = Prepared::new(scenario)?;
+        // English names for the PNG charts (see above).
+        let name_en = visible(&scenario.name).into_owned();
+        let labels_en: Vec<String> = scenario
+            .topologies
+            .iter()
+            .map(|t| visible(&t.label).into_owned())
+            .collect();
+        let prep = Prepared::new(localize(scenario, lang))?;
         let s = &prep.scenario;
         let seed = seed.unwrap_or(s.seed);
         let trials = trials.unwrap_or(s.trials);
@@ -93,42 +107,59 @@ pub fn build(
         let services: Vec<&Distribution> =
             (0..series.len()).map(|k| collected.services(k)).collect();
         let shocks: Vec<u32> = s.shocks.iter().map(|sh| sh.at).collect();
+        let series_en: Vec<Series> = labels_en
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| Series { label, colour: i })
+            .collect();
+        let name = visible(&s.name).into_owned();
+        // (language, scenario name, series): the document's language for
+        // the SVG, English for the PNG when they differ.
+        let langs = if lang == Lang::En {
+            vec![(Lang::En, &name, &series)]
+        } else {
+            vec![(lang, &name, &series), (Lang::En, &name_en, &series_en)]
+        };
         let [service, distribution, attack] = chart_stems(&slug);
-        let mut figures = vec![
-            (
-                service,
-                charts::time_chart(&TimeChart {
-                    title: format!("{}: service over time", visible(&s.name)),
-                    series: &series,
-                    bands: &collected.bands,
-                    service_level: s.service_level,
-                    shocks: shocks.clone(),
-                    step_unit: s.step_unit.clone(),
-                    trials: (trials, collected.band_trials),
-                })?,
-            ),
-            (
-                distribution,
-                charts::histogram_chart(&HistogramChart {
-                    title: format!("{}: per-trial service", visible(&s.name)),
-                    series: &series,
-                    services: &services,
-                })?,
-            ),
-        ];
-        if let Ok(sw) = &sweep {
-            figures.push((
-                attack,
-                charts::attack_chart(&AttackChart {
-                    title: format!("{}: attack tolerance", visible(&s.name)),
-                    series: &series,
+        let mut figures = Vec::new();
+        let mut time = Vec::new();
+        let mut hist = Vec::new();
+        let mut att = Vec::new();
+        for &(l, name, series) in &langs {
+            let title = |en: &str, zh: &str| format!("{name}{}", l.pick(en, zh));
+            time.push(charts::time_chart(&TimeChart {
+                title: title(": service over time", "：服務水準隨時間變化"),
+                series,
+                bands: &collected.bands,
+                service_level: s.service_level,
+                shocks: shocks.clone(),
+                step_unit: s.step_unit.clone(),
+                trials: (trials, collected.band_trials),
+                lang: l,
+            })?);
+            hist.push(charts::histogram_chart(&HistogramChart {
+                title: title(": per-trial service", "：每次試驗的服務水準"),
+                series,
+                services: &services,
+                lang: l,
+            })?);
+            if let Ok(sw) = &sweep {
+                att.push(charts::attack_chart(&AttackChart {
+                    title: title(": attack tolerance", "：攻擊容忍度"),
+                    series,
                     sweep: sw,
-                })?,
-            ));
+                    lang: l,
+                })?);
+            }
+        }
+        figures.push((service, Figure::pair(time)));
+        figures.push((distribution, Figure::pair(hist)));
+        if !att.is_empty() {
+            figures.push((attack, Figure::pair(att)));
         }
         for (k, t) in s.topologies.iter().enumerate() {
             let name = format!("{}.svg", document::drawing_stem(&slug, k));
-            let svg = drawing::topology_svg(t);
+            let svg = drawing::topology_svg(t, lang);
             svgs.insert(name.clone(), svg.clone());
             files.push((name, svg.into_bytes()));
         }
@@ -147,8 +178,8 @@ pub fn build(
             sweep,
         });
     }
-    let md = document::markdown(&sections, &commands.run, &commands.report);
-    let page = document::html(&md, &document::title(&sections), &svgs);
+    let md = document::markdown(&sections, &commands.run, &commands.report, lang);
+    let page = document::html(&md, &document::title(&sections, lang), &svgs, lang);
     files.push((MARKDOWN_FILE.to_string(), md.into_bytes()));
     files.push((HTML_FILE.to_string(), page.into_bytes()));
     Ok(Handout { files })

@@ -1,6 +1,7 @@
 //! `--format markdown`: a table to paste into course notes.
 
-use super::{Exporter, RunReport, any_stocked, headline, headline_rows, legend};
+use super::{Exporter, RunReport, any_stocked, headline_rows_in};
+use crate::lang::Lang;
 
 /// Markdown exporter.
 pub struct MarkdownExporter;
@@ -20,68 +21,78 @@ pub fn quote(text: &str) -> String {
 
 impl Exporter for MarkdownExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
-        let many = reports.len() > 1;
-        let mut out = String::new();
-        if let [r] = reports {
-            out.push_str(&format!(
-                "### {}\n\nseed {} · {} trials × {} steps\n\n",
-                cell(&r.scenario.name),
-                r.seed,
-                r.trials,
-                r.steps
-            ));
-            if let Some(l) = &r.lesson {
-                out.push_str(&format!("{}\n\n", quote(l)));
-            }
-        }
-        let mut notices = String::new();
-        for r in reports {
-            for line in r.notice_lines() {
-                let line = match line.strip_prefix("warning: ") {
-                    Some(w) => format!("**Warning:** {}", cell(w)),
-                    None => cell(&line),
-                };
-                if many {
-                    notices.push_str(&format!("- {}: {}\n", cell(&r.scenario.name), line));
-                } else {
-                    notices.push_str(&format!("- {line}\n"));
-                }
-            }
-        }
-        if !notices.is_empty() {
-            out.push_str(&notices);
-            out.push('\n');
-        }
-        let stocked = any_stocked(reports);
-        let mut header: Vec<&str> = headline(stocked);
-        if many {
-            header.insert(0, "scenario");
-        }
-        out.push_str(&format!("| {} |\n", header.join(" | ")));
-        let align: Vec<&str> = header
-            .iter()
-            .map(|h| {
-                if matches!(*h, "scenario" | "topology" | "vs first") {
-                    ":--"
-                } else {
-                    "--:"
-                }
-            })
-            .collect();
-        out.push_str(&format!("|{}|\n", align.join("|")));
-        for r in reports {
-            for row in headline_rows(r, stocked) {
-                let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
-                if many {
-                    cells.insert(0, cell(&r.scenario.name));
-                }
-                out.push_str(&format!("| {} |\n", cells.join(" | ")));
-            }
-        }
-        out.push_str(&format!(
-            "\n{}\n\nReproduce: `{command}`\n",
-            legend(reports)
-        ));
-        super::Format::Markdown.finish(out.into_bytes())
+        super::Format::Markdown.finish(markdown(reports, command, Lang::En).into_bytes())
     }
+}
+
+/// The Markdown of `reports` with headings, column headers and legend in
+/// `lang` (`--format markdown` is always English, for scripts; the
+/// handout passes its language). Cells, names and the notices are the same
+/// in every language.
+pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
+    let many = reports.len() > 1;
+    let mut out = String::new();
+    if let [r] = reports {
+        let line = match lang {
+            Lang::En => format!("seed {} · {} trials × {} steps", r.seed, r.trials, r.steps),
+            Lang::ZhTw => format!("種子 {} · {} 次試驗 × {} 步", r.seed, r.trials, r.steps),
+        };
+        out.push_str(&format!("### {}\n\n{line}\n\n", cell(&r.scenario.name)));
+        if let Some(l) = &r.lesson {
+            out.push_str(&format!("{}\n\n", quote(l)));
+        }
+    }
+    let mut notices = String::new();
+    for r in reports {
+        for line in r.notice_lines() {
+            let line = match line.strip_prefix("warning: ") {
+                Some(w) => format!("**{}:** {}", lang.pick("Warning", "警告"), cell(w)),
+                None => cell(&line),
+            };
+            if many {
+                notices.push_str(&format!("- {}: {}\n", cell(&r.scenario.name), line));
+            } else {
+                notices.push_str(&format!("- {line}\n"));
+            }
+        }
+    }
+    if !notices.is_empty() {
+        out.push_str(&notices);
+        out.push('\n');
+    }
+    // Aligned by the English keys, whatever the language shown.
+    let stocked = any_stocked(reports);
+    let mut keys: Vec<&str> = Lang::En.headline(stocked);
+    let mut header: Vec<&str> = lang.headline(stocked);
+    if many {
+        keys.insert(0, "scenario");
+        header.insert(0, lang.pick("scenario", "情境"));
+    }
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    let align: Vec<&str> = keys
+        .iter()
+        .map(|h| {
+            if matches!(*h, "scenario" | "topology" | "vs first") {
+                ":--"
+            } else {
+                "--:"
+            }
+        })
+        .collect();
+    out.push_str(&format!("|{}|\n", align.join("|")));
+    for r in reports {
+        for row in headline_rows_in(r, stocked, lang) {
+            let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
+            if many {
+                cells.insert(0, cell(&r.scenario.name));
+            }
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+    }
+    out.push_str(&format!(
+        "\n{}\n\n{}`{command}`\n",
+        lang.legend(stocked),
+        lang.pick("Reproduce: ", "重現：")
+    ));
+    out
 }

@@ -23,7 +23,7 @@ pub use csv::{
     vs_first_cells,
 };
 pub use json::JsonExporter;
-pub use markdown::{MarkdownExporter, quote};
+pub use markdown::{MarkdownExporter, markdown as localized_markdown, quote};
 pub use table::{TableExporter, aligned};
 pub use trace::trace_csv;
 
@@ -184,23 +184,24 @@ impl RunReport {
     }
 }
 
-/// The columns shared by the table and Markdown formats; with `stocked`,
-/// `stock used` and `stockout` before `vs first`.
+/// The columns shared by the table and Markdown formats (English keys);
+/// with `stocked`, `stock used` and `stockout` before `vs first`.
 pub(crate) fn headline(stocked: bool) -> Vec<&'static str> {
-    let mut h = vec![
-        "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
-        "collapse",
-    ];
-    if stocked {
-        h.extend(["stock used", "stockout"]);
-    }
-    h.push("vs first");
-    h
+    crate::lang::Lang::En.headline(stocked)
 }
 
 /// One headline row per topology (formatted for humans), the columns of
 /// [`headline`].
 pub(crate) fn headline_rows(report: &RunReport, stocked: bool) -> Vec<Vec<String>> {
+    headline_rows_in(report, stocked, crate::lang::Lang::En)
+}
+
+/// [`headline_rows`] with the words of the `vs first` column in `lang`.
+pub(crate) fn headline_rows_in(
+    report: &RunReport,
+    stocked: bool,
+    lang: crate::lang::Lang,
+) -> Vec<Vec<String>> {
     report
         .topologies
         .iter()
@@ -226,11 +227,12 @@ pub(crate) fn headline_rows(report: &RunReport, stocked: bool) -> Vec<Vec<String
                 row.push(pct(m.stockout.as_ref()));
             }
             row.push(match &t.vs_first {
-                None => "(reference)".to_string(),
+                None => lang.pick("(reference)", "（對照組）").to_string(),
                 Some(c) => format!(
-                    "{:+.3} ± {:.3}, better in {:.0}%",
+                    "{:+.3} ± {:.3}{}{:.0}%",
                     c.service_diff.mean,
                     c.service_diff.ci95,
+                    lang.pick(", better in ", "，較好的比例 "),
                     100.0 * c.p_better
                 ),
             });
@@ -249,21 +251,7 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * f).round() / f
 }
 
-/// The legend printed under human-readable tables.
-pub(crate) const LEGEND: &str = "service = mean throughput / baseline per trial (mean ± 95% CI over trials); \
-p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
-recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
-vs first = paired service difference against the first topology and the share of trials it did strictly better.";
-
-/// Added to [`LEGEND`] when the scenario holds stock.
-pub(crate) const STOCK_LEGEND: &str = " stock used = units drawn from stock / (baseline × steps), mean over trials; \
-stockout = share of steps that end with some stocked node empty, mean over trials.";
-
-/// The legend for `reports`.
+/// The legend printed under human-readable tables of `reports` (English).
 pub(crate) fn legend(reports: &[RunReport]) -> String {
-    if any_stocked(reports) {
-        format!("{LEGEND}{STOCK_LEGEND}")
-    } else {
-        LEGEND.to_string()
-    }
+    crate::lang::Lang::En.legend(any_stocked(reports))
 }

@@ -1,5 +1,7 @@
 //! `--format table`: aligned plain text for a terminal.
 
+use unicode_width::UnicodeWidthStr;
+
 use super::escape::visible;
 use super::{Exporter, Format, RunReport, any_stocked, headline, headline_rows, legend};
 
@@ -62,11 +64,12 @@ impl Exporter for TableExporter {
 
 /// Rows of cells as an aligned plain-text table: the first row is the
 /// header, underlined with `─`; columns where `left(c)` is false are
-/// right-aligned (numbers). Widths count characters, not bytes.
+/// right-aligned (numbers). Widths count terminal cells (display width:
+/// a CJK character takes two), so Chinese labels line up.
 pub fn aligned(rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {
@@ -75,7 +78,7 @@ pub fn aligned(rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
             .zip(&widths)
             .enumerate()
             .map(|(c, (s, w))| {
-                let pad = " ".repeat(w - s.chars().count());
+                let pad = " ".repeat(w.saturating_sub(s.width()));
                 if left(c) {
                     format!("{s}{pad}")
                 } else {
@@ -92,4 +95,23 @@ pub fn aligned(rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let rows = vec![
+            vec!["topology".to_string(), "service".to_string()],
+            vec!["數位農業生態網".to_string(), "0.893".to_string()],
+            vec!["chain".to_string(), "0.5".to_string()],
+        ];
+        let text = aligned(&rows, |c| c == 0);
+        let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+        // Every row ends at the same cell: the numbers are right-aligned
+        // after a 14-cell Chinese label.
+        assert_eq!(widths, vec![14 + 2 + 7; 4], "{text}");
+    }
 }

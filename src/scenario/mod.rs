@@ -25,6 +25,7 @@
 pub mod bom;
 pub mod builtin;
 mod error;
+pub mod limits;
 pub mod raw;
 pub mod schema;
 mod shock_arg;

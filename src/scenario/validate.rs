@@ -37,6 +37,8 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
         origin,
         source: Arc::from(text),
     };
+    // Node, link and item limits before the parser builds its tree.
+    super::limits::prescan(origin, &ctx.source)?;
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let mut field = field_at(text, span.start);

@@ -127,6 +127,34 @@ impl PreparedTopology {
         self.by_betweenness.get().is_some()
     }
 
+    /// Take `other`'s betweenness ranking when it has one and was ranked
+    /// on the same topology (the ranking depends on nodes and links only;
+    /// a recompile after a slider or an added shock then need not run
+    /// Brandes again). Returns whether this topology is ranked now.
+    pub fn adopt_betweenness(&self, other: &PreparedTopology) -> bool {
+        if let Some(r) = other.by_betweenness.get()
+            && other.topo.nodes.len() == self.topo.nodes.len()
+            && other.topo.links == self.topo.links
+            && other
+                .topo
+                .nodes
+                .iter()
+                .zip(&self.topo.nodes)
+                .all(|(a, b)| a.id == b.id)
+        {
+            let _ = self.by_betweenness.set(r.clone());
+        }
+        self.betweenness_ranked()
+    }
+
+    /// Whether a shock of the scenario (or one added later) will need the
+    /// betweenness ranking.
+    pub fn needs_betweenness(&self) -> bool {
+        self.shocks
+            .iter()
+            .any(|s| matches!(s.targets, Targets::Betweenness(_)))
+    }
+
     /// Node indices by betweenness in the intact topology, highest first, ties by id.
     pub fn by_betweenness(&self) -> &[usize] {
         self.by_betweenness

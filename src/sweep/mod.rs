@@ -33,6 +33,7 @@ pub mod order;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::lang::Lang;
 use crate::network::{FlowNetwork, FlowSolver, undirected_neighbours};
 use crate::report::ScenarioRef;
 use crate::scenario::{Scenario, Topology};
@@ -62,6 +63,43 @@ impl Attack {
             Attack::Random => "random",
             Attack::Degree => "degree",
             Attack::Betweenness => "betweenness",
+        }
+    }
+
+    /// An attack's short name (`degree` → `連結數`).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.as_str(),
+            Lang::ZhTw => match self {
+                Attack::Random => "隨機",
+                Attack::Degree => "連結數",
+                Attack::Betweenness => "中介中心性",
+            },
+        }
+    }
+
+    /// Which node an attack removes, as a phrase before "node"
+    /// (`the highest-degree`, `連結數最高`).
+    pub fn phrase(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, Attack::Random) => "a random",
+            (Lang::En, Attack::Degree) => "the highest-degree",
+            (Lang::En, Attack::Betweenness) => "the highest-betweenness",
+            (Lang::ZhTw, Attack::Random) => "隨機",
+            (Lang::ZhTw, Attack::Degree) => "連結數最高",
+            (Lang::ZhTw, Attack::Betweenness) => "中介中心性最高",
+        }
+    }
+
+    /// An attack as a chart or column title (`attack: highest degree first`).
+    pub fn title(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, Attack::Random) => "random failures",
+            (Lang::En, Attack::Degree) => "attack: highest degree first",
+            (Lang::En, Attack::Betweenness) => "attack: highest betweenness first",
+            (Lang::ZhTw, Attack::Random) => "隨機故障",
+            (Lang::ZhTw, Attack::Degree) => "攻擊：連結數最高者先",
+            (Lang::ZhTw, Attack::Betweenness) => "攻擊：中介中心性最高者先",
         }
     }
 

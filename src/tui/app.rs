@@ -19,12 +19,15 @@ use super::message::Message;
 pub use super::mode::{InputKind, Mode};
 use super::params::{Param, Params};
 use super::picker::{self, Entry};
+use super::ranking::{self, Ranking};
 use super::sweep::{self, SweepPanel};
 use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
 use crate::cli::command::Reproduce;
+use crate::lang::Lang;
 use crate::scenario::{Scenario, parse_shock_arg};
 use crate::sim::Prepared;
+use crate::sweep::Attack;
 
 /// Playback speeds in steps per second.
 pub const SPEEDS: [f64; 9] = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 240.0];
@@ -43,6 +46,15 @@ pub enum AttackKind {
 }
 
 impl AttackKind {
+    /// The sweep's attack of the same kind (whose names the catalogue holds).
+    pub fn attack(self) -> Attack {
+        match self {
+            AttackKind::Random => Attack::Random,
+            AttackKind::Degree => Attack::Degree,
+            AttackKind::Betweenness => Attack::Betweenness,
+        }
+    }
+
     /// The `select =` value of the shock.
     pub fn select(self) -> &'static str {
         match self {
@@ -138,6 +150,13 @@ pub struct App {
     /// Lines of the help scrolled off the top (when taller than the screen).
     pub help_scroll: u16,
     mc_mode: McMode,
+    /// The betweenness ranking computed in the background, while pending
+    /// (the live trial waits for it; the footer shows the progress).
+    ranking: Ranking,
+    /// The ghost line waits for the ranking too.
+    ghost_pending: bool,
+    /// The status line shows the ranking's progress.
+    ranking_shown: bool,
 }
 
 impl App {
@@ -185,7 +204,11 @@ impl App {
             picker_dir: PathBuf::from("."),
             help_scroll: 0,
             mc_mode: mc,
+            ranking: Ranking::default(),
+            ghost_pending: false,
+            ranking_shown: false,
         };
+        app.start_ranking(None);
         app.selected = app.order().first().copied().unwrap_or((0, 0));
         app.restart_monte_carlo();
         Ok(app)
@@ -302,7 +325,7 @@ impl App {
             seed: self.seed(),
             trial: self.trial(),
             trace_command: self.trace_command(),
-            table: &self.mc.table,
+            tally: &self.mc.tally,
             run_command: self.run_command(self.mc.done()),
             stem: self.scenario_stem(),
             dir: &self.export_dir,
@@ -331,10 +354,20 @@ impl App {
         }
     }
 
-    /// `en` or `zh` by the chosen language: every UI string is written
-    /// at its call site in both.
+    /// The chosen language.
+    pub fn lang(&self) -> Lang {
+        if self.lang_zh { Lang::ZhTw } else { Lang::En }
+    }
+
+    /// `en` or `zh` by the chosen language ([`Lang::pick`]): every UI
+    /// string is written at its call site in both.
     pub fn tr(&self, en: &'static str, zh: &'static str) -> &'static str {
-        if self.lang_zh { zh } else { en }
+        self.lang().pick(en, zh)
+    }
+
+    /// A sector's name in the chosen language (from the one catalogue).
+    pub fn sector_name(&self, sector: crate::scenario::Sector) -> &'static str {
+        self.lang().sector(sector)
     }
 
     /// Scenario name in the chosen language (safe to draw: no control characters).
@@ -400,10 +433,13 @@ impl App {
             .collect()
     }
 
-    /// Every node in selection order: topology by topology, column by column.
+    /// Every node of the drawn topologies in selection order: topology by
+    /// topology, column by column.
     pub fn order(&self) -> Vec<(usize, usize)> {
+        // Only the drawn topologies can be selected (`layout::MAX_PANES`).
         self.columns
             .iter()
+            .take(super::layout::MAX_PANES)
             .enumerate()
             .flat_map(|(k, cols)| cols.iter().flatten().map(move |&i| (k, i)))
             .collect()
@@ -445,6 +481,7 @@ impl App {
         }
         match msg {
             Message::Tick => {
+                self.ranking_progress();
                 if self.running() {
                     self.step_once();
                 }
@@ -653,17 +690,78 @@ impl App {
     }
 
     /// Recompute the ghost line (after anything that changes the trial).
+    /// It waits (`ghost_pending`) while a betweenness ranking it needs is
+    /// computed in the background: the UI thread never runs Brandes.
     fn refresh_ghost(&mut self) {
+        self.ghost_pending = false;
         self.ghost = if self.user_shocks.is_empty() {
             None
         } else {
-            compile(&self.base, &self.params, &self.cli_shocks, &[])
-                .ok()
-                .map(|(prep, _)| super::ghost::history(&prep, self.live.seed, self.live.trial))
+            match compile(&self.base, &self.params, &self.cli_shocks, &[]) {
+                Err(_) => None,
+                Ok((prep, _)) => {
+                    for (p, o) in prep.topologies.iter().zip(&self.live.prep().topologies) {
+                        p.adopt_betweenness(o);
+                    }
+                    if ranking::needs(&prep) && self.mc_mode != McMode::Inline {
+                        self.ghost_pending = true;
+                        None
+                    } else {
+                        Some(super::ghost::history(
+                            &prep,
+                            self.live.seed,
+                            self.live.trial,
+                        ))
+                    }
+                }
+            }
         };
     }
 
+    /// Rank the live scenario by betweenness in the background if it needs
+    /// it, taking over what `previous` (the scenario it replaces) ranked.
+    fn start_ranking(&mut self, previous: Option<&Prepared>) {
+        let prep = Arc::clone(self.live.prep());
+        self.ranking
+            .start(&prep, previous, self.mc_mode == McMode::Inline);
+        self.ranking_progress();
+    }
+
+    /// Show the background ranking's progress; once done, clear it and
+    /// draw the ghost line that waited. True while ranking.
+    fn ranking_progress(&mut self) -> bool {
+        match self.ranking.progress() {
+            Some((done, total)) => {
+                self.status = Some(if self.lang_zh {
+                    format!(
+                        "背景計算中介中心性排名：{done}/{total} 個拓樸（試驗暫停等待；q 可離開）"
+                    )
+                } else {
+                    format!(
+                        "ranking nodes by betweenness in the background: {done}/{total} topologies \
+(the trial waits; q quits)"
+                    )
+                });
+                self.ranking_shown = true;
+                true
+            }
+            None => {
+                if self.ghost_pending {
+                    self.refresh_ghost();
+                }
+                if std::mem::take(&mut self.ranking_shown) {
+                    self.status = None;
+                }
+                false
+            }
+        }
+    }
+
     fn step_once(&mut self) {
+        if self.ranking_progress() {
+            // The next step may need the ranking: wait for it.
+            return;
+        }
         if self.live.step() {
             if self.live.finished() {
                 self.status = Some(
@@ -701,7 +799,9 @@ impl App {
     fn restart_all(&mut self) {
         match self.compile() {
             Ok(prep) => {
+                let previous = Arc::clone(self.live.prep());
                 self.live = LiveTrial::new(prep, self.live.seed, self.live.trial);
+                self.start_ranking(Some(&previous));
                 self.restart_monte_carlo();
                 self.refresh_ghost();
             }
@@ -814,7 +914,9 @@ impl App {
             Ok(prep) => {
                 // The new shock strikes at the next step: continuing is the
                 // same as replaying the new scenario from step 0.
+                let previous = Arc::clone(self.live.prep());
                 self.live.extend_shocks(prep);
+                self.start_ranking(Some(&previous));
                 self.restart_monte_carlo();
                 if self.ghost.is_none() {
                     self.refresh_ghost();
@@ -881,22 +983,15 @@ impl App {
     }
 }
 
-/// How an attack is described to the user.
+/// How an attack is described to the user (the catalogue's
+/// [`Attack::phrase`]).
 pub fn attack_phrase(kind: AttackKind) -> &'static str {
-    match kind {
-        AttackKind::Random => "a random",
-        AttackKind::Degree => "the highest-degree",
-        AttackKind::Betweenness => "the highest-betweenness",
-    }
+    kind.attack().phrase(Lang::En)
 }
 
 /// How an attack is described to the user, in Traditional Chinese.
 pub fn attack_phrase_zh(kind: AttackKind) -> &'static str {
-    match kind {
-        AttackKind::Random => "隨機",
-        AttackKind::Degree => "連結數最高",
-        AttackKind::Betweenness => "中介中心性最高",
-    }
+    kind.attack().phrase(Lang::ZhTw)
 }
 
 /// Compile `base` with the sliders applied and every extra shock (command

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::output::write_atomic;
 use crate::report::{Exporter, JsonExporter, RunReport};
-use crate::sim::{Prepared, TrialTable};
+use crate::sim::Prepared;
 use crate::stats::Tally;
 
 /// What an export needs from the screen (built by `App::export`).
@@ -19,8 +19,8 @@ pub struct Export<'a> {
     pub trial: u64,
     /// `chainmesh trace …` reproducing the trial.
     pub trace_command: String,
-    /// The Monte Carlo trials received so far.
-    pub table: &'a TrialTable,
+    /// Tallies of the Monte Carlo trials received so far.
+    pub tally: &'a Tally,
     /// `chainmesh run …` reproducing those trials.
     pub run_command: String,
     /// File-name stem of the scenario.
@@ -38,7 +38,7 @@ pub fn trace_csv(e: &Export<'_>) -> Vec<u8> {
 /// The Monte Carlo summary of the trials received so far, as
 /// `chainmesh run --format json` writes it.
 pub fn monte_carlo_json(e: &Export<'_>) -> Vec<u8> {
-    let report = RunReport::new(e.prep, e.seed, &Tally::of(e.table));
+    let report = RunReport::new(e.prep, e.seed, e.tally);
     JsonExporter.serialize(&[report], &e.run_command)
 }
 

@@ -257,8 +257,11 @@ pub fn arrange(
 pub struct Screen {
     /// One line: scenario, seed, trial, step, speed, state.
     pub header: Rect,
-    /// One bordered panel per topology.
+    /// One bordered panel per drawn topology: the first
+    /// `min(topologies, MAX_PANES)`.
     pub graphs: Vec<Rect>,
+    /// Topologies not drawn (beyond [`MAX_PANES`]); the screen says so.
+    pub hidden: usize,
     /// Throughput chart.
     pub chart: Rect,
     /// Monte Carlo panel.
@@ -269,8 +272,16 @@ pub struct Screen {
     pub footer: Rect,
 }
 
-/// Split `area` for `topologies` graph panels (see `grid`).
+/// Most topologies drawn as graph panels (and as lines of the φ(t) chart
+/// and the Monte Carlo panel): beyond this a frame would take seconds (a
+/// layout of thousands of panes) and show nothing readable. The Monte Carlo
+/// numbers still cover every topology; `chainmesh run` lists them all.
+pub const MAX_PANES: usize = 12;
+
+/// Split `area` for `topologies` graph panels (see `grid`), at most
+/// [`MAX_PANES`].
 pub fn screen(area: Rect, topologies: usize) -> Screen {
+    let shown = topologies.min(MAX_PANES);
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -280,7 +291,7 @@ pub fn screen(area: Rect, topologies: usize) -> Screen {
     let bottom_h = (body.height * 9 / 20).max(8).min(body.height);
     let [graphs_area, bottom] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_h)]).areas(body);
-    let graphs = grid(graphs_area, topologies.max(1) as u32);
+    let graphs = grid(graphs_area, shown.max(1) as u32);
     let (chart_pct, mc_pct) = if bottom.width >= 120 {
         (40, 32)
     } else {
@@ -295,6 +306,7 @@ pub fn screen(area: Rect, topologies: usize) -> Screen {
     Screen {
         header,
         graphs,
+        hidden: topologies - shown,
         chart,
         monte_carlo,
         log,

@@ -24,6 +24,7 @@ pub mod message;
 pub mod mode;
 pub mod params;
 pub mod picker;
+pub mod ranking;
 pub mod render;
 pub mod sweep;
 pub mod text;

@@ -1,22 +1,36 @@
 //! The Monte Carlo panel's background worker.
 //!
 //! A `std::thread` runs the scenario's trials for the watched seed in chunks
-//! with [`run_trials`] and sends each chunk over an mpsc channel; the UI
-//! drains the channel without blocking. Chunks arrive in trial order, so the
-//! concatenated table, and its summary, equal what `chainmesh run` computes.
-//! Restarting (new seed or parameters) raises the old worker's cancel flag
-//! and drops its receiver; it stops after its current chunk.
+//! with [`run_trials`], reduces each chunk to a [`Tally`] (the bounded
+//! tallies `chainmesh run` keeps: memory grows with the distinct metric
+//! values, not with trials) and sends it over a bounded channel; the UI
+//! drains the channel without blocking and merges. Chunks arrive in trial
+//! order, so the merged tally, and its summary, equal what `chainmesh run`
+//! computes. No trial's row is kept, so `trials = 9223372036854775807`
+//! runs in constant memory (for integer capacities; see the README on
+//! fractional ones). Restarting (new seed or parameters) raises the old
+//! worker's cancel flag and drops its receiver; it stops after its current
+//! chunk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, TrySendError, sync_channel};
 use std::thread;
 
-use crate::sim::{Prepared, TrialTable, run_trials};
-use crate::stats::{TableSummary, summarize};
+use crate::sim::{Prepared, run_trials};
+use crate::stats::{TableSummary, Tally};
 
 /// Trials per chunk sent to the UI.
 pub const CHUNK: u64 = 50;
+
+/// Tallies that may wait in the channel; beyond that the worker merges
+/// further chunks into one pending tally (so a UI that draws slowly never
+/// lets them pile up, and never slows the worker down).
+const QUEUED: usize = 16;
+
+/// Most chunks merged per [`MonteCarlo::poll`] (the summary is
+/// recomputed once per poll, so a frame stays short).
+const MERGES_PER_POLL: usize = 64;
 
 /// How the Monte Carlo trials are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +50,12 @@ pub struct MonteCarlo {
     pub generation: u64,
     /// Trials requested.
     pub total: u64,
-    /// Trials received so far, in trial order.
-    pub table: TrialTable,
-    /// Summary of `table` (recomputed when a chunk arrives).
+    /// Tallies of the trials received so far (`0..tally.trials`, in order).
+    pub tally: Tally,
+    /// Summary of `tally` (recomputed when chunks arrive).
     pub summary: Option<TableSummary>,
     /// The worker's receiving end, while it runs.
-    rx: Option<Receiver<TrialTable>>,
+    rx: Option<Receiver<Tally>>,
     /// The worker's cancel flag.
     cancel: Option<Arc<AtomicBool>>,
     mode: McMode,
@@ -53,7 +67,7 @@ impl MonteCarlo {
         MonteCarlo {
             generation: 0,
             total: 0,
-            table: empty(topologies),
+            tally: Tally::new(topologies),
             summary: None,
             rx: None,
             cancel: None,
@@ -63,7 +77,18 @@ impl MonteCarlo {
 
     /// Trials received so far.
     pub fn done(&self) -> u64 {
-        self.table.trials() as u64
+        self.tally.trials
+    }
+
+    /// Distinct values held over every distribution: the worker state's
+    /// size, which depends on the metrics' values, never on the trial count.
+    pub fn held_values(&self) -> usize {
+        self.tally
+            .topologies
+            .iter()
+            .flat_map(|t| t.metrics.iter().chain([&t.service_diff]))
+            .map(crate::stats::Distribution::distinct)
+            .sum()
     }
 
     /// True while a worker is computing.
@@ -76,29 +101,53 @@ impl MonteCarlo {
         self.stop();
         self.generation += 1;
         self.total = total;
-        self.table = empty(prep.topologies.len());
+        self.tally = Tally::new(prep.topologies.len());
         self.summary = None;
         match self.mode {
             McMode::Off => {}
             McMode::Inline => {
-                self.table = run_trials(&prep, seed, 0..total);
-                self.summary = Some(summarize(&self.table));
+                // Chunk by chunk too: the same bounded state as the thread.
+                let mut start = 0;
+                while start < total {
+                    let end = (start + CHUNK).min(total);
+                    self.tally
+                        .merge(&Tally::of(&run_trials(&prep, seed, start..end)));
+                    start = end;
+                }
+                self.summary = Some(self.tally.summary());
             }
             McMode::Thread => {
-                let (tx, rx) = channel();
+                let (tx, rx) = sync_channel(QUEUED);
                 let cancel = Arc::new(AtomicBool::new(false));
                 let flag = Arc::clone(&cancel);
                 let spawned = thread::Builder::new()
                     .name("chainmesh-monte-carlo".into())
                     .spawn(move || {
+                        // Trials not yet handed over, merged in order: while
+                        // the channel is full (the UI draws slowly) chunks
+                        // pile up here as one tally, never as rows, and the
+                        // worker never waits for the UI.
+                        let mut pending: Option<Tally> = None;
                         let mut start = 0;
                         while start < total && !flag.load(Ordering::Relaxed) {
                             let end = (start + CHUNK).min(total);
-                            let chunk = run_trials(&prep, seed, start..end);
-                            if tx.send(chunk).is_err() {
-                                return;
+                            let chunk = Tally::of(&run_trials(&prep, seed, start..end));
+                            let next = match pending.take() {
+                                Some(mut p) => {
+                                    p.merge(&chunk);
+                                    p
+                                }
+                                None => chunk,
+                            };
+                            match tx.try_send(next) {
+                                Ok(()) => {}
+                                Err(TrySendError::Full(back)) => pending = Some(back),
+                                Err(TrySendError::Disconnected(_)) => return,
                             }
                             start = end;
+                        }
+                        if let Some(p) = pending {
+                            let _ = tx.send(p);
                         }
                     });
                 if spawned.is_ok() {
@@ -123,10 +172,10 @@ impl MonteCarlo {
             return false;
         };
         let mut changed = false;
-        loop {
+        for _ in 0..MERGES_PER_POLL {
             match rx.try_recv() {
                 Ok(chunk) => {
-                    self.table.values.extend(chunk.values);
+                    self.tally.merge(&chunk);
                     changed = true;
                 }
                 Err(TryRecvError::Empty) => break,
@@ -139,7 +188,7 @@ impl MonteCarlo {
             }
         }
         if changed {
-            self.summary = Some(summarize(&self.table));
+            self.summary = Some(self.tally.summary());
         }
         changed
     }
@@ -157,13 +206,5 @@ impl MonteCarlo {
 impl Drop for MonteCarlo {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-fn empty(topologies: usize) -> TrialTable {
-    TrialTable {
-        first_trial: 0,
-        topologies,
-        values: Vec::new(),
     }
 }

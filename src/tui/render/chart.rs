@@ -10,15 +10,18 @@ use ratatui::widgets::{Axis, Chart};
 use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
 use crate::tui::app::App;
+use crate::tui::layout::MAX_PANES;
 
 /// Draw the chart in `area`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let steps = f64::from(app.live.steps().max(1));
     let level = app.live.prep().scenario.service_level;
+    // The drawn topologies only (see `layout::MAX_PANES`).
     let series: Vec<Vec<(f64, f64)>> = app
         .live
         .history
         .iter()
+        .take(MAX_PANES)
         .map(|h| {
             h.iter()
                 .enumerate()
@@ -31,6 +34,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         .ghost()
         .map(|g| {
             g.iter()
+                .take(MAX_PANES)
                 .zip(&app.live.history)
                 .map(|(ghost, live)| {
                     if ghost[..live.len().min(ghost.len())] == live[..] {
@@ -83,7 +87,7 @@ pub const GHOST: Color = Color::Gray;
 /// Fitted to `width` cells by whole pieces.
 fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(" φ(t) ")];
-    for k in 0..app.columns.len() {
+    for k in 0..app.columns.len().min(MAX_PANES) {
         spans.push(Span::styled(
             format!("━{} ", app.topology_id(k)),
             Style::default().fg(topology_color(k)),

@@ -92,7 +92,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         parts.push(sep());
         parts.push(Part::Cut(Span::styled(name.clone(), bold)));
         parts.push(w(Span::styled(
-            format!(" [{}]", app.base_scenario().sector),
+            format!(" [{}]", app.sector_name(app.base_scenario().sector)),
             Style::default().fg(Color::DarkGray),
         )));
         // One span per part: the name is the one before the sector.

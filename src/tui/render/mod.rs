@@ -74,6 +74,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     for (k, &r) in s.graphs.iter().enumerate() {
         graph::render(app, k, r, frame);
     }
+    if s.hidden > 0 {
+        hidden_note(app, &s, frame);
+    }
     chart::render(app, s.chart, frame);
     if app.mode == Mode::Inspect {
         // The inspector takes the Monte Carlo and event panes' place.
@@ -97,6 +100,45 @@ pub fn render(app: &App, frame: &mut Frame) {
         Mode::Command => popup::command(app, area, frame),
         Mode::Input { kind, text } => popup::input(app, *kind, text, area, frame),
     }
+}
+
+/// `+2988 topologies not drawn (12 of 3000 shown) · chainmesh run compares
+/// all`, over the bottom border of the graph panels.
+fn hidden_note(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
+    let Some(last) = s.graphs.last() else {
+        return;
+    };
+    let first = s.graphs[0];
+    let total = s.graphs.len() + s.hidden;
+    let text = if app.lang_zh {
+        format!(
+            " 另有 {} 個拓樸未繪出（顯示 {}／{}）· chainmesh run 比較全部 ",
+            s.hidden,
+            s.graphs.len(),
+            total
+        )
+    } else {
+        format!(
+            " +{} topologies not drawn ({} of {total} shown) · chainmesh run compares all ",
+            s.hidden,
+            s.graphs.len()
+        )
+    };
+    let y = last.y + last.height.saturating_sub(1);
+    let r = Rect {
+        x: first.x + 1,
+        y,
+        width: (last.x + last.width).saturating_sub(first.x + 2),
+        height: 1,
+    };
+    let line = Line::styled(
+        fit(&text, usize::from(r.width)),
+        Style::default()
+            .fg(Color::Black)
+            .bg(Color::LightYellow)
+            .add_modifier(Modifier::BOLD),
+    );
+    frame.render_widget(ratatui::widgets::Paragraph::new(line), r);
 }
 
 /// A braille line series in one colour (φ curves, the service-level line).

@@ -55,7 +55,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         );
         return;
     };
-    let n = app.columns.len();
+    // The drawn topologies only (see `layout::MAX_PANES`).
+    let n = app.columns.len().min(crate::tui::layout::MAX_PANES);
     // One cell kept free on the right: a number never touches the border.
     let width = usize::from(r.width).saturating_sub(1).max(1);
     let mut lines: Vec<Line> = Vec::new();
@@ -126,8 +127,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         };
         lines.push(Line::from(line));
         if hist_rows > 0 {
-            let values: Vec<f64> = mc.table.column(k).map(|m| m.service).collect();
-            for row in histogram(&values, width, hist_rows) {
+            let service = &mc.tally.topologies[k].metrics[0];
+            for row in histogram(service.points(), width, hist_rows) {
                 lines.push(Line::styled(row, Style::default().fg(color)));
             }
         }
@@ -160,17 +161,19 @@ fn short_name(app: &App, k: usize, width: usize) -> String {
 }
 
 /// `rows` text rows of a `width`-bin histogram of `values` on [0, 1].
-fn histogram(values: &[f64], width: usize, rows: usize) -> Vec<String> {
-    let mut bins = vec![0usize; width.max(1)];
-    for &v in values {
+fn histogram(points: impl Iterator<Item = (f64, u64)>, width: usize, rows: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut bins = vec![0usize; width];
+    for (v, n) in points {
         let b = ((v.clamp(0.0, 1.0) * width as f64) as usize).min(width - 1);
-        bins[b] += 1;
+        bins[b] = bins[b].saturating_add(usize::try_from(n).unwrap_or(usize::MAX));
     }
     let max = bins.iter().copied().max().unwrap_or(0).max(1);
     let eighths: Vec<usize> = bins
         .iter()
         .map(|&c| {
-            let e = (c * rows * 8).div_ceil(max);
+            // In u128: counts reach 2^63 trials.
+            let e = (c as u128 * rows as u128 * 8).div_ceil(max as u128) as usize;
             // A bin with any trial shows at least a sliver.
             if c > 0 { e.max(1) } else { 0 }
         })
@@ -192,7 +195,7 @@ mod tests {
 
     #[test]
     fn histogram_puts_full_bars_at_the_mode() {
-        let rows = histogram(&[1.0, 1.0, 0.0], 4, 2);
+        let rows = histogram([(0.0, 1), (1.0, 2)].into_iter(), 4, 2);
         // Half the mode's count fills one of the two rows.
         assert_eq!(rows, vec!["   █", "█  █"]);
     }

@@ -73,7 +73,10 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
                 let mut parts = vec![
                     mark,
                     Part::Cut(Span::styled(name.into_owned(), name_style)),
-                    Part::Whole(Span::styled(format!(" [{}]", s.sector), grey)),
+                    Part::Whole(Span::styled(
+                        format!(" [{}]", app.sector_name(s.sector)),
+                        grey,
+                    )),
                     Part::Whole(Span::styled(format!(" {origin} ·"), grey)),
                 ];
                 for (k, t) in s.topologies.iter().enumerate() {

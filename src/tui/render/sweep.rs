@@ -92,11 +92,7 @@ fn chart_titles(zh: bool, giant: bool, trials: u64) -> Vec<[String; 3]> {
     let metric = if giant { "giant(f)" } else { "φ(f)" };
     let short = if giant { "giant" } else { "φ" };
     if zh {
-        let name = |a: Attack| match a {
-            Attack::Random => "隨機",
-            Attack::Degree => "連結數",
-            Attack::Betweenness => "中介中心性",
-        };
+        let name = |a: Attack| a.name(crate::lang::Lang::ZhTw);
         return vec![
             Attack::ALL.map(|a| match a {
                 Attack::Random => format!(" {metric} · 隨機，{trials} 次平均 "),

@@ -1,0 +1,179 @@
+//! The one catalogue of user-facing words in English and Traditional
+//! Chinese (`--lang zh-TW`), shared by the terminal UI and the handout
+//! (`chainmesh report --lang zh-TW`).
+//!
+//! Short UI strings are written at their call site in both languages and
+//! chosen with [`Lang::pick`] (so a string and its translation are read
+//! together); names that several fronts show — sectors, the comparison
+//! table's column headers — live here once, and attacks next to their type
+//! (`sweep::Attack::{name, phrase, title}`, as this module sits below
+//! `sweep`). Machine formats
+//! (CSV, JSON, `run --format markdown`) keep their English keys in every
+//! language, so scripts that read them never break. Messages of the core's
+//! errors (scenario validation, I/O) stay English.
+
+use crate::scenario::{Scenario, Sector};
+
+/// A language of the user interface and the handout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (the default, and the language of every machine format).
+    #[default]
+    En,
+    /// Traditional Chinese (Taiwan).
+    ZhTw,
+}
+
+impl Lang {
+    /// `en` or `zh-TW` (the spellings of `--lang`); `None` otherwise.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "zh-TW" => Some(Lang::ZhTw),
+            _ => None,
+        }
+    }
+
+    /// The `--lang` spelling (also the HTML `lang` attribute).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhTw => "zh-TW",
+        }
+    }
+
+    /// True for Traditional Chinese.
+    pub fn is_zh(self) -> bool {
+        self == Lang::ZhTw
+    }
+
+    /// `en` or `zh` by the language.
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::ZhTw => zh,
+        }
+    }
+
+    /// A sector's display name (`smart-city` → `智慧城市`); English uses
+    /// the file spelling.
+    pub fn sector(self, s: Sector) -> &'static str {
+        match self {
+            Lang::En => s.as_str(),
+            Lang::ZhTw => match s {
+                Sector::Agriculture => "農業",
+                Sector::Manufacturing => "製造業",
+                Sector::SmartCity => "智慧城市",
+                Sector::Retail => "零售",
+                Sector::Marketing => "行銷",
+                Sector::Other => "其他",
+            },
+        }
+    }
+
+    /// Column headers of the comparison table, in the order of the
+    /// English keys (`topology`, `nodes`, … `vs first`); with `stocked`,
+    /// `stock used` and `stockout` before `vs first`.
+    pub fn headline(self, stocked: bool) -> Vec<&'static str> {
+        let mut h: Vec<&'static str> = match self {
+            Lang::En => vec![
+                "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below",
+                "recovery", "collapse",
+            ],
+            Lang::ZhTw => vec![
+                "拓樸",
+                "節點",
+                "基準",
+                "服務水準",
+                "p5",
+                "p50",
+                "最低點",
+                "低於水準",
+                "恢復",
+                "崩潰",
+            ],
+        };
+        if stocked {
+            h.extend(match self {
+                Lang::En => ["stock used", "stockout"],
+                Lang::ZhTw => ["庫存動用", "缺貨"],
+            });
+        }
+        h.push(self.pick("vs first", "對照第一個"));
+        h
+    }
+
+    /// What the comparison table's columns mean (with `stocked`, the two
+    /// stock columns too).
+    pub fn legend(self, stocked: bool) -> String {
+        let mut text = self.base_legend().to_string();
+        if stocked {
+            text.push_str(self.pick(
+                " stock used = units drawn from stock / (baseline × steps), mean over trials; \
+stockout = share of steps that end with some stocked node empty, mean over trials.",
+                "庫存動用 = 從庫存取用的數量 / （基準 × 步數），各次試驗的平均；\
+缺貨 = 某個有庫存的節點在步末庫存為零的步數比例，各次試驗的平均。",
+            ));
+        }
+        text
+    }
+
+    const fn base_legend(self) -> &'static str {
+        match self {
+            Lang::En => {
+                "service = mean throughput / baseline per trial (mean ± 95% CI over trials); \
+p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
+recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
+vs first = paired service difference against the first topology and the share of trials it did strictly better."
+            }
+            Lang::ZhTw => {
+                "服務水準 = 每次試驗的平均吞吐量 / 基準（各次試驗的平均 ± 95% 信賴區間）；\
+p5/p50 = 每次試驗服務水準的百分位數；最低點 = 最差一步的平均；低於水準 = 低於服務水準的步數比例；\
+恢復 = 每次低於服務水準的中斷平均持續步數；崩潰 = 某一步吞吐量為零的試驗比例；\
+對照第一個 = 與第一個拓樸配對比較的服務水準差，以及它嚴格較好的試驗比例。"
+            }
+        }
+    }
+}
+
+/// `scenario` with every name, label and the lesson in `lang` where the
+/// file has a translation (`name_zh`, `label_zh`, `lesson_zh`); ids,
+/// numbers and the file's digest are untouched, so results are the same
+/// bytes in every language. English returns it unchanged.
+pub fn localize(mut scenario: Scenario, lang: Lang) -> Scenario {
+    if !lang.is_zh() {
+        return scenario;
+    }
+    if let Some(z) = scenario.name_zh.clone() {
+        scenario.name = z;
+    }
+    if let Some(z) = scenario.lesson_zh.clone() {
+        scenario.lesson = Some(z);
+    }
+    for t in &mut scenario.topologies {
+        if let Some(z) = t.label_zh.clone() {
+            t.label = z;
+        }
+        for n in &mut t.nodes {
+            if let Some(z) = n.label_zh.clone() {
+                n.label = z;
+            }
+        }
+    }
+    scenario
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_both_languages() {
+        for s in Sector::ALL {
+            assert_ne!(Lang::En.sector(s), Lang::ZhTw.sector(s));
+        }
+        assert_eq!(Lang::parse("zh-TW"), Some(Lang::ZhTw));
+        assert_eq!(Lang::parse("zh"), None);
+        assert_eq!(Lang::parse(Lang::En.as_str()), Some(Lang::En));
+    }
+}
