@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache};
 use crate::network::{FlowNetwork, FlowSolver};
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
@@ -44,7 +45,13 @@ impl Hasher for MaskHasher {
 #[derive(Debug, Default)]
 pub struct FlowCache {
     solver: FlowSolver,
+    /// Buffers of the assembly program (topologies with assemblers).
+    lp: AssemblyScratch,
+    /// Solutions part-way along the fixes of small assembly programs.
+    prefixes: PrefixCache,
     memo: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    /// Assembly values keyed by the producing set (see [`FlowCache::max_flow`]).
+    producing: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,
     /// Lookups answered from the memo.
@@ -58,12 +65,13 @@ pub struct FlowCache {
 impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
+        if let Some(a) = net.assembly() {
+            return self.assembly(a, down);
+        }
         let memo = net.node_count() <= MEMO_MAX_NODES;
         let mut key = 0u64;
         if memo {
-            for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
-                key |= 1 << i;
-            }
+            key = mask(down);
             if let Some(&f) = self.memo.get(&key) {
                 self.hits += 1;
                 return f;
@@ -84,6 +92,40 @@ impl FlowCache {
         f
     }
 
+    /// The assembly program's optimum. Small networks memoise it keyed by
+    /// the producing set ([`Assembly::producing_key`]), not the down-set: the
+    /// value is a pure function of that set, and down-sets that differ only
+    /// in nodes that could not produce anyway share one entry.
+    fn assembly(&mut self, a: &Assembly, down: &[bool]) -> f64 {
+        if a.node_count() > MEMO_MAX_NODES {
+            self.misses += 1;
+            return a.throughput(down, &mut self.lp);
+        }
+        let down_key = mask(down);
+        if let Some(&f) = self.memo.get(&down_key) {
+            self.hits += 1;
+            return f;
+        }
+        let key = a.producing_key(down, &mut self.lp);
+        let f = if let Some(&f) = self.producing.get(&key) {
+            self.hits += 1;
+            f
+        } else {
+            self.misses += 1;
+            let f = a.solve_pruned_set(&mut self.lp, Some(&mut self.prefixes)).0;
+            if self.producing.len() >= CAPACITY {
+                self.producing.clear();
+            }
+            self.producing.insert(key, f);
+            f
+        };
+        if self.memo.len() >= CAPACITY {
+            self.memo.clear();
+        }
+        self.memo.insert(down_key, f);
+        f
+    }
+
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
         match &mut self.held {
             Some((was, value)) if was.len() == down.len() => {
@@ -100,4 +142,12 @@ impl FlowCache {
             }
         }
     }
+}
+
+/// The down-set of at most 64 nodes as a bit mask (bit i for node i).
+fn mask(down: &[bool]) -> u64 {
+    down.iter()
+        .enumerate()
+        .filter(|(_, d)| **d)
+        .fold(0, |key, (i, _)| key | 1 << i)
 }
