@@ -37,7 +37,10 @@ impl Hasher for MaskHasher {
 /// * Small networks keep a bounded memo of values keyed by the set of down
 ///   nodes (a handful of down-sets recur across thousands of trials).
 /// * Networks with whole-number capacities (flows exact in `f64`) repair the
-///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh.
+///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh,
+///   unless more than half the nodes changed state since then.
+/// * Topologies with assemblers of ≤ 64 nodes memoise by down-set and then
+///   by producing set, and keep a [`PrefixCache`] of partial fixes.
 ///
 /// Either way the value returned is a pure function of the down-set, so the
 /// mode, hits and misses never change results — only speed. Use one cache per
