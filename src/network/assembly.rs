@@ -333,10 +333,9 @@ impl Assembly {
             if let Some(c) = prefixes.as_deref_mut()
                 && j + 1 < f.len()
                 && j < PREFIX_MAX_LEN
+                && c.map.len() < self.prefix_capacity()
             {
-                if c.map.len() < self.prefix_capacity() {
-                    c.map.insert(mask[j + 1], s.clone());
-                }
+                c.map.insert(mask[j + 1], s.clone());
             }
         }
         Some(s.objective())
