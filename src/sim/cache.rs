@@ -174,7 +174,6 @@ fn mask(down: &[bool]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compose::generate::{Model, generate_with};
     use crate::scenario::Scenario;
     use crate::sim::rng::Stream;
 
@@ -183,11 +182,41 @@ mod tests {
     /// fresh solve, bit for bit.
     #[test]
     fn churn_picks_a_fresh_solve_and_values_never_change() {
-        let text = generate_with(Model::Layered, 120, 3, false);
+        // Four tiers of 10, 40, 40 and 10 nodes; each node links to three
+        // of the next tier; whole-number capacities.
+        let tiers = [
+            (0, 10, "source"),
+            (10, 50, "relay"),
+            (50, 90, "relay"),
+            (90, 100, "sink"),
+        ];
+        let mut text = String::from(
+            "[scenario]\nname = \"t\"\nsector = \"other\"\n[[topology]]\nid = \"g\"\n",
+        );
+        for &(a, b, role) in &tiers {
+            for v in a..b {
+                let cap = 10 + (v * 7) % 23;
+                text += &format!(
+                    "[[topology.node]]\nid = \"n{v}\"\nrole = \"{role}\"\ncapacity = {cap}\n"
+                );
+            }
+        }
+        for w in tiers.windows(2) {
+            let ((a, b, _), (c, d, _)) = (w[0], w[1]);
+            for v in a..b {
+                for k in 0..3 {
+                    let to = c + (v * 5 + k * 11) % (d - c);
+                    let cap = 5 + (v + k) % 9;
+                    text += &format!(
+                        "[[topology.link]]\nfrom = \"n{v}\"\nto = \"n{to}\"\ncapacity = {cap}\n"
+                    );
+                }
+            }
+        }
         let topo = Scenario::from_toml("g.toml", &text)
             .expect("valid")
             .topologies
-            .remove(1);
+            .remove(0);
         let net = FlowNetwork::new(&topo);
         assert!(net.is_exact() && net.node_count() > MEMO_MAX_NODES);
         let n = net.node_count();
