@@ -4,9 +4,12 @@
 
 mod common;
 
+use chainmesh::compose::generate::{Model, generate_with};
 use chainmesh::network::assembly::{Assembly, AssemblyScratch};
 use chainmesh::network::{FlowNetwork, FlowSolver};
 use chainmesh::scenario::{Scenario, Topology};
+use chainmesh::sim::FlowCache;
+use chainmesh::sim::rng::Stream;
 use common::arb_topology;
 use common::dense_lp::assembly_optimum;
 use proptest::prelude::*;
@@ -206,5 +209,77 @@ proptest! {
         prop_assert!(close(lp, flow), "lp {lp} max flow {flow}");
         let dense = assembly_optimum(&topo, down);
         prop_assert!(close(dense, flow), "dense {dense} max flow {flow}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The memo of [`FlowCache`] (keyed by down-set, then by producing set)
+    /// and its prefix cache of partial fixes never change a bit: a sequence
+    /// of down-sets through one cache gives, in any order, what a fresh
+    /// scratch gives for each, and that equals a fresh solve of the pruned
+    /// program and the dense simplex to 1e-9 relative.
+    #[test]
+    fn cached_warm_values_equal_fresh_solves(
+        text in arb_assembly_text(),
+        masks in prop::collection::vec(prop::collection::vec(prop::bool::weighted(0.3), 11), 1..12),
+    ) {
+        let topo = parse(&text);
+        let n = topo.nodes.len();
+        let net = FlowNetwork::new(&topo);
+        prop_assume!(net.assembly().is_some());
+        let a = Assembly::program(&topo);
+        let mut forward = FlowCache::default();
+        let mut backward = FlowCache::default();
+        let there: Vec<u64> = masks.iter().map(|m| forward.max_flow(&net, &m[..n]).to_bits()).collect();
+        for (m, bits) in masks.iter().zip(&there).rev() {
+            let down = &m[..n];
+            prop_assert_eq!(backward.max_flow(&net, down).to_bits(), *bits);
+            let alone = a.throughput(down, &mut AssemblyScratch::default());
+            prop_assert_eq!(alone.to_bits(), *bits);
+            let fresh = a.solve_fresh(down, &mut AssemblyScratch::default());
+            let value = f64::from_bits(*bits);
+            prop_assert!(close(value, fresh), "warm {value} fresh {fresh}\n{text}");
+            let dense = assembly_optimum(&topo, down);
+            prop_assert!(close(value, dense), "warm {value} dense {dense}\n{text}");
+        }
+    }
+}
+
+/// Programs of more than 64 nodes force their frontier to 0 with one added
+/// row: on generated layered assembly networks (every relay an assembler)
+/// that equals a fresh solve of the pruned program and the dense simplex.
+#[test]
+fn one_row_edit_of_large_programs_equals_fresh_solves() {
+    for seed in 0..3 {
+        let text = generate_with(Model::Layered, 70, seed, true);
+        let topo = Scenario::from_toml("g.toml", &text)
+            .expect("valid")
+            .topologies
+            .remove(1);
+        let n = topo.nodes.len();
+        assert!(n > 64, "{n} nodes");
+        let a = Assembly::program(&topo);
+        let mut s = Stream::new(seed, 1);
+        let mut several = 0;
+        for k in 0..12 {
+            let p = [0.03, 0.08, 0.15][k % 3];
+            let down: Vec<bool> = (0..n).map(|_| s.unit_open0() < p).collect();
+            let mut scratch = AssemblyScratch::default();
+            let (warm, stats) = a.solve(&down, &mut scratch);
+            several += usize::from(stats.warm && stats.fixes > 1);
+            let fresh = a.solve_fresh(&down, &mut AssemblyScratch::default());
+            assert!(
+                close(warm, fresh),
+                "seed {seed} mask {k}: warm {warm} fresh {fresh}"
+            );
+            let dense = assembly_optimum(&topo, &down);
+            assert!(
+                close(warm, dense),
+                "seed {seed} mask {k}: warm {warm} dense {dense}"
+            );
+        }
+        assert!(several > 0, "no down-set took the one-row edit");
     }
 }

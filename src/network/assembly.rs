@@ -21,13 +21,20 @@
 //! node from which no producing sink can be reached): with no sink left the
 //! value is 0 without a solve. Otherwise it starts from one canonical basis,
 //! the optimum of the whole program with every node up (solved once when the
-//! topology is compiled), fixes the output of each down node at 0 in node
-//! order and lets microlp's dual simplex re-optimise after each fix. Should
-//! that fail, the pruned program is built in node and arc order and solved
-//! from scratch. Neither path looks at earlier calls, so memoising values,
-//! thread counts and trial order never change a result (the trap a warm
-//! start from the previous step's basis would fall into: its round-off
-//! would depend on which trials a thread ran before).
+//! topology is compiled), and forces to 0 only the *frontier*: the down
+//! nodes that would produce were they up (a failed node behind a failed node
+//! is starved anyway). Programs of at most 64 nodes fix the frontier one node
+//! at a time in node order, each fix re-optimised by microlp's dual simplex
+//! (a [`PrefixCache`] lets a later frontier resume part-way along the same
+//! sequence); larger programs add ONE row `Σ_{v in frontier} x_v ≤ 0` and
+//! re-optimise once. Should that fail, the pruned program is built in node
+//! and arc order and solved from scratch. The frontier and the path depend
+//! only on the producing set, itself a function of the down-set, and no path
+//! looks at earlier calls except through cached results that are bit for bit
+//! what a fresh call computes, so memoising values, thread counts and trial
+//! order never change a result (the trap a warm start from the previous
+//! step's basis would fall into: its round-off would depend on which trials
+//! a thread ran before).
 
 mod stock;
 pub use stock::StockProgram;
@@ -35,6 +42,46 @@ pub use stock::StockProgram;
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
 use crate::scenario::{Role, Topology};
+
+/// Programs of at most this many nodes fix their frontier one node at a time
+/// (which [`PrefixCache`] can resume); larger ones add one row for it.
+const SEQUENTIAL_MAX_NODES: usize = 64;
+/// Longest frontier prefix whose solution [`PrefixCache`] keeps.
+const PREFIX_MAX_LEN: usize = 4;
+/// Memory budget of a [`PrefixCache`], in units of program size (nodes +
+/// arcs): it keeps at most `PREFIX_BUDGET / size` solutions (at most 256),
+/// about 15 MiB for the 21-node `manufacturing` network.
+const PREFIX_BUDGET: usize = 16_384;
+
+/// Solutions of one small program with a short prefix of a frontier fixed
+/// at 0 (keyed by the mask of the fixed nodes), so that a frontier sharing
+/// that prefix resumes there instead of at the canonical optimum. A solution
+/// stored is exactly the one the whole sequence of fixes reaches, so a hit
+/// or a miss never changes a value, only the time. One per topology and
+/// thread (it checks which program it holds and clears itself otherwise).
+#[derive(Debug, Default)]
+pub struct PrefixCache {
+    /// Fingerprint of the program the solutions belong to.
+    owner: Option<(usize, usize, u64)>,
+    map: std::collections::HashMap<u64, Solution>,
+}
+
+impl PrefixCache {
+    /// Make sure the cache holds solutions of `a` (clear it if not).
+    fn own(&mut self, a: &Assembly) {
+        let id = (
+            a.role.len(),
+            a.arcs.len(),
+            a.canonical
+                .as_ref()
+                .map_or(0, |(s, _)| s.objective().to_bits()),
+        );
+        if self.owner != Some(id) {
+            self.map.clear();
+            self.owner = Some(id);
+        }
+    }
+}
 
 /// A topology with at least one assembler, compiled for its program.
 #[derive(Debug, Clone)]
@@ -80,6 +127,8 @@ pub struct AssemblyScratch {
     /// Parts with a producing supplier, per assembler.
     covered: Vec<u32>,
     stack: Vec<u32>,
+    /// Down nodes whose output must be fixed at 0 (see `Assembly::frontier`).
+    frontier: Vec<u32>,
 }
 
 /// How the program of one step was solved (for tests and the bench).
@@ -87,7 +136,8 @@ pub struct AssemblyScratch {
 pub struct SolveStats {
     /// Warm-started from the canonical all-up optimum.
     pub warm: bool,
-    /// Down nodes fixed at 0 on the warm path.
+    /// Frontier nodes forced to 0 on the warm path (by one `fix_var`, or by
+    /// one added row when there are several).
     pub fixes: usize,
     /// Nodes of the program solved from scratch (0 on the warm path).
     pub nodes: usize,
@@ -171,36 +221,183 @@ impl Assembly {
     /// [`throughput`](Self::throughput) and how it was found.
     ///
     /// After pruning (a program with no sink left is worth 0), the canonical
-    /// all-up optimum is copied and the output of every down node is fixed
-    /// at 0, in node order, each fix re-optimised by microlp's dual simplex
-    /// from the basis before it. The start and the order depend on nothing
-    /// but the down-set, so neither does the value. Should a fix fail, the
-    /// pruned program is solved from scratch instead (equally pure).
+    /// all-up optimum is copied and the outputs of the *frontier* are forced
+    /// to 0: the nodes outside the producing set that would produce given it
+    /// (see [`frontier`](Self::frontier)). One frontier node is fixed with
+    /// `fix_var`; several get ONE added row `Σ x_v ≤ 0` (with `x ≥ 0` it
+    /// forces each to 0), so microlp's dual simplex re-optimises once. The
+    /// start, the frontier and its order depend only on the producing set,
+    /// itself a function of the down-set, so neither does the value. Should
+    /// the edit fail, the pruned program is solved from scratch instead
+    /// (equally pure).
     pub fn solve(&self, down: &[bool], scratch: &mut AssemblyScratch) -> (f64, SolveStats) {
         debug_assert_eq!(down.len(), self.role.len());
         self.prune(down, scratch);
+        self.solve_pruned_set(scratch, None)
+    }
+
+    /// Prune for `down` and return the producing set as a bit mask (bit v
+    /// for node v): the value of [`solve_pruned_set`](Self::solve_pruned_set)
+    /// that follows depends on nothing else, so the mask is a memo key that
+    /// merges down-sets of equal value (a failed node behind another failed
+    /// node changes nothing). Requires at most 64 nodes.
+    pub fn producing_key(&self, down: &[bool], scratch: &mut AssemblyScratch) -> u64 {
+        debug_assert!(self.role.len() <= 64);
+        self.prune(down, scratch);
+        scratch
+            .producing
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p)
+            .fold(0u64, |key, (v, _)| key | 1 << v)
+    }
+
+    /// The optimum for the producing set the last prune left in `scratch`
+    /// ([`solve`](Self::solve) without the prune). Pure in that set.
+    ///
+    /// `prefixes` (small programs only; see [`PrefixCache`]) may hold
+    /// solutions of earlier calls part-way along the same sequence of fixes;
+    /// resuming from one gives bit for bit what the whole sequence gives.
+    pub fn solve_pruned_set(
+        &self,
+        scratch: &mut AssemblyScratch,
+        prefixes: Option<&mut PrefixCache>,
+    ) -> (f64, SolveStats) {
         let n = self.role.len();
         let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
         if !(0..n).any(|v| keep(v) && self.role[v] == Role::Sink) {
             return (0.0, SolveStats::default());
         }
         if let Some((base, x)) = &self.canonical {
-            let mut warm = Some(base.clone());
-            let mut stats = SolveStats {
+            self.frontier(scratch);
+            let f = &scratch.frontier;
+            let stats = SolveStats {
                 warm: true,
+                fixes: f.len(),
                 ..SolveStats::default()
             };
-            for v in (0..n).filter(|&v| down[v]) {
-                warm = warm
-                    .and_then(|s| s.fix_var(x[v], 0.0).ok())
-                    .and_then(|o| o.into_solution().ok());
-                stats.fixes += 1;
-            }
-            if let Some(s) = warm {
-                return (s.objective().max(0.0), stats);
+            let edited = match f.as_slice() {
+                [] => Some(base.objective()),
+                _ if n <= SEQUENTIAL_MAX_NODES => self.fix_in_order(base, x, f, prefixes),
+                [v] => base
+                    .clone()
+                    .fix_var(x[*v as usize], 0.0)
+                    .ok()
+                    .and_then(|o| o.into_solution().ok())
+                    .map(|s| s.objective()),
+                _ => base
+                    .clone()
+                    .add_constraint(
+                        f.iter().map(|&v| (x[v as usize], 1.0)),
+                        ComparisonOp::Le,
+                        0.0,
+                    )
+                    .ok()
+                    .and_then(|o| o.into_solution().ok())
+                    .map(|s| s.objective()),
+            };
+            if let Some(value) = edited {
+                return (value.max(0.0), stats);
             }
         }
         self.solve_pruned(scratch)
+    }
+
+    /// The canonical optimum with the frontier `f` fixed at 0 one node at a
+    /// time, in node order, resuming from the longest prefix `prefixes`
+    /// holds and storing the short prefixes passed on the way.
+    fn fix_in_order(
+        &self,
+        base: &Solution,
+        x: &[Variable],
+        f: &[u32],
+        mut prefixes: Option<&mut PrefixCache>,
+    ) -> Option<f64> {
+        let mut mask = vec![0u64; f.len() + 1];
+        for (j, &v) in f.iter().enumerate() {
+            mask[j + 1] = mask[j] | 1 << v;
+        }
+        let mut start = 0;
+        let mut sol = None;
+        if let Some(c) = prefixes.as_deref_mut() {
+            c.own(self);
+            for j in (1..f.len().min(PREFIX_MAX_LEN + 1)).rev() {
+                if let Some(s) = c.map.get(&mask[j]) {
+                    sol = Some(s.clone());
+                    start = j;
+                    break;
+                }
+            }
+        }
+        let mut s = sol.unwrap_or_else(|| base.clone());
+        for j in start..f.len() {
+            s = s
+                .fix_var(x[f[j] as usize], 0.0)
+                .ok()?
+                .into_solution()
+                .ok()?;
+            if let Some(c) = prefixes.as_deref_mut()
+                && j + 1 < f.len()
+                && j < PREFIX_MAX_LEN
+                && c.map.len() < self.prefix_capacity()
+            {
+                c.map.insert(mask[j + 1], s.clone());
+            }
+        }
+        Some(s.objective())
+    }
+
+    /// Most solutions a [`PrefixCache`] keeps for this program; once full it
+    /// keeps what it has (the short, frequent prefixes come first).
+    fn prefix_capacity(&self) -> usize {
+        (PREFIX_BUDGET / (self.role.len() + self.arcs.len()).max(1)).min(256)
+    }
+
+    /// Fill `scratch.frontier`, in node order, with the nodes outside the
+    /// producing set P that would produce given P: sources, pools with an
+    /// input from P, assemblers with a supplier in P for every part. They
+    /// are down (an up one would be in P). Fixing only them at 0 leaves the
+    /// same producing set P as fixing every down node (by induction along
+    /// the propagation of `prune`, every node it reaches has its inputs in
+    /// P), and every other node outside P has zero net output in every
+    /// feasible program (no source, no cycle through an assembler), so the
+    /// optimum is the same.
+    fn frontier(&self, s: &mut AssemblyScratch) {
+        s.frontier.clear();
+        for v in 0..self.role.len() {
+            if s.producing[v] {
+                continue;
+            }
+            let produces = if self.role[v] == Role::Source {
+                true
+            } else if self.needs[v].is_empty() {
+                self.into[v]
+                    .iter()
+                    .any(|&k| s.producing[self.arcs[k as usize].from as usize])
+            } else {
+                (0..self.needs[v].len() as u32).all(|p| {
+                    self.into[v].iter().any(|&k| {
+                        let a = self.arcs[k as usize];
+                        a.part == p && s.producing[a.from as usize]
+                    })
+                })
+            };
+            if produces {
+                s.frontier.push(v as u32);
+            }
+        }
+    }
+
+    /// The pruned program built and solved from scratch, never warm-started
+    /// (what the warm path is checked against).
+    pub fn solve_fresh(&self, down: &[bool], scratch: &mut AssemblyScratch) -> f64 {
+        self.prune(down, scratch);
+        let n = self.role.len();
+        let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
+        if !(0..n).any(|v| keep(v) && self.role[v] == Role::Sink) {
+            return 0.0;
+        }
+        self.solve_pruned(scratch).0
     }
 
     /// The program over the nodes `prune` kept, built and solved from scratch.

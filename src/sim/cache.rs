@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache};
 use crate::network::{FlowNetwork, FlowSolver, StockScratch};
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
@@ -36,7 +37,10 @@ impl Hasher for MaskHasher {
 /// * Small networks keep a bounded memo of values keyed by the set of down
 ///   nodes (a handful of down-sets recur across thousands of trials).
 /// * Networks with whole-number capacities (flows exact in `f64`) repair the
-///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh.
+///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh,
+///   unless more than half the nodes changed state since then.
+/// * Topologies with assemblers of ≤ 64 nodes memoise by down-set and then
+///   by producing set, and keep a [`PrefixCache`] of partial fixes.
 ///
 /// Either way the value returned is a pure function of the down-set, so the
 /// mode, hits and misses never change results — only speed. Use one cache per
@@ -46,7 +50,13 @@ pub struct FlowCache {
     solver: FlowSolver,
     /// Buffers of the stocked step ([`crate::network::Inventory::step`]).
     pub stock: StockScratch,
+    /// Buffers of the assembly program (topologies with assemblers).
+    lp: AssemblyScratch,
+    /// Solutions part-way along the fixes of small assembly programs.
+    prefixes: PrefixCache,
     memo: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    /// Assembly values keyed by the producing set (see [`FlowCache::max_flow`]).
+    producing: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,
     /// Lookups answered from the memo.
@@ -60,12 +70,13 @@ pub struct FlowCache {
 impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
+        if let Some(a) = net.assembly() {
+            return self.assembly(a, down);
+        }
         let memo = net.node_count() <= MEMO_MAX_NODES;
         let mut key = 0u64;
         if memo {
-            for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
-                key |= 1 << i;
-            }
+            key = mask(down);
             if let Some(&f) = self.memo.get(&key) {
                 self.hits += 1;
                 return f;
@@ -86,20 +97,153 @@ impl FlowCache {
         f
     }
 
+    /// The assembly program's optimum. Small networks memoise it keyed by
+    /// the producing set ([`Assembly::producing_key`]), not the down-set: the
+    /// value is a pure function of that set, and down-sets that differ only
+    /// in nodes that could not produce anyway share one entry.
+    fn assembly(&mut self, a: &Assembly, down: &[bool]) -> f64 {
+        if a.node_count() > MEMO_MAX_NODES {
+            self.misses += 1;
+            return a.throughput(down, &mut self.lp);
+        }
+        let down_key = mask(down);
+        if let Some(&f) = self.memo.get(&down_key) {
+            self.hits += 1;
+            return f;
+        }
+        let key = a.producing_key(down, &mut self.lp);
+        let f = if let Some(&f) = self.producing.get(&key) {
+            self.hits += 1;
+            f
+        } else {
+            self.misses += 1;
+            let f = a.solve_pruned_set(&mut self.lp, Some(&mut self.prefixes)).0;
+            if self.producing.len() >= CAPACITY {
+                self.producing.clear();
+            }
+            self.producing.insert(key, f);
+            f
+        };
+        if self.memo.len() >= CAPACITY {
+            self.memo.clear();
+        }
+        self.memo.insert(down_key, f);
+        f
+    }
+
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
         match &mut self.held {
-            Some((was, value)) if was.len() == down.len() => {
+            Some((was, value)) if was.len() == down.len() && !churned(was, down) => {
                 self.updates += 1;
                 *value = net.update(was, down, *value, &mut self.solver);
                 was.copy_from_slice(down);
                 *value
             }
-            _ => {
+            held => {
                 self.misses += 1;
                 let value = net.max_flow(down, &mut self.solver);
-                self.held = Some((down.to_vec(), value));
+                match held {
+                    Some((was, v)) if was.len() == down.len() => {
+                        was.copy_from_slice(down);
+                        *v = value;
+                    }
+                    _ => self.held = Some((down.to_vec(), value)),
+                }
                 value
             }
         }
+    }
+}
+
+/// True when more than half the nodes changed state between `was` and
+/// `down`: then a fresh Dinic solve beats repairing the held flow (measured
+/// on generated 2,025-node networks, see `docs/model.md`, "Performance"),
+/// and it resets the held state. Both give the same bits on exact networks,
+/// so the choice never changes a result.
+fn churned(was: &[bool], down: &[bool]) -> bool {
+    let changed = was.iter().zip(down).filter(|(a, b)| a != b).count();
+    2 * changed > down.len()
+}
+
+/// The down-set of at most 64 nodes as a bit mask (bit i for node i).
+fn mask(down: &[bool]) -> u64 {
+    down.iter()
+        .enumerate()
+        .filter(|(_, d)| **d)
+        .fold(0, |key, (i, _)| key | 1 << i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::sim::rng::Stream;
+
+    /// Small churn repairs the held flow, a step where more than half the
+    /// nodes change state solves afresh; either way every value equals a
+    /// fresh solve, bit for bit.
+    #[test]
+    fn churn_picks_a_fresh_solve_and_values_never_change() {
+        // Four tiers of 10, 40, 40 and 10 nodes; each node links to three
+        // of the next tier; whole-number capacities.
+        let tiers = [
+            (0, 10, "source"),
+            (10, 50, "relay"),
+            (50, 90, "relay"),
+            (90, 100, "sink"),
+        ];
+        let mut text = String::from(
+            "[scenario]\nname = \"t\"\nsector = \"other\"\n[[topology]]\nid = \"g\"\n",
+        );
+        for &(a, b, role) in &tiers {
+            for v in a..b {
+                let cap = 10 + (v * 7) % 23;
+                text += &format!(
+                    "[[topology.node]]\nid = \"n{v}\"\nrole = \"{role}\"\ncapacity = {cap}\n"
+                );
+            }
+        }
+        for w in tiers.windows(2) {
+            let ((a, b, _), (c, d, _)) = (w[0], w[1]);
+            for v in a..b {
+                for k in 0..3 {
+                    let to = c + (v * 5 + k * 11) % (d - c);
+                    let cap = 5 + (v + k) % 9;
+                    text += &format!(
+                        "[[topology.link]]\nfrom = \"n{v}\"\nto = \"n{to}\"\ncapacity = {cap}\n"
+                    );
+                }
+            }
+        }
+        let topo = Scenario::from_toml("g.toml", &text)
+            .expect("valid")
+            .topologies
+            .remove(0);
+        let net = FlowNetwork::new(&topo);
+        assert!(net.is_exact() && net.node_count() > MEMO_MAX_NODES);
+        let n = net.node_count();
+        let mut s = Stream::new(9, 0);
+        let mut cache = FlowCache::default();
+        let mut fresh = FlowSolver::default();
+        let mut down = vec![false; n];
+        for step in 0..40 {
+            let p = if step % 10 == 9 { 0.7 } else { 0.03 };
+            let before = (cache.misses, cache.updates);
+            let was = down.clone();
+            for d in down.iter_mut() {
+                if s.unit_open0() < p {
+                    *d = !*d;
+                }
+            }
+            let got = cache.max_flow(&net, &down);
+            let want = net.max_flow(&down, &mut fresh);
+            assert_eq!(got.to_bits(), want.to_bits(), "step {step}");
+            if step > 0 {
+                let solved_afresh = cache.misses > before.0;
+                assert_eq!(solved_afresh, churned(&was, &down), "step {step}");
+                assert_eq!(cache.updates > before.1, !solved_afresh, "step {step}");
+            }
+        }
+        assert!(cache.misses > 1 && cache.updates > 1);
     }
 }
