@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::charts::attack_title;
-use super::data::MAX_STORED_VALUES;
+use super::data::{MAX_STORED_VALUES, RISK_ROWS};
 use crate::report::{Exporter, MarkdownExporter, RunReport};
+use crate::sim::TopologyRisk;
 use crate::sweep::SweepReport;
 
 /// One scenario's part of the handout.
@@ -28,6 +29,8 @@ pub struct Section {
     pub shocks: Vec<u32>,
     /// The attack-tolerance sweep, or why it was skipped.
     pub sweep: Result<SweepReport, String>,
+    /// Per topology: its risk table (`chainmesh risk`), or why it was skipped.
+    pub risk: Vec<Result<TopologyRisk, String>>,
 }
 
 /// File names of a section's charts (without extension).
@@ -205,6 +208,68 @@ targeted attacks remove the best-connected nodes first (by degree, or by between
             robustness_table(md, sweep);
             critical_table(md, sweep);
         }
+    }
+    risk_tables(md, &s.risk);
+}
+
+/// The risk table of each topology (`chainmesh risk`): the [`RISK_ROWS`]
+/// nodes of highest exposure, and how many were cut. Ids and labels come
+/// from the file and are escaped.
+fn risk_tables(md: &mut String, tables: &[Result<TopologyRisk, String>]) {
+    if tables.is_empty() {
+        return;
+    }
+    md.push_str("### Risk exposure\n\n");
+    md.push_str(
+        "Knock out one node at step 0 and keep it down, with nothing else failing and every \
+stock full (Simchi-Levi et al., HBR 2014). **TTS** (time to survive): steps until φ first \
+falls below the service level (≥ H: never within the H steps); **TTR** (time to recover): \
+the node's mean repair time; **lost**: units not delivered while it is down for ⌈TTR⌉ steps; \
+**exposure**: lost / the topology's largest lost. A node with TTS < TTR is a risk: the \
+network runs out before it is back.\n\n",
+    );
+    for t in tables {
+        let t = match t {
+            Ok(t) => t,
+            Err(why) => {
+                let _ = writeln!(md, "*Risk not computed: {}.*\n", escape(why));
+                continue;
+            }
+        };
+        let _ = writeln!(
+            md,
+            "**{}** ({}): baseline {}, horizon {} steps\n",
+            escape(&t.label),
+            escape(&t.id),
+            t.baseline,
+            t.horizon
+        );
+        md.push_str("| node | TTS | TTR | lost | exposure | flag |\n|:--|--:|--:|--:|--:|:--|\n");
+        for r in t.rows.iter().take(RISK_ROWS) {
+            let tts = if r.tts_censored {
+                format!("≥ {}", r.tts)
+            } else {
+                r.tts.to_string()
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {tts} | {:.1} | {:.1} | {:.3} | {} |",
+                escape(&r.node),
+                r.ttr,
+                r.lost,
+                r.exposure,
+                if r.flag { "TTS < TTR" } else { "" }
+            );
+        }
+        let cut = t.rows.len().saturating_sub(RISK_ROWS);
+        if cut > 0 {
+            let _ = writeln!(
+                md,
+                "\n*{cut} more node{} with lower exposure not shown; `chainmesh risk` lists every node.*",
+                if cut == 1 { "" } else { "s" }
+            );
+        }
+        md.push('\n');
     }
 }
 
