@@ -49,7 +49,11 @@ pub fn stock_glyph(level: f64, max: f64) -> &'static str {
     if share <= 0.0 {
         return STOCK_EMPTY;
     }
-    let eighths = (share * 8.0 - 1e-9).ceil().clamp(1.0, 8.0) as usize;
+    if share >= 1.0 {
+        return STOCK_BARS[7];
+    }
+    // Strictly between empty and full: ▁ … ▇.
+    let eighths = (share * 8.0).ceil().clamp(1.0, 7.0) as usize;
     STOCK_BARS[eighths - 1]
 }
 
