@@ -394,14 +394,22 @@ fn pandemic_handout_has_a_risk_table_per_topology() {
     );
     // Rows by exposure, highest first.
     let exposure = |r: &str| -> f64 {
-        r.split('|').nth(5).expect("exposure cell").trim().parse().expect("number")
+        r.split('|')
+            .nth(5)
+            .expect("exposure cell")
+            .trim()
+            .parse()
+            .expect("number")
     };
     for id in ["chain", "network", "chain_stock"] {
         let e: Vec<f64> = risk_rows(&md, id).iter().map(|r| exposure(r)).collect();
         assert!(e.windows(2).all(|w| w[0] >= w[1]), "{id}: {e:?}");
     }
     let html = text(&out.join("report.html"));
-    assert!(html.contains("<h3>Risk exposure</h3>"), "html has the section");
+    assert!(
+        html.contains("<h3>Risk exposure</h3>"),
+        "html has the section"
+    );
     assert!(html.contains(">manufacturer</td>"), "html has the rows");
 }
 
@@ -421,7 +429,10 @@ fn handout_comparison_shows_stock_only_with_stock() {
         .lines()
         .find(|l| l.starts_with("| "))
         .expect("table header");
-    assert!(header.contains("stock used") && header.contains("stockout"), "{header}");
+    assert!(
+        header.contains("stock used") && header.contains("stockout"),
+        "{header}"
+    );
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = report(tmp.path(), &["tests/fixtures/tui-farm.toml"], "3");
     let md = text(&out.join("report.md"));

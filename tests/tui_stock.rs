@@ -50,7 +50,12 @@ fn find(a: &App, topo: &str, node: &str) -> (usize, usize) {
 fn text(lines: &[ratatui::text::Line<'_>]) -> String {
     lines
         .iter()
-        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -137,7 +142,10 @@ fn inspector_shows_stock_and_the_risk_row_of_chainmesh_risk() {
         assert!(m.contains("TTS 14 · TTR 6.5"), "{m}");
         assert!(!m.contains("TTS < TTR"), "{m}");
         let d = text(&inspector::lines(&a, k, dist, 200));
-        assert!(d.contains("TTS 0 · TTR 6.5") && d.contains("⚠ TTS < TTR"), "{d}");
+        assert!(
+            d.contains("TTS 0 · TTR 6.5") && d.contains("⚠ TTS < TTR"),
+            "{d}"
+        );
         // After twenty steps (eight into the border closure) the row shows the draw.
         for _ in 0..20 {
             a.update(Message::Step);
