@@ -1,7 +1,8 @@
 //! Enter / click: everything about the selected node — both labels, role,
 //! sector, capacity, failure rate, repair, state, the flow through it now
-//! against the baseline, whether it is on the minimum cut — drawn where the
-//! Monte Carlo and event panes are, so the graphs stay in view.
+//! against the baseline, whether it is on the minimum cut, its stock and its
+//! risk row (TTS, TTR, exposure) — drawn where the Monte Carlo and event
+//! panes are, so the graphs stay in view.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -228,6 +229,11 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         ));
     }
 
+    // Stock and risk before the link counts: on a small screen they are
+    // what the pane keeps.
+    out.extend(stock_row(app, k, i, width));
+    out.push(risk_row(app, k, i, width));
+
     let topo = &app.base_scenario().topologies[k];
     let ins = topo
         .links
@@ -250,8 +256,6 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         )],
         width,
     ));
-    out.extend(stock_row(app, k, i, width));
-    out.push(risk_row(app, k, i, width));
     out.extend(bill_of_materials(app, k, i, width));
     out
 }
