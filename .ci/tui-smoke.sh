@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # TUI smoke test: run the real binary inside tmux as a user would, send keys
-# (pause, step, select, knock out, help, quit; the scenario picker, the node
+# (pause, step, select, knock out, help, quit; the pandemic's stock bar and
+# stock line; the scenario picker, the node
 # inspector, the search, the flow view in both languages at 80x24 and
 # 160x48), and check what the screen shows and that the program exits
 # cleanly with the terminal restored.
@@ -122,6 +123,30 @@ send Escape                # (keys sent one at a time: Esc then q at once reads 
 send q
 expect_clean_exit
 echo "ok: built-in scenario opens and quits cleanly"
+
+echo "== tui-smoke: pandemic-2020 stock bar, stock line and the inspector's stock and risk rows"
+start tui pandemic-2020 --seed 42
+wait_for "seed 42" 10
+send Space                 # pause
+wait_for "paused" 3
+for _ in $(seq 1 20); do send n; done   # into the border closure: the buffer drains
+wait_for "t 19/" 5
+capture
+# The stocked chain's distributor ends its label with a one-cell stock bar;
+# the chart's legend names the dotted stock line.
+grep -qE "National d…[▁▂▃▄▅▆▇█·]" "$tmp/screen" || fail "no stock bar beside the stocked distributor"
+grep -qF "•stock" "$tmp/screen" || fail "the φ(t) chart does not show the stock line"
+send /                     # find the stocked distributor by name and inspect it
+for c in s a f e t y; do send "$c"; done
+send Enter
+wait_for "/1400" 3
+capture
+grep -qF "stock " "$tmp/screen" || fail "the inspector shows no stock row"
+grep -qF "TTS " "$tmp/screen" || fail "the inspector shows no risk row"
+send Escape
+send q
+expect_clean_exit
+echo "ok: stock bar, stock line, inspector stock and risk rows; clean exit"
 
 # The picker (no scenario named), switching scenario, the inspector, the
 # search, the flow view: at 80x24 and 160x48, in English and Chinese.

@@ -401,7 +401,16 @@ fn zh_tw_handout_translates_every_heading_table_header_and_chart_text() {
             .filter(|w| w[1].starts_with("|:--"))
             .map(|w| w[0])
             .collect();
-        assert_eq!(headers.len(), 1 + 2 * scenarios.len(), "{headers:?}");
+        // The comparison, two sweep tables per scenario, a risk table per topology.
+        let topologies: usize = scenarios
+            .iter()
+            .map(|n| chainmesh::cli::load(n).expect("built-in").topologies.len())
+            .sum();
+        assert_eq!(
+            headers.len(),
+            1 + 2 * scenarios.len() + topologies,
+            "{headers:?}"
+        );
         for h in &headers {
             assert!(english_words(h).is_empty(), "English left in header {h:?}");
         }
@@ -465,4 +474,90 @@ fn zh_tw_handout_has_the_same_numbers_and_english_pngs() {
     }
     // The reproduce line keeps the language.
     assert!(zh_md.contains("--lang zh-TW"), "{zh_md}");
+
+/// The rows of the risk table of topology `id` in the handout's Markdown.
+fn risk_rows<'a>(md: &'a str, id: &str) -> Vec<&'a str> {
+    let head = format!("({id}): baseline");
+    let start = md
+        .lines()
+        .position(|l| l.starts_with("**") && l.contains(&head))
+        .unwrap_or_else(|| panic!("no risk table of {id}:\n{md}"));
+    md.lines()
+        .skip(start + 4)
+        .take_while(|l| l.starts_with("| "))
+        .collect()
+}
+
+/// Issue 12: the handout has a risk table per topology; the stocked
+/// chain's manufacturer survives 14 steps on the distributor's 1,400 units.
+#[test]
+fn pandemic_handout_has_a_risk_table_per_topology() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["pandemic-2020"], "5");
+    let md = text(&out.join("report.md"));
+    assert!(md.contains("### Risk exposure"), "{md}");
+    for id in ["chain", "network", "chain_stock"] {
+        let rows = risk_rows(&md, id);
+        assert!(!rows.is_empty() && rows.len() <= 10, "{id}: {rows:?}");
+    }
+    let stocked = risk_rows(&md, "chain_stock");
+    let manufacturer = stocked
+        .iter()
+        .find(|r| r.starts_with("| manufacturer |"))
+        .expect("manufacturer row");
+    assert!(
+        manufacturer.starts_with("| manufacturer | 14 |"),
+        "{manufacturer}"
+    );
+    // The 20-node network is cut to its 10 most exposed nodes, and says so.
+    assert_eq!(risk_rows(&md, "network").len(), 10);
+    assert!(
+        md.contains("*10 more nodes with lower exposure not shown;"),
+        "{md}"
+    );
+    // Rows by exposure, highest first.
+    let exposure = |r: &str| -> f64 {
+        r.split('|')
+            .nth(5)
+            .expect("exposure cell")
+            .trim()
+            .parse()
+            .expect("number")
+    };
+    for id in ["chain", "network", "chain_stock"] {
+        let e: Vec<f64> = risk_rows(&md, id).iter().map(|r| exposure(r)).collect();
+        assert!(e.windows(2).all(|w| w[0] >= w[1]), "{id}: {e:?}");
+    }
+    let html = text(&out.join("report.html"));
+    assert!(
+        html.contains("<h3>Risk exposure</h3>"),
+        "html has the section"
+    );
+    assert!(html.contains(">manufacturer</td>"), "html has the rows");
+}
+
+/// Issue 12: a scenario with stock shows the stock metrics in the
+/// handout's comparison table; one without does not.
+#[test]
+fn handout_comparison_shows_stock_only_with_stock() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["agriculture"], "3");
+    let md = text(&out.join("report.md"));
+    let comparison = md
+        .split("## Comparison")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("comparison section");
+    let header = comparison
+        .lines()
+        .find(|l| l.starts_with("| "))
+        .expect("table header");
+    assert!(
+        header.contains("stock used") && header.contains("stockout"),
+        "{header}"
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["tests/fixtures/tui-farm.toml"], "3");
+    let md = text(&out.join("report.md"));
+    assert!(!md.contains("stock used"), "{md}");
 }

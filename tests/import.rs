@@ -411,11 +411,11 @@ fn shocks_survive_export_and_import_with_the_same_run_numbers() {
                 // The stock metrics belong to a scenario where some topology
                 // holds stock: a lone topology without stock reports none.
                 let mut want = original[i].clone();
-                if !t.has_stock() {
-                    if let Some(m) = want["metrics"].as_object_mut() {
-                        m.remove("stock_used");
-                        m.remove("stockout");
-                    }
+                if !t.has_stock()
+                    && let Some(m) = want["metrics"].as_object_mut()
+                {
+                    m.remove("stock_used");
+                    m.remove("stockout");
                 }
                 assert_eq!(
                     numbers[0], want,

@@ -338,9 +338,8 @@ proptest! {
         seed in 0u64..1000,
     ) {
         prop_assume!(t.has_stock());
-        let text = format!(
-            "[scenario]\nname = \"p\"\nsector = \"other\"\nsteps = 40\n[defaults]\nfailure_rate = 0.15\nrepair = {{ dist = \"uniform\", min = 1, max = 6 }}\n[[topology]]\nid = \"a\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n"
-        );
+        let text = "[scenario]\nname = \"p\"\nsector = \"other\"\nsteps = 40\n[defaults]\nfailure_rate = 0.15\nrepair = { dist = \"uniform\", min = 1, max = 6 }\n[[topology]]\nid = \"a\"\n[[topology.node]]\nid = \"s\"\nrole = \"source\"\n[[topology.node]]\nid = \"t\"\nrole = \"sink\"\n[[topology.link]]\nfrom = \"s\"\nto = \"t\"\n"
+            .to_string();
         let mut less = parse(&text);
         let mut topo = t.clone();
         for n in &mut topo.nodes {
@@ -370,7 +369,10 @@ proptest! {
     }
 }
 
-fn steps_of_each(prep: &Prepared, seed: u64) -> (Vec<StepRecord>, Vec<Vec<(usize, f64, f64)>>) {
+/// Per step: the record and the stock levels after it.
+type StockSteps = (Vec<StepRecord>, Vec<Vec<(usize, f64, f64)>>);
+
+fn steps_of_each(prep: &Prepared, seed: u64) -> StockSteps {
     let mut run = TopologyRun::new(prep, 0, seed, 0);
     let mut cache = FlowCache::default();
     let (mut recs, mut levels) = (Vec::new(), Vec::new());

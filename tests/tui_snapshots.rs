@@ -287,6 +287,51 @@ fn agriculture(lang_zh: bool) -> App {
     a
 }
 
+/// The pandemic built-in (its third topology holds stock at the
+/// distributor), paused at step 20: eight steps into the border closure,
+/// the buffer half drained.
+fn pandemic(lang_zh: bool) -> App {
+    let scenario = chainmesh::cli::load("pandemic-2020").expect("built-in");
+    let mut a = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "pandemic-2020".into(),
+            seed: 42,
+            trial: 0,
+            shocks: Vec::new(),
+            lang_zh,
+            scales: Vec::new(),
+        },
+        McMode::Inline,
+    )
+    .expect("app starts");
+    a.update(Message::TogglePause);
+    for _ in 0..20 {
+        a.update(Message::Step);
+    }
+    a
+}
+
+/// The pandemic's stocked chain with its distributor selected.
+fn pandemic_distributor(lang_zh: bool) -> App {
+    let mut a = pandemic(lang_zh);
+    let k = a
+        .base_scenario()
+        .topologies
+        .iter()
+        .position(|t| t.id == "chain_stock")
+        .expect("chain_stock");
+    let i = a.base_scenario().topologies[k]
+        .nodes
+        .iter()
+        .position(|n| n.id == "distributor")
+        .expect("distributor");
+    while a.selected != (k, i) {
+        a.update(Message::SelectNext);
+    }
+    a
+}
+
 /// How to get to a view, in English (`false`) or Chinese (`true`).
 type View = fn(bool) -> App;
 
@@ -418,6 +463,14 @@ fn views() -> Vec<(&'static str, View)> {
         }),
         ("sweep", |zh| swept(farm(zh))),
         ("archetypes", archetypes),
+        // Issue 12: stock bars in the graph, the stock line under φ(t), and
+        // the inspector's stock and risk rows.
+        ("pandemic_stock", pandemic),
+        ("pandemic_inspect", |zh| {
+            let mut a = pandemic_distributor(zh);
+            a.update(Message::Open(Mode::Inspect));
+            a
+        }),
         ("archetypes_flow", |zh| {
             let mut a = archetypes(zh);
             a.update(Message::ToggleFlow);

@@ -4,7 +4,9 @@
 
 use rayon::prelude::*;
 
-use crate::sim::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics};
+use crate::sim::{
+    FlowCache, MetricsAccumulator, Prepared, TopologyRisk, TopologyRun, TrialMetrics,
+};
 use crate::stats::{Distribution, Tally, quantile_sorted};
 use crate::sweep::{Attack, SweepOptions, SweepReport, sweep_scenario};
 
@@ -17,6 +19,42 @@ pub const MAX_SWEEP_ORDERS: u64 = 100;
 pub const SWEEP_POINTS: usize = 21;
 /// Largest topology swept; bigger ones skip the attack-tolerance chart.
 pub const MAX_SWEEP_NODES: usize = 5_000;
+
+/// Largest topology whose risk table the handout computes (`risk` runs one
+/// deterministic trial per node); bigger ones get a note instead.
+pub const MAX_RISK_NODES: usize = 2_000;
+/// Rows of each risk table in the handout (highest exposure first).
+pub const RISK_ROWS: usize = 10;
+
+/// The risk table of every topology of `prep`'s scenario (`sim::risk`, so
+/// the numbers are `chainmesh risk`'s), or per topology why it was skipped.
+pub fn risk(prep: &Prepared) -> Vec<Result<TopologyRisk, String>> {
+    let s = &prep.scenario;
+    let small: Vec<usize> = (0..s.topologies.len())
+        .filter(|&k| s.topologies[k].nodes.len() <= MAX_RISK_NODES)
+        .collect();
+    let mut tables = match crate::sim::risk(s, &small) {
+        Ok(t) => t.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => small.iter().map(|_| Err(e.to_string())).collect(),
+    }
+    .into_iter();
+    s.topologies
+        .iter()
+        .map(|t| {
+            if t.nodes.len() > MAX_RISK_NODES {
+                Err(format!(
+                    "topology `{}` has {} nodes (the handout computes risk for at most {MAX_RISK_NODES}; use `chainmesh risk`)",
+                    t.id,
+                    t.nodes.len()
+                ))
+            } else {
+                tables
+                    .next()
+                    .unwrap_or_else(|| Err("no risk table".to_string()))
+            }
+        })
+        .collect()
+}
 
 /// φ over time of one topology across trials.
 #[derive(Debug, Clone, PartialEq)]

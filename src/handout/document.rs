@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::charts::attack_title;
-use super::data::MAX_STORED_VALUES;
+use super::data::{MAX_STORED_VALUES, RISK_ROWS};
 use crate::lang::Lang;
 use crate::report::{RunReport, localized_markdown};
+use crate::sim::TopologyRisk;
 use crate::sweep::SweepReport;
 
 /// One scenario's part of the handout.
@@ -29,6 +30,8 @@ pub struct Section {
     pub shocks: Vec<u32>,
     /// The attack-tolerance sweep, or why it was skipped.
     pub sweep: Result<SweepReport, String>,
+    /// Per topology: its risk table (`chainmesh risk`), or why it was skipped.
+    pub risk: Vec<Result<TopologyRisk, String>>,
 }
 
 /// File names of a section's charts (without extension).
@@ -297,6 +300,98 @@ targeted attacks remove the best-connected nodes first (by degree, or by between
             robustness_table(md, sweep, lang);
             critical_table(md, sweep, lang);
         }
+    }
+    risk_tables(md, &s.risk, lang);
+}
+
+/// The risk table of each topology (`chainmesh risk`): the [`RISK_ROWS`]
+/// nodes of highest exposure, and how many were cut. Ids and labels come
+/// from the file and are escaped.
+fn risk_tables(md: &mut String, tables: &[Result<TopologyRisk, String>], lang: Lang) {
+    if tables.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "### {}\n", lang.pick("Risk exposure", "風險曝險"));
+    md.push_str(lang.pick(
+        "Knock out one node at step 0 and keep it down, with nothing else failing and every \
+stock full (Simchi-Levi et al., HBR 2014). **TTS** (time to survive): steps until φ first \
+falls below the service level (≥ H: never within the H steps); **TTR** (time to recover): \
+the node's mean repair time; **lost**: units not delivered while it is down for ⌈TTR⌉ steps; \
+**exposure**: lost / the topology's largest lost. A node with TTS < TTR is a risk: the \
+network runs out before it is back.\n\n",
+        "在第 0 步讓一個節點停擺並維持停擺，其他節點都不故障、所有庫存都是滿的\
+（Simchi-Levi 等，HBR 2014）。**存活時間**（TTS）：φ 第一次低於服務水準之前的步數\
+（≥ H：在 H 步內從未低於）；**恢復時間**（TTR）：該節點的平均修復時間；**損失**：\
+停擺 ⌈TTR⌉ 步期間未送達的數量；**曝險**：損失 / 該拓樸最大的損失。存活時間短於恢復時間\
+（TTS < TTR）的節點是風險：在它恢復之前網路就撐不住了。\n\n",
+    ));
+    for t in tables {
+        let t = match t {
+            Ok(t) => t,
+            Err(why) => {
+                let _ = writeln!(
+                    md,
+                    "*{}: {}.*\n",
+                    lang.pick("Risk not computed", "未計算風險"),
+                    escape(why)
+                );
+                continue;
+            }
+        };
+        let _ = match lang {
+            Lang::En => writeln!(
+                md,
+                "**{}** ({}): baseline {}, horizon {} steps\n",
+                escape(&t.label),
+                escape(&t.id),
+                t.baseline,
+                t.horizon
+            ),
+            Lang::ZhTw => writeln!(
+                md,
+                "**{}**（{}）：基準 {}，期間 {} 步\n",
+                escape(&t.label),
+                escape(&t.id),
+                t.baseline,
+                t.horizon
+            ),
+        };
+        md.push_str(lang.pick(
+            "| node | TTS | TTR | lost | exposure | flag |\n",
+            "| 節點 | 存活時間 | 恢復時間 | 損失 | 曝險 | 警示 |\n",
+        ));
+        md.push_str("|:--|--:|--:|--:|--:|:--|\n");
+        for r in t.rows.iter().take(RISK_ROWS) {
+            let tts = if r.tts_censored {
+                format!("≥ {}", r.tts)
+            } else {
+                r.tts.to_string()
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {tts} | {:.1} | {:.1} | {:.3} | {} |",
+                escape(&r.node),
+                r.ttr,
+                r.lost,
+                r.exposure,
+                if r.flag { "TTS < TTR" } else { "" }
+            );
+        }
+        let cut = t.rows.len().saturating_sub(RISK_ROWS);
+        if cut > 0 {
+            let _ = match lang {
+                Lang::En => writeln!(
+                    md,
+                    "\n*{cut} more node{} with lower exposure not shown; `chainmesh risk` lists every node.*",
+                    if cut == 1 { "" } else { "s" }
+                ),
+                Lang::ZhTw => writeln!(
+                    md,
+                    "\n*另有 {cut} 個曝險較低的節點未列出；`chainmesh risk` 會列出每個節點。*"
+                ),
+            };
+        }
+        md.push('\n');
     }
 }
 

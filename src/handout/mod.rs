@@ -88,6 +88,7 @@ pub fn build(
         let collected = data::collect(&prep, seed, trials);
         let report = RunReport::new(&prep, seed, &collected.tally);
         let sweep = data::sweep(&prep, seed, trials);
+        let risk = data::risk(&prep);
         // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
         let stem = Path::new(arg)
             .file_stem()
@@ -176,6 +177,7 @@ pub fn build(
             band_trials: collected.band_trials,
             shocks,
             sweep,
+            risk,
         });
     }
     let md = document::markdown(&sections, &commands.run, &commands.report, lang);

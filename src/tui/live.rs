@@ -5,10 +5,38 @@
 //! from [`TopologyRun::step`], so the screen shows exactly what
 //! `chainmesh trace` prints for the same scenario, shocks, seed and trial.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::network::{FlowDetail, FlowSolver};
-use crate::sim::{Event, EventKind, FlowCache, Prepared, TopologyRun};
+use crate::sim::{Event, EventKind, FlowCache, Prepared, TopologyRisk, TopologyRun};
+
+/// Topologies with more nodes than this get no risk row in the inspector:
+/// `risk` runs one deterministic trial per node, too slow to do between
+/// two frames.
+pub const RISK_NODE_LIMIT: usize = 500;
+
+/// One stocked node's stock at the last step run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodeStock {
+    /// Units held after the last step run.
+    pub level: f64,
+    /// Its `max`.
+    pub max: f64,
+    /// Net change over the last step run (refill − draw; 0 before step 0).
+    pub change: f64,
+}
+
+/// The risk table of one topology as the inspector shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RiskState {
+    /// Computed (`sim::risk`) for the compiled scenario.
+    Computed(TopologyRisk),
+    /// Not computed: the topology has this many nodes (over [`RISK_NODE_LIMIT`]).
+    TooLarge(usize),
+    /// `sim::risk` refused the scenario (its message).
+    Failed(String),
+}
 
 /// One node event, kept for the event log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +76,54 @@ pub struct LiveTrial {
     /// last step run (a part has no producing supplier). All false without
     /// assemblers.
     pub starved: Vec<Vec<bool>>,
+    /// Per topology, per node: its stock at the last step run (`None` for a
+    /// node without stock; all `None` in a topology without stock).
+    pub stock: Vec<Vec<Option<NodeStock>>>,
+    /// Per topology: total stock after every step run so far, as a share of
+    /// the topology's total max (one entry per step, like `history`; empty
+    /// for a topology without stock).
+    pub stock_history: Vec<Vec<f64>>,
+    /// Per topology: the risk table, computed on first use (it depends only
+    /// on the compiled scenario, which a new trial keeps).
+    risk: RefCell<Vec<Option<Arc<RiskState>>>>,
     solver: FlowSolver,
+}
+
+/// Per node of topology `k`: its stock now, with `change` against `before`.
+fn stock_now(
+    prep: &Prepared,
+    run: &TopologyRun,
+    k: usize,
+    before: Option<&[Option<NodeStock>]>,
+) -> Vec<Option<NodeStock>> {
+    let mut out = vec![None; prep.topologies[k].net.node_count()];
+    for (v, level, max) in run.stock_levels(prep) {
+        if max > 0.0 {
+            let prev = before.and_then(|b| b[v]).map_or(level, |s| s.level);
+            out[v] = Some(NodeStock {
+                level,
+                max,
+                change: level - prev,
+            });
+        }
+    }
+    out
+}
+
+/// Total stock held as a share of the total max (`None` without stock).
+pub fn stock_share(stock: &[Option<NodeStock>]) -> Option<f64> {
+    let (level, max) = stock
+        .iter()
+        .flatten()
+        .fold((0.0, 0.0), |(l, m), s| (l + s.level, m + s.max));
+    (max > 0.0).then(|| (level / max).clamp(0.0, 1.0))
 }
 
 impl LiveTrial {
     /// Trial `trial` of seed `seed`, before step 0.
     pub fn new(prep: Arc<Prepared>, seed: u64, trial: u64) -> Self {
         let k = prep.topologies.len();
-        let runs = (0..k)
+        let runs: Vec<TopologyRun> = (0..k)
             .map(|t| TopologyRun::new(&prep, t, seed, trial))
             .collect();
         let recovered = prep
@@ -77,7 +145,13 @@ impl LiveTrial {
             .iter()
             .map(|p| vec![false; p.net.node_count()])
             .collect();
+        let stock = (0..k)
+            .map(|t| stock_now(&prep, &runs[t], t, None))
+            .collect();
         LiveTrial {
+            stock,
+            stock_history: vec![Vec::new(); k],
+            risk: RefCell::new(vec![None; k]),
             starved,
             flows: baseline_flows.clone(),
             baseline_flows,
@@ -141,6 +215,11 @@ impl LiveTrial {
             }
             self.history[k].push(rec.service);
             self.throughput[k].push(rec.throughput);
+            if self.prep.topologies[k].inventory.is_some() {
+                let now = stock_now(&self.prep, run, k, Some(&self.stock[k]));
+                self.stock_history[k].push(stock_share(&now).unwrap_or(0.0));
+                self.stock[k] = now;
+            }
             self.recovered[k].fill(false);
             for e in run.events() {
                 if e.kind == EventKind::Up {
@@ -179,6 +258,33 @@ impl LiveTrial {
     /// Nodes of topology `k` down at the last step run.
     pub fn down_count(&self, k: usize) -> usize {
         self.runs[k].down_mask().iter().filter(|d| **d).count()
+    }
+
+    /// Does topology `k` hold stock anywhere?
+    pub fn stocked(&self, k: usize) -> bool {
+        self.stock[k].iter().any(Option::is_some)
+    }
+
+    /// The risk table of topology `k` (TTS, TTR, exposure per node), run on
+    /// first use and kept for this compiled scenario; knock-outs and shocks
+    /// added later do not change it (`risk` drops every shock).
+    pub fn risk(&self, k: usize) -> Arc<RiskState> {
+        if let Some(r) = &self.risk.borrow()[k] {
+            return Arc::clone(r);
+        }
+        let n = self.prep.topologies[k].net.node_count();
+        let state = if n > RISK_NODE_LIMIT {
+            RiskState::TooLarge(n)
+        } else {
+            match crate::sim::risk(&self.prep.scenario, &[k]) {
+                Ok(mut t) if !t.is_empty() => RiskState::Computed(t.swap_remove(0)),
+                Ok(_) => RiskState::Failed(String::new()),
+                Err(e) => RiskState::Failed(e.to_string()),
+            }
+        };
+        let state = Arc::new(state);
+        self.risk.borrow_mut()[k] = Some(Arc::clone(&state));
+        state
     }
 
     /// φ at the last step run of topology `k` (1 before step 0).

@@ -155,6 +155,7 @@ impl StockProgram {
             delivered: delivered.clamp(0.0, self.baseline),
             ..StockStep::default()
         };
+        #[allow(clippy::needless_range_loop)] // j indexes fixed.y, fixed.r, level and max alike
         for j in 0..k {
             let snap = |v: f64| if v <= self.tol { 0.0 } else { v };
             let (y, r) = (snap(fixed.y[j].0), snap(fixed.r[j].1));

@@ -1,4 +1,8 @@
 //! Service φ(t) of every topology on one chart, with the service-level line.
+//! A topology with stock adds a dotted line in its colour: its total stock
+//! after each step as a share of its total max (same 0–1 axis), so the
+//! buffer is seen draining and refilling under φ. Without stock the chart
+//! is exactly as before.
 
 use crate::tui::render::{line_dataset, phi_axis};
 use ratatui::Frame;
@@ -50,11 +54,28 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 .collect()
         })
         .unwrap_or_default();
+    let stocks: Vec<Vec<(f64, f64)>> = app
+        .live
+        .stock_history
+        .iter()
+        .map(|h| {
+            h.iter()
+                .enumerate()
+                .map(|(t, &share)| (t as f64, share))
+                .collect()
+        })
+        .collect();
+    let stocked = (0..app.live.topologies()).any(|k| app.live.stocked(k));
     let level_line = [(0.0, level), (steps, level)];
     let mut datasets =
         vec![line_dataset(&level_line, Color::DarkGray).name(format!("service level {level}"))];
     for g in &ghosts {
         datasets.push(line_dataset(g, GHOST));
+    }
+    for (k, data) in stocks.iter().enumerate() {
+        if !data.is_empty() {
+            datasets.push(stock_dataset(data, topology_color(k)));
+        }
     }
     for (k, data) in series.iter().enumerate() {
         datasets
@@ -66,6 +87,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             app,
             level,
             ghosts.iter().any(|g| !g.is_empty()),
+            stocked,
             usize::from(area.width).saturating_sub(2),
         )))
         .x_axis(Axis::default().style(grey).bounds([0.0, steps]).labels([
@@ -79,13 +101,26 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     frame.render_widget(chart, area);
 }
 
+/// The dotted stock line of one topology.
+fn stock_dataset(data: &[(f64, f64)], color: Color) -> ratatui::widgets::Dataset<'_> {
+    ratatui::widgets::Dataset::default()
+        .marker(ratatui::symbols::Marker::Dot)
+        .graph_type(ratatui::widgets::GraphType::Scatter)
+        .style(Style::default().fg(color))
+        .data(data)
+}
+
+/// Legend glyph of the dotted stock lines.
+pub const STOCK_LEGEND: &str = "•";
+
 /// Colour of the ghost lines (the trial without the user's knock-outs).
 pub const GHOST: Color = Color::Gray;
 
 /// The title doubles as the legend: `φ(t) ━chain ━network ━no k ┄level 0.9`
-/// (`no k`: the ghost line, the trial without the knock-outs of `k` and `a`).
+/// (`no k`: the ghost line, the trial without the knock-outs of `k` and `a`;
+/// `•stock`, only with stock: the dotted lines, total stock / total max).
 /// Fitted to `width` cells by whole pieces.
-fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
+fn title(app: &App, level: f64, ghost: bool, stocked: bool, width: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(" φ(t) ")];
     for k in 0..app.columns.len().min(MAX_PANES) {
         spans.push(Span::styled(
@@ -98,6 +133,12 @@ fn title(app: &App, level: f64, ghost: bool, width: usize) -> Line<'static> {
             format!("━{} ", app.tr("no k", "無 k")),
             Style::default().fg(GHOST),
         ));
+    }
+    if stocked {
+        spans.push(Span::raw(format!(
+            "{STOCK_LEGEND}{} ",
+            app.tr("stock", "庫存")
+        )));
     }
     spans.push(Span::styled(
         format!("┄{} {level} ", app.tr("level", "門檻")),

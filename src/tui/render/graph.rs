@@ -33,8 +33,46 @@ pub const STARVED: &str = "◇";
 /// Colour of links and labels on the minimum cut in the flow view.
 pub const CUT: Color = Color::LightYellow;
 
+/// Fill glyphs of a stock bar, from a sliver (level > 0) to full.
+pub const STOCK_BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+/// Glyph of a stocked node whose stock is empty.
+pub const STOCK_EMPTY: &str = "·";
+
+/// The one-cell stock bar of a stock at `level` of `max` (max > 0): empty
+/// only at 0, full only at max, eighths in between (rounded up).
+pub fn stock_glyph(level: f64, max: f64) -> &'static str {
+    let share = if max > 0.0 {
+        (level / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    if share <= 0.0 {
+        return STOCK_EMPTY;
+    }
+    if share >= 1.0 {
+        return STOCK_BARS[7];
+    }
+    // Strictly between empty and full: ▁ … ▇.
+    let eighths = (share * 8.0).ceil().clamp(1.0, 7.0) as usize;
+    STOCK_BARS[eighths - 1]
+}
+
 /// The label text of node `i` of topology `k` for a box `width` cells wide.
+/// A stocked node's label ends with its stock bar ([`stock_glyph`]) when
+/// there is room for it beside a name; other labels are unchanged.
 pub(crate) fn label(app: &App, k: usize, i: usize, width: usize) -> String {
+    match app.live.stock[k][i] {
+        Some(s) if width > LABEL_FLOOR => {
+            let mut text = bare_label(app, k, i, width - 1);
+            text.push_str(stock_glyph(s.level, s.max));
+            text
+        }
+        _ => bare_label(app, k, i, width),
+    }
+}
+
+/// The label without the stock bar.
+fn bare_label(app: &App, k: usize, i: usize, width: usize) -> String {
     let name = app.node_label(k, i);
     if app.live.is_down(k, i) {
         let left = app.live.remaining(k, i).to_string();

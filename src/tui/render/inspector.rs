@@ -1,7 +1,8 @@
 //! Enter / click: everything about the selected node — both labels, role,
 //! sector, capacity, failure rate, repair, state, the flow through it now
-//! against the baseline, whether it is on the minimum cut — drawn where the
-//! Monte Carlo and event panes are, so the graphs stay in view.
+//! against the baseline, whether it is on the minimum cut, its stock and its
+//! risk row (TTS, TTR, exposure) — drawn where the Monte Carlo and event
+//! panes are, so the graphs stay in view.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::graph::{ASSEMBLER, CUT};
+use super::graph::{ASSEMBLER, CUT, stock_glyph};
 use super::line::{Part, fit_parts};
 pub use super::list::flow_number;
 use super::{pane, topology_color};
@@ -17,6 +18,7 @@ use crate::scenario::{Repair, Role};
 use crate::sim::EventKind;
 use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::live::RiskState;
 use crate::tui::text::clean;
 
 /// The flow through node `i` of topology `k` at the step on screen and at
@@ -227,6 +229,11 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         ));
     }
 
+    // Stock and risk before the link counts: on a small screen they are
+    // what the pane keeps.
+    out.extend(stock_row(app, k, i, width));
+    out.push(risk_row(app, k, i, width));
+
     let topo = &app.base_scenario().topologies[k];
     let ins = topo
         .links
@@ -251,6 +258,106 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     ));
     out.extend(bill_of_materials(app, k, i, width));
     out
+}
+
+/// A stocked node's stock: level / max (share), its bar, and the net
+/// change over the step on screen (drawn or refilled). None without stock.
+pub fn stock_row(app: &App, k: usize, i: usize, width: usize) -> Option<Line<'static>> {
+    let s = app.live.stock[k][i]?;
+    let grey = Style::default().fg(Color::DarkGray);
+    let share = if s.max > 0.0 { s.level / s.max } else { 0.0 };
+    let style = if s.level <= 0.0 {
+        Style::default().fg(Color::LightRed)
+    } else {
+        Style::default()
+    };
+    let mut parts = vec![Part::Group(vec![
+        Span::styled(format!("{} ", app.tr("stock", "庫存")), grey),
+        Span::styled(
+            format!("{}/{}", flow_number(s.level), flow_number(s.max)),
+            style.add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(" ({:.0}%) ", 100.0 * share)),
+        Span::styled(stock_glyph(s.level, s.max).to_string(), style),
+    ])];
+    // Round-off below the solver's tolerance is no change.
+    let eps = 1e-9 * s.max.max(1.0);
+    if s.change < -eps {
+        parts.push(Part::Group(vec![
+            Span::styled(format!(" · {} ", app.tr("drawn", "本步動用")), grey),
+            Span::raw(flow_number(-s.change)),
+        ]));
+    } else if s.change > eps {
+        parts.push(Part::Group(vec![
+            Span::styled(format!(" · {} ", app.tr("refilled", "本步補充")), grey),
+            Span::raw(flow_number(s.change)),
+        ]));
+    }
+    Some(fit_parts(parts, width))
+}
+
+/// The node's row of the risk table (`chainmesh risk`): TTS, TTR, exposure
+/// and the `TTS < TTR` flag, computed once per compiled scenario.
+pub fn risk_row(app: &App, k: usize, i: usize, width: usize) -> Line<'static> {
+    let grey = Style::default().fg(Color::DarkGray);
+    let head = Span::styled(format!("{} ", app.tr("risk", "風險")), grey);
+    let id = &app.base_scenario().topologies[k].nodes[i].id;
+    let state = app.live.risk(k);
+    let t = match &*state {
+        RiskState::Computed(t) => t,
+        RiskState::TooLarge(n) => {
+            let text = if app.lang_zh {
+                format!("未計算（{n} 個節點）")
+            } else {
+                format!("not computed ({n} nodes)")
+            };
+            return fit_parts(
+                vec![Part::Whole(head), Part::Text(Span::styled(text, grey))],
+                width,
+            );
+        }
+        RiskState::Failed(e) => {
+            return fit_parts(
+                vec![
+                    Part::Whole(head),
+                    Part::Text(Span::styled(clean(e).into_owned(), grey)),
+                ],
+                width,
+            );
+        }
+    };
+    let Some(r) = t.rows.iter().find(|r| &r.node == id) else {
+        return fit_parts(vec![Part::Whole(head)], width);
+    };
+    let pair = |label: &str, value: String| {
+        Part::Group(vec![
+            Span::styled(label.to_string(), grey),
+            Span::raw(value),
+        ])
+    };
+    let tts = if r.tts_censored {
+        format!("≥ {}", r.tts)
+    } else {
+        r.tts.to_string()
+    };
+    let mut parts = vec![
+        Part::Whole(head),
+        pair("TTS ", tts),
+        pair(" · TTR ", format!("{:.1}", r.ttr)),
+        pair(
+            &format!(" · {} ", app.tr("exposure", "曝險")),
+            format!("{:.2}", r.exposure),
+        ),
+    ];
+    if r.flag {
+        parts.push(Part::Whole(Span::styled(
+            " · ⚠ TTS < TTR".to_string(),
+            Style::default()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+        )));
+    }
+    fit_parts(parts, width)
 }
 
 /// Draw the inspector of the selected node in `area`.

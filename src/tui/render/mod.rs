@@ -25,7 +25,7 @@
 mod chart;
 mod events;
 mod footer;
-pub(crate) mod graph;
+pub mod graph;
 mod header;
 mod help;
 pub mod inspector;
