@@ -474,6 +474,7 @@ fn zh_tw_handout_has_the_same_numbers_and_english_pngs() {
     }
     // The reproduce line keeps the language.
     assert!(zh_md.contains("--lang zh-TW"), "{zh_md}");
+}
 
 /// The rows of the risk table of topology `id` in the handout's Markdown.
 fn risk_rows<'a>(md: &'a str, id: &str) -> Vec<&'a str> {
