@@ -10,6 +10,21 @@ use chainmesh::sim::{FlowCache, Prepared, StepRecord, TopologyRun, risk};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use proptest::prelude::*;
 
+/// Standard output of a successful `chainmesh ARGS`.
+fn run_ok(args: &[&str]) -> Vec<u8> {
+    let out = Command::cargo_bin("chainmesh")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn parse(text: &str) -> Scenario {
     Scenario::from_toml("stock.toml", text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
@@ -502,19 +517,7 @@ fn files_without_stock_give_the_bytes_of_before() {
         "pandemic-2020",
         "smart-city",
     ];
-    let run = |args: &[&str]| -> Vec<u8> {
-        let out = Command::cargo_bin("chainmesh")
-            .unwrap()
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let run = run_ok;
     for n in names {
         let file = format!("{g}/{n}.toml");
         for (format, ext) in [("json", "json"), ("csv", "csv"), ("table", "txt")] {
@@ -665,19 +668,7 @@ fn agriculture_cold_store_bridges_the_first_steps_of_the_typhoon() {
 #[test]
 fn stocked_partials_merge_into_the_single_run() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| -> Vec<u8> {
-        let out = Command::cargo_bin("chainmesh")
-            .unwrap()
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let run = run_ok;
     let mut parts = Vec::new();
     for (i, range) in ["25..60", "0..25"].iter().enumerate() {
         let p = dir

@@ -16,7 +16,7 @@ use crate::scenario::{Role, Topology};
 mod detail;
 mod stock;
 pub use detail::FlowDetail;
-pub use stock::{StockNetwork, StockScratch, StockStep, stock_ranking};
+pub use stock::{StockLayout, StockNetwork, StockScratch, StockStep, stock_ranking};
 
 /// Residual capacities at or below this are treated as zero.
 const EPS: f64 = 1e-9;

@@ -2,7 +2,7 @@
 //! topologies, the linear-program step when there are assemblers (both
 //! compute the three stages of `docs/model.md`, "Inventory").
 
-use super::{StockNetwork, StockProgram, StockScratch, StockStep};
+use super::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
 use crate::scenario::Topology;
 
 /// How one topology's stocked steps are computed.
@@ -24,28 +24,27 @@ impl Inventory {
         }
     }
 
+    /// The stocked nodes and their bounds.
+    fn layout(&self) -> &StockLayout {
+        match self {
+            Inventory::Flow(s) => s.layout(),
+            Inventory::Program(s) => s.layout(),
+        }
+    }
+
     /// The stocked nodes in rank order (nearest a sink first, ties by id).
     pub fn ranked(&self) -> &[usize] {
-        match self {
-            Inventory::Flow(s) => s.ranked(),
-            Inventory::Program(s) => s.ranked(),
-        }
+        self.layout().ranked()
     }
 
     /// Per rank: the level at step 0.
     pub fn initial(&self) -> &[f64] {
-        match self {
-            Inventory::Flow(s) => s.initial(),
-            Inventory::Program(s) => s.initial(),
-        }
+        self.layout().initial()
     }
 
     /// Per rank: the most units held.
     pub fn max(&self) -> &[f64] {
-        match self {
-            Inventory::Flow(s) => s.max(),
-            Inventory::Program(s) => s.max(),
-        }
+        self.layout().max()
     }
 
     /// One step with the nodes marked in `down` out of service, from the

@@ -8,7 +8,8 @@ mod inventory;
 
 pub use assembly::{Assembly, StockProgram};
 pub use flow::{
-    FlowDetail, FlowNetwork, FlowSolver, StockNetwork, StockScratch, StockStep, stock_ranking,
+    FlowDetail, FlowNetwork, FlowSolver, StockLayout, StockNetwork, StockScratch, StockStep,
+    stock_ranking,
 };
 pub use inventory::Inventory;
 

@@ -20,19 +20,16 @@
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
 use super::Assembly;
+use crate::network::StockLayout;
 use crate::network::StockStep;
-use crate::network::stock_ranking;
 use crate::scenario::{Role, Topology};
 
 /// A topology with stock (pools or assemblers) compiled for the LP step.
 #[derive(Debug, Clone)]
 pub struct StockProgram {
     program: Assembly,
-    ranked: Vec<usize>,
-    max: Vec<f64>,
-    initial: Vec<f64>,
+    layout: StockLayout,
     baseline: f64,
-    tol: f64,
 }
 
 /// What a stage optimises.
@@ -58,59 +55,37 @@ impl StockProgram {
         if !topo.has_stock() {
             return None;
         }
-        let ranked = stock_ranking(topo);
-        let largest = topo
-            .nodes
-            .iter()
-            .map(|x| x.capacity.max(x.stock.max))
-            .fold(0.0, f64::max);
         Some(StockProgram {
             program: Assembly::program(topo),
-            max: ranked.iter().map(|&v| topo.nodes[v].stock.max).collect(),
-            initial: ranked
-                .iter()
-                .map(|&v| topo.nodes[v].stock.initial)
-                .collect(),
-            ranked,
+            layout: StockLayout::new(topo),
             baseline,
-            tol: 1e-9 * largest.max(1.0),
         })
     }
 
-    /// The stocked nodes in rank order (levels are indexed by rank).
-    pub fn ranked(&self) -> &[usize] {
-        &self.ranked
-    }
-
-    /// Per rank: the level at step 0.
-    pub fn initial(&self) -> &[f64] {
-        &self.initial
-    }
-
-    /// Per rank: the most units held.
-    pub fn max(&self) -> &[f64] {
-        &self.max
+    /// The stocked nodes and their bounds.
+    pub fn layout(&self) -> &StockLayout {
+        &self.layout
     }
 
     /// One step with the nodes marked in `down` out of service, from the
     /// levels in `level` (per rank), which it updates.
     pub fn step(&self, down: &[bool], level: &mut [f64]) -> StockStep {
-        let k = self.ranked.len();
+        let k = self.layout.ranked().len();
         let mut fixed = Fixed {
             delivered: 0.0,
             y: (0..k)
                 .map(|j| {
-                    let up = !down[self.ranked[j]];
+                    let up = !down[self.layout.ranked()[j]];
                     (0.0, if up { level[j] } else { 0.0 })
                 })
                 .collect(),
             r: (0..k)
                 .map(|j| {
-                    let up = !down[self.ranked[j]];
+                    let up = !down[self.layout.ranked()[j]];
                     (
                         0.0,
                         if up {
-                            (self.max[j] - level[j]).max(0.0)
+                            (self.layout.max()[j] - level[j]).max(0.0)
                         } else {
                             0.0
                         },
@@ -122,7 +97,7 @@ impl StockProgram {
         // Each stage holds the earlier results exactly; only if round-off
         // makes that infeasible is the hold relaxed by `tol`.
         fixed.delivered = delivered;
-        let relaxed = (delivered - self.tol).max(0.0);
+        let relaxed = (delivered - self.layout.tol()).max(0.0);
         for j in (0..k).rev() {
             if fixed.y[j].1 <= 0.0 {
                 continue;
@@ -157,18 +132,11 @@ impl StockProgram {
         };
         #[allow(clippy::needless_range_loop)] // j indexes fixed.y, fixed.r, level and max alike
         for j in 0..k {
-            let snap = |v: f64| if v <= self.tol { 0.0 } else { v };
+            let snap = |v: f64| if v <= self.layout.tol() { 0.0 } else { v };
             let (y, r) = (snap(fixed.y[j].0), snap(fixed.r[j].1));
             out.drawn += y;
             out.refilled += r;
-            let next = level[j] - y + r;
-            level[j] = if next <= self.tol {
-                0.0
-            } else if next >= self.max[j] - self.tol {
-                self.max[j]
-            } else {
-                next
-            };
+            level[j] = self.layout.settle(j, level[j], y, r);
         }
         out
     }
@@ -191,7 +159,7 @@ impl StockProgram {
             .map(|e| lp.add_var(0.0, (0.0, e.cap)))
             .collect();
         let mut rank_of = vec![usize::MAX; n];
-        for (j, &v) in self.ranked.iter().enumerate() {
+        for (j, &v) in self.layout.ranked().iter().enumerate() {
             rank_of[v] = j;
         }
         let mut sinks = Vec::new();

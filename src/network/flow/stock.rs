@@ -29,17 +29,80 @@ use super::{FlowNetwork, FlowSolver, csr, split_arcs, topology_arcs};
 #[derive(Debug, Clone)]
 pub struct StockNetwork {
     graph: FlowNetwork,
-    /// Stocked nodes in rank order.
-    ranked: Vec<usize>,
+    layout: StockLayout,
     /// Per rank: forward arc index of the stock arc and of the refill arc.
     stock_arc: Vec<u32>,
     refill_arc: Vec<u32>,
+    baseline: f64,
+}
+
+/// The stocked nodes of a topology in rank order, with their levels'
+/// bounds: what both ways of computing a stocked step share.
+#[derive(Debug, Clone)]
+pub struct StockLayout {
+    /// Stocked nodes in rank order ([`stock_ranking`]).
+    ranked: Vec<usize>,
     /// Per rank: most units held, and units held at step 0.
     max: Vec<f64>,
     initial: Vec<f64>,
-    baseline: f64,
-    /// Levels within this of 0 or max are snapped there.
+    /// 1e-9 of the largest capacity or stock: levels within it of 0 or
+    /// max are snapped there.
     tol: f64,
+}
+
+impl StockLayout {
+    /// The layout of `topo`'s stocked nodes.
+    pub fn new(topo: &Topology) -> StockLayout {
+        let ranked = stock_ranking(topo);
+        let largest = topo
+            .nodes
+            .iter()
+            .map(|x| x.capacity.max(x.stock.max))
+            .fold(0.0, f64::max);
+        StockLayout {
+            max: ranked.iter().map(|&v| topo.nodes[v].stock.max).collect(),
+            initial: ranked
+                .iter()
+                .map(|&v| topo.nodes[v].stock.initial)
+                .collect(),
+            ranked,
+            tol: 1e-9 * largest.max(1.0),
+        }
+    }
+
+    /// The stocked nodes in rank order (nearest a sink first, ties by id;
+    /// nodes that reach no sink last). Levels are indexed by rank.
+    pub fn ranked(&self) -> &[usize] {
+        &self.ranked
+    }
+
+    /// Per rank: the level at step 0.
+    pub fn initial(&self) -> &[f64] {
+        &self.initial
+    }
+
+    /// Per rank: the most units held.
+    pub fn max(&self) -> &[f64] {
+        &self.max
+    }
+
+    /// The snapping tolerance.
+    pub fn tol(&self) -> f64 {
+        self.tol
+    }
+
+    /// Rank `j`'s level after drawing `y` and refilling `r`, snapped to 0
+    /// or max within the tolerance (so it stays in [0, max]).
+    pub fn settle(&self, j: usize, level: f64, y: f64, r: f64) -> f64 {
+        let next = level - y + r;
+        if next <= self.tol {
+            0.0
+        } else if next >= self.max[j] - self.tol {
+            self.max[j]
+        } else {
+            next
+        }
+    }
 }
 
 /// What one step delivered and did to the stock.
@@ -69,28 +132,20 @@ impl StockNetwork {
         }
         let n = topo.nodes.len();
         let (s, d, t) = (2 * n, 2 * n + 1, 2 * n + 2);
-        let ranked = stock_ranking(topo);
+        let layout = StockLayout::new(topo);
         let total: f64 = topo.nodes.iter().map(|x| x.capacity + x.stock.max).sum();
         let mut arcs = topology_arcs(topo, 2.0 * total + 1.0);
         let topology = arcs.len();
         arcs.push((d, t, baseline));
-        for &v in &ranked {
+        for &v in layout.ranked() {
             arcs.push((s, 2 * v + 1, 0.0));
             arcs.push((2 * v + 1, t, 0.0));
         }
         let (first, head, cap, rev, forward) = csr(2 * n + 3, &arcs);
         let split = split_arcs(topo, &forward);
-        let stock_arc = (0..ranked.len())
-            .map(|j| forward[topology + 1 + 2 * j])
-            .collect();
-        let refill_arc = (0..ranked.len())
-            .map(|j| forward[topology + 2 + 2 * j])
-            .collect();
-        let largest = topo
-            .nodes
-            .iter()
-            .map(|x| x.capacity.max(x.stock.max))
-            .fold(0.0, f64::max);
+        let k = layout.ranked().len();
+        let stock_arc = (0..k).map(|j| forward[topology + 1 + 2 * j]).collect();
+        let refill_arc = (0..k).map(|j| forward[topology + 2 + 2 * j]).collect();
         Some(StockNetwork {
             graph: FlowNetwork {
                 nodes: n,
@@ -103,39 +158,27 @@ impl StockNetwork {
                 exact: false,
                 assembly: None,
             },
-            max: ranked.iter().map(|&v| topo.nodes[v].stock.max).collect(),
-            initial: ranked
-                .iter()
-                .map(|&v| topo.nodes[v].stock.initial)
-                .collect(),
-            ranked,
+            layout,
             stock_arc,
             refill_arc,
             baseline,
-            tol: 1e-9 * largest.max(1.0),
         })
     }
 
-    /// The stocked nodes in rank order (nearest a sink first, ties by id;
-    /// nodes that reach no sink last). Levels are indexed by rank.
+    /// The stocked nodes and their bounds.
+    pub fn layout(&self) -> &StockLayout {
+        &self.layout
+    }
+
+    /// The stocked nodes in rank order (see [`StockLayout::ranked`]).
     pub fn ranked(&self) -> &[usize] {
-        &self.ranked
-    }
-
-    /// Per rank: the level at step 0.
-    pub fn initial(&self) -> &[f64] {
-        &self.initial
-    }
-
-    /// Per rank: the most units held.
-    pub fn max(&self) -> &[f64] {
-        &self.max
+        self.layout.ranked()
     }
 
     /// One step with the nodes marked in `down` out of service, from the
     /// levels in `level` (per rank), which it updates.
     pub fn step(&self, down: &[bool], level: &mut [f64], scratch: &mut StockScratch) -> StockStep {
-        debug_assert_eq!(level.len(), self.ranked.len());
+        debug_assert_eq!(level.len(), self.layout.ranked.len());
         let g = &self.graph;
         let solver = &mut scratch.flow;
         solver.residual.clear();
@@ -148,9 +191,9 @@ impl StockNetwork {
         // Stage 1 and 2: production, then stock nearest the customer first.
         let mut delivered = g.augment(solver);
         scratch.draw.clear();
-        scratch.draw.resize(self.ranked.len(), 0.0);
-        for (j, &v) in self.ranked.iter().enumerate() {
-            if delivered >= self.baseline - self.tol {
+        scratch.draw.resize(self.layout.ranked.len(), 0.0);
+        for (j, &v) in self.layout.ranked.iter().enumerate() {
+            if delivered >= self.baseline - self.layout.tol {
                 break;
             }
             if down[v] || level[j] <= 0.0 {
@@ -169,24 +212,17 @@ impl StockNetwork {
             delivered: delivered.min(self.baseline),
             ..StockStep::default()
         };
-        for (j, &v) in self.ranked.iter().enumerate() {
+        for (j, &v) in self.layout.ranked.iter().enumerate() {
             let y = scratch.draw[j];
             let mut r = 0.0;
-            if !down[v] && level[j] < self.max[j] - self.tol {
+            if !down[v] && level[j] < self.layout.max[j] - self.layout.tol {
                 let a = self.refill_arc[j] as usize;
-                solver.residual[a] = self.max[j] - level[j];
+                solver.residual[a] = self.layout.max[j] - level[j];
                 r = g.augment(solver);
             }
             out.drawn += y;
             out.refilled += r;
-            let next = level[j] - y + r;
-            level[j] = if next <= self.tol {
-                0.0
-            } else if next >= self.max[j] - self.tol {
-                self.max[j]
-            } else {
-                next
-            };
+            level[j] = self.layout.settle(j, level[j], y, r);
         }
         out
     }
