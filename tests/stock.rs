@@ -733,3 +733,50 @@ fn stocked_partials_merge_into_the_single_run() {
         assert!(err.contains(words), "{words}: {err}");
     }
 }
+
+/// The memos of the stocked step (idle steps, production residuals) never
+/// change a result: one cache for a whole run gives the records and levels
+/// of a fresh cache at every step, and 1 and 2 threads give the same bytes.
+#[test]
+fn stock_memos_never_change_results() {
+    for name in ["agriculture", "pandemic-2020"] {
+        let b = chainmesh::scenario::builtin::find(name).unwrap();
+        let prep = Prepared::new(Scenario::from_toml(b.name, b.text).unwrap()).unwrap();
+        for k in 0..prep.topologies.len() {
+            for trial in 0..20 {
+                let (mut shared, mut cache) =
+                    (TopologyRun::new(&prep, k, 7, trial), FlowCache::default());
+                let mut fresh = TopologyRun::new(&prep, k, 7, trial);
+                while let Some(a) = shared.step(&prep, &mut cache) {
+                    let b = fresh.step(&prep, &mut FlowCache::default()).unwrap();
+                    assert!(
+                        (a.service - b.service).abs() < 1e-9 && a.drawn == b.drawn,
+                        "{name} {k} {trial}: {a:?} vs {b:?}"
+                    );
+                    assert_eq!(shared.stock_levels(&prep), fresh.stock_levels(&prep));
+                }
+            }
+        }
+        let one = run_ok(&[
+            "run",
+            name,
+            "--trials",
+            "300",
+            "--threads",
+            "1",
+            "--format",
+            "json",
+        ]);
+        let two = run_ok(&[
+            "run",
+            name,
+            "--trials",
+            "300",
+            "--threads",
+            "2",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(one, two, "{name}");
+    }
+}

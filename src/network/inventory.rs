@@ -47,6 +47,11 @@ impl Inventory {
         self.layout().max()
     }
 
+    /// The tolerance of levels and deliveries (1e-9 of the largest capacity or stock).
+    pub fn tol(&self) -> f64 {
+        self.layout().tol()
+    }
+
     /// One step with the nodes marked in `down` out of service, from the
     /// levels in `level` (per rank), which it updates. Pure: depends only on
     /// `down` and `level`.

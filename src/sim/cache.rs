@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache};
-use crate::network::{FlowNetwork, FlowSolver, StockScratch};
+use crate::network::{FlowNetwork, FlowSolver, Inventory, StockScratch, StockStep};
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
 const CAPACITY: usize = 1 << 17;
@@ -50,6 +50,10 @@ pub struct FlowCache {
     solver: FlowSolver,
     /// Buffers of the stocked step ([`crate::network::Inventory::step`]).
     pub stock: StockScratch,
+    /// Per (down-set, non-empty stocks, not-full stocks): does the stocked
+    /// step draw and refill nothing ([`FlowCache::stock_step`])? Small
+    /// networks only.
+    idle: HashMap<(u64, u64, u64), bool>,
     /// Buffers of the assembly program (topologies with assemblers).
     lp: AssemblyScratch,
     /// Solutions part-way along the fixes of small assembly programs.
@@ -129,6 +133,58 @@ impl FlowCache {
         }
         self.memo.insert(down_key, f);
         f
+    }
+
+    /// The stocked step of `inv` from `level` (per rank), which it updates;
+    /// `production` is the max flow of production alone for `down`.
+    ///
+    /// Many steps draw and refill nothing (no stock can reach a shortfall,
+    /// no spare capacity can reach a stock that is not full): then the step
+    /// delivers `production` and leaves every level as it is. Whether a step
+    /// is idle depends only on the down-set and on which stocks are empty
+    /// and which are full, not on the levels in between (a draw or refill is
+    /// positive iff an augmenting path reaches its arc, whatever its positive
+    /// capacity), so small networks remember it per (down-set, non-empty
+    /// set, not-full set). Pure: the same as [`Inventory::step`] up to
+    /// round-off in the delivered value.
+    pub fn stock_step(
+        &mut self,
+        inv: &Inventory,
+        down: &[bool],
+        level: &mut [f64],
+        (production, baseline): (f64, f64),
+    ) -> StockStep {
+        let idle_step = StockStep {
+            delivered: production,
+            ..StockStep::default()
+        };
+        if down.len() > MEMO_MAX_NODES || level.len() > 64 {
+            return inv.step(down, level, &mut self.stock);
+        }
+        let tol = inv.tol();
+        let (mut non_empty, mut not_full) = (0u64, 0u64);
+        for (j, (&l, &m)) in level.iter().zip(inv.max()).enumerate() {
+            if l > 0.0 {
+                non_empty |= 1 << j;
+            }
+            if l < m - tol {
+                not_full |= 1 << j;
+            }
+        }
+        if not_full == 0 && production >= baseline - tol {
+            return idle_step;
+        }
+        let key = (mask(down), non_empty, not_full);
+        if self.idle.get(&key) == Some(&true) {
+            return idle_step;
+        }
+        let step = inv.step(down, level, &mut self.stock);
+        let idle = step.drawn <= 0.0 && step.refilled <= 0.0;
+        if self.idle.len() >= CAPACITY {
+            self.idle.clear();
+        }
+        self.idle.insert(key, idle);
+        step
     }
 
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {

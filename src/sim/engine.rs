@@ -327,6 +327,8 @@ pub struct TopologyRun {
     down: Vec<bool>,
     down_count: usize,
     dirty: bool,
+    /// Max flow of production alone for the current down-set (valid when not `dirty`).
+    production: f64,
     throughput: f64,
     extra: Vec<ResolvedShock>,
     events: Vec<Event>,
@@ -352,6 +354,7 @@ impl TopologyRun {
             down: vec![false; n],
             down_count: 0,
             dirty: true,
+            production: 0.0,
             throughput: 0.0,
             extra: Vec::new(),
             events: Vec::new(),
@@ -535,20 +538,14 @@ impl TopologyRun {
             }
         }
 
-        // (4) Throughput from the nodes that are up (and the stock).
+        // (4) Throughput from the nodes that are up (and the stock). The
+        // max flow of production alone is memoised by down-set as without
+        // stock; when it meets F0 and no stock can be refilled, the three
+        // stages draw and refill nothing, so that value is the step's
+        // ([`FlowCache::stock_step`]).
         let (mut drawn, mut stockout) = (0.0, false);
-        if let Some(inv) = &p.inventory {
-            let full = self.level.iter().zip(inv.max()).all(|(l, m)| l >= m);
-            if self.down_count == 0 && full {
-                self.throughput = p.net.baseline();
-            } else {
-                let step = inv.step(&self.down, &mut self.level, &mut cache.stock);
-                self.throughput = step.delivered;
-                drawn = step.drawn / p.net.baseline();
-            }
-            stockout = self.level.iter().any(|&l| l <= 0.0);
-        } else if self.dirty {
-            self.throughput = if self.down_count == 0 {
+        if self.dirty {
+            self.production = if self.down_count == 0 {
                 p.net.baseline()
             } else if p.series {
                 0.0
@@ -556,6 +553,18 @@ impl TopologyRun {
                 cache.max_flow(&p.net, &self.down)
             };
             self.dirty = false;
+        }
+        self.throughput = self.production;
+        if let Some(inv) = &p.inventory {
+            let step = cache.stock_step(
+                inv,
+                &self.down,
+                &mut self.level,
+                (self.production, p.net.baseline()),
+            );
+            self.throughput = step.delivered;
+            drawn = step.drawn / p.net.baseline();
+            stockout = self.level.iter().any(|&l| l <= 0.0);
         }
         self.t += 1;
         Some(StepRecord {

@@ -121,7 +121,14 @@ pub struct StockStep {
 pub struct StockScratch {
     flow: FlowSolver,
     draw: Vec<f64>,
+    /// Residual capacities after production alone, and its value, per
+    /// down-set (networks of at most 64 nodes; bounded): a pure function
+    /// of the down-set, so reusing one changes no result.
+    production: std::collections::HashMap<u64, (Vec<f64>, f64)>,
 }
+
+/// Most production residuals kept per thread before the memo is cleared.
+const PRODUCTION_MEMO: usize = 4096;
 
 impl StockNetwork {
     /// Compile `topo` (whose baseline F0 is `baseline`); `None` when no node
@@ -181,15 +188,39 @@ impl StockNetwork {
         debug_assert_eq!(level.len(), self.layout.ranked.len());
         let g = &self.graph;
         let solver = &mut scratch.flow;
-        solver.residual.clear();
-        solver.residual.extend_from_slice(&g.cap);
-        for (i, &is_down) in down.iter().enumerate() {
-            if is_down {
-                solver.residual[g.split[i] as usize] = 0.0;
-            }
-        }
+        let key = (down.len() <= 64).then(|| {
+            down.iter()
+                .enumerate()
+                .filter(|(_, d)| **d)
+                .fold(0u64, |k, (i, _)| k | 1 << i)
+        });
         // Stage 1 and 2: production, then stock nearest the customer first.
-        let mut delivered = g.augment(solver);
+        let mut delivered = match key.and_then(|k| scratch.production.get(&k)) {
+            Some((residual, value)) => {
+                solver.residual.clear();
+                solver.residual.extend_from_slice(residual);
+                *value
+            }
+            None => {
+                solver.residual.clear();
+                solver.residual.extend_from_slice(&g.cap);
+                for (i, &is_down) in down.iter().enumerate() {
+                    if is_down {
+                        solver.residual[g.split[i] as usize] = 0.0;
+                    }
+                }
+                let value = g.augment(solver);
+                if let Some(k) = key {
+                    if scratch.production.len() >= PRODUCTION_MEMO {
+                        scratch.production.clear();
+                    }
+                    scratch
+                        .production
+                        .insert(k, (solver.residual.clone(), value));
+                }
+                value
+            }
+        };
         scratch.draw.clear();
         scratch.draw.resize(self.layout.ranked.len(), 0.0);
         for (j, &v) in self.layout.ranked.iter().enumerate() {
