@@ -195,6 +195,13 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     out.push(fit_parts(state, width));
 
     let (now, baseline) = flows(app, k, i);
+    // With stock the max flow of the node is what it makes from its inputs;
+    // what it ships from its shelf is in the stock row below.
+    let now_label = if app.base_scenario().topologies[k].has_stock() {
+        app.tr("made now (without stock)", "目前產出（不含庫存）")
+    } else {
+        app.tr("flow now", "目前流量")
+    };
     let share = if baseline > 0.0 {
         format!(" ({:.0}%)", 100.0 * now / baseline)
     } else {
@@ -203,7 +210,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     out.push(fit_parts(
         vec![
             Part::Group(vec![
-                Span::styled(format!("{} ", app.tr("flow now", "目前流量")), grey),
+                Span::styled(format!("{now_label} "), grey),
                 Span::styled(flow_number(now), bold),
                 Span::raw(share),
             ]),
