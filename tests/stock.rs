@@ -780,3 +780,24 @@ fn stock_memos_never_change_results() {
         assert_eq!(one, two, "{name}");
     }
 }
+
+/// `check` names every stocked node and every given demand.
+#[test]
+fn check_lists_stock_and_demand() {
+    let out = String::from_utf8(run_ok(&["check", "pandemic-2020"])).unwrap();
+    assert!(out.contains("stock:   distributor 1400"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("two.toml");
+    let text = "[scenario]\nname = \"two\"\nsector = \"retail\"\n[[topology]]\nid = \"c\"\n\
+[[topology.node]]\nid = \"f\"\nrole = \"source\"\ncapacity = 120\n\
+[[topology.node]]\nid = \"shop\"\nrole = \"sink\"\ncapacity = 120\ndemand = 100\nstock = { max = 300, initial = 40 }\n\
+[[topology.link]]\nfrom = \"f\"\nto = \"shop\"\n";
+    std::fs::write(&p, text).unwrap();
+    let out = String::from_utf8(run_ok(&["check", p.to_str().unwrap()])).unwrap();
+    assert!(out.contains("stock:   shop 300 (starts at 40)"), "{out}");
+    assert!(
+        out.contains("demand:  shop 100 a step (takes in up to 120)"),
+        "{out}"
+    );
+    assert!(out.contains("baseline 100"), "{out}");
+}

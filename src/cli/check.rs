@@ -42,7 +42,10 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         );
         let _ = writeln!(out, "    sources: {}", ids(Role::Source));
         let _ = writeln!(out, "    sinks:   {}", ids(Role::Sink));
-        for line in crate::scenario::bom::describe(t) {
+        for line in crate::scenario::bom::describe(t)
+            .into_iter()
+            .chain(crate::scenario::stock::describe(t))
+        {
             let _ = writeln!(out, "    {line}");
         }
     }

@@ -133,3 +133,40 @@ pub(super) fn demand(ctx: &Ctx<'_>, n: &RawNode, role: Role) -> Result<Option<f6
     }
     Ok(Some(x))
 }
+
+/// `check`'s lines about a topology's inventory: every stocked node (max,
+/// and initial when below it), by id, and every sink's given demand.
+/// Empty without stock or demand.
+pub fn describe(topo: &super::Topology) -> Vec<String> {
+    let mut out = Vec::new();
+    let ranked: Vec<usize> = {
+        let mut v: Vec<usize> = (0..topo.nodes.len())
+            .filter(|&i| topo.nodes[i].stock.is_stocked())
+            .collect();
+        v.sort_by(|&a, &b| topo.nodes[a].id.cmp(&topo.nodes[b].id));
+        v
+    };
+    if !ranked.is_empty() {
+        let items: Vec<String> = ranked
+            .iter()
+            .map(|&i| {
+                let n = &topo.nodes[i];
+                if n.stock.initial < n.stock.max {
+                    format!("{} {} (starts at {})", n.id, n.stock.max, n.stock.initial)
+                } else {
+                    format!("{} {}", n.id, n.stock.max)
+                }
+            })
+            .collect();
+        out.push(format!("stock:   {}", items.join(", ")));
+    }
+    for n in &topo.nodes {
+        if let Some(d) = n.demand {
+            out.push(format!(
+                "demand:  {} {d} a step (takes in up to {})",
+                n.id, n.capacity
+            ));
+        }
+    }
+    out
+}
