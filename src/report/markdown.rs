@@ -56,7 +56,10 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
             }
         }
     }
-    if !notices.is_empty() {
+    // One scenario: its notices above the table. Several: under it, as in
+    // the table format, so the table opens the page (a printed handout of
+    // two scenarios with many shocks keeps the table on page 1).
+    if !many && !notices.is_empty() {
         out.push_str(&notices);
         out.push('\n');
     }
@@ -88,6 +91,10 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
             }
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
+    }
+    if many && !notices.is_empty() {
+        out.push('\n');
+        out.push_str(&notices);
     }
     out.push_str(&format!(
         "\n{}\n\n{}`{command}`\n",
