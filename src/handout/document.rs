@@ -85,14 +85,16 @@ pub fn markdown(
             md,
             "*Handout written by chainmesh {version}.* Each trial runs every topology through the \
 same random failures, repairs and scripted shocks (common random numbers, so the \
-comparison is fair). Each step's throughput is the maximum flow from sources to sinks; \
-**service φ** is that throughput divided by the intact network's baseline, so φ = 1 \
+comparison is fair). Each step's throughput is the maximum flow from sources to sinks \
+(assemblers need every part of their bill of materials; stock on a shelf covers a shortfall \
+while it lasts); **service φ** is that throughput divided by the intact network's baseline, so φ = 1 \
 means nothing was lost.\n"
         ),
         Lang::ZhTw => writeln!(
             md,
             "*本講義由 chainmesh {version} 產生。* 每次試驗讓每個拓樸經歷相同的隨機故障、修復與\
-腳本衝擊（共同隨機數，所以比較是公平的）。每一步的吞吐量是從來源到終端的最大流量；\
+腳本衝擊（共同隨機數，所以比較是公平的）。每一步的吞吐量是從來源到終端的最大流量\
+（組裝節點需要物料清單上的每一種零件；庫存在用完之前可以補上缺口）；\
 **服務水準 φ** 是該吞吐量除以完整網路的基準，φ = 1 表示沒有任何損失。\n"
         ),
     };
