@@ -568,3 +568,94 @@ fn assembly_results_do_not_depend_on_thread_count() {
         );
     }
 }
+
+/// Large assembly topologies (over 64 nodes) start each step from the
+/// run's previous optimum; that path belongs to the trial, so the results
+/// are still the same bytes on one thread and on two, and `trace` replays
+/// a trial's service exactly.
+#[test]
+fn warm_started_large_assembly_results_do_not_depend_on_thread_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("g.toml");
+    let scenario = scenario.to_str().expect("utf-8 path").to_string();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("chainmesh")
+            .expect("binary")
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    run(&[
+        "generate", "--model", "layered", "--nodes", "120", "--needs", "--seed", "3", "--out",
+        &scenario, "-q",
+    ]);
+    let per_trial = |threads: &str| {
+        let path = dir.path().join(format!("t{threads}.csv"));
+        let p = path.to_str().expect("utf-8 path").to_string();
+        let table = run(&[
+            "run",
+            &scenario,
+            "--format",
+            "json",
+            "--trials",
+            "24",
+            "--steps",
+            "60",
+            "--scale",
+            "failure_rate=5",
+            "--threads",
+            threads,
+            "--per-trial",
+            &p,
+            "-q",
+        ]);
+        (
+            table,
+            std::fs::read_to_string(&path).expect("per-trial file"),
+        )
+    };
+    let one = per_trial("1");
+    let two = per_trial("2");
+    assert!(one == two, "thread count changed the results");
+    let trace = run(&[
+        "trace",
+        &scenario,
+        "--trial",
+        "17",
+        "--steps",
+        "60",
+        "--scale",
+        "failure_rate=5",
+    ]);
+    let trace = String::from_utf8_lossy(&trace);
+    let (mut sum, mut steps, mut below) = (0.0f64, 0usize, 0usize);
+    for line in trace.lines().filter(|l| l.contains(",network,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        let phi: f64 = f[3].parse().expect("service");
+        sum += phi;
+        steps += 1;
+        below += usize::from(phi < 1.0);
+    }
+    assert!(below > 5, "the trial barely failed ({below} steps below 1)");
+    let batch: f64 = one
+        .1
+        .lines()
+        .find(|l| l.starts_with("17,network,"))
+        .expect("trial 17")
+        .split(',')
+        .nth(2)
+        .expect("service")
+        .parse()
+        .expect("number");
+    assert!(
+        (batch - sum / steps as f64).abs() < 1e-12,
+        "batch {batch} vs trace {}",
+        sum / steps as f64
+    );
+}

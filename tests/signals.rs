@@ -248,3 +248,64 @@ fn the_tui_restores_the_terminal_on_signals() {
         );
     }
 }
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped).
+fn ended(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        // "pid (comm) S ...": the state follows the last ')'.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+    }
+}
+
+/// The terminal disappears under a paused TUI (the tmux server is killed;
+/// the TUI runs under `sh -c`, which does not pass a hang-up on): the TUI
+/// must end instead of spinning on the dead terminal (crossterm's poll
+/// re-reads its end of file forever).
+#[test]
+fn the_tui_ends_when_its_terminal_disappears() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for this test (apt-get install tmux)");
+    }
+    let tmux = Tmux::new();
+    let script = format!("{} tui {FIXTURE}; sleep 30", bin().display());
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    let shell = tmux.cmd(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+    let shell = shell.trim().to_string();
+    let mut pid = None;
+    wait_for(Duration::from_secs(30), "the TUI to start", || {
+        pid = pgrep_child(&shell);
+        pid.is_some()
+            && tmux
+                .cmd(&["display", "-p", "-t", "t", "#{mouse_any_flag}"])
+                .trim()
+                == "1"
+    });
+    let pid = pid.expect("chainmesh pid");
+    // Paused: the loop sits in its event wait, as a student's idle TUI does.
+    tmux.cmd(&["send-keys", "-t", "t", " "]);
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = tmux.cmd(&["kill-server"]);
+    let t0 = Instant::now();
+    while !ended(pid) && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !ended(pid) {
+        kill(pid, "KILL");
+        panic!("the TUI kept running 10 s after its terminal closed");
+    }
+}

@@ -83,11 +83,34 @@ impl PrefixCache {
     }
 }
 
+/// The optimum one run reached at its last solved step and the frontier
+/// fixed in it, so that its next step starts there ([`Assembly::throughput_warm`]).
+///
+/// It belongs to one run (one topology of one trial, created with it), never
+/// to a thread or a cache, so the path of edits — and with it the round-off —
+/// depends only on that run's own sequence of down-sets: on the scenario,
+/// the seed and the trial index.
+#[derive(Debug, Clone, Default)]
+pub struct WarmStart {
+    held: Option<(Solution, Vec<u32>)>,
+}
+
+impl WarmStart {
+    /// How many frontier nodes the held optimum has fixed at 0, or `None`
+    /// when it holds none (the next step starts from the canonical optimum).
+    pub fn held_fixes(&self) -> Option<usize> {
+        self.held.as_ref().map(|(_, f)| f.len())
+    }
+}
+
 /// A topology with at least one assembler, compiled for its program.
 #[derive(Debug, Clone)]
 pub struct Assembly {
     role: Vec<Role>,
     cap: Vec<f64>,
+    /// Per node: the bound of x_v in [`Assembly::build`]'s program, its
+    /// capacity and those of its merged input arcs (capacity / quantity).
+    xcap: Vec<f64>,
     /// Per node: most a sink consumes per step (its demand; unused elsewhere).
     demand: Vec<f64>,
     /// Per node: units of each of its parts per unit of output (parts in name
@@ -113,6 +136,10 @@ struct Arc {
     cap: f64,
     /// For an arc into an assembler: the index of the part it supplies.
     part: u32,
+    /// The arc is the only one of its head's input condition (the sole
+    /// supplier of a part, or a pool's only input): its flow is then
+    /// `merged` × x_head (see [`Assembly::build`]); 0 when it is not.
+    merged: f64,
 }
 
 /// Reusable buffers of [`Assembly::throughput`]; one per thread.
@@ -173,6 +200,7 @@ impl Assembly {
                 to: l.to as u32,
                 cap: l.capacity,
                 part: part_of(l.from, l.to),
+                merged: 0.0,
             });
             if l.both_ways {
                 arcs.push(Arc {
@@ -180,6 +208,7 @@ impl Assembly {
                     to: l.from as u32,
                     cap: l.capacity,
                     part: part_of(l.to, l.from),
+                    merged: 0.0,
                 });
             }
         }
@@ -189,15 +218,51 @@ impl Assembly {
             into[a.to as usize].push(k as u32);
             out_of[a.from as usize].push(k as u32);
         }
+        let needs: Vec<Vec<f64>> = topo
+            .nodes
+            .iter()
+            .map(|x| x.needs.values().copied().collect())
+            .collect();
+        let role: Vec<Role> = topo.nodes.iter().map(|x| x.role).collect();
+        let cap: Vec<f64> = topo.nodes.iter().map(|x| x.capacity).collect();
+        let mut xcap = cap.clone();
+        // Merge every arc that is alone in its head's input condition: at an
+        // optimum its flow can be lowered to exactly what the head uses
+        // (q · x_head) without changing anything else, so it needs no
+        // variable and the condition no row; its capacity bounds x_head.
+        for v in 0..n {
+            let conditions: Vec<(u32, f64)> = if needs[v].is_empty() {
+                if role[v] == Role::Source {
+                    Vec::new()
+                } else {
+                    vec![(u32::MAX, 1.0)]
+                }
+            } else {
+                needs[v]
+                    .iter()
+                    .enumerate()
+                    .map(|(p, &q)| (p as u32, q))
+                    .collect()
+            };
+            for (part, q) in conditions {
+                let mut alone = into[v]
+                    .iter()
+                    .filter(|&&k| needs[v].is_empty() || arcs[k as usize].part == part);
+                if let (Some(&k), None) = (alone.next(), alone.next()) {
+                    let a = &mut arcs[k as usize];
+                    if a.from as usize != v {
+                        a.merged = q;
+                        xcap[v] = xcap[v].min(a.cap / q);
+                    }
+                }
+            }
+        }
         let mut a = Assembly {
-            role: topo.nodes.iter().map(|x| x.role).collect(),
-            cap: topo.nodes.iter().map(|x| x.capacity).collect(),
+            role,
+            cap,
+            xcap,
             demand: topo.nodes.iter().map(|x| x.demand()).collect(),
-            needs: topo
-                .nodes
-                .iter()
-                .map(|x| x.needs.values().copied().collect())
-                .collect(),
+            needs,
             arcs,
             into,
             out_of,
@@ -234,6 +299,87 @@ impl Assembly {
         debug_assert_eq!(down.len(), self.role.len());
         self.prune(down, scratch);
         self.solve_pruned_set(scratch, None)
+    }
+
+    /// [`throughput`](Self::throughput) for programs over
+    /// [`SEQUENTIAL_MAX_NODES`] nodes stepped by one run, starting from that
+    /// run's previous optimum instead of the canonical one: the frontier
+    /// nodes no longer in the frontier are released (`unfix_var`) and the new
+    /// ones fixed at 0 (`fix_var`), each re-optimised by microlp. A step
+    /// changes a few nodes, so this takes a few pivots where the canonical
+    /// start re-optimises every down node's cone. The optimum is the same
+    /// program's (the frontier is a function of the down-set); only its
+    /// round-off depends on the path, which is the run's own (see
+    /// [`WarmStart`]). Smaller programs, a failed edit or a missing canonical
+    /// solution take the pure path.
+    pub fn throughput_warm(
+        &self,
+        down: &[bool],
+        scratch: &mut AssemblyScratch,
+        warm: &mut WarmStart,
+    ) -> f64 {
+        let n = self.role.len();
+        let Some((base, x)) = self.canonical.as_ref().filter(|_| n > SEQUENTIAL_MAX_NODES) else {
+            return self.throughput(down, scratch);
+        };
+        self.prune(down, scratch);
+        let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
+        if !(0..n).any(|v| keep(v) && self.role[v] == Role::Sink) {
+            return 0.0;
+        }
+        self.frontier(scratch);
+        let (mut sol, held) = warm
+            .held
+            .take()
+            .unwrap_or_else(|| (base.clone(), Vec::new()));
+        let next = &scratch.frontier;
+        let edits = || {
+            // Both lists are in node order: walk them together.
+            let (mut i, mut j) = (0, 0);
+            let mut out = Vec::new();
+            while i < held.len() || j < next.len() {
+                match (held.get(i), next.get(j)) {
+                    (Some(a), Some(b)) if a == b => (i, j) = (i + 1, j + 1),
+                    (Some(&a), Some(&b)) if a < b => {
+                        out.push((a, false));
+                        i += 1;
+                    }
+                    (Some(&a), None) => {
+                        out.push((a, false));
+                        i += 1;
+                    }
+                    (_, Some(&b)) => {
+                        out.push((b, true));
+                        j += 1;
+                    }
+                    (None, None) => unreachable!(),
+                }
+            }
+            out
+        };
+        let mut edits = edits();
+        // Fix the new frontier first (the dual simplex keeps optimality),
+        // then release the old one.
+        edits.sort_by_key(|&(v, fix)| (!fix, v));
+        for (v, fix) in edits {
+            let x = x[v as usize];
+            let next = if fix {
+                sol.fix_var(x, 0.0)
+                    .ok()
+                    .and_then(|o| o.into_solution().ok())
+            } else {
+                sol.unfix_var(x)
+                    .ok()
+                    .and_then(|(o, _)| o.into_solution().ok())
+            };
+            match next {
+                Some(s) => sol = s,
+                None => return self.solve_pruned(scratch).0,
+            }
+        }
+        let value = sol.objective().max(0.0);
+        warm.held = Some((sol, scratch.frontier.clone()));
+        value
     }
 
     /// Prune for `down` and return the producing set as a bit mask (bit v
@@ -403,30 +549,75 @@ impl Assembly {
     /// The program over the nodes `prune` kept, built and solved from scratch.
     fn solve_pruned(&self, scratch: &AssemblyScratch) -> (f64, SolveStats) {
         let keep = |v: usize| scratch.producing[v] && scratch.useful[v];
+        let mut stats = SolveStats::default();
+        let (lp, _) = self.build(keep, &mut stats);
+        // x = 0 everywhere is feasible and every variable is bounded by a node
+        // capacity, so the program always has a finite optimum.
+        let value = match lp.solve() {
+            Ok(outcome) => outcome.solution().map_or(0.0, |s| s.objective()),
+            Err(_) => 0.0,
+        };
+        (value.max(0.0), stats)
+    }
+
+    /// The program over the nodes `keep` marks, and the variable of each
+    /// kept node's output (in node order, then arcs in arc order, then rows
+    /// node by node, so the same `keep` always gives the same program).
+    ///
+    /// A *merged* arc (the only one of its head's input condition) has no
+    /// variable: its flow is `merged` · x_head, written into its tail's
+    /// output row, its head's condition has no row, and its capacity bounds
+    /// x_head (`xcap`). This is the same optimum: any feasible point of the
+    /// full program stays feasible with such a flow lowered to what the head
+    /// uses (its tail only ships less), and every point of this program is
+    /// one of the full program with f = merged · x_head. A network whose
+    /// parts are all single-sourced (`generate --needs`) loses all its arc
+    /// variables and keeps one row per node.
+    fn build(
+        &self,
+        keep: impl Fn(usize) -> bool,
+        stats: &mut SolveStats,
+    ) -> (Problem, Vec<Option<Variable>>) {
         let n = self.role.len();
         let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let mut stats = SolveStats::default();
         let x: Vec<Option<Variable>> = (0..n)
             .map(|v| {
                 keep(v).then(|| {
                     stats.nodes += 1;
-                    lp.add_var(0.0, (0.0, self.cap[v]))
+                    lp.add_var(0.0, (0.0, self.xcap[v]))
                 })
             })
             .collect();
         let mut f: Vec<Option<Variable>> = vec![None; self.arcs.len()];
         for (k, a) in self.arcs.iter().enumerate() {
-            if keep(a.from as usize) && keep(a.to as usize) {
+            if a.merged == 0.0 && keep(a.from as usize) && keep(a.to as usize) {
                 f[k] = Some(lp.add_var(0.0, (0.0, a.cap)));
                 stats.arcs += 1;
             }
         }
+        // The flow of arc k: its variable, or merged · x_head.
+        let flow = |k: u32| -> Option<(Variable, f64)> {
+            let a = self.arcs[k as usize];
+            if a.merged == 0.0 {
+                f[k as usize].map(|fe| (fe, 1.0))
+            } else if keep(a.from as usize) {
+                x[a.to as usize].map(|xv| (xv, a.merged))
+            } else {
+                None
+            }
+        };
         let mut row: Vec<(Variable, f64)> = Vec::new();
         for (v, xv) in x.iter().enumerate() {
             let Some(xv) = *xv else { continue };
-            // Input conditions.
+            // Input conditions (none for a merged one).
+            let merged = |part: u32| {
+                self.into[v].iter().any(|&k| {
+                    let a = self.arcs[k as usize];
+                    a.merged != 0.0 && (self.needs[v].is_empty() || a.part == part)
+                })
+            };
             if self.needs[v].is_empty() {
-                if self.role[v] != Role::Source {
+                if self.role[v] != Role::Source && !merged(u32::MAX) {
                     row.clear();
                     row.push((xv, 1.0));
                     row.extend(
@@ -438,6 +629,9 @@ impl Assembly {
                 }
             } else {
                 for (p, &q) in self.needs[v].iter().enumerate() {
+                    if merged(p as u32) {
+                        continue;
+                    }
                     row.clear();
                     row.push((xv, q));
                     row.extend(self.into[v].iter().filter_map(|&k| {
@@ -450,24 +644,14 @@ impl Assembly {
             // Output: ship and consume at most what is made.
             row.clear();
             row.push((xv, -1.0));
-            row.extend(
-                self.out_of[v]
-                    .iter()
-                    .filter_map(|&k| f[k as usize].map(|fe| (fe, 1.0))),
-            );
+            row.extend(self.out_of[v].iter().filter_map(|&k| flow(k)));
             if self.role[v] == Role::Sink {
                 let d = lp.add_var(1.0, (0.0, self.demand[v]));
                 row.push((d, 1.0));
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
         }
-        // x = 0 everywhere is feasible and every variable is bounded by a node
-        // capacity, so the program always has a finite optimum.
-        let value = match lp.solve() {
-            Ok(outcome) => outcome.solution().map_or(0.0, |s| s.objective()),
-            Err(_) => 0.0,
-        };
-        (value.max(0.0), stats)
+        (lp, x)
     }
 
     /// Per node: an up assembler that can make nothing with these nodes down,
@@ -484,46 +668,9 @@ impl Assembly {
     /// The full (unpruned) program with every node up, solved, and the
     /// variable of each node's output.
     fn canonical(&self) -> Option<(Solution, Vec<Variable>)> {
-        let n = self.role.len();
-        let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let x: Vec<Variable> = (0..n)
-            .map(|v| lp.add_var(0.0, (0.0, self.cap[v])))
-            .collect();
-        let f: Vec<Variable> = self
-            .arcs
-            .iter()
-            .map(|a| lp.add_var(0.0, (0.0, a.cap)))
-            .collect();
-        let mut row: Vec<(Variable, f64)> = Vec::new();
-        for (v, &xv) in x.iter().enumerate() {
-            if self.needs[v].is_empty() {
-                if self.role[v] != Role::Source {
-                    row.clear();
-                    row.push((xv, 1.0));
-                    row.extend(self.into[v].iter().map(|&k| (f[k as usize], -1.0)));
-                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-                }
-            } else {
-                for (p, &q) in self.needs[v].iter().enumerate() {
-                    row.clear();
-                    row.push((xv, q));
-                    row.extend(self.into[v].iter().filter_map(|&k| {
-                        (self.arcs[k as usize].part == p as u32).then_some((f[k as usize], -1.0))
-                    }));
-                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-                }
-            }
-            row.clear();
-            row.push((xv, -1.0));
-            row.extend(self.out_of[v].iter().map(|&k| (f[k as usize], 1.0)));
-            if self.role[v] == Role::Sink {
-                let d = lp.add_var(1.0, (0.0, self.demand[v]));
-                row.push((d, 1.0));
-            }
-            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-        }
+        let (lp, x) = self.build(|_| true, &mut SolveStats::default());
         let sol = lp.solve().ok()?.into_solution().ok()?;
-        Some((sol, x))
+        Some((sol, x.into_iter().flatten().collect()))
     }
 
     /// Mark in `scratch` the nodes that can produce (`producing`) and those

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache};
+use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
 use crate::network::{FlowNetwork, FlowSolver, Inventory, StockScratch, StockStep};
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
@@ -99,6 +99,20 @@ impl FlowCache {
             self.memo.insert(key, f);
         }
         f
+    }
+
+    /// [`max_flow`](Self::max_flow) for one step of a run that keeps `warm`:
+    /// assembly programs over 64 nodes start from that run's previous
+    /// optimum ([`Assembly::throughput_warm`]); everything else is
+    /// [`max_flow`](Self::max_flow).
+    pub fn max_flow_warm(&mut self, net: &FlowNetwork, down: &[bool], warm: &mut WarmStart) -> f64 {
+        match net.assembly() {
+            Some(a) if a.node_count() > MEMO_MAX_NODES => {
+                self.misses += 1;
+                a.throughput_warm(down, &mut self.lp, warm)
+            }
+            _ => self.max_flow(net, down),
+        }
     }
 
     /// The assembly program's optimum. Small networks memoise it keyed by

@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 use super::FlowCache;
 use super::rng::{Stream, ln_survival};
+use crate::network::assembly::WarmStart;
 use crate::network::centrality::{betweenness, degree, ranking};
 use crate::network::{FlowNetwork, Inventory, check_flow};
 use crate::scenario::{InputError, Repair, Scenario, Selection, Shock, Topology};
@@ -336,6 +337,8 @@ pub struct TopologyRun {
     pool: Vec<usize>,
     /// Stock level per stocked node, in the inventory's rank order.
     level: Vec<f64>,
+    /// This run's last assembly optimum (large assembly topologies only).
+    warm: WarmStart,
 }
 
 impl TopologyRun {
@@ -361,6 +364,7 @@ impl TopologyRun {
             picks: Vec::new(),
             pool: Vec::new(),
             level: Vec::new(),
+            warm: WarmStart::default(),
         };
         run.reset(prep, seed, trial);
         run
@@ -550,7 +554,7 @@ impl TopologyRun {
             } else if p.series {
                 0.0
             } else {
-                cache.max_flow(&p.net, &self.down)
+                cache.max_flow_warm(&p.net, &self.down, &mut self.warm)
             };
             self.dirty = false;
         }

@@ -18,6 +18,7 @@
 pub mod app;
 pub mod export;
 pub mod ghost;
+mod hangup;
 pub mod layout;
 pub mod live;
 pub mod message;
@@ -108,6 +109,7 @@ impl SignalAwareEvents {
             );
             let _ = signal_hook::flag::register(sig, std::sync::Arc::clone(&stop));
         }
+        hangup::watch(std::sync::Arc::clone(&stop));
         SignalAwareEvents { stop }
     }
 
