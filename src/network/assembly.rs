@@ -33,8 +33,16 @@
 //! looks at earlier calls except through cached results that are bit for bit
 //! what a fresh call computes, so memoising values, thread counts and trial
 //! order never change a result (the trap a warm start from the previous
-//! step's basis would fall into: its round-off would depend on which trials
-//! a thread ran before).
+//! step's basis held by a thread would fall into: its round-off would
+//! depend on which trials that thread ran before).
+//!
+//! Arcs alone in their head's input condition are merged (no variable: their
+//! flow is q · x_head; see [`Assembly::build`]), which leaves a network of
+//! single-sourced parts one row per node. A trial stepping a program of more
+//! than 64 nodes uses [`Assembly::throughput_warm`] instead: it starts from
+//! that trial's own previous optimum ([`WarmStart`], held by the trial's run,
+//! never by a thread), so the value is the same optimum and its round-off
+//! depends only on the trial's own sequence of down-sets.
 
 mod stock;
 pub use stock::StockProgram;
