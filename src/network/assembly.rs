@@ -37,7 +37,7 @@
 //! depend on which trials that thread ran before).
 //!
 //! Arcs alone in their head's input condition are merged (no variable: their
-//! flow is q · x_head; see [`Assembly::build`]), which leaves a network of
+//! flow is q · x_head; see `Assembly::build`), which leaves a network of
 //! single-sourced parts one row per node. A trial stepping a program of more
 //! than 64 nodes uses [`Assembly::throughput_warm`] instead: it starts from
 //! that trial's own previous optimum ([`WarmStart`], held by the trial's run,
@@ -310,7 +310,7 @@ impl Assembly {
     }
 
     /// [`throughput`](Self::throughput) for programs over
-    /// [`SEQUENTIAL_MAX_NODES`] nodes stepped by one run, starting from that
+    /// 64 nodes (`SEQUENTIAL_MAX_NODES`) stepped by one run, starting from that
     /// run's previous optimum instead of the canonical one: the frontier
     /// nodes no longer in the frontier are released (`unfix_var`) and the new
     /// ones fixed at 0 (`fix_var`), each re-optimised by microlp. A step
