@@ -450,7 +450,7 @@ fn zh_tw_handout_translates_every_heading_table_header_and_chart_text() {
 }
 
 #[test]
-fn zh_tw_handout_has_the_same_numbers_and_english_pngs() {
+fn zh_tw_handout_has_the_same_numbers_and_chinese_pngs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let en = report(tmp.path(), &["agriculture"], "5");
     let zh = report_zh(tmp.path(), "zh", &["agriculture"], "5");
@@ -464,16 +464,67 @@ fn zh_tw_handout_has_the_same_numbers_and_english_pngs() {
     let (en_md, zh_md) = (text(&en.join("report.md")), text(&zh.join("report.md")));
     assert_eq!(numbers(&en_md).len(), 2);
     assert_eq!(numbers(&en_md), numbers(&zh_md));
-    // The bundled font has no CJK glyphs: the PNGs are the English charts.
+    // The PNGs are drawn in Chinese with the embedded CJK font: not the
+    // English charts, and still real PNGs of the same size.
     for chart in CHARTS {
         let name = format!("agriculture-{chart}.png");
-        assert!(
-            read(&zh.join(&name)) == read(&en.join(&name)),
-            "{name} differs"
-        );
+        let (zh_png, en_png) = (read(&zh.join(&name)), read(&en.join(&name)));
+        assert!(zh_png != en_png, "{name}: the zh-TW PNG is the English one");
+        assert_eq!(&zh_png[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        assert_eq!(zh_png[16..24], en_png[16..24], "{name}: size");
     }
     // The reproduce line keeps the language.
     assert!(zh_md.contains("--lang zh-TW"), "{zh_md}");
+}
+
+/// A topology label with a character the embedded CJK font lacks (U+9F98,
+/// outside Big5 level 1) is drawn in English in the zh-TW PNGs — the same
+/// pixels as a scenario with no `label_zh` for it — while the SVGs keep it.
+#[test]
+fn zh_tw_png_draws_a_label_the_font_lacks_in_english() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let source = text(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/agriculture.toml"));
+    let label = "label_zh = \"線性農產業鏈\"\n";
+    assert_eq!(source.matches(label).count(), 1, "agriculture.toml changed");
+    let rare = source.replace(label, "label_zh = \"線性農產業鏈\u{9F98}\"\n");
+    let untranslated = source.replace(label, "");
+    let write = |dir: &str, toml: &str| -> PathBuf {
+        let d = tmp.path().join(dir);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let f = d.join("agriculture.toml");
+        std::fs::write(&f, toml).expect("write");
+        f
+    };
+    let (rare_f, plain_f, zh_f) = (
+        write("rare", &rare),
+        write("plain", &untranslated),
+        write("zh", &source),
+    );
+    let arg = |f: &PathBuf| f.to_str().expect("UTF-8 path").to_string();
+    let rare_out = report_zh(tmp.path(), "rare-out", &[&arg(&rare_f)], "5");
+    let plain_out = report_zh(tmp.path(), "plain-out", &[&arg(&plain_f)], "5");
+    let zh_out = report_zh(tmp.path(), "zh-out", &[&arg(&zh_f)], "5");
+    for chart in CHARTS {
+        let png = format!("agriculture-{chart}.png");
+        let svg = format!("agriculture-{chart}.svg");
+        assert!(
+            read(&rare_out.join(&png)) == read(&plain_out.join(&png)),
+            "{png}: the uncovered label is not drawn in English"
+        );
+        // The covered Chinese label is drawn (a different picture).
+        assert!(
+            read(&zh_out.join(&png)) != read(&plain_out.join(&png)),
+            "{png}: the Chinese label is not drawn"
+        );
+        assert!(
+            text(&rare_out.join(&svg)).contains("線性農產業鏈\u{9F98}"),
+            "{svg}"
+        );
+        assert!(
+            !text(&plain_out.join(&svg)).contains("線性農產業鏈"),
+            "{svg}"
+        );
+    }
 }
 
 /// The rows of the risk table of topology `id` in the handout's Markdown.

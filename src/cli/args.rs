@@ -330,7 +330,7 @@ pub struct ReportArgs {
     pub work: WorkArgs,
     /// Language of the handout: `en` or `zh-TW` (headings, tables, chart
     /// text, and the scenario's `name_zh`/`label_zh`/`lesson_zh` where it
-    /// has them; PNG charts stay English, the numbers are the same).
+    /// has them, also in the PNG charts; the numbers are the same).
     #[arg(long, default_value = "en", value_parser = ["en", "zh-TW"])]
     pub lang: String,
 }

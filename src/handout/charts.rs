@@ -1,9 +1,16 @@
 //! The handout's charts, drawn once per backend: SVG (vector, for the page)
 //! and PNG (bitmap at twice the size, for slides).
 //!
-//! Text is laid out and rasterised by plotters' `ab_glyph` support with Noto
-//! Sans compiled into the binary, so the output is the same on every machine
-//! and nothing depends on system fonts or C libraries.
+//! Text is laid out and rasterised by plotters' `ab_glyph` support with fonts
+//! compiled into the binary, so the output is the same on every machine
+//! and nothing depends on system fonts or C libraries: Noto Sans for English
+//! charts, and for Chinese (`--lang zh-TW`) charts Chainmesh CJK
+//! (`assets/fonts/ChainmeshCJK-Regular.otf`, a subset of Noto Sans CJK TC
+//! made by `tools/make-cjk-font.py`, SIL OFL 1.1). That subset holds Latin,
+//! punctuation, fullwidth forms, the 5,401 common characters of Big5
+//! level 1 and every character of the built-in texts; a scenario's own name
+//! or label with a character it lacks is drawn in English in the PNG (see
+//! [`png_covers`] and `handout::build`).
 //!
 //! Colours follow the Okabe–Ito palette (colour-blind safe); a topology keeps
 //! its colour in every chart, the reference (first) topology is vermillion.
@@ -42,7 +49,8 @@ pub struct Figure {
 
 impl Figure {
     /// The SVG of the first figure with the PNG of the last (a chart in
-    /// the document's language, and its English twin for the PNG).
+    /// the document's language, and its twin for the PNG with the names the
+    /// embedded font cannot draw in English: see [`png_covers`]).
     pub fn pair(mut figures: Vec<Figure>) -> Figure {
         let last = figures.pop().unwrap_or(Figure {
             svg: String::new(),
@@ -75,10 +83,14 @@ const MUTED: RGBColor = RGBColor(110, 110, 110);
 /// is likely to have. (plotters uses the string only as a lookup key.)
 const FONT: &str = "Noto Sans, Arial, Helvetica, sans-serif";
 /// The family named in the SVG of a Chinese chart: CJK faces a browser is
-/// likely to have on each system, then the bundled face (the browser falls
-/// back per glyph). The bundled Noto Sans has no CJK glyphs, so the
-/// layout estimates of Chinese text are widened (see [`Px::estimate`]).
+/// likely to have on each system, then Noto Sans (the browser falls back
+/// per glyph). plotters lays it out, and the PNG draws it, with the
+/// embedded [`CJK_FONT`].
 const FONT_ZH: &str = "Noto Sans CJK TC, Noto Sans TC, PingFang TC, Microsoft JhengHei, Heiti TC, Noto Sans, sans-serif";
+/// Chainmesh CJK Regular: a subset of Noto Sans CJK TC (SIL Open Font
+/// License 1.1, `assets/fonts/OFL.txt`), used for the regular and the bold
+/// text of Chinese charts (one face keeps the binary small).
+pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/ChainmeshCJK-Regular.otf");
 /// PNG pixels per SVG pixel.
 const PNG_SCALE: f64 = 2.0;
 
@@ -90,13 +102,38 @@ fn colour(i: usize) -> RGBColor {
 fn fonts() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        // Both faces are valid TrueType files compiled in; a failure would
-        // surface as a font error when drawing.
+        // Every face is a valid font file compiled in (tests draw with each);
+        // a failure would surface as a font error when drawing.
         let _ = register_font(FONT, FontStyle::Normal, ttf_noto_sans::REGULAR);
         let _ = register_font(FONT, FontStyle::Bold, ttf_noto_sans::BOLD);
-        let _ = register_font(FONT_ZH, FontStyle::Normal, ttf_noto_sans::REGULAR);
-        let _ = register_font(FONT_ZH, FontStyle::Bold, ttf_noto_sans::BOLD);
+        let _ = register_font(FONT_ZH, FontStyle::Normal, CJK_FONT);
+        let _ = register_font(FONT_ZH, FontStyle::Bold, CJK_FONT);
     });
+}
+
+/// The embedded CJK face, parsed once (`None` only if the file compiled in
+/// were broken, which the tests rule out).
+fn cjk_face() -> Option<&'static ab_glyph::FontRef<'static>> {
+    static FACE: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ab_glyph::FontRef::try_from_slice(CJK_FONT).ok())
+        .as_ref()
+}
+
+/// Whether the embedded CJK font has a glyph for every character of `text`
+/// (ab_glyph maps a missing one to glyph 0, drawn as an empty box), so a
+/// Chinese PNG chart can show it. `handout::build` draws a name or label
+/// for which this is false in English in the Chinese PNG charts; the SVG
+/// keeps it, as a browser finds the glyph in a system font.
+pub fn png_covers(text: &str) -> bool {
+    use ab_glyph::Font as _;
+    cjk_face().is_some_and(|f| text.chars().all(|c| f.glyph_id(c).0 != 0))
+}
+
+/// The characters of `text` that the embedded CJK font lacks.
+pub fn png_missing(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| !png_covers(c.encode_utf8(&mut [0; 4])))
+        .collect()
 }
 
 /// Lengths in SVG pixels, scaled for the backend being drawn on, and the
@@ -132,13 +169,17 @@ impl Px {
     }
     /// Width to reserve for `text` that the bundled face measures `w`
     /// pixels wide: slack for SVG viewers that substitute a wider face, and
-    /// a full em per CJK character (the bundled face has none, so it
-    /// measures them as its narrower missing-glyph box).
+    /// in an English chart a full em per CJK character (Noto Sans has none,
+    /// so it measures them as its narrower missing-glyph box; the CJK face
+    /// of a Chinese chart measures them right).
     fn estimate(self, w: u32, text: &str) -> i32 {
-        let wide = text
-            .chars()
-            .filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
-            .count();
+        let wide = match self.1 {
+            Lang::En => text
+                .chars()
+                .filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
+                .count(),
+            Lang::ZhTw => 0,
+        };
         (f64::from(w) * 1.2 + wide as f64 * 14.0 * self.0 * 0.6) as i32
     }
     fn line(self, c: impl Color, width: f64) -> ShapeStyle {
@@ -936,5 +977,125 @@ mod tests {
         assert!(lo < 1.0 && n >= 10 && w > 0.0);
         // Empty input does not panic.
         let _ = bins(&[&Distribution::default()]);
+    }
+
+    /// The wide (CJK) characters of `text` the embedded font lacks.
+    fn missing_wide(text: &str) -> Vec<char> {
+        let mut v: Vec<char> = png_missing(text)
+            .into_iter()
+            .filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn embedded_font_is_chainmesh_cjk_and_parses() {
+        use ab_glyph::Font as _;
+        let face = cjk_face().expect("the embedded CJK font parses");
+        // Not called "Noto" (the OFL's Reserved Font Name rule); a real subset.
+        assert!(face.glyph_count() > 5_401, "{} glyphs", face.glyph_count());
+        assert!(CJK_FONT.len() < 2_500_000, "{} bytes", CJK_FONT.len());
+        let family = b"Chainmesh CJK".as_slice();
+        let utf16: Vec<u8> = "Chainmesh CJK"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(CJK_FONT.windows(utf16.len()).any(|w| w == utf16.as_slice()));
+        assert!(CJK_FONT.windows(family.len()).any(|w| w == family));
+        // Latin, punctuation and the common Traditional characters are there.
+        for text in [
+            "Agriculture 0.95 φ",
+            "（1 步 = 2 天）",
+            "服務水準隨時間變化",
+            "臺灣",
+        ] {
+            assert!(png_covers(text), "{text}: {:?}", png_missing(text));
+        }
+    }
+
+    #[test]
+    fn embedded_font_covers_the_built_in_chinese_text() {
+        // Every Chinese string of the catalogue and of the handout's code.
+        for (file, text) in [
+            ("src/lang.rs", include_str!("../lang.rs")),
+            ("src/handout/charts.rs", include_str!("charts.rs")),
+            ("src/handout/mod.rs", include_str!("mod.rs")),
+            ("src/handout/document.rs", include_str!("document.rs")),
+            ("src/handout/drawing.rs", include_str!("drawing.rs")),
+            ("src/sweep/mod.rs", include_str!("../sweep/mod.rs")),
+            ("src/report/table.rs", include_str!("../report/table.rs")),
+        ] {
+            let missing = missing_wide(text);
+            assert!(
+                missing.is_empty(),
+                "{file}: {missing:?} not in the embedded font: run tools/make-cjk-font.py"
+            );
+        }
+        // Every `*_zh` field of every built-in scenario.
+        fn zh_fields(v: &toml::Value, key: &str, out: &mut Vec<String>) {
+            match v {
+                toml::Value::String(s) if key.ends_with("_zh") => out.push(s.clone()),
+                toml::Value::Table(t) => t.iter().for_each(|(k, v)| zh_fields(v, k, out)),
+                toml::Value::Array(a) => a.iter().for_each(|v| zh_fields(v, key, out)),
+                _ => {}
+            }
+        }
+        let mut checked = 0;
+        for b in crate::scenario::builtin::BUILTINS {
+            let value: toml::Value = toml::from_str(b.text).expect("built-in TOML");
+            let mut texts = Vec::new();
+            zh_fields(&value, "", &mut texts);
+            assert!(!texts.is_empty(), "{}: no *_zh field", b.name);
+            for t in &texts {
+                assert!(
+                    png_covers(t),
+                    "{}: {t:?} has {:?}, not in the embedded font: run tools/make-cjk-font.py",
+                    b.name,
+                    png_missing(t)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{checked} texts");
+    }
+
+    #[test]
+    fn rare_characters_are_not_covered() {
+        // CJK Extension B and a rare character outside Big5 level 1 (as
+        // escapes: tools/make-cjk-font.py keeps every character of src/):
+        // the handout draws such a label in English in the PNG.
+        for text in ["\u{20000}", "稻田\u{9F98}", "\u{E000}"] {
+            assert!(!png_covers(text), "{text}");
+        }
+        assert_eq!(png_missing("稻田\u{9F98}"), vec!['\u{9F98}']);
+        assert!(png_covers(""));
+    }
+
+    /// A Chinese chart's PNG is drawn with the CJK face: it differs from the
+    /// same chart drawn with a label the face lacks only where that label is.
+    #[test]
+    fn chinese_png_draws_the_chinese_glyphs() {
+        let services = [Distribution::from_values(&mut [0.9, 0.95, 1.0])];
+        let services: Vec<&Distribution> = services.iter().collect();
+        let png = |label: &str, lang: Lang| {
+            let series = [Series {
+                label: label.to_string(),
+                colour: 0,
+            }];
+            histogram_chart(&HistogramChart {
+                title: String::from("T"),
+                series: &series,
+                services: &services,
+                lang,
+            })
+            .expect("chart")
+            .png
+        };
+        // Two different Chinese labels give different pictures (the glyphs
+        // are drawn, not one missing-glyph box each).
+        assert_ne!(png("鏈狀", Lang::ZhTw), png("網狀", Lang::ZhTw));
+        assert_ne!(png("鏈狀", Lang::ZhTw), png("鏈狀", Lang::En));
     }
 }

@@ -59,8 +59,11 @@ pub struct Commands {
 /// command line) in `lang`: headings, tables, chart text and — where the
 /// file has them — names, labels and the lesson (`name_zh`, `label_zh`,
 /// `lesson_zh`). The numbers are the same bytes in every language. PNG
-/// charts keep English text: the bundled font has no CJK glyphs (the SVG
-/// charts and the HTML page name a CJK font stack instead).
+/// charts are drawn with the embedded CJK font (the SVG charts and the HTML
+/// page name a CJK font stack): a scenario name or topology label with a
+/// character that font lacks ([`charts::png_covers`]) is written in English
+/// in the PNG charts only — in the title, the legend — so a PNG never shows
+/// an empty box for a glyph; the SVG keeps it.
 pub fn build(
     names: &[String],
     scenarios: Vec<Scenario>,
@@ -74,7 +77,7 @@ pub fn build(
     let mut files = Vec::new();
     let mut svgs = BTreeMap::new();
     for (arg, scenario) in names.iter().zip(scenarios) {
-        // English names for the PNG charts (see above).
+        // English names for the PNG charts' fallback (see above).
         let name_en = visible(&scenario.name).into_owned();
         let labels_en: Vec<String> = scenario
             .topologies
@@ -108,26 +111,39 @@ pub fn build(
         let services: Vec<&Distribution> =
             (0..series.len()).map(|k| collected.services(k)).collect();
         let shocks: Vec<u32> = s.shocks.iter().map(|sh| sh.at).collect();
-        let series_en: Vec<Series> = labels_en
-            .into_iter()
-            .enumerate()
-            .map(|(i, label)| Series { label, colour: i })
-            .collect();
         let name = visible(&s.name).into_owned();
-        // (language, scenario name, series): the document's language for
-        // the SVG, English for the PNG when they differ.
-        let langs = if lang == Lang::En {
-            vec![(Lang::En, &name, &series)]
+        // The PNG's twin of a Chinese name: English where the embedded
+        // font lacks a character (see above).
+        let png_text = |zh: &String, en: String| {
+            if lang == Lang::En || charts::png_covers(zh) {
+                zh.clone()
+            } else {
+                en
+            }
+        };
+        let name_png = png_text(&name, name_en);
+        let series_png: Vec<Series> = series
+            .iter()
+            .zip(labels_en)
+            .map(|(s, en)| Series {
+                label: png_text(&s.label, en),
+                colour: s.colour,
+            })
+            .collect();
+        // (scenario name, series): the SVG's, then the PNG's when they
+        // differ (the PNG of the last chart drawn is kept).
+        let langs = if name_png == name && series_png == series {
+            vec![(&name, &series)]
         } else {
-            vec![(lang, &name, &series), (Lang::En, &name_en, &series_en)]
+            vec![(&name, &series), (&name_png, &series_png)]
         };
         let [service, distribution, attack] = chart_stems(&slug);
         let mut figures = Vec::new();
         let mut time = Vec::new();
         let mut hist = Vec::new();
         let mut att = Vec::new();
-        for &(l, name, series) in &langs {
-            let title = |en: &str, zh: &str| format!("{name}{}", l.pick(en, zh));
+        for &(name, series) in &langs {
+            let title = |en: &str, zh: &str| format!("{name}{}", lang.pick(en, zh));
             time.push(charts::time_chart(&TimeChart {
                 title: title(": service over time", "：服務水準隨時間變化"),
                 series,
@@ -136,20 +152,20 @@ pub fn build(
                 shocks: shocks.clone(),
                 step_unit: s.step_unit.clone(),
                 trials: (trials, collected.band_trials),
-                lang: l,
+                lang,
             })?);
             hist.push(charts::histogram_chart(&HistogramChart {
                 title: title(": per-trial service", "：每次試驗的服務水準"),
                 series,
                 services: &services,
-                lang: l,
+                lang,
             })?);
             if let Ok(sw) = &sweep {
                 att.push(charts::attack_chart(&AttackChart {
                     title: title(": attack tolerance", "：攻擊容忍度"),
                     series,
                     sweep: sw,
-                    lang: l,
+                    lang,
                 })?);
             }
         }
