@@ -17,8 +17,8 @@
 //!   strings only makes the bound safer). At `MAX_ITEMS` the parser's peak
 //!   stays under about 3 GB.
 //!
-//! Within the limits the parser's own multiple (~50× for link lists) is
-//! unchanged: the toml crate has no streaming reader.
+//! Within the limits, node and link entries are read one by one
+//! ([`super::chunked`]), which keeps reading a file at about 10× its size.
 
 use std::sync::Arc;
 

@@ -24,6 +24,7 @@
 
 pub mod bom;
 pub mod builtin;
+mod chunked;
 mod error;
 pub mod limits;
 pub mod raw;

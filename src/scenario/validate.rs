@@ -39,7 +39,21 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
     };
     // Node, link and item limits before the parser builds its tree.
     super::limits::prescan(origin, &ctx.source)?;
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
+    // Node and link entries one by one (a small multiple of the file);
+    // anything else, errors included, the whole file at once.
+    let raw: RawFile = match super::chunked::parse_raw(text) {
+        Some(raw) => raw,
+        None => parse_whole(&ctx, text)?,
+    };
+    let mut scenario = build(&ctx, raw)?;
+    scenario.sha256 = hex_sha256(text.as_bytes());
+    Ok(scenario)
+}
+
+/// The whole file through the toml crate's document tree, with its errors
+/// in chainmesh's words.
+fn parse_whole(ctx: &Ctx<'_>, text: &str) -> Result<RawFile, InputError> {
+    toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let mut field = field_at(text, span.start);
         // "missing field `x`" points at the table: name the missing field itself.
@@ -66,10 +80,7 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
             );
         }
         ctx.err(span, &field, tidy_toml_message(e.message()))
-    })?;
-    let mut scenario = build(&ctx, raw)?;
-    scenario.sha256 = hex_sha256(text.as_bytes());
-    Ok(scenario)
+    })
 }
 
 /// The name in serde's "missing field `x`" message.
