@@ -613,3 +613,28 @@ fn handout_comparison_shows_stock_only_with_stock() {
     let md = text(&out.join("report.md"));
     assert!(!md.contains("stock used"), "{md}");
 }
+
+/// The notices under a zh-TW handout's table are in Chinese: a shock that
+/// skips a topology and different baselines (tests/fixtures/unequal.toml
+/// has both); the English handout keeps the English words.
+#[test]
+fn zh_tw_handout_notices_are_in_chinese() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unequal.toml");
+    let fixture = fixture.to_str().expect("utf-8 path");
+    let zh = text(&report_zh(dir.path(), "zh", &[fixture], "3").join("report.md"));
+    let en = text(&report(&dir.path().join("en"), &[fixture], "3").join("report.md"));
+    for words in [
+        "衝擊 0（第 20 步）：節點 wholesaler",
+        "擊中 chain（1 個節點）；未擊中 network",
+        "各拓樸受到的衝擊不同",
+        "各拓樸的基準吞吐量不同",
+        "**警告:**",
+    ] {
+        assert!(zh.contains(words), "zh handout lacks {words:?}:\n{zh}");
+    }
+    for words in ["not shocked alike", "baselines differ", "skips network"] {
+        assert!(!zh.contains(words), "zh handout still says {words:?}");
+        assert!(en.contains(words), "English handout lacks {words:?}");
+    }
+}

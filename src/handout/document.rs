@@ -155,14 +155,15 @@ fn section(md: &mut String, s: &Section, many: bool, lang: Lang) {
             escape(&topologies.join("、")),
         ),
     };
-    for line in r.notice_lines() {
+    let notices = r.notice_lines_in(lang);
+    for line in &notices {
         let line = match line.strip_prefix("warning: ") {
             Some(w) => format!("**{}:** {}", lang.pick("Warning", "警告"), escape(w)),
-            None => escape(&line),
+            None => escape(line),
         };
         let _ = writeln!(md, "- {line}");
     }
-    if !r.notice_lines().is_empty() {
+    if !notices.is_empty() {
         md.push('\n');
     }
 

@@ -27,8 +27,8 @@ impl Exporter for MarkdownExporter {
 
 /// The Markdown of `reports` with headings, column headers and legend in
 /// `lang` (`--format markdown` is always English, for scripts; the
-/// handout passes its language). Cells, names and the notices are the same
-/// in every language.
+/// handout passes its language). Cells and names are the same in every
+/// language; the notices are in `lang` where the report has them.
 pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     let many = reports.len() > 1;
     let mut out = String::new();
@@ -44,7 +44,7 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     }
     let mut notices = String::new();
     for r in reports {
-        for line in r.notice_lines() {
+        for line in r.notice_lines_in(lang) {
             let line = match line.strip_prefix("warning: ") {
                 Some(w) => format!("**{}:** {}", lang.pick("Warning", "警告"), cell(w)),
                 None => cell(&line),

@@ -95,6 +95,11 @@ pub struct RunReport {
     /// What the student should look for (shown by the table and Markdown formats).
     #[serde(skip)]
     pub lesson: Option<String>,
+    /// [`RunReport::notice_lines`] in Traditional Chinese, for the zh-TW
+    /// handout (empty for a report merged from parts: it then shows the
+    /// English lines).
+    #[serde(skip)]
+    pub notices_zh: Vec<String>,
 }
 
 /// Scenario identity in a report.
@@ -159,6 +164,7 @@ impl RunReport {
             shocks,
             warnings,
             lesson: s.lesson.clone(),
+            notices_zh: notes::notice_lines_in(prep, crate::lang::Lang::ZhTw),
         }
     }
 
@@ -181,6 +187,15 @@ impl RunReport {
         }
         out.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
         out
+    }
+
+    /// [`notice_lines`](Self::notice_lines) in `lang` (English where the
+    /// report has no translation).
+    pub fn notice_lines_in(&self, lang: crate::lang::Lang) -> Vec<String> {
+        match lang {
+            crate::lang::Lang::ZhTw if !self.notices_zh.is_empty() => self.notices_zh.clone(),
+            _ => self.notice_lines(),
+        }
     }
 }
 

@@ -319,6 +319,7 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
         shocks: first.shock_hits.clone(),
         warnings: first.warnings.clone(),
         lesson: first.lesson.clone(),
+        notices_zh: Vec::new(),
     };
     Ok(Merged {
         report,

@@ -253,7 +253,7 @@ mod tests {
     }
 
     /// Every scenario text the repository has: built-ins, fixtures, bad and
-    /// hostile files, and generated networks.
+    /// hostile files (`tests/parse_memory.rs` reads generated networks).
     fn corpus() -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = super::super::builtin::BUILTINS
             .iter()
@@ -271,15 +271,6 @@ mod tests {
                     out.push((p.display().to_string(), text));
                 }
             }
-        }
-        for needs in [false, true] {
-            let text = crate::compose::generate::generate_with(
-                crate::compose::generate::Model::Layered,
-                60,
-                1,
-                needs,
-            );
-            out.push((format!("generated needs={needs}"), text));
         }
         out
     }
