@@ -7,6 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
 use crate::network::{FlowNetwork, FlowSolver, Inventory, StockScratch, StockStep};
 
+use super::method::{Method, MethodChooser};
+
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
 const CAPACITY: usize = 1 << 17;
 /// Networks with at most this many nodes keep a memo (the down-set is one `u64`).
@@ -37,8 +39,10 @@ impl Hasher for MaskHasher {
 /// * Small networks keep a bounded memo of values keyed by the set of down
 ///   nodes (a handful of down-sets recur across thousands of trials).
 /// * Networks with whole-number capacities (flows exact in `f64`) repair the
-///   last flow computed ([`FlowNetwork::update`]) instead of solving afresh,
-///   unless more than half the nodes changed state since then.
+///   last flow computed ([`FlowNetwork::update`]) or solve afresh,
+///   whichever has been cheaper on this topology and thread (a
+///   [`MethodChooser`] times both; the bits are the same either way), and
+///   always afresh when more than half the nodes changed state.
 /// * Topologies with assemblers of ≤ 64 nodes memoise by down-set and then
 ///   by producing set, and keep a [`PrefixCache`] of partial fixes.
 ///
@@ -63,6 +67,8 @@ pub struct FlowCache {
     producing: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,
+    /// Repair or solve afresh, whichever is cheaper here (incremental mode).
+    method: MethodChooser,
     /// Lookups answered from the memo.
     pub hits: u64,
     /// Lookups that ran a full solve.
@@ -202,12 +208,16 @@ impl FlowCache {
     }
 
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
-        match &mut self.held {
-            Some((was, value)) if was.len() == down.len() && !churned(was, down) => {
+        let method = self.method.next();
+        let started = std::time::Instant::now();
+        let (value, used) = match &mut self.held {
+            Some((was, value))
+                if method == Method::Repair && was.len() == down.len() && !churned(was, down) =>
+            {
                 self.updates += 1;
                 *value = net.update(was, down, *value, &mut self.solver);
                 was.copy_from_slice(down);
-                *value
+                (*value, Method::Repair)
             }
             held => {
                 self.misses += 1;
@@ -219,9 +229,13 @@ impl FlowCache {
                     }
                     _ => self.held = Some((down.to_vec(), value)),
                 }
-                value
+                (value, Method::Fresh)
             }
-        }
+        };
+        // The clock only chooses between two ways to the same bits.
+        self.method
+            .record(used, started.elapsed().as_nanos() as f64);
+        value
     }
 }
 

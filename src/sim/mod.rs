@@ -8,6 +8,7 @@
 
 mod cache;
 mod engine;
+mod method;
 mod metrics;
 mod monte_carlo;
 mod risk;
