@@ -162,8 +162,12 @@ pub fn run_trials_streaming(
     let k = prep.topologies.len().max(1);
     // Inside a chunk each block of trials runs on one thread with one
     // workspace, taken from a pool so flow memos stay warm across chunks.
-    // Values land in trial order whatever the scheduling.
-    const BLOCK: usize = 64;
+    // Values land in trial order whatever the scheduling, so the block size
+    // changes only the speed: at most 64 trials, and at least 8 blocks per
+    // thread so that a few slow trials (200 trials of a 2,000-node network)
+    // still spread evenly over the threads.
+    let threads = rayon::current_num_threads().max(1);
+    let block_for = |trials: usize| (trials / (8 * threads)).clamp(1, 64);
     let pool: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
     let blank = TrialMetrics {
         service: 0.0,
@@ -182,29 +186,33 @@ pub fn run_trials_streaming(
         let end = range.end.min(start.saturating_add(CHUNK_TRIALS));
         values.clear();
         values.resize((end - start) as usize * k, blank);
-        values.par_chunks_mut(BLOCK * k).enumerate().for_each_init(
-            || Pooled::take(&pool, prep),
-            |p, (block, slots)| {
-                let first = start + (block * BLOCK) as u64;
-                for (i, row) in slots.chunks_mut(k).enumerate() {
-                    if ctl.stop.load(Ordering::Relaxed) {
-                        return;
+        let block_trials = block_for((end - start) as usize);
+        values
+            .par_chunks_mut(block_trials * k)
+            .enumerate()
+            .for_each_init(
+                || Pooled::take(&pool, prep),
+                |p, (block, slots)| {
+                    let first = start + (block * block_trials) as u64;
+                    for (i, row) in slots.chunks_mut(k).enumerate() {
+                        if ctl.stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        if !run_trial_stoppable(
+                            prep,
+                            seed,
+                            first + i as u64,
+                            &mut p.ws,
+                            &mut p.out,
+                            ctl.stop,
+                        ) {
+                            return;
+                        }
+                        row.copy_from_slice(&p.out);
+                        (ctl.on_trial)();
                     }
-                    if !run_trial_stoppable(
-                        prep,
-                        seed,
-                        first + i as u64,
-                        &mut p.ws,
-                        &mut p.out,
-                        ctl.stop,
-                    ) {
-                        return;
-                    }
-                    row.copy_from_slice(&p.out);
-                    (ctl.on_trial)();
-                }
-            },
-        );
+                },
+            );
         if ctl.stop.load(Ordering::Relaxed) {
             return false;
         }
