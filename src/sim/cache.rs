@@ -40,9 +40,10 @@ impl Hasher for MaskHasher {
 ///   nodes (a handful of down-sets recur across thousands of trials).
 /// * Networks with whole-number capacities (flows exact in `f64`) repair the
 ///   last flow computed ([`FlowNetwork::update`]) or solve afresh,
-///   whichever has been cheaper on this topology and thread (a
-///   [`MethodChooser`] times both; the bits are the same either way), and
-///   always afresh when more than half the nodes changed state.
+///   whichever has been cheaper on this topology and thread (networks of
+///   more than 64 nodes: a [`MethodChooser`] times both; the bits are the
+///   same either way), and always afresh when more than half the nodes
+///   changed state.
 /// * Topologies with assemblers of ≤ 64 nodes memoise by down-set and then
 ///   by producing set, and keep a [`PrefixCache`] of partial fixes.
 ///
@@ -208,8 +209,15 @@ impl FlowCache {
     }
 
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
-        let method = self.method.next();
-        let started = std::time::Instant::now();
+        // Small networks (memoised, a few µs a solve) always repair: timing
+        // them would cost more than it could save.
+        let timed = down.len() > MEMO_MAX_NODES;
+        let method = if timed {
+            self.method.next()
+        } else {
+            Method::Repair
+        };
+        let started = timed.then(std::time::Instant::now);
         let (value, used) = match &mut self.held {
             Some((was, value))
                 if method == Method::Repair && was.len() == down.len() && !churned(was, down) =>
@@ -233,8 +241,10 @@ impl FlowCache {
             }
         };
         // The clock only chooses between two ways to the same bits.
-        self.method
-            .record(used, started.elapsed().as_nanos() as f64);
+        if let Some(started) = started {
+            self.method
+                .record(used, started.elapsed().as_nanos() as f64);
+        }
         value
     }
 }
