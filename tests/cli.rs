@@ -335,3 +335,23 @@ fn ctrl_c_stops_cleanly_without_output() {
         "nothing written"
     );
 }
+
+/// `check` lists at most 20 sources and sinks a topology and says how many
+/// it left out (a generated file has hundreds).
+#[test]
+fn check_cuts_long_source_and_sink_lists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("g.toml");
+    let p = path.to_str().expect("utf-8 path");
+    stdout(&[
+        "generate", "--model", "layered", "--nodes", "400", "--out", p, "-q",
+    ]);
+    let out = stdout(&["check", p]);
+    let sources = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("sources:"))
+        .last()
+        .expect("sources line");
+    assert!(sources.ends_with(", … and 20 more"), "{sources}");
+    assert_eq!(sources.matches(", ").count(), 20, "{sources}");
+}

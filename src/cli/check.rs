@@ -23,13 +23,20 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         s.steps, s.trials, s.seed, s.service_level
     );
     for (t, p) in s.topologies.iter().zip(&prep.topologies) {
+        // At most LISTED names a line: a generated file has thousands.
+        const LISTED: usize = 20;
         let ids = |r: Role| {
-            t.nodes
+            let all: Vec<&str> = t
+                .nodes
                 .iter()
                 .filter(|n| n.role == r)
                 .map(|n| n.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            let mut line = all[..all.len().min(LISTED)].join(", ");
+            if all.len() > LISTED {
+                line.push_str(&format!(", … and {} more", all.len() - LISTED));
+            }
+            line
         };
         let _ = writeln!(
             out,
