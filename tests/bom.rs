@@ -12,6 +12,21 @@ use chainmesh::stats::summarize;
 
 /// Long-run availability of one node with failure rate p and fixed repair r:
 /// up for K ~ Geometric₀(p) steps (mean (1-p)/p), then down r steps.
+/// `chainmesh ARGS`, which must succeed; its stdout.
+fn run(args: &[&str]) -> Vec<u8> {
+    let out = Command::cargo_bin("chainmesh")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 fn availability(p: f64, r: f64) -> f64 {
     let up = (1.0 - p) / p;
     up / (up + r)
@@ -500,19 +515,6 @@ fn generate_needs_builds_a_valid_layered_assembly_network() {
 #[test]
 fn assembly_results_do_not_depend_on_thread_count() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let run = |args: &[&str]| {
-        let out = Command::cargo_bin("chainmesh")
-            .expect("binary")
-            .args(args)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
     let per_trial = |threads: &str| {
         let path = dir.path().join(format!("t{threads}.csv"));
         let p = path.to_str().expect("utf-8 path").to_string();
@@ -578,19 +580,6 @@ fn warm_started_large_assembly_results_do_not_depend_on_thread_count() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = dir.path().join("g.toml");
     let scenario = scenario.to_str().expect("utf-8 path").to_string();
-    let run = |args: &[&str]| {
-        let out = Command::cargo_bin("chainmesh")
-            .expect("binary")
-            .args(args)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
     run(&[
         "generate", "--model", "layered", "--nodes", "120", "--needs", "--seed", "3", "--out",
         &scenario, "-q",

@@ -127,6 +127,15 @@ fn pooled(topo: &Topology) -> Topology {
     t
 }
 
+/// `value` is the optimum for `down`: a fresh solve of the pruned program
+/// and the dense simplex of the unpruned one agree with it.
+fn assert_optimum(a: &Assembly, topo: &Topology, down: &[bool], value: f64, what: &str) {
+    let fresh = a.solve_fresh(down, &mut AssemblyScratch::default());
+    assert!(close(value, fresh), "{what}: {value} vs fresh {fresh}");
+    let dense = assembly_optimum(topo, down);
+    assert!(close(value, dense), "{what}: {value} vs dense {dense}");
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()) + 1e-9
 }
@@ -269,16 +278,7 @@ fn one_row_edit_of_large_programs_equals_fresh_solves() {
             let mut scratch = AssemblyScratch::default();
             let (warm, stats) = a.solve(&down, &mut scratch);
             several += usize::from(stats.warm && stats.fixes > 1);
-            let fresh = a.solve_fresh(&down, &mut AssemblyScratch::default());
-            assert!(
-                close(warm, fresh),
-                "seed {seed} mask {k}: warm {warm} fresh {fresh}"
-            );
-            let dense = assembly_optimum(&topo, &down);
-            assert!(
-                close(warm, dense),
-                "seed {seed} mask {k}: warm {warm} dense {dense}"
-            );
+            assert_optimum(&a, &topo, &down, warm, &format!("seed {seed} mask {k}"));
         }
         assert!(several > 0, "no down-set took the one-row edit");
     }
@@ -324,16 +324,7 @@ fn warm_steps_of_large_programs_equal_fresh_solves() {
                     let value = a.throughput_warm(&down, &mut scratch, &mut warm);
                     record.push(value.to_bits());
                     edited += usize::from(warm.held_fixes().is_some_and(|k| k > 0));
-                    let fresh = a.solve_fresh(&down, &mut AssemblyScratch::default());
-                    assert!(
-                        close(value, fresh),
-                        "seed {seed} step {t}: warm {value} fresh {fresh}"
-                    );
-                    let dense = assembly_optimum(&topo, &down);
-                    assert!(
-                        close(value, dense),
-                        "seed {seed} step {t}: warm {value} dense {dense}"
-                    );
+                    assert_optimum(&a, &topo, &down, value, &format!("seed {seed} step {t}"));
                 }
                 assert!(edited > 10, "only {edited} steps held fixes");
             };

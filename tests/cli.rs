@@ -349,8 +349,7 @@ fn check_cuts_long_source_and_sink_lists() {
     let out = stdout(&["check", p]);
     let sources = out
         .lines()
-        .filter(|l| l.trim_start().starts_with("sources:"))
-        .last()
+        .rfind(|l| l.trim_start().starts_with("sources:"))
         .expect("sources line");
     assert!(sources.ends_with(", … and 20 more"), "{sources}");
     assert_eq!(sources.matches(", ").count(), 20, "{sources}");

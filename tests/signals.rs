@@ -174,6 +174,36 @@ fn pgrep_child(parent: &str) -> Option<u32> {
         .ok()
 }
 
+impl Tmux {
+    /// Run `script` with `sh -c` in a new session `t` of this server and
+    /// wait until the TUI it starts is up (alternate screen and mouse
+    /// reporting on); its pid.
+    fn start_tui(&self, script: &str, (width, height): (&str, &str)) -> u32 {
+        self.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            width,
+            "-y",
+            height,
+            "sh",
+            "-c",
+            script,
+        ]);
+        let shell = self.cmd(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+        let shell = shell.trim().to_string();
+        let mut pid = None;
+        let flag = |name: &str| self.cmd(&["display", "-p", "-t", "t", name]).trim() == "1";
+        wait_for(Duration::from_secs(30), "the TUI to start", || {
+            pid = pgrep_child(&shell);
+            pid.is_some() && flag("#{alternate_on}") && flag("#{mouse_any_flag}")
+        });
+        pid.expect("chainmesh pid")
+    }
+}
+
 #[test]
 fn the_tui_restores_the_terminal_on_signals() {
     if Command::new("tmux").arg("-V").output().is_err() {
@@ -190,37 +220,7 @@ fn the_tui_restores_the_terminal_on_signals() {
             bin().display(),
             stty.display()
         );
-        tmux.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "sh",
-            "-c",
-            &script,
-        ]);
-        let shell = tmux.cmd(&["display", "-p", "-t", "t", "#{pane_pid}"]);
-        let shell = shell.trim().to_string();
-        let mut pid = None;
-        wait_for(Duration::from_secs(30), "the TUI to start", || {
-            pid = pgrep_child(&shell);
-            pid.is_some()
-                && tmux
-                    .cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
-                    .trim()
-                    == "1"
-        });
-        let pid = pid.expect("chainmesh pid");
-        // The TUI is up: alternate screen on, mouse reporting on.
-        wait_for(Duration::from_secs(30), "mouse reporting", || {
-            tmux.cmd(&["display", "-p", "-t", "t", "#{mouse_any_flag}"])
-                .trim()
-                == "1"
-        });
+        let pid = tmux.start_tui(&script, ("120", "40"));
         kill(pid, sig);
         wait_for(Duration::from_secs(20), "chainmesh to exit", || {
             stty.exists()
@@ -271,31 +271,7 @@ fn the_tui_ends_when_its_terminal_disappears() {
     }
     let tmux = Tmux::new();
     let script = format!("{} tui {FIXTURE}; sleep 30", bin().display());
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    let shell = tmux.cmd(&["display", "-p", "-t", "t", "#{pane_pid}"]);
-    let shell = shell.trim().to_string();
-    let mut pid = None;
-    wait_for(Duration::from_secs(30), "the TUI to start", || {
-        pid = pgrep_child(&shell);
-        pid.is_some()
-            && tmux
-                .cmd(&["display", "-p", "-t", "t", "#{mouse_any_flag}"])
-                .trim()
-                == "1"
-    });
-    let pid = pid.expect("chainmesh pid");
+    let pid = tmux.start_tui(&script, ("100", "30"));
     // Paused: the loop sits in its event wait, as a student's idle TUI does.
     tmux.cmd(&["send-keys", "-t", "t", " "]);
     std::thread::sleep(Duration::from_millis(500));

@@ -193,16 +193,8 @@ pub fn warnings_in(prep: &Prepared, hits: &[ShockHits], lang: Lang) -> Vec<Strin
                 Lang::ZhTw => format!("{line}：各拓樸受到的衝擊不同"),
             };
             if let Some(words) = equivalent_sectors(prep, &shock.select) {
-                w.push_str(&match lang {
-                    Lang::En => format!(
-                        "; to strike the same stage in every topology use {}",
-                        words.join(" or ")
-                    ),
-                    Lang::ZhTw => format!(
-                        "；要讓每個拓樸的同一個環節都受到衝擊，請用 {}",
-                        words.join(" 或 ")
-                    ),
-                });
+                w.push_str(lang.pick("; ", "；"));
+                w.push_str(&equivalent_hint(&words, lang));
             }
             out.push(w);
         }
@@ -226,12 +218,21 @@ pub fn warnings_in(prep: &Prepared, hits: &[ShockHits], lang: Lang) -> Vec<Strin
 /// it names that every topology has), as `--shock` words. `None` when there
 /// is none (untagged nodes, or a sector some topology lacks).
 pub fn equivalent_shock(prep: &Prepared, select: &Selection) -> Option<String> {
-    equivalent_sectors(prep, select).map(|words| {
-        format!(
+    equivalent_sectors(prep, select).map(|words| equivalent_hint(&words, Lang::En))
+}
+
+/// The advice of [`equivalent_shock`] in `lang`, given its `--shock` words.
+fn equivalent_hint(words: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
             "to strike the same stage in every topology use {}",
             words.join(" or ")
-        )
-    })
+        ),
+        Lang::ZhTw => format!(
+            "要讓每個拓樸的同一個環節都受到衝擊，請用 {}",
+            words.join(" 或 ")
+        ),
+    }
 }
 
 /// The `--shock` words of [`equivalent_shock`] (`select=sector,sector=…`).
