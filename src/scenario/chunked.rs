@@ -55,7 +55,7 @@ struct Entry {
 /// The `RawFile` of `text` read entry by entry, or `None` when the file is
 /// not of the plain shape or does not parse (then parse it whole).
 pub(super) fn parse_raw(text: &str) -> Option<RawFile> {
-    let entries = entries(text)?;
+    let (entries, topologies) = entries(text)?;
     if entries.is_empty() {
         return None;
     }
@@ -71,6 +71,12 @@ pub(super) fn parse_raw(text: &str) -> Option<RawFile> {
     let skeleton = String::from_utf8(skeleton).ok()?;
     let mut raw: RawFile = toml::from_str(&skeleton).ok()?;
     drop(skeleton);
+    // Every entry belongs to the topology the scan counted it under: the
+    // scan must have seen every `[[topology]]` the parser saw (a header the
+    // scan took for string content would shift them all).
+    if raw.topology.len() != topologies {
+        return None;
+    }
     let mut seen_nodes = vec![false; raw.topology.len()];
     let mut seen_links = vec![false; raw.topology.len()];
     for e in &entries {
@@ -104,7 +110,7 @@ pub(super) fn parse_raw(text: &str) -> Option<RawFile> {
 }
 
 /// The entries of `text`, or `None` if a header is not of the plain shape.
-fn entries(text: &str) -> Option<Vec<Entry>> {
+fn entries(text: &str) -> Option<(Vec<Entry>, usize)> {
     let mut out: Vec<Entry> = Vec::new();
     let mut topologies = 0usize;
     // The open entry: (kind, topology, start of its header line, start of
@@ -167,7 +173,7 @@ fn entries(text: &str) -> Option<Vec<Entry>> {
             span,
         });
     }
-    Some(out)
+    Some((out, topologies))
 }
 
 /// What the header line `line` (trimmed at the start, beginning with `[`)
@@ -323,6 +329,15 @@ mod tests {
         ] {
             assert!(parse_raw(&format!("{head}{tail}")).is_none(), "{tail}");
         }
+        // A line the scan takes for the start of a multi-line string (one
+        // `'''` inside a basic string) hides the second `[[topology]]`: the
+        // entries would be counted under the first one, so the whole parse
+        // reads the file.
+        let text = format!(
+            "{head}label = \"it\'\'\'s\"\n[[topology]]\nid = \"b\"\nlabel = \"x\'\'\'y\"\n[[topology.node]]\nid = \"t\"\n"
+        );
+        assert!(whole(&text).is_some(), "valid TOML");
+        assert!(parse_raw(&text).is_none());
         // An entry before any topology.
         assert!(parse_raw("[[topology.node]]\nid = \"s\"\n").is_none());
         // A header inside a multi-line string is not a header.
