@@ -273,9 +273,9 @@ mod tests {
     use crate::scenario::Scenario;
     use crate::sim::rng::Stream;
 
-    /// Small churn repairs the held flow, a step where more than half the
-    /// nodes change state solves afresh; either way every value equals a
-    /// fresh solve, bit for bit.
+    /// Small churn repairs the held flow (but for the method chooser's
+    /// probes), a step where more than half the nodes change state solves
+    /// afresh; either way every value equals a fresh solve, bit for bit.
     #[test]
     fn churn_picks_a_fresh_solve_and_values_never_change() {
         // Four tiers of 10, 40, 40 and 10 nodes; each node links to three
@@ -320,6 +320,7 @@ mod tests {
         let mut cache = FlowCache::default();
         let mut fresh = FlowSolver::default();
         let mut down = vec![false; n];
+        let mut calm = 0u64;
         for step in 0..40 {
             let p = if step % 10 == 9 { 0.7 } else { 0.03 };
             let before = (cache.misses, cache.updates);
@@ -334,10 +335,23 @@ mod tests {
             assert_eq!(got.to_bits(), want.to_bits(), "step {step}");
             if step > 0 {
                 let solved_afresh = cache.misses > before.0;
-                assert_eq!(solved_afresh, churned(&was, &down), "step {step}");
                 assert_eq!(cache.updates > before.1, !solved_afresh, "step {step}");
+                // A churned step always solves afresh; a calm one repairs
+                // unless the method chooser tries (or picked) a fresh solve.
+                if churned(&was, &down) {
+                    assert!(solved_afresh, "step {step}");
+                } else {
+                    calm += 1;
+                }
             }
         }
-        assert!(cache.misses > 1 && cache.updates > 1);
+        // The chooser repairs until its first probe (16 calls) whatever the
+        // clock says; after that it may prefer either on a network this small.
+        assert!(cache.misses > 1, "{} fresh solves", cache.misses);
+        assert!(
+            cache.updates >= 10,
+            "{} repairs of {calm} calm steps",
+            cache.updates
+        );
     }
 }
