@@ -7,7 +7,7 @@ mod common;
 use assert_cmd::Command;
 use chainmesh::network::{FlowNetwork, FlowSolver};
 use chainmesh::scenario::Scenario;
-use chainmesh::sim::{Prepared, run_trials};
+use chainmesh::sim::{FlowCache, Prepared, TopologyRun, run_trials};
 use chainmesh::stats::summarize;
 
 /// Long-run availability of one node with failure rate p and fixed repair r:
@@ -647,4 +647,67 @@ fn warm_started_large_assembly_results_do_not_depend_on_thread_count() {
         "batch {batch} vs trace {}",
         sum / steps as f64
     );
+}
+
+/// A trial of a large assembly topology gives the same bits whether its
+/// workspace ran other trials before (a block of one `run`) or nothing (the
+/// trial alone): the warm start is reset with every trial.
+#[test]
+fn a_trial_gives_the_same_bits_after_other_trials_and_alone() {
+    let text = chainmesh::compose::generate::generate_with(
+        chainmesh::compose::generate::Model::Layered,
+        120,
+        3,
+        true,
+    );
+    let mut scenario = Scenario::from_toml("g.toml", &text).expect("valid");
+    scenario.steps = 60;
+    for t in &mut scenario.topologies {
+        for n in &mut t.nodes {
+            n.failure_rate *= 5.0;
+        }
+    }
+    let prep = Prepared::new(scenario).expect("scenario compiles");
+    let together = run_trials(&prep, 11, 0..12);
+    for k in 0..12u64 {
+        let alone = run_trials(&prep, 11, k..k + 1);
+        let k2 = prep.topologies.len() * k as usize;
+        let bits = |m: &[chainmesh::sim::TrialMetrics]| format!("{m:?}");
+        assert_eq!(
+            bits(&together.values[k2..k2 + prep.topologies.len()]),
+            bits(&alone.values),
+            "trial {k}"
+        );
+    }
+}
+
+/// The warm start of a large assembly topology belongs to one trial:
+/// a run reused for the next trial (as a Monte Carlo block does) starts
+/// it from the canonical optimum, not from the trial before.
+#[test]
+fn reset_drops_the_warm_start_of_the_trial_before() {
+    let text = chainmesh::compose::generate::generate_with(
+        chainmesh::compose::generate::Model::Layered,
+        120,
+        3,
+        true,
+    );
+    let mut scenario = Scenario::from_toml("g.toml", &text).expect("valid");
+    for t in &mut scenario.topologies {
+        for n in &mut t.nodes {
+            n.failure_rate *= 10.0;
+        }
+    }
+    let prep = Prepared::new(scenario).expect("compiles");
+    let network = 1;
+    let mut run = TopologyRun::new(&prep, network, 5, 0);
+    let mut cache = FlowCache::default();
+    let mut held = false;
+    while run.step(&prep, &mut cache).is_some() {
+        held |= run.warm_fixes().is_some();
+    }
+    assert!(held, "the trial never held a warm start");
+    assert!(run.warm_fixes().is_some());
+    run.reset(&prep, 5, 1);
+    assert_eq!(run.warm_fixes(), None);
 }

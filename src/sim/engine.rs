@@ -382,6 +382,9 @@ impl TopologyRun {
         self.extra.clear();
         self.events.clear();
         self.dirty = true;
+        // The warm start belongs to one trial: a reused run starts the next
+        // one from the canonical optimum, whatever trial it ran before.
+        self.warm = WarmStart::default();
         let p = &prep.topologies[self.topo];
         self.level.clear();
         if let Some(inv) = &p.inventory {
@@ -390,6 +393,12 @@ impl TopologyRun {
         for i in 0..self.down.len() {
             self.schedule_failure(p, i, 0);
         }
+    }
+
+    /// How many frontier nodes this run's warm start holds fixed (large
+    /// assembly topologies; `None` before the first solve of a trial).
+    pub fn warm_fixes(&self) -> Option<usize> {
+        self.warm.held_fixes()
     }
 
     /// Add a shock (e.g. a manual knock-out) that strikes at `shock.at`,
