@@ -94,7 +94,7 @@ impl PrefixCache {
 /// The optimum one run reached at its last solved step and the frontier
 /// fixed in it, so that its next step starts there ([`Assembly::throughput_warm`]).
 ///
-/// It belongs to one run (one topology of one trial, created with it), never
+/// It belongs to one run (one topology of one trial: created with it, dropped by `reset`), never
 /// to a thread or a cache, so the path of edits — and with it the round-off —
 /// depends only on that run's own sequence of down-sets: on the scenario,
 /// the seed and the trial index.
