@@ -66,6 +66,18 @@ fn other(m: Method) -> Method {
 }
 
 impl MethodChooser {
+    /// A chooser that keeps `method` and never probes (for tests that
+    /// check which method a step takes).
+    #[cfg(test)]
+    pub fn pinned(method: Method) -> Self {
+        MethodChooser {
+            current: method,
+            until_probe: u32::MAX,
+            interval: u32::MAX,
+            ..MethodChooser::default()
+        }
+    }
+
     /// The method for the next call: the one in use, or the other one when
     /// a probe is due.
     pub fn next(&mut self) -> Method {
