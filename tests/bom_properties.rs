@@ -256,17 +256,23 @@ proptest! {
     }
 }
 
+/// The network topology of `generate --model layered --nodes 70 --needs
+/// --seed SEED`: 70 nodes, every relay an assembler.
+fn generated_network(seed: u64) -> Topology {
+    let text = generate_with(Model::Layered, 70, seed, true);
+    Scenario::from_toml("g.toml", &text)
+        .expect("valid")
+        .topologies
+        .remove(1)
+}
+
 /// Programs of more than 64 nodes force their frontier to 0 with one added
 /// row: on generated layered assembly networks (every relay an assembler)
 /// that equals a fresh solve of the pruned program and the dense simplex.
 #[test]
 fn one_row_edit_of_large_programs_equals_fresh_solves() {
     for seed in 0..3 {
-        let text = generate_with(Model::Layered, 70, seed, true);
-        let topo = Scenario::from_toml("g.toml", &text)
-            .expect("valid")
-            .topologies
-            .remove(1);
+        let topo = generated_network(seed);
         let n = topo.nodes.len();
         assert!(n > 64, "{n} nodes");
         let a = Assembly::program(&topo);
@@ -294,11 +300,7 @@ fn one_row_edit_of_large_programs_equals_fresh_solves() {
 #[test]
 fn warm_steps_of_large_programs_equal_fresh_solves() {
     for seed in 0..3 {
-        let text = generate_with(Model::Layered, 70, seed, true);
-        let topo = Scenario::from_toml("g.toml", &text)
-            .expect("valid")
-            .topologies
-            .remove(1);
+        let topo = generated_network(seed);
         let mut mixed = topo.clone();
         for (i, node) in mixed.nodes.iter_mut().enumerate() {
             if i % 3 == 0 {
