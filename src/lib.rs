@@ -13,17 +13,21 @@
 //! lang                the one catalogue of English / Traditional Chinese words
 //! report              one exporter per format (bytes out), partial results and merge
 //! handout             the lecturer's handout: document and charts (files as bytes)
-//! cli                 clap types, one file per command, errors → exit codes, file writes
-//! tui                 the terminal UI (uses cli's reproduce command and output)
+//! front               what both fronts share: atomic output and the input guard,
+//!                     stop signals, the reproduce command
+//! cli                 clap types, one file per command, errors → exit codes
+//! tui                 the terminal UI (uses front, never cli)
 //! ```
 //!
-//! Only `cli` and `tui` know of a command line or a terminal.
+//! Only `front`, `cli` and `tui` know of a command line or a terminal; `cli`
+//! and `tui` never import each other.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
 pub mod compose;
+pub mod front;
 pub mod handout;
 pub mod import;
 pub mod lang;

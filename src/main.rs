@@ -11,12 +11,21 @@ use chainmesh::scenario::builtin;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cli::output::set_quiet(cli.quiet);
+    chainmesh::front::output::set_quiet(cli.quiet);
+    // Every command: a stop signal removes temporary files and exits 130.
+    chainmesh::front::signals::install();
     // Batch commands say what they wrote; the TUI owns the screen (its own
     // status line says it).
     let batch = !matches!(cli.command, Some(Command::Tui(_)) | None);
-    cli::output::announce_writes(batch);
-    match dispatch(cli.command) {
+    chainmesh::front::output::announce_writes(batch);
+    let result = match &cli.command {
+        Some(c) => c.refuse_replacing_inputs(),
+        None => Ok(()),
+    }
+    .and_then(|()| dispatch(cli.command));
+    // From here the process ends on its own: a late signal changes nothing.
+    chainmesh::front::signals::finishing();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !matches!(e, CliError::Reported) {
@@ -47,14 +56,15 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::Risk(a)) => cli::risk::run(&a),
         Some(Command::Completions(a)) => {
             let script = cli::completions::completions(a.shell);
-            cli::output::emit(None, &script).map_err(CliError::Other)
+            chainmesh::front::output::emit(None, &script).map_err(CliError::Other)
         }
         Some(Command::Man(a)) => {
             cli::completions::run_man(a.out.as_deref()).map_err(CliError::Other)
         }
         Some(Command::Schema(a)) => {
             let json = chainmesh::scenario::schema::scenario_schema_json();
-            cli::output::emit(a.out.as_deref(), json.as_bytes()).map_err(CliError::Other)
+            chainmesh::front::output::emit(a.out.as_deref(), json.as_bytes())
+                .map_err(CliError::Other)
         }
         Some(Command::Import(a)) => cli::import::run_import(&a),
         Some(Command::Export(a)) => cli::import::run_export(&a),
@@ -64,7 +74,7 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         // Not on a terminal (piped, CI): the default scenario's headless comparison.
         None => {
             // No progress bar over the comparison.
-            cli::output::set_quiet(true);
+            chainmesh::front::output::set_quiet(true);
             cli::run::run(&RunArgs {
                 scenarios: vec![builtin::DEFAULT.to_string()],
                 trials: None,

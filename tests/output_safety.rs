@@ -15,7 +15,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use chainmesh::cli::output::{Plan, plan};
+use chainmesh::front::output::{Plan, plan};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/series.toml");
 
@@ -386,4 +386,74 @@ fn report_removes_only_its_own_stale_charts() {
         std::fs::read_to_string(h.join("photo.png")).expect("read"),
         "mine"
     );
+}
+
+/// An output that names an input is refused before any work, exit 2, the
+/// input untouched: by name, by another spelling, by hard link (issue 22,
+/// item 1), for every command that reads and writes files.
+#[test]
+fn no_command_replaces_its_input() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(FIXTURE, d.join("my.toml")).expect("copy");
+    for (i, range) in ["0..4", "4..9"].iter().enumerate() {
+        let o = chainmesh(
+            &[
+                "run",
+                "my.toml",
+                "--trial-range",
+                range,
+                "--out",
+                &format!("q{i}.json"),
+            ],
+            d,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    std::fs::hard_link(d.join("q0.json"), d.join("hard.json")).expect("link");
+    std::fs::create_dir(d.join("rep")).expect("mkdir");
+    std::fs::hard_link(d.join("my.toml"), d.join("rep/report.md")).expect("link");
+    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = ["my.toml", "q0.json", "q1.json"]
+            .iter()
+            .map(|n| (n.to_string(), std::fs::read(d.join(n)).expect("read")))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(d);
+    let cases: &[&[&str]] = &[
+        &["merge", "q0.json", "q1.json", "--out", "q0.json"],
+        &["merge", "q0.json", "q1.json", "--out", "./q1.json"],
+        &["merge", "q0.json", "q1.json", "--out", "hard.json"],
+        &["run", "my.toml", "--trials", "3", "--out", "my.toml"],
+        &[
+            "run",
+            "my.toml",
+            "--trials",
+            "3",
+            "--per-trial",
+            "../{d}/my.toml",
+        ],
+        &["trace", "my.toml", "--out", "my.toml"],
+        &["sweep", "my.toml", "--trials", "2", "--out", "my.toml"],
+        &["risk", "my.toml", "--out", "my.toml"],
+        &["export", "my.toml", "--format", "dot", "--out", "my.toml"],
+        &["import", "q0.json", "--out", "hard.json"],
+        &["report", "my.toml", "--trials", "3", "--out", "rep"],
+    ];
+    let name = d.file_name().expect("name").to_string_lossy().into_owned();
+    for case in cases {
+        let args: Vec<String> = case.iter().map(|a| a.replace("{d}", &name)).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = chainmesh(&args, d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is an input of this command"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(snapshot(d), before, "{args:?} changed an input");
+        assert!(hidden(d).is_empty(), "{args:?} left {:?}", hidden(d));
+    }
 }

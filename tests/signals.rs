@@ -285,3 +285,92 @@ fn the_tui_ends_when_its_terminal_disappears() {
         panic!("the TUI kept running 10 s after its terminal closed");
     }
 }
+
+/// A big GraphML file (40,000 nodes: seconds to import) in `dir`.
+fn big_graphml(dir: &Path) -> PathBuf {
+    let toml = dir.join("big.toml");
+    let graphml = dir.join("big.graphml");
+    for args in [
+        vec![
+            "generate", "--model", "layered", "--nodes", "40000", "--seed", "1", "--out",
+        ],
+        vec![
+            "export",
+            "--format",
+            "graphml",
+            "--topology",
+            "network",
+            "--out",
+        ],
+    ] {
+        let mut cmd = Command::new(bin());
+        cmd.args(&args);
+        if args[0] == "generate" {
+            cmd.arg(&toml);
+        } else {
+            cmd.arg(&graphml).arg(&toml);
+        }
+        assert!(cmd.arg("--quiet").status().expect("run").success());
+    }
+    graphml
+}
+
+/// Every command that writes handles stop signals the same way (issue 22,
+/// item 2): not only `run`. `import` does not look at the stop flag while
+/// it reads; the signal watcher ends it after its grace period, exit 130,
+/// with no output and no temporary file.
+#[test]
+fn a_signal_stops_an_import_with_nothing_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let graphml = big_graphml(dir.path());
+    let before = entries(dir.path());
+    let mut child = Command::new(bin())
+        .args(["import", graphml.to_str().expect("path"), "--out", "k.toml"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the import takes seconds"
+    );
+    kill(child.id(), "TERM");
+    let code = wait_exit(&mut child, Duration::from_secs(10), "import");
+    assert_eq!(code, Some(130));
+    assert_eq!(entries(dir.path()), before, "nothing new in the folder");
+}
+
+/// `report --out DIR` stopped while it computes: exit 130, and the folder
+/// it made is gone again (issue 22, item 2).
+#[test]
+fn a_signal_stops_a_report_and_removes_the_folder_it_made() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(bin())
+        .args([
+            "report",
+            FIXTURE,
+            "--trials",
+            "100000000",
+            "--out",
+            "deep/hand-out",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_for(Duration::from_secs(30), "the report's folder", || {
+        dir.path().join("deep/hand-out").is_dir()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    kill(child.id(), "TERM");
+    let code = wait_exit(&mut child, Duration::from_secs(10), "report");
+    assert_eq!(code, Some(130));
+    assert!(
+        entries(dir.path()).is_empty(),
+        "left {:?}",
+        entries(dir.path())
+    );
+}

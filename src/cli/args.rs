@@ -137,6 +137,13 @@ pub struct SetArgs {
     pub set: Vec<super::set::SetSpec>,
 }
 
+impl SetArgs {
+    /// Each `--set` as the user would type it (for the reproduce command).
+    pub fn spelled(&self) -> Vec<String> {
+        self.set.iter().map(super::set::spec_arg).collect()
+    }
+}
+
 /// How long computations run: shared by `run`, `report` and `sweep`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct WorkArgs {

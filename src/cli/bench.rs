@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use super::args::BenchArgs;
-use super::output::emit;
 use super::{CliError, load};
+use crate::front::output::emit;
 use crate::scenario::builtin;
 use crate::sim::{Prepared, Workspace, run_trial, run_trials};
 

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::args::CheckArgs;
-use super::output::emit;
 use super::{CliError, load};
+use crate::front::output::emit;
 use crate::report::escape::{terminal, visible};
 use crate::scenario::Role;
 use crate::sim::Prepared;

@@ -1,7 +1,7 @@
 //! Shell completions and man pages, both generated from the clap definition
 //! in [`crate::cli::args`], so they never drift from the real options.
 //!
-//! Like the report exporters, the generators return bytes; [`crate::cli::output`]
+//! Like the report exporters, the generators return bytes; [`crate::front::output`]
 //! writes them.
 
 use std::path::Path;
@@ -59,14 +59,14 @@ pub fn run_man(out: Option<&Path>) -> Result<()> {
     match out {
         None => {
             let (_, top) = pages.first().context("no man page was generated")?;
-            super::output::emit(None, top)
+            crate::front::output::emit(None, top)
         }
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let made = crate::front::output::MadeDir::create(dir)?;
             for (name, roff) in &pages {
-                super::output::write_atomic(&dir.join(name), roff)?;
+                crate::front::output::write_atomic(&dir.join(name), roff)?;
             }
+            made.keep();
             Ok(())
         }
     }

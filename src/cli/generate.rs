@@ -2,8 +2,8 @@
 
 use super::CliError;
 use super::args::GenerateArgs;
-use super::output::emit;
 use crate::compose::generate::{Model, generate_with};
+use crate::front::output::emit;
 
 /// `chainmesh generate`.
 pub fn run(args: &GenerateArgs) -> Result<(), CliError> {

@@ -1,33 +1,16 @@
 //! `chainmesh import` and `chainmesh export`: the clap arguments and the two
 //! thin commands around [`crate::import`] and [`crate::report::graph`].
 
-use std::path::Path;
-
 use super::args::{ExportArgs, ImportArgs};
-use super::output::emit;
 use super::{CliError, load};
+use crate::front::output::emit;
 use crate::import::{ChainMode, FieldMap, ImportOptions, import, read_input};
 use crate::network::FlowNetwork;
 use crate::report::graph::{GraphFormat, export};
 use crate::scenario::Role;
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
 /// `chainmesh import`: read, convert, validate, then write (nothing on error).
 pub fn run_import(args: &ImportArgs) -> Result<(), CliError> {
-    if let Some(out) = &args.out
-        && let Some(f) = args.files.iter().find(|f| same_file(f, out))
-    {
-        return Err(CliError::Usage(format!(
-            "--out {} is an input file; choose another name",
-            f.display()
-        )));
-    }
     let map = FieldMap::parse(&args.map).map_err(CliError::Usage)?;
     let files = args
         .files
@@ -66,10 +49,10 @@ pub fn run_import(args: &ImportArgs) -> Result<(), CliError> {
     if let Some(out) = &args.out {
         summary.push_str(&format!(
             " (try `chainmesh check {}`)",
-            super::command::shell_quote(&out.display().to_string())
+            crate::front::reproduce::shell_quote(&out.display().to_string())
         ));
     }
-    if !super::output::quiet() {
+    if !crate::front::output::quiet() {
         eprintln!("{summary}");
     }
     Ok(())

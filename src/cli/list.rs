@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::CliError;
 use super::args::{ListArgs, ShowArgs};
-use super::output::emit;
+use crate::front::output::emit;
 use crate::report::{Format, csv_field};
 use crate::scenario::{Scenario, builtin};
 

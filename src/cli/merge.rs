@@ -6,8 +6,8 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::CliError;
-use super::command::Reproduce;
-use super::output::emit;
+use crate::front::output::emit;
+use crate::front::reproduce::Reproduce;
 use crate::report::Format;
 use crate::report::partial::{PARTIAL_FORMAT, PartialRun, merge};
 

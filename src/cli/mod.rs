@@ -1,19 +1,18 @@
 //! The command line: every clap type ([`args`]), the commands (one file
-//! each), errors with their exit codes, atomic output, progress, and the
-//! command that reproduces a result. The core (`scenario`, `network`, `sim`,
+//! each), errors with their exit codes and progress bars. Output, signals
+//! and the reproduce command are shared with the TUI in `front`. The core (`scenario`, `network`, `sim`,
 //! `stats`, `sweep`, `report`, `handout`) knows nothing of this module.
 
 pub mod args;
 pub mod bench;
 pub mod check;
-pub mod command;
 pub mod completions;
+mod files;
 pub mod generate;
 pub mod import;
 pub mod list;
 pub mod merge;
 pub mod new;
-pub mod output;
 pub mod progress;
 pub mod report;
 pub mod risk;
@@ -48,7 +47,7 @@ pub enum CliError {
     #[error("")]
     Reported,
     /// Ctrl-C or another stop signal during a run (exit 130); nothing was written.
-    #[error("interrupted by Ctrl-C or a signal; no output was written")]
+    #[error("{}", crate::front::signals::INTERRUPTED_MESSAGE)]
     Interrupted,
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::CliError;
 use super::args::NewArgs;
-use super::command::shell_quote;
 use crate::compose::template::{Template, default_nodes, file_name, min_nodes, render, stages};
+use crate::front::reproduce::shell_quote;
 use crate::scenario::{Scenario, Sector};
 use crate::sim::Prepared;
 
@@ -74,8 +74,8 @@ pub fn run(args: &NewArgs) -> Result<(), CliError> {
         .ok_or_else(|| CliError::Usage(format!("unknown --sector {:?}", args.sector)))?;
     let nodes = args.nodes.map(|n| n as usize);
     let path = new_scenario(&args.name, args.template, sector, nodes)?;
-    super::output::wrote(&path);
-    if !super::output::quiet() {
+    crate::front::output::wrote(&path);
+    if !crate::front::output::quiet() {
         eprintln!(
             "next: chainmesh check {}",
             shell_quote(&path.display().to_string())

@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::args::ReportArgs;
-use super::command::Reproduce;
-use super::output::AtomicFile;
 use super::{CliError, apply_sim_args, load_edited};
+use crate::front::output::{AtomicFile, MadeDir};
+use crate::front::reproduce::Reproduce;
 use crate::handout::{self, Commands, Handout};
 use crate::lang::Lang;
 
@@ -39,7 +39,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         c.opt_some("trials", trials)
             .opt_some("seed", seed)
             .opt_some("steps", steps)
-            .sets(&args.edit.set)
+            .sets(&args.edit.spelled())
             .scales(&args.sim.scales)
             .shocks(&args.sim.shocks)
             .line()
@@ -52,10 +52,10 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
                 .opt_some("lang", (lang.is_zh()).then_some(lang.as_str())),
         ),
     };
-    // Check the folder can be written before the (long) computation.
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    super::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
+    // Check the folder can be written before the (long) computation; a
+    // folder made here goes again if the report fails.
+    let made = MadeDir::create(&args.out)?;
+    crate::front::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let pool = super::pool(args.work.threads)?;
     let handout = pool.install(|| {
         handout::build(
@@ -68,6 +68,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         )
     })?;
     write(&args.out, &handout)?;
+    made.keep();
     Ok(())
 }
 
@@ -93,7 +94,7 @@ pub fn write(dir: &Path, handout: &Handout) -> anyhow::Result<()> {
     for path in stale {
         std::fs::remove_file(&path)
             .with_context(|| format!("cannot remove the stale {}", path.display()))?;
-        super::output::removed(&path);
+        crate::front::output::removed(&path);
     }
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! `chainmesh risk`: time to survive, time to recover and risk exposure per node.
 
 use super::args::RiskArgs;
-use super::command::Reproduce;
-use super::output::emit;
 use super::{CliError, chosen_topologies, load};
+use crate::front::output::emit;
+use crate::front::reproduce::Reproduce;
 use crate::report::risk::serialize;
 use crate::sim::risk;
 

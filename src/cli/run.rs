@@ -4,9 +4,9 @@
 use anyhow::Context;
 
 use super::args::RunArgs;
-use super::command::Reproduce;
-use super::output::{AtomicFile, Output, distinct_outputs, write_atomic};
 use super::{CliError, apply_sim_args, load_combination, load_prepared, progress, set};
+use crate::front::output::{AtomicFile, Output, distinct_outputs, write_atomic};
+use crate::front::reproduce::Reproduce;
 use crate::report::partial::PartialRun;
 use crate::report::{Format, RunReport, per_trial_header, per_trial_rows};
 use crate::scenario::InputError;
@@ -21,9 +21,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .map(|a| load_prepared(a, &args.sim))
         .collect::<Result<Vec<_>, _>>()?;
     let pool = super::pool(args.work.threads)?;
-    // Signals are caught from before the first temporary file exists, so
-    // a stop at any point removes it.
-    progress::interrupt_flag();
     // Every output path is checked (and its temporary file created) before
     // the first trial, so a bad `--out` fails now, not after an hour.
     distinct_outputs(&[
@@ -63,7 +60,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             seed,
             range.clone(),
             &args.scenarios[0],
-            super::output::quiet(),
+            crate::front::output::quiet(),
             &mut |_, _| Ok(()),
         )?;
         let part = PartialRun::new(
@@ -105,7 +102,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             seed,
             0..trials,
             arg,
-            super::output::quiet(),
+            crate::front::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
                 Some(f) => {
                     f.write(per_trial_rows(&p.scenario, (many, stocked), first, rows).as_bytes())
@@ -143,7 +140,7 @@ fn run_with_progress(
     let bar = progress::bar(range.end - range.start, label, quiet);
     let ctl = RunControl {
         on_trial: &|| bar.inc(1),
-        stop: progress::interrupt_flag(),
+        stop: crate::front::signals::stop_flag(),
     };
     let mut tally = Tally::new(prep.topologies.len());
     let mut failed = None;
@@ -198,7 +195,7 @@ fn run_parameter_sweep(
                 seed,
                 0..trials,
                 &label,
-                super::output::quiet(),
+                crate::front::output::quiet(),
                 &mut |_, _| Ok(()),
             )?;
             rows.push(set::SweepRow {
@@ -207,7 +204,7 @@ fn run_parameter_sweep(
             });
         }
     }
-    let cmd = given_options(args).sets(&args.edit.set);
+    let cmd = given_options(args).sets(&args.edit.spelled());
     let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {
         Format::Csv => set::tidy_csv(&keys, &rows, &command),

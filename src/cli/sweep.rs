@@ -1,9 +1,9 @@
 //! `chainmesh sweep`: attack-tolerance curves.
 
 use super::args::SweepArgs;
-use super::command::Reproduce;
-use super::output::{check_writable, emit};
 use super::{CliError, load_edited};
+use crate::front::output::{check_writable, emit};
+use crate::front::reproduce::Reproduce;
 use crate::scenario::Scenario;
 use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
 
@@ -49,7 +49,7 @@ fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -
     let mut c = Reproduce::new("sweep", &args.scenarios)
         .opt("attack", names.join(","))
         .opt("points", args.points)
-        .sets(&args.edit.set);
+        .sets(&args.edit.spelled());
     if attacks.contains(&Attack::Random) {
         match (args.trials, scenarios) {
             (Some(t), _) => c = c.opt("trials", t),

@@ -1,9 +1,9 @@
 //! `chainmesh trace`: every step of one trial as CSV.
 
 use super::args::TraceArgs;
-use super::command::Reproduce;
-use super::output::emit;
 use super::{CliError, apply_sim_args, chosen_topologies, load_edited};
+use crate::front::output::emit;
+use crate::front::reproduce::Reproduce;
 use crate::report::trace_csv;
 use crate::sim::Prepared;
 
@@ -23,7 +23,7 @@ pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
         cmd = cmd.opt("topology", t);
     }
     let command = cmd
-        .sets(&args.edit.set)
+        .sets(&args.edit.spelled())
         .scales(&args.sim.scales)
         .shocks(&args.sim.shocks)
         .line();

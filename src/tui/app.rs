@@ -23,7 +23,7 @@ use super::ranking::{self, Ranking};
 use super::sweep::{self, SweepPanel};
 use super::text::clean;
 use super::worker::{McMode, MonteCarlo};
-use crate::cli::command::Reproduce;
+use crate::front::reproduce::Reproduce;
 use crate::lang::Lang;
 use crate::scenario::{Scenario, parse_shock_arg};
 use crate::sim::Prepared;

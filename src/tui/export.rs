@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::output::write_atomic;
+use crate::front::output::write_atomic;
 use crate::report::{Exporter, JsonExporter, RunReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;

@@ -16,7 +16,6 @@
 //! period later, exits with status 129 (128 + SIGHUP): there is no terminal
 //! left to restore.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -30,7 +29,7 @@ pub const HANGUP_EXIT: i32 = 129;
 /// `/dev/tty`, as crossterm does) in a background thread; on hang-up set
 /// `stop` and, after [`GRACE`], end the process.
 #[cfg(unix)]
-pub fn watch(stop: Arc<AtomicBool>) {
+pub fn watch(stop: &'static AtomicBool) {
     use rustix::event::{PollFd, PollFlags, poll};
     use std::io::IsTerminal;
     use std::os::fd::{AsFd, OwnedFd};
@@ -72,4 +71,4 @@ pub fn watch(stop: Arc<AtomicBool>) {
 
 /// Without `poll(2)` there is nothing to watch; signals still end the TUI.
 #[cfg(not(unix))]
-pub fn watch(_stop: Arc<AtomicBool>) {}
+pub fn watch(_stop: &'static AtomicBool) {}

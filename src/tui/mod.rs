@@ -90,7 +90,7 @@ impl EventSource for CrosstermEvents {
 /// [`io::ErrorKind::Interrupted`], the loop ends and [`run`] restores the
 /// terminal (raw mode, alternate screen, mouse) before exiting.
 struct SignalAwareEvents {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    stop: &'static std::sync::atomic::AtomicBool,
 }
 
 /// Longest wait between two looks at the stop flag.
@@ -98,18 +98,12 @@ const SIGNAL_SLICE: Duration = Duration::from_millis(100);
 
 impl SignalAwareEvents {
     fn install() -> Self {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        for sig in crate::cli::progress::STOP_SIGNALS {
-            // A second signal while the first is pending (the loop is stuck
-            // in a long computation) ends the process at once.
-            let _ = signal_hook::flag::register_conditional_shutdown(
-                sig,
-                1,
-                std::sync::Arc::clone(&stop),
-            );
-            let _ = signal_hook::flag::register(sig, std::sync::Arc::clone(&stop));
-        }
-        hangup::watch(std::sync::Arc::clone(&stop));
+        // The process-wide stop flag: a signal raises it and the loop ends;
+        // if a long computation keeps the loop from looking, the signal
+        // watcher restores the terminal itself (registered in `run_app`)
+        // and ends the process.
+        let stop = crate::front::signals::stop_flag();
+        hangup::watch(stop);
         SignalAwareEvents { stop }
     }
 
@@ -164,6 +158,7 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
     // Installs a panic hook that restores the terminal; ours, chained in
     // front of it, also releases the mouse.
     let mut terminal = ratatui::try_init()?;
+    crate::front::signals::on_forced_exit(restore_terminal);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
@@ -176,9 +171,14 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
             app.update(Message::Resize(size.width, size.height));
             event_loop(&mut terminal, &mut app, &mut events)
         });
+    restore_terminal();
+    result
+}
+
+/// Mouse reporting off, raw mode off, main screen back.
+fn restore_terminal() {
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
-    result
 }
 
 /// Draw, wait for input or the next step, update; until the app quits.

@@ -1,4 +1,5 @@
-//! The exact `chainmesh` command line that reproduces a result.
+//! The exact `chainmesh` command line that reproduces a result (both fronts
+//! show it: the batch commands' outputs and the TUI's footer).
 
 use crate::report::escape::is_unsafe;
 
@@ -77,11 +78,12 @@ impl Reproduce {
         self
     }
 
-    /// Append one `--set KEY=VALUES` per entry.
-    pub fn sets(mut self, specs: &[super::set::SetSpec]) -> Self {
+    /// Append one `--set KEY=VALUES` per entry (each as the user would
+    /// type it).
+    pub fn sets<S: AsRef<str>>(mut self, specs: &[S]) -> Self {
         for spec in specs {
             self.words.push("--set".to_string());
-            self.words.push(shell_quote(&super::set::spec_arg(spec)));
+            self.words.push(shell_quote(spec.as_ref()));
         }
         self
     }

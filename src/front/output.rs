@@ -68,7 +68,7 @@ pub fn removed(path: &Path) {
 
 fn announce(what: &str, path: &Path) {
     if ANNOUNCE.load(Ordering::Relaxed) && !quiet() {
-        let shown = super::command::shell_quote(&path.display().to_string());
+        let shown = crate::front::reproduce::shell_quote(&path.display().to_string());
         eprintln!("{what} {}", crate::report::escape::terminal(&shown));
     }
 }
@@ -81,6 +81,8 @@ enum Sink {
         file: BufWriter<NamedTempFile>,
         /// Copy into the existing inode instead of renaming over it.
         copy_into: bool,
+        /// Removes the temporary file if a signal ends the process.
+        guard: super::signals::TempGuard,
     },
     /// Straight into a device, FIFO or the process's own stream.
     Through(BufWriter<File>),
@@ -182,6 +184,7 @@ impl AtomicFile {
         builder.prefix(&prefix).suffix(".tmp");
         new_file_mode(&mut builder);
         let tmp = builder.tempfile_in(dir).map_err(|e| temp_error(&e, path))?;
+        let guard = super::signals::TempGuard::new(tmp.path());
         let mut copy_into = false;
         if let Some(m) = &existing {
             keep_mode_and_owner(tmp.as_file(), m);
@@ -192,6 +195,7 @@ impl AtomicFile {
             sink: Some(Sink::Temp {
                 file: BufWriter::new(tmp),
                 copy_into,
+                guard,
             }),
         })
     }
@@ -223,30 +227,36 @@ impl AtomicFile {
         let shown = self.path.display().to_string();
         match self.sink.take().context("file already committed")? {
             Sink::Through(_) => Ok(()),
-            Sink::Temp { file, copy_into } => {
+            Sink::Temp {
+                file,
+                copy_into,
+                guard,
+            } => {
                 let tmp = file
                     .into_inner()
                     .map_err(std::io::IntoInnerError::into_error)
                     .with_context(|| format!("cannot write {shown}"))?;
-                if copy_into {
-                    // Keep every hard link: rewrite the shared inode.
-                    let mut src = tmp
-                        .reopen()
-                        .with_context(|| format!("cannot write {shown}"))?;
-                    let mut dst = OpenOptions::new()
-                        .write(true)
-                        .truncate(true)
-                        .open(&self.path)
-                        .with_context(|| format!("cannot write {shown}"))?;
-                    std::io::copy(&mut src, &mut dst)
-                        .and_then(|_| dst.sync_all())
-                        .with_context(|| format!("cannot write {shown}"))?;
-                } else {
-                    tmp.persist(&self.path)
-                        .map(drop)
-                        .map_err(|e| e.error)
-                        .with_context(|| format!("cannot write {shown}"))?;
-                }
+                guard.commit(|| -> Result<()> {
+                    if copy_into {
+                        // Keep every hard link: rewrite the shared inode.
+                        let mut src = tmp
+                            .reopen()
+                            .with_context(|| format!("cannot write {shown}"))?;
+                        let mut dst = OpenOptions::new()
+                            .write(true)
+                            .truncate(true)
+                            .open(&self.path)
+                            .with_context(|| format!("cannot write {shown}"))?;
+                        std::io::copy(&mut src, &mut dst)
+                            .and_then(|_| dst.sync_all())
+                            .with_context(|| format!("cannot write {shown}"))
+                    } else {
+                        tmp.persist(&self.path)
+                            .map(drop)
+                            .map_err(|e| e.error)
+                            .with_context(|| format!("cannot write {shown}"))
+                    }
+                })?;
                 wrote(&self.path);
                 Ok(())
             }
@@ -378,6 +388,131 @@ pub fn distinct_outputs(paths: &[(&str, Option<&Path>)]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Device and inode of the regular file at `path` (following links), or
+/// `None` when there is none: what makes two names one file.
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file().then(|| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<PathBuf> {
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file()
+        .then(|| std::fs::canonicalize(path).ok())
+        .flatten()
+}
+
+/// Where a command writes: a file, or a folder of files (`report --out DIR`)
+/// of which only the names `writes` accepts matter.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// One file (`--out FILE`, `--per-trial FILE`).
+    File(&'a Path),
+    /// A folder and the names the command may write or remove in it.
+    Folder(&'a Path, fn(&str) -> bool),
+}
+
+/// Refuse, before any work, an output that is one of the inputs: the same
+/// file by device and inode, whatever the names (a hard link, `./x`, a
+/// symlinked folder, `/dev/fd/N`), so `merge q0.json q1.json --out q0.json`
+/// or `run my.toml --out my.toml` never replace the input. Inputs that are
+/// not regular files (built-in names, `/dev/stdin`) are not compared.
+pub fn refuse_inputs_as_outputs(inputs: &[&Path], outputs: &[(&str, Target<'_>)]) -> Result<()> {
+    let inputs: Vec<(&Path, _)> = inputs
+        .iter()
+        .filter_map(|p| file_identity(p).map(|id| (*p, id)))
+        .collect();
+    if inputs.is_empty() {
+        return Ok(());
+    }
+    let clash = |flag: &str, out: &Path| -> Result<()> {
+        let Some(id) = file_identity(out) else {
+            return Ok(());
+        };
+        if let Some((input, _)) = inputs.iter().find(|(_, i)| *i == id) {
+            let same = if input == &out {
+                String::new()
+            } else {
+                format!(" (the same file as {})", input.display())
+            };
+            bail!(
+                "{flag} {} is an input of this command{same}; chainmesh never replaces its \
+input: choose another name",
+                out.display()
+            );
+        }
+        Ok(())
+    };
+    for (flag, target) in outputs {
+        match target {
+            Target::File(path) => clash(flag, path)?,
+            Target::Folder(dir, writes) => {
+                let Ok(entries) = std::fs::read_dir(dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let name = entry.file_name();
+                    if writes(&name.to_string_lossy()) {
+                        clash(flag, &entry.path())?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A folder an output command made for its files (with the missing folders
+/// above it): removed again, if still empty, unless [`kept`](Self::keep),
+/// so a command that fails (a full disk, an error, a signal) leaves no
+/// empty folder behind.
+#[derive(Debug)]
+pub struct MadeDir {
+    /// The folders this call created, innermost first.
+    made: Vec<PathBuf>,
+}
+
+impl MadeDir {
+    /// Create `dir` and its missing parents.
+    pub fn create(dir: &Path) -> Result<MadeDir> {
+        let mut made = Vec::new();
+        let mut at = Some(dir);
+        while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+            if std::fs::symlink_metadata(p).is_ok() {
+                break;
+            }
+            made.push(p.to_path_buf());
+            at = p.parent();
+        }
+        for p in &made {
+            super::signals::created_dir(p);
+        }
+        let dir_made = MadeDir { made };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(dir_made)
+    }
+
+    /// The command succeeded: keep the folders.
+    pub fn keep(mut self) {
+        for p in self.made.drain(..) {
+            super::signals::forget_dir(&p);
+        }
+    }
+}
+
+impl Drop for MadeDir {
+    fn drop(&mut self) {
+        for p in self.made.drain(..) {
+            // Only empty folders: remove_dir refuses anything else.
+            let _ = std::fs::remove_dir(&p);
+            super::signals::forget_dir(&p);
+        }
+    }
 }
 
 /// Send `bytes` to `path`, or to stdout when `path` is `None`.
