@@ -90,51 +90,8 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
     }
 }
 
-/// `chainmesh tui`: load and check everything the command line names, then
-/// hand the terminal to the TUI. (It lives here, not in `cli`, because the TUI
-/// itself uses `cli`'s reproduce command and output.)
+/// Start the TUI the command line prepared.
 fn tui(args: TuiArgs) -> Result<(), CliError> {
-    use std::io::IsTerminal as _;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
-            "the terminal UI needs a terminal (stdin and stdout are not both a terminal here); \
-for numbers without one use `chainmesh run`, e.g. `chainmesh run agriculture`"
-                .into(),
-        ));
-    }
-    // Without a scenario the picker opens over the default one.
-    let pick = args.scenario.is_none();
-    let arg = args
-        .scenario
-        .unwrap_or_else(|| builtin::DEFAULT.to_string());
-    let mut scenario = cli::load(&arg)?;
-    // The TUI starts from the scaled scenario; its sliders scale that further.
-    cli::apply_scales(&mut scenario, &args.sim.scales)?;
-    // Validate --steps and --shock now so errors print before the screen opens.
-    let mut checked = scenario.clone();
-    cli::apply_sim_args(
-        &mut checked,
-        &SimArgs {
-            shocks: args.sim.shocks.clone(),
-            scales: Vec::new(),
-            ..args.sim.clone()
-        },
-    )?;
-    scenario.steps = checked.steps;
-    let seed = args.sim.seed.unwrap_or(scenario.seed);
-    let options = chainmesh::tui::TuiOptions {
-        scenario,
-        scenario_arg: arg,
-        seed,
-        trial: args.trial,
-        shocks: args.sim.shocks,
-        scales: args.sim.scales,
-        lang_zh: args.lang == "zh-TW",
-    };
-    if pick {
-        chainmesh::tui::run_picker(options)
-    } else {
-        chainmesh::tui::run(options)
-    }
-    .map_err(CliError::Other)
+    let launch = cli::tui::prepare(args)?;
+    chainmesh::tui::launch(launch).map_err(CliError::Other)
 }

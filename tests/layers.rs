@@ -1,5 +1,7 @@
-//! The module graph has no import circles, and the core never names the
-//! command line or the terminal (issue "One house").
+//! The module graph has no import circles, between top-level modules and
+//! between files; the core never names the command line or the terminal;
+//! the two fronts (`cli`, `tui`) never import each other (issues "One
+//! house" and "One home for what a step means").
 //!
 //! Reads every `src/**/*.rs`, takes each `crate::a::b` path it names (in `use`
 //! items and in code) and draws an arrow from the file's top-level module
@@ -9,9 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Modules that must not import `cli`, `tui` or clap.
-const CORE: [&str; 9] = [
-    "scenario", "network", "sim", "stats", "compose", "sweep", "report", "handout", "lang",
+/// Modules that must not import `cli`, `tui`, `front` or clap.
+const CORE: [&str; 12] = [
+    "scenario", "network", "model", "sim", "metrics", "stats", "compose", "sweep", "report",
+    "handout", "lang", "import",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -195,6 +198,67 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     edges
 }
 
+/// The file a module path belongs to: the longest prefix of `path` that is
+/// a module with a file (`scenario::limits::MAX_NODES` → `scenario::limits`).
+fn file_node(path: &[String], modules: &BTreeSet<Vec<String>>) -> String {
+    (1..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|p| modules.contains(p))
+        .map(|p| p.join("::"))
+        .unwrap_or_else(|| "lib".to_string())
+}
+
+/// Arrows between files. A module's arrows to its own submodules (a
+/// `mod.rs` declaring and re-exporting them) are declarations, not
+/// dependencies, and are left out; every other arrow counts.
+fn file_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(&src, f)).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files {
+        let from_path = module_path(&src, &f);
+        if from_path.first().is_some_and(|m| m == "main" || m == "lib") {
+            continue;
+        }
+        let from = from_path.join("::");
+        let text = std::fs::read_to_string(&f).expect("read");
+        let code = code(&text);
+        let entry = edges.entry(from.clone()).or_default();
+        for p in crate_paths(&code)
+            .into_iter()
+            .chain(super_paths(&code, &from_path))
+        {
+            let to = file_node(&p, &modules);
+            let declared = to.starts_with(&format!("{from}::"));
+            if to != from && to != "lib" && !declared {
+                entry.insert(to);
+            }
+        }
+    }
+    edges
+}
+
+/// Arrows from one front to the other (`cli` ↔ `tui`).
+fn front_crossings(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    fn front(m: &str) -> Option<&str> {
+        m.split("::").next().filter(|t| *t == "cli" || *t == "tui")
+    }
+    let mut bad = Vec::new();
+    for (from, tos) in edges {
+        for to in tos {
+            if let (Some(a), Some(b)) = (front(from), front(to))
+                && a != b
+            {
+                bad.push(format!("{from} → {to}"));
+            }
+        }
+    }
+    bad
+}
+
 /// A cycle in `edges`, if any (depth-first search with colours).
 fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     fn visit(
@@ -263,6 +327,29 @@ fn the_module_graph_has_no_circles() {
 }
 
 #[test]
+fn no_two_files_import_each_other_round_a_circle() {
+    let g = file_graph();
+    let edges: usize = g.values().map(BTreeSet::len).sum();
+    assert!(
+        edges > 100,
+        "suspiciously few arrows ({edges}): is the parser broken?"
+    );
+    if let Some(c) = find_cycle(&g) {
+        panic!("import circle between files: {}", c.join(" → "));
+    }
+}
+
+#[test]
+fn the_fronts_never_import_each_other() {
+    let bad = front_crossings(&file_graph());
+    assert!(
+        bad.is_empty(),
+        "cli and tui import each other:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
 fn the_core_never_names_the_command_line_or_the_terminal() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
@@ -275,7 +362,7 @@ fn the_core_never_names_the_command_line_or_the_terminal() {
         }
         let text = code(&std::fs::read_to_string(&f).expect("read"));
         for p in crate_paths(&text) {
-            if p[0] == "cli" || p[0] == "tui" {
+            if p[0] == "cli" || p[0] == "tui" || p[0] == "front" {
                 bad.push(format!("{} names crate::{}", f.display(), p.join("::")));
             }
         }
@@ -321,6 +408,46 @@ fn the_checker_sees_a_planted_circle() {
             vec!["report".to_string(), "csv_field".to_string()],
         ]
     );
+}
+
+#[test]
+fn the_checkers_see_planted_violations() {
+    // A file-level circle through a module's submodule (the shape of the
+    // old scenario::raw ↔ scenario::validate) and a front crossing.
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.insert(
+        "scenario::raw".into(),
+        BTreeSet::from(["scenario::validate".into()]),
+    );
+    g.insert(
+        "scenario::validate".into(),
+        BTreeSet::from(["scenario::raw".into()]),
+    );
+    g.insert(
+        "tui::app".into(),
+        BTreeSet::from(["cli::command".into(), "front::output".into()]),
+    );
+    assert!(find_cycle(&g).is_some());
+    assert_eq!(
+        front_crossings(&g),
+        vec!["tui::app → cli::command".to_string()]
+    );
+    let modules: BTreeSet<Vec<String>> = [
+        vec!["scenario".to_string()],
+        vec!["scenario".to_string(), "limits".to_string()],
+    ]
+    .into_iter()
+    .collect();
+    let p: Vec<String> = ["scenario", "limits", "MAX_NODES"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(file_node(&p, &modules), "scenario::limits");
+    let p: Vec<String> = ["scenario", "Scenario"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(file_node(&p, &modules), "scenario");
 }
 
 /// `cargo test --test layers -- --ignored --nocapture`: the graph, for the docs.

@@ -104,7 +104,7 @@ fn stock_on_screen_is_the_engines_at_every_step() {
 
 #[test]
 fn stock_bar_is_empty_only_at_zero_and_full_only_at_max() {
-    use chainmesh::tui::render::graph::{STOCK_BARS, STOCK_EMPTY, stock_glyph};
+    use chainmesh::tui::render::node::{STOCK_BARS, STOCK_EMPTY, stock_glyph};
     assert_eq!(stock_glyph(0.0, 100.0), STOCK_EMPTY);
     assert_eq!(stock_glyph(1e-6, 100.0), "▁");
     assert_eq!(stock_glyph(50.0, 100.0), "▄");

@@ -20,6 +20,7 @@ pub mod run;
 pub mod set;
 pub mod sweep;
 pub mod trace;
+pub mod tui;
 mod values;
 
 use std::path::Path;

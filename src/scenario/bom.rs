@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use toml::Spanned;
 
+use super::context::Ctx;
 use super::raw::{RawDefaults, RawLink, RawNode};
-use super::validate::Ctx;
 use super::{InputError, Link, Node, Role};
 
 /// Largest accepted quantity of a part per unit of output.

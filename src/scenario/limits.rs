@@ -23,7 +23,11 @@
 use std::sync::Arc;
 
 use super::InputError;
-use super::validate::MAX_NODES;
+
+/// Largest accepted node count per topology.
+pub const MAX_NODES: usize = 200_000;
+/// Largest accepted outage or repair length in steps.
+pub const MAX_REPAIR: i64 = 1_000_000;
 
 /// Most links of one scenario, over all its topologies.
 pub const MAX_LINKS: usize = 1_000_000;

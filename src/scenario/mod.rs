@@ -25,6 +25,7 @@
 pub mod bom;
 pub mod builtin;
 mod chunked;
+mod context;
 mod error;
 pub mod limits;
 pub mod raw;

@@ -17,7 +17,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::validate::{MAX_NODES, MAX_REPAIR};
+use super::limits::{MAX_NODES, MAX_REPAIR};
 use super::{DEFAULT_SERVICE_LEVEL, DEFAULT_STEPS, DEFAULT_TRIALS, MAX_STEPS, Sector};
 
 /// A chainmesh scenario file: one `[scenario]` header, optional `[defaults]`,

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::context::Ctx;
 use super::raw::RawShock;
-use super::validate::{Ctx, build_shock};
+use super::validate::build_shock;
 use super::{InputError, Scenario, Shock};
 
 /// Parse and validate one `--shock` argument against `scenario`.

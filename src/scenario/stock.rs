@@ -6,8 +6,8 @@
 
 use toml::Spanned;
 
+use super::context::Ctx;
 use super::raw::RawNode;
-use super::validate::Ctx;
 use super::{InputError, Role};
 
 /// Largest accepted stock level (as for capacities).

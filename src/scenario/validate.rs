@@ -15,22 +15,8 @@ use super::{
     unclosed_bracket,
 };
 
-/// Largest accepted node count per topology.
-pub const MAX_NODES: usize = 200_000;
-/// Largest accepted outage or repair length in steps.
-pub const MAX_REPAIR: i64 = 1_000_000;
-
-/// Where errors point: the origin name and the source text.
-pub(crate) struct Ctx<'a> {
-    pub origin: &'a str,
-    pub source: Arc<str>,
-}
-
-impl Ctx<'_> {
-    pub fn err(&self, span: Range<usize>, field: &str, message: impl Into<String>) -> InputError {
-        InputError::at(self.origin, &self.source, span, field, message)
-    }
-}
+use super::context::Ctx;
+use super::limits::{MAX_NODES, MAX_REPAIR};
 
 pub(super) fn parse(origin: &str, text: &str) -> Result<Scenario, InputError> {
     let ctx = Ctx {

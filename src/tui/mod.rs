@@ -43,27 +43,7 @@ pub use message::Message;
 pub use render::render;
 pub use worker::McMode;
 
-use crate::scenario::Scenario;
-
-/// What the TUI opens.
-#[derive(Debug, Clone)]
-pub struct TuiOptions {
-    /// The validated scenario (with the `--scale`s applied, without the extra `--shock`s).
-    pub scenario: Scenario,
-    /// How the user named the scenario (file path or built-in name), for the reproduce command.
-    pub scenario_arg: String,
-    /// Seed to show.
-    pub seed: u64,
-    /// Trial index to show.
-    pub trial: u64,
-    /// Extra `--shock` specs given on the command line (already validated).
-    pub shocks: Vec<String>,
-    /// `--scale` specs given on the command line, already applied to
-    /// `scenario` (kept for the reproduce command).
-    pub scales: Vec<String>,
-    /// Show Traditional Chinese labels where the scenario has them.
-    pub lang_zh: bool,
-}
+pub use crate::front::launch::TuiOptions;
 
 /// Where terminal events come from (crossterm, or a script in tests).
 pub trait EventSource {
@@ -138,6 +118,15 @@ impl EventSource for SignalAwareEvents {
 const IDLE_WAIT: Duration = Duration::from_secs(1);
 /// How often a worker (Monte Carlo, sweep) is polled and drawn while it runs.
 const WORKER_REFRESH: Duration = Duration::from_millis(150);
+
+/// Run the TUI the command line prepared until the user quits.
+pub fn launch(launch: crate::front::launch::Launch) -> anyhow::Result<()> {
+    if launch.picker {
+        run_picker(launch.options)
+    } else {
+        run(launch.options)
+    }
+}
 
 /// Run the TUI until the user quits.
 pub fn run(options: TuiOptions) -> anyhow::Result<()> {

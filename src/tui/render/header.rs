@@ -77,7 +77,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             parts.push(sep());
             parts.push(w(Span::styled(
                 app.tr("flow view", "流量檢視"),
-                Style::default().fg(crate::tui::render::graph::CUT),
+                Style::default().fg(crate::tui::render::node::CUT),
             )));
         }
         if baselines_differ(app) {

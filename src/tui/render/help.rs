@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::graph::{ASSEMBLER, DOWN, RECOVERED, STARVED, UP};
+use super::node::{ASSEMBLER, DOWN, RECOVERED, STARVED, UP};
 use super::popup_block;
 use crate::tui::app::App;
 use crate::tui::layout::centered;

@@ -10,9 +10,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::graph::{ASSEMBLER, CUT, stock_glyph};
 use super::line::{Part, fit_parts};
 pub use super::list::flow_number;
+use super::node::{ASSEMBLER, CUT, stock_glyph};
 use super::{pane, topology_color};
 use crate::scenario::{Repair, Role};
 use crate::sim::EventKind;

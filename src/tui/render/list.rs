@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::style::{Color, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::graph::{label, node_style};
+use super::node::{label, node_style};
 use crate::tui::app::App;
 use crate::tui::layout::NodeBox;
 use crate::tui::text::pad_left;

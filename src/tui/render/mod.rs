@@ -32,6 +32,7 @@ pub mod inspector;
 pub mod line;
 mod list;
 mod monte_carlo;
+pub mod node;
 mod params;
 mod picker;
 mod popup;
