@@ -306,3 +306,44 @@ fn merge_refuses_tampered_parts() {
         }
     }
 }
+
+/// With assemblers `stock_used` counts units of what was drawn (10 bolts
+/// per widget), so it can exceed 1; `merge` accepts what `run` writes
+/// (issue 22, item 7) and gives the single run's numbers.
+#[test]
+fn merge_accepts_stock_used_above_one_with_assemblers() {
+    let fixture = "tests/fixtures/bolts-stock.toml";
+    let dir = tempfile::tempdir().expect("tmp");
+    let part = |r: &str, name: &str| {
+        let p = dir.path().join(name);
+        ok(&[
+            "run",
+            fixture,
+            "--trial-range",
+            r,
+            "--out",
+            p.to_str().expect("path"),
+        ]);
+        p.to_str().expect("path").to_string()
+    };
+    let (a, b) = (part("0..20", "a.json"), part("20..40", "b.json"));
+    let merged = ok(&["merge", &a, &b, "--format", "csv"]);
+    let single = ok(&["run", fixture, "--format", "csv"]);
+    let numbers = |csv: &[u8]| -> Vec<String> {
+        let text = String::from_utf8_lossy(csv).into_owned();
+        let rows: Vec<&str> = text.lines().collect();
+        let head: Vec<&str> = rows[0].split(',').collect();
+        let row: Vec<&str> = rows[1].split(',').collect();
+        head.iter()
+            .zip(&row)
+            .filter(|(h, _)| h.starts_with("stock_used") || h.starts_with("service"))
+            .map(|(h, v)| format!("{h}={v}"))
+            .collect()
+    };
+    assert_eq!(numbers(&merged), numbers(&single));
+    assert!(
+        numbers(&single).contains(&"stock_used_mean=2".to_string()),
+        "{:?}",
+        numbers(&single)
+    );
+}

@@ -8,7 +8,7 @@
 //! [`PartialRun::validate`] checks every field — a non-empty trial range,
 //! at least one topology, finite positive baselines, every metric value
 //! finite and inside its range (φ, nadir, below, collapse in [0, 1],
-//! recovery in [0, steps], paired differences in [−1, 1], stock_used and
+//! recovery in [0, steps], paired differences in [−1, 1], stock_used ≥ 0 and
 //! stockout in [0, 1] where present), counts summed
 //! without overflow and equal to the range length per metric — and the
 //! `digest` (SHA-256 of the part's canonical JSON with an empty digest)
@@ -210,14 +210,18 @@ impl PartialRun {
                     ));
                 }
             }
-            // Draws never exceed deliveries, which never exceed F0.
-            for (name, d) in crate::sim::STOCK_METRIC_NAMES
+            // `stock_used` counts units of whatever was drawn (parts too:
+            // ten bolts per widget make it exceed 1 with assemblers), so
+            // it is only bounded below; `stockout` is a share of steps.
+            let stock_ranges = [(0.0, f64::MAX, "[0, ∞)"), (0.0, 1.0, "[0, 1]")];
+            for ((name, d), (lo, hi, shown)) in crate::sim::STOCK_METRIC_NAMES
                 .iter()
                 .zip(topo.stock.iter().flatten())
+                .zip(stock_ranges)
             {
-                if !d.within(0.0, phi) {
+                if !d.within(lo, hi) {
                     return Err(format!(
-                        "{what} is damaged: a {name} value of topology {:?} lies outside [0, 1]",
+                        "{what} is damaged: a {name} value of topology {:?} lies outside {shown}",
                         self.topologies[t].id
                     ));
                 }
