@@ -374,3 +374,102 @@ fn a_signal_stops_a_report_and_removes_the_folder_it_made() {
         entries(dir.path())
     );
 }
+
+/// A generated assembly network with stock everywhere: seconds per step
+/// (1 + 2k linear programs), in `dir`.
+fn slow_stocked_assembly(dir: &Path) -> PathBuf {
+    let out = Command::new(bin())
+        .args([
+            "generate", "--model", "layered", "--nodes", "400", "--seed", "1", "--needs",
+        ])
+        .output()
+        .expect("generate");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("toml").replacen(
+        "[defaults]\n",
+        "[defaults]\nstock = 50\n",
+        1,
+    );
+    let path = dir.join("slow.toml");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A stop signal ends a run whose every step takes seconds (issue 22, item
+/// 5: SIGINT was ignored for minutes while a step's LPs ran), exit 130,
+/// nothing written.
+#[test]
+fn a_signal_stops_a_run_inside_a_long_step() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let slow = slow_stocked_assembly(dir.path());
+    let mut child = Command::new(bin())
+        .args([
+            "run",
+            slow.to_str().expect("path"),
+            "--trials",
+            "2",
+            "--out",
+            "r.json",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(child.try_wait().expect("wait").is_none(), "steps are slow");
+    kill(child.id(), "INT");
+    // A liveness bound, far above the watcher's half second.
+    let code = wait_exit(&mut child, Duration::from_secs(5), "a long step");
+    assert_eq!(code, Some(130));
+    assert_eq!(entries(dir.path()), vec!["slow.toml".to_string()]);
+}
+
+/// The TUI draws its first frame before the first step is solved, and `q`
+/// quits while a long step is being solved (issue 22, item 5): the
+/// terminal is restored.
+#[test]
+fn q_quits_the_tui_inside_a_long_step() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for this test (apt-get install tmux)");
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let slow = slow_stocked_assembly(dir.path());
+    let stty = dir.path().join("stty.txt");
+    let tmux = Tmux::new();
+    let script = format!(
+        "{} tui {}; stty -a > {}; sleep 30",
+        bin().display(),
+        slow.display(),
+        stty.display()
+    );
+    tmux.start_tui(&script, ("80", "24"));
+    wait_for(Duration::from_secs(30), "the first frame", || {
+        tmux.cmd(&["capture-pane", "-p", "-t", "t"])
+            .contains("chainmesh")
+    });
+    // Into the first steps (seconds each).
+    std::thread::sleep(Duration::from_secs(3));
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    wait_for(Duration::from_secs(5), "chainmesh to quit", || {
+        stty.exists()
+    });
+    wait_for(Duration::from_secs(5), "stty output", || {
+        std::fs::read_to_string(&stty).is_ok_and(|s| !s.is_empty())
+    });
+    let modes = std::fs::read_to_string(&stty).expect("stty");
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    assert!(
+        words.contains(&"echo") && words.contains(&"icanon"),
+        "terminal left raw: {modes}"
+    );
+    let flags = tmux.cmd(&[
+        "display",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{mouse_any_flag}",
+    ]);
+    assert_eq!(flags.trim(), "0 0", "alternate screen / mouse still on");
+}

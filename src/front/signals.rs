@@ -107,6 +107,15 @@ pub fn finishing() {
 
 /// Remove what is registered, run the restorers, say why and exit 130.
 fn end_now() -> ! {
+    end_now_with(INTERRUPTED_EXIT, Some(INTERRUPTED_MESSAGE))
+}
+
+/// End the process now with `code`, after the same clean-up as a signal:
+/// the registered restorers run, registered temporary files and empty
+/// folders are removed, and `message` (if any) goes to stderr. Waits for a
+/// commit in progress; does nothing (blocks) once `main` is
+/// [`finishing`], since the process is then ending on its own.
+pub fn end_now_with(code: i32, message: Option<&str>) -> ! {
     let mut reg = registry();
     for restore in &reg.restorers {
         restore();
@@ -118,8 +127,10 @@ fn end_now() -> ! {
         // Only an empty folder: anything a command left there is kept.
         let _ = std::fs::remove_dir(&dir);
     }
-    eprintln!("error: {INTERRUPTED_MESSAGE}");
-    std::process::exit(INTERRUPTED_EXIT);
+    if let Some(m) = message {
+        eprintln!("error: {m}");
+    }
+    std::process::exit(code);
 }
 
 /// Run `restore` before the watcher ends the process (the TUI restores its

@@ -65,18 +65,44 @@ impl EventSource for CrosstermEvents {
     }
 }
 
-/// [`CrosstermEvents`] that also watch for a stop signal (SIGTERM, SIGHUP,
-/// SIGQUIT, SIGINT from `kill`): when one arrives, `next` fails with
+/// Terminal events read on a thread of their own and handed over through a
+/// channel, so input is read even while the UI thread is busy (solving a
+/// large step, loading a scenario). A quit key ([`quits`]) is always
+/// honoured: the loop ends on it as usual, and if the UI thread is stuck in
+/// a computation the reader restores the terminal and ends the process
+/// after `front::signals::GRACE`. A stop signal (SIGTERM, SIGHUP, SIGQUIT,
+/// SIGINT from `kill`) makes `next` fail with
 /// [`io::ErrorKind::Interrupted`], the loop ends and [`run`] restores the
 /// terminal (raw mode, alternate screen, mouse) before exiting.
-struct SignalAwareEvents {
+struct ThreadedEvents {
+    events: std::sync::mpsc::Receiver<io::Result<Event>>,
     stop: &'static std::sync::atomic::AtomicBool,
 }
+
+/// Whether the app is in its normal mode (where `q` and Esc quit), as last
+/// seen by the UI thread; the reader thread reads it.
+static NORMAL_MODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
 /// Longest wait between two looks at the stop flag.
 const SIGNAL_SLICE: Duration = Duration::from_millis(100);
 
-impl SignalAwareEvents {
+/// Whether `ev` quits the TUI: Ctrl-C and Ctrl-Q always, `q` and Esc in
+/// the normal mode (elsewhere they close a panel), as [`Message::from_event`].
+fn quits(ev: &Event, normal_mode: bool) -> bool {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    let Event::Key(key) = ev else {
+        return false;
+    };
+    if key.kind == KeyEventKind::Release {
+        return false;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'));
+    }
+    normal_mode && matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
+}
+
+impl ThreadedEvents {
     fn install() -> Self {
         // The process-wide stop flag: a signal raises it and the loop ends;
         // if a long computation keeps the loop from looking, the signal
@@ -84,7 +110,32 @@ impl SignalAwareEvents {
         // and ends the process.
         let stop = crate::front::signals::stop_flag();
         hangup::watch(stop);
-        SignalAwareEvents { stop }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _ = std::thread::Builder::new()
+            .name("tui-input".into())
+            .spawn(move || {
+                loop {
+                    let ev = event::read();
+                    if let Ok(ev) = &ev
+                        && quits(ev, NORMAL_MODE.load(std::sync::atomic::Ordering::Relaxed))
+                    {
+                        // The loop quits at its next look; a UI thread busy
+                        // in a computation gets the grace period, then the
+                        // process ends here (terminal restored).
+                        let _ = std::thread::Builder::new()
+                            .name("tui-quit".into())
+                            .spawn(|| {
+                                std::thread::sleep(crate::front::signals::GRACE);
+                                crate::front::signals::end_now_with(0, None);
+                            });
+                    }
+                    let failed = ev.is_err();
+                    if tx.send(ev).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        ThreadedEvents { events: rx, stop }
     }
 
     fn stopped(&self) -> bool {
@@ -92,7 +143,7 @@ impl SignalAwareEvents {
     }
 }
 
-impl EventSource for SignalAwareEvents {
+impl EventSource for ThreadedEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
         let deadline = Instant::now() + timeout;
         loop {
@@ -103,8 +154,15 @@ impl EventSource for SignalAwareEvents {
                 ));
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if let Some(ev) = CrosstermEvents.next(left.min(SIGNAL_SLICE))? {
-                return Ok(Some(ev));
+            match self.events.recv_timeout(left.min(SIGNAL_SLICE)) {
+                Ok(ev) => return ev.map(Some),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the terminal's input ended",
+                    ));
+                }
             }
             if left <= SIGNAL_SLICE {
                 return Ok(None);
@@ -130,20 +188,19 @@ pub fn launch(launch: crate::front::launch::Launch) -> anyhow::Result<()> {
 
 /// Run the TUI until the user quits.
 pub fn run(options: TuiOptions) -> anyhow::Result<()> {
-    run_app(App::new(options, McMode::Thread)?)
+    run_app(options, false)
 }
 
 /// Run the TUI with the scenario picker open over `options` (started
 /// without naming a scenario): Esc keeps the one behind it.
 pub fn run_picker(options: TuiOptions) -> anyhow::Result<()> {
-    let mut app = App::new(options, McMode::Thread)?;
-    app.update(Message::Open(app::Mode::Picker { selected: 0 }));
-    run_app(app)
+    run_app(options, true)
 }
 
-fn run_app(mut app: App) -> anyhow::Result<()> {
-    // Before the terminal goes raw: a signal from now on restores it.
-    let mut events = SignalAwareEvents::install();
+fn run_app(options: TuiOptions, picker: bool) -> anyhow::Result<()> {
+    // Before the terminal goes raw: a signal from now on restores it, and
+    // input is read from now on (a quit key works while the app is built).
+    let mut events = ThreadedEvents::install();
     // Installs a panic hook that restores the terminal; ours, chained in
     // front of it, also releases the mouse.
     let mut terminal = ratatui::try_init()?;
@@ -156,6 +213,13 @@ fn run_app(mut app: App) -> anyhow::Result<()> {
     let result = crossterm::execute!(io::stdout(), EnableMouseCapture)
         .map_err(anyhow::Error::from)
         .and_then(|()| {
+            // The first frame comes before the first step is solved (a large
+            // assembly network with stock takes seconds per step).
+            terminal.draw(|f| render::preparing(&options.scenario.name, options.lang_zh, f))?;
+            let mut app = App::new(options, McMode::Thread)?;
+            if picker {
+                app.update(Message::Open(app::Mode::Picker { selected: 0 }));
+            }
             let size = terminal.size()?;
             app.update(Message::Resize(size.width, size.height));
             event_loop(&mut terminal, &mut app, &mut events)
@@ -196,6 +260,10 @@ where
         if app.quit {
             return Ok(());
         }
+        NORMAL_MODE.store(
+            matches!(app.mode, app::Mode::Normal),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let now = Instant::now();
         let mut wait = if app.running() {
             next_tick.saturating_duration_since(now)

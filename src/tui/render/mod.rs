@@ -63,6 +63,32 @@ pub fn topology_color(k: usize) -> Color {
     TOPOLOGY_COLORS[k % TOPOLOGY_COLORS.len()]
 }
 
+/// The first frame, drawn before the scenario's first step is solved: its
+/// name and how to quit, on a blank screen.
+pub fn preparing(name: &str, zh: bool, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Clear, area);
+    let text = if zh {
+        format!(
+            "chainmesh · 準備中：{} … (q 離開)",
+            crate::tui::text::clean(name)
+        )
+    } else {
+        format!(
+            "chainmesh · preparing {} … (q quits)",
+            crate::tui::text::clean(name)
+        )
+    };
+    let line = Line::from(fit(&text, usize::from(area.width)));
+    frame.render_widget(
+        line,
+        Rect {
+            height: area.height.min(1),
+            ..area
+        },
+    );
+}
+
 /// Draw the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
