@@ -5,8 +5,10 @@
 //!
 //! ```text
 //! scenario            TOML → validated Scenario (format, errors, schema, built-ins)
-//! network             flow network, centrality, the flow checks of a topology
-//! sim                 seeded Monte Carlo engine (compiles a Scenario: Prepared)
+//! network             solvers: flow network, assembly program, stock stages, centrality
+//! model               what one step means: production, stock, the state a trial
+//!                     carries, the keys a cache may memoise on
+//! sim                 seeded Monte Carlo engine: events in time (compiles a Scenario: Prepared)
 //! stats               exact distributions and summaries
 //! compose             scenario files chainmesh writes (`new` template, generators)
 //! sweep               attack curves
@@ -31,6 +33,7 @@ pub mod front;
 pub mod handout;
 pub mod import;
 pub mod lang;
+pub mod model;
 pub mod network;
 pub mod report;
 pub mod scenario;

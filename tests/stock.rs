@@ -4,7 +4,8 @@
 mod common;
 
 use assert_cmd::Command;
-use chainmesh::network::{Inventory, StockNetwork, StockProgram, StockScratch, stock_ranking};
+use chainmesh::model::Inventory;
+use chainmesh::network::{StockNetwork, StockProgram, StockScratch, stock_ranking};
 use chainmesh::scenario::{Role, Scenario, Topology};
 use chainmesh::sim::{FlowCache, Prepared, StepRecord, TopologyRun, risk};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
@@ -417,7 +418,7 @@ fn assembler_with_stock_ships_from_its_shelf() {
     );
     let prep = Prepared::new(sc).unwrap();
     assert!(matches!(
-        prep.topologies[0].inventory,
+        prep.topologies[0].model.inventory,
         Some(Inventory::Program(_))
     ));
     let (recs, levels) = steps_of(&prep, 0);
@@ -710,17 +711,31 @@ fn stocked_partials_merge_into_the_single_run() {
             assert_eq!(cut(&merged), cut(&single));
         }
     }
-    // Tamper with the stock tally: a stock_used of 7.5 fails the range
-    // check; an in-range edit (0.5) fails the digest.
-    for (value, words) in [(7.5, "outside [0, 1]"), (0.5, "digest")] {
+    // Tamper with the stock tally: a stock_used of -7.5 or a stockout of
+    // 7.5 fail the range checks (stock_used is bounded only below: with
+    // assemblers it counts parts, issue 22 item 7); an in-range edit (0.5)
+    // fails the digest.
+    for (metric, value, words) in [
+        (
+            0,
+            -7.5,
+            "stock_used value of topology \"chain_stock\" lies outside [0, ∞)",
+        ),
+        (
+            1,
+            7.5,
+            "stockout value of topology \"chain_stock\" lies outside [0, 1]",
+        ),
+        (0, 0.5, "digest"),
+    ] {
         let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        // The largest value, so the distribution stays ascending.
-        let d = v["tally"]["topologies"][2]["stock"][0]
+        let d = v["tally"]["topologies"][2]["stock"][metric]
             .as_array_mut()
             .unwrap();
-        let last = d.len() - 1;
-        assert!(d[last][0].as_f64().unwrap() < 0.5);
-        d[last][0] = serde_json::json!(value);
+        // The smallest or largest value, so the distribution stays ascending.
+        let at = if value < 0.0 { 0 } else { d.len() - 1 };
+        assert!(d[at][0].as_f64().unwrap() < 0.5);
+        d[at][0] = serde_json::json!(value);
         let bad_path = dir.path().join("bad.json");
         std::fs::write(&bad_path, serde_json::to_string(&v).unwrap()).unwrap();
         let out = Command::cargo_bin("chainmesh")

@@ -4,14 +4,12 @@
 pub mod assembly;
 pub mod centrality;
 mod flow;
-mod inventory;
 
 pub use assembly::{Assembly, StockProgram};
 pub use flow::{
     FlowDetail, FlowNetwork, FlowSolver, StockLayout, StockNetwork, StockScratch, StockStep,
     stock_ranking,
 };
-pub use inventory::Inventory;
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 

@@ -5,7 +5,8 @@
 //! 2. shocks with `at == t` force their nodes down (extending running outages);
 //! 3. every up node fails with its failure rate, for a sampled repair;
 //! 4. φ_t is computed from the nodes that are up; with stock, by the three
-//!    stages (deliver, draw, refill) of `docs/model.md`, "Inventory".
+//!    stages (deliver, draw, refill) of `docs/model.md`, "Inventory" — the
+//!    step model's business ([`crate::model::StepModel`]).
 //!
 //! Step 3 is event-driven: when a node comes up at step `s` it draws, once,
 //! the number `K` of steps it survives (geometric with the node's failure
@@ -17,11 +18,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::OnceLock;
 
-use super::FlowCache;
 use super::rng::{Stream, ln_survival};
-use crate::network::assembly::WarmStart;
+use crate::model::{FlowCache, StepModel, StepState};
 use crate::network::centrality::{betweenness, degree, ranking};
-use crate::network::{FlowNetwork, Inventory, check_flow};
+use crate::network::{FlowNetwork, check_flow};
 use crate::scenario::{InputError, Repair, Scenario, Selection, Shock, Topology};
 
 /// Never: a step index beyond every horizon.
@@ -52,13 +52,10 @@ pub struct PreparedTopology {
     by_betweenness: OnceLock<Vec<usize>>,
     /// The scenario's shocks resolved for this topology.
     shocks: Vec<ResolvedShock>,
-    /// A simple path from its only source to its only sink: any node down
-    /// stops the flow, so no max flow is needed.
-    pub series: bool,
     /// The topology itself, for resolving shocks added later.
     topo: Topology,
-    /// Its stock, when some node holds any.
-    pub inventory: Option<Inventory>,
+    /// What one step means here (production, stock).
+    pub model: StepModel,
 }
 
 /// A shock resolved against one topology.
@@ -86,10 +83,10 @@ enum Targets {
 impl PreparedTopology {
     fn new(topo: &Topology, shocks: &[Shock]) -> Self {
         let net = FlowNetwork::new(topo);
-        let inventory = Inventory::new(topo, net.baseline());
+        let model = StepModel::new(topo, &net, is_series(topo));
         let mut p = PreparedTopology {
             net,
-            inventory,
+            model,
             ln_survive: topo
                 .nodes
                 .iter()
@@ -99,7 +96,6 @@ impl PreparedTopology {
             by_degree: OnceLock::new(),
             by_betweenness: OnceLock::new(),
             shocks: Vec::new(),
-            series: is_series(topo),
             topo: topo.clone(),
         };
         p.shocks = shocks
@@ -327,18 +323,16 @@ pub struct TopologyRun {
     failures: BinaryHeap<Reverse<(u32, u32)>>,
     down: Vec<bool>,
     down_count: usize,
+    /// The down-set changed since the last step.
     dirty: bool,
-    /// Max flow of production alone for the current down-set (valid when not `dirty`).
-    production: f64,
     throughput: f64,
     extra: Vec<ResolvedShock>,
     events: Vec<Event>,
     picks: Vec<usize>,
     pool: Vec<usize>,
-    /// Stock level per stocked node, in the inventory's rank order.
-    level: Vec<f64>,
-    /// This run's last assembly optimum (large assembly topologies only).
-    warm: WarmStart,
+    /// What the step model carries from step to step (production, stock
+    /// levels, the assembly warm start).
+    state: StepState,
 }
 
 impl TopologyRun {
@@ -357,14 +351,12 @@ impl TopologyRun {
             down: vec![false; n],
             down_count: 0,
             dirty: true,
-            production: 0.0,
             throughput: 0.0,
             extra: Vec::new(),
             events: Vec::new(),
             picks: Vec::new(),
             pool: Vec::new(),
-            level: Vec::new(),
-            warm: WarmStart::default(),
+            state: StepState::default(),
         };
         run.reset(prep, seed, trial);
         run
@@ -382,14 +374,8 @@ impl TopologyRun {
         self.extra.clear();
         self.events.clear();
         self.dirty = true;
-        // The warm start belongs to one trial: a reused run starts the next
-        // one from the canonical optimum, whatever trial it ran before.
-        self.warm = WarmStart::default();
         let p = &prep.topologies[self.topo];
-        self.level.clear();
-        if let Some(inv) = &p.inventory {
-            self.level.extend_from_slice(inv.initial());
-        }
+        p.model.start(&mut self.state);
         for i in 0..self.down.len() {
             self.schedule_failure(p, i, 0);
         }
@@ -398,7 +384,7 @@ impl TopologyRun {
     /// How many frontier nodes this run's warm start holds fixed (large
     /// assembly topologies; `None` before the first solve of a trial).
     pub fn warm_fixes(&self) -> Option<usize> {
-        self.warm.held_fixes()
+        self.state.warm_fixes()
     }
 
     /// Add a shock (e.g. a manual knock-out) that strikes at `shock.at`,
@@ -551,34 +537,17 @@ impl TopologyRun {
             }
         }
 
-        // (4) Throughput from the nodes that are up (and the stock). The
-        // max flow of production alone is memoised by down-set as without
-        // stock; when it meets F0 and no stock can be refilled, the three
-        // stages draw and refill nothing, so that value is the step's
-        // ([`FlowCache::stock_step`]).
-        let (mut drawn, mut stockout) = (0.0, false);
-        if self.dirty {
-            self.production = if self.down_count == 0 {
-                p.net.baseline()
-            } else if p.series {
-                0.0
-            } else {
-                cache.max_flow_warm(&p.net, &self.down, &mut self.warm)
-            };
-            self.dirty = false;
-        }
-        self.throughput = self.production;
-        if let Some(inv) = &p.inventory {
-            let step = cache.stock_step(
-                inv,
-                &self.down,
-                &mut self.level,
-                (self.production, p.net.baseline()),
-            );
-            self.throughput = step.delivered;
-            drawn = step.drawn / p.net.baseline();
-            stockout = self.level.iter().any(|&l| l <= 0.0);
-        }
+        // (4) Throughput from the nodes that are up (and the stock): the
+        // step model's rule.
+        let out = p.model.step(
+            &p.net,
+            &mut self.state,
+            (&self.down, self.down_count, self.dirty),
+            cache,
+        );
+        self.dirty = false;
+        self.throughput = out.throughput;
+        let (drawn, stockout) = (out.drawn, out.stockout);
         self.t += 1;
         Some(StepRecord {
             step: t,
@@ -593,12 +562,13 @@ impl TopologyRun {
     /// Stock held per node of the topology after the last step run (0 for
     /// nodes that hold none); empty without stock.
     pub fn stock_levels(&self, prep: &Prepared) -> Vec<(usize, f64, f64)> {
-        match &prep.topologies[self.topo].inventory {
+        let model = &prep.topologies[self.topo].model;
+        match &model.inventory {
             None => Vec::new(),
             Some(inv) => inv
                 .ranked()
                 .iter()
-                .zip(&self.level)
+                .zip(model.levels(&self.state))
                 .zip(inv.max())
                 .map(|((&v, &l), &m)| (v, l, m))
                 .collect(),

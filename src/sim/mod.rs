@@ -6,16 +6,14 @@
 //! * [`run_trials`] runs many trials in parallel; results depend only on
 //!   scenario, seed and trial index.
 
-mod cache;
 mod engine;
-mod method;
 mod metrics;
 mod monte_carlo;
 mod risk;
 pub mod rng;
 mod trace;
 
-pub use cache::FlowCache;
+pub use crate::model::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{
     METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics,

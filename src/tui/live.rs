@@ -215,7 +215,7 @@ impl LiveTrial {
             }
             self.history[k].push(rec.service);
             self.throughput[k].push(rec.throughput);
-            if self.prep.topologies[k].inventory.is_some() {
+            if self.prep.topologies[k].model.inventory.is_some() {
                 let now = stock_now(&self.prep, run, k, Some(&self.stock[k]));
                 self.stock_history[k].push(stock_share(&now).unwrap_or(0.0));
                 self.stock[k] = now;

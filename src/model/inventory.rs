@@ -2,7 +2,7 @@
 //! topologies, the linear-program step when there are assemblers (both
 //! compute the three stages of `docs/model.md`, "Inventory").
 
-use super::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
+use crate::network::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
 use crate::scenario::Topology;
 
 /// How one topology's stocked steps are computed.

@@ -1,11 +1,14 @@
 //! Throughput evaluation between steps: memoised by down-set for small
-//! networks, incremental for large ones.
+//! networks, incremental for large ones. The cache holds solver buffers and
+//! memos; what a memo may be keyed on is the model's to say ([`super::step`]:
+//! the throughput is a pure function of the down-set, and whether a stocked
+//! step is idle of its [`IdleKey`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
-use crate::network::{FlowNetwork, FlowSolver, Inventory, StockScratch, StockStep};
+use crate::network::{FlowNetwork, FlowSolver, StockScratch};
 
 use super::method::{Method, MethodChooser};
 
@@ -53,12 +56,11 @@ impl Hasher for MaskHasher {
 #[derive(Debug, Default)]
 pub struct FlowCache {
     solver: FlowSolver,
-    /// Buffers of the stocked step ([`crate::network::Inventory::step`]).
+    /// Buffers of the stocked step ([`super::Inventory::step`]).
     pub stock: StockScratch,
-    /// Per (down-set, non-empty stocks, not-full stocks): does the stocked
-    /// step draw and refill nothing ([`FlowCache::stock_step`])? Small
-    /// networks only.
-    idle: HashMap<(u64, u64, u64), bool>,
+    /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
+    /// model decides the key and when to ask ([`super::StepModel`]).
+    idle: HashMap<IdleKey, bool>,
     /// Buffers of the assembly program (topologies with assemblers).
     lp: AssemblyScratch,
     /// Solutions part-way along the fixes of small assembly programs.
@@ -156,56 +158,17 @@ impl FlowCache {
         f
     }
 
-    /// The stocked step of `inv` from `level` (per rank), which it updates;
-    /// `production` is the max flow of production alone for `down`.
-    ///
-    /// Many steps draw and refill nothing (no stock can reach a shortfall,
-    /// no spare capacity can reach a stock that is not full): then the step
-    /// delivers `production` and leaves every level as it is. Whether a step
-    /// is idle depends only on the down-set and on which stocks are empty
-    /// and which are full, not on the levels in between (a draw or refill is
-    /// positive iff an augmenting path reaches its arc, whatever its positive
-    /// capacity), so small networks remember it per (down-set, non-empty
-    /// set, not-full set). Pure: the same as [`Inventory::step`] up to
-    /// round-off in the delivered value.
-    pub fn stock_step(
-        &mut self,
-        inv: &Inventory,
-        down: &[bool],
-        level: &mut [f64],
-        (production, baseline): (f64, f64),
-    ) -> StockStep {
-        let idle_step = StockStep {
-            delivered: production,
-            ..StockStep::default()
-        };
-        if down.len() > MEMO_MAX_NODES || level.len() > 64 {
-            return inv.step(down, level, &mut self.stock);
-        }
-        let tol = inv.tol();
-        let (mut non_empty, mut not_full) = (0u64, 0u64);
-        for (j, (&l, &m)) in level.iter().zip(inv.max()).enumerate() {
-            if l > 0.0 {
-                non_empty |= 1 << j;
-            }
-            if l < m - tol {
-                not_full |= 1 << j;
-            }
-        }
-        if not_full == 0 && production >= baseline - tol {
-            return idle_step;
-        }
-        let key = (mask(down), non_empty, not_full);
-        if self.idle.get(&key) == Some(&true) {
-            return idle_step;
-        }
-        let step = inv.step(down, level, &mut self.stock);
-        let idle = step.drawn <= 0.0 && step.refilled <= 0.0;
+    /// What the idle memo holds for `key`, if anything.
+    pub fn idle(&self, key: &IdleKey) -> Option<bool> {
+        self.idle.get(key).copied()
+    }
+
+    /// Remember whether the stocked step of `key` is idle.
+    pub fn remember_idle(&mut self, key: IdleKey, idle: bool) {
         if self.idle.len() >= CAPACITY {
             self.idle.clear();
         }
         self.idle.insert(key, idle);
-        step
     }
 
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
@@ -261,8 +224,14 @@ fn churned(was: &[bool], down: &[bool]) -> bool {
     2 * changed > down.len()
 }
 
+/// What decides whether a stocked step is idle (draws and refills nothing),
+/// for a network of at most 64 nodes and stocks: the down-set, the stocks
+/// that are not empty and those that are not full, as bit masks. Made by
+/// [`super::StepModel`], which states why the key suffices.
+pub type IdleKey = (u64, u64, u64);
+
 /// The down-set of at most 64 nodes as a bit mask (bit i for node i).
-fn mask(down: &[bool]) -> u64 {
+pub fn mask(down: &[bool]) -> u64 {
     down.iter()
         .enumerate()
         .filter(|(_, d)| **d)
@@ -273,7 +242,25 @@ fn mask(down: &[bool]) -> u64 {
 mod tests {
     use super::*;
     use crate::scenario::Scenario;
-    use crate::sim::rng::Stream;
+
+    /// A small deterministic generator for the walk (the engine's streams
+    /// live in `sim`, above this module): uniform in (0, 1).
+    struct Stream(u64);
+
+    impl Stream {
+        fn new(seed: u64, _trial: u64) -> Stream {
+            Stream(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        }
+
+        fn unit_open0(&mut self) -> f64 {
+            // xorshift64*
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            let x = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            ((x >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+        }
+    }
 
     /// Small churn repairs the held flow, a step where more than half the
     /// nodes change state solves afresh; either way every value equals a

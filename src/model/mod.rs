@@ -1,0 +1,15 @@
+//! What one step means, in one place: the throughput of the nodes that are
+//! up (max flow or the assembly program), the stock stages after it, the
+//! state a trial carries between steps, and the keys a cache may memoise
+//! on ([`StepModel`]). The solvers it calls live in `network` and know no
+//! time; the engine (`sim`) decides *when* things happen and asks the model
+//! for each step.
+
+mod cache;
+mod inventory;
+mod method;
+mod step;
+
+pub use cache::{FlowCache, IdleKey};
+pub use inventory::Inventory;
+pub use step::{StepModel, StepOutcome, StepState};

@@ -1,0 +1,186 @@
+//! One step of one topology: what it delivers, given which nodes are up and
+//! what its buffers hold.
+//!
+//! The rule (`docs/model.md`, sections 1, 1a and 1b):
+//!
+//! 1. *Production*: the throughput of the nodes that are up — the maximum
+//!    flow from sources to sinks, or, when some node has a bill of
+//!    materials, the optimum of the assembly program. It is a pure function
+//!    of the down-set: computed again only when the down-set changed, 0 for
+//!    a series topology with any node down, the baseline F0 with none.
+//! 2. *Stock* (topologies where some node holds stock): the three stages —
+//!    deliver as much as possible, draw as little stock as possible (nearest
+//!    the customer first), refill from spare capacity (nearest the customer
+//!    first) — from the levels the trial carries ([`StepState`]), which
+//!    they update.
+//!
+//! What a cache may memoise on: production on the down-set (and, with
+//! assemblers, the producing set); whether a stocked step is idle on its
+//! [`IdleKey`] (see [`StepModel::step`]). A new stage (costs, an ordering
+//! policy) must say here whether those keys still decide it.
+
+use crate::network::FlowNetwork;
+use crate::network::assembly::WarmStart;
+use crate::scenario::Topology;
+
+use super::cache::{FlowCache, IdleKey, mask};
+use super::inventory::Inventory;
+
+/// Networks and stock sets of at most this many members key the idle memo
+/// with a `u64` bit mask.
+const IDLE_MEMO_MAX: usize = 64;
+
+/// What one step of one topology means: how production is computed and
+/// whether stock comes after it. Read-only; one per compiled topology.
+#[derive(Debug, Clone)]
+pub struct StepModel {
+    /// A simple path from its only source to its only sink: any node down
+    /// stops the flow, so no max flow is needed.
+    pub series: bool,
+    /// Its stock, when some node holds any.
+    pub inventory: Option<Inventory>,
+}
+
+/// What a trial carries from one step of one topology to the next.
+#[derive(Debug, Clone, Default)]
+pub struct StepState {
+    /// The down-set changed since production was last computed.
+    dirty: bool,
+    /// Production for the current down-set (valid when not `dirty`).
+    production: f64,
+    /// Stock level per stocked node, in the inventory's rank order.
+    level: Vec<f64>,
+    /// This trial's last assembly optimum (large assembly topologies only).
+    warm: WarmStart,
+}
+
+/// The outcome of one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepOutcome {
+    /// Units delivered to the sinks (F_t).
+    pub throughput: f64,
+    /// Units drawn from stock, as a share of F0 (0 without stock).
+    pub drawn: f64,
+    /// Does some stocked node end the step with its stock at 0?
+    pub stockout: bool,
+}
+
+impl StepModel {
+    /// The model of `topo`, whose flow network is `net`.
+    pub fn new(topo: &Topology, net: &FlowNetwork, series: bool) -> StepModel {
+        StepModel {
+            series,
+            inventory: Inventory::new(topo, net.baseline()),
+        }
+    }
+
+    /// The state at step 0 of a trial (every buffer at its initial level).
+    pub fn start(&self, state: &mut StepState) {
+        state.dirty = true;
+        // The warm start belongs to one trial: a reused state starts the
+        // next one from the canonical optimum, whatever trial it ran before.
+        state.warm = WarmStart::default();
+        state.level.clear();
+        if let Some(inv) = &self.inventory {
+            state.level.extend_from_slice(inv.initial());
+        }
+    }
+
+    /// One step with the nodes marked in `down` (`down_count` of them) out
+    /// of service; `changed` says whether the down-set changed since the
+    /// previous step of this state.
+    ///
+    /// Many stocked steps draw and refill nothing (no stock can reach a
+    /// shortfall, no spare capacity can reach a stock that is not full):
+    /// then the step delivers production and leaves every level as it is.
+    /// Whether a step is idle depends only on the down-set and on which
+    /// stocks are empty and which are full, not on the levels in between (a
+    /// draw or refill is positive iff an augmenting path reaches its arc,
+    /// whatever its positive capacity), so small networks remember it per
+    /// [`IdleKey`] (down-set, non-empty set, not-full set). Pure: the same
+    /// as the three stages computed every step, up to round-off in the
+    /// delivered value.
+    pub fn step(
+        &self,
+        net: &FlowNetwork,
+        state: &mut StepState,
+        (down, down_count, changed): (&[bool], usize, bool),
+        cache: &mut FlowCache,
+    ) -> StepOutcome {
+        if changed {
+            state.dirty = true;
+        }
+        if state.dirty {
+            state.production = if down_count == 0 {
+                net.baseline()
+            } else if self.series {
+                0.0
+            } else {
+                cache.max_flow_warm(net, down, &mut state.warm)
+            };
+            state.dirty = false;
+        }
+        let mut out = StepOutcome {
+            throughput: state.production,
+            drawn: 0.0,
+            stockout: false,
+        };
+        if let Some(inv) = &self.inventory {
+            let baseline = net.baseline();
+            let (delivered, drawn) = self.stocked(inv, state, down, baseline, cache);
+            out.throughput = delivered;
+            out.drawn = drawn / baseline;
+            out.stockout = state.level.iter().any(|&l| l <= 0.0);
+        }
+        out
+    }
+
+    /// The stock stages from `state`'s levels: (delivered, drawn) units.
+    fn stocked(
+        &self,
+        inv: &Inventory,
+        state: &mut StepState,
+        down: &[bool],
+        baseline: f64,
+        cache: &mut FlowCache,
+    ) -> (f64, f64) {
+        let production = state.production;
+        if down.len() > IDLE_MEMO_MAX || state.level.len() > IDLE_MEMO_MAX {
+            let step = inv.step(down, &mut state.level, &mut cache.stock);
+            return (step.delivered, step.drawn);
+        }
+        let tol = inv.tol();
+        let (mut non_empty, mut not_full) = (0u64, 0u64);
+        for (j, (&l, &m)) in state.level.iter().zip(inv.max()).enumerate() {
+            if l > 0.0 {
+                non_empty |= 1 << j;
+            }
+            if l < m - tol {
+                not_full |= 1 << j;
+            }
+        }
+        if not_full == 0 && production >= baseline - tol {
+            return (production, 0.0);
+        }
+        let key: IdleKey = (mask(down), non_empty, not_full);
+        if cache.idle(&key) == Some(true) {
+            return (production, 0.0);
+        }
+        let step = inv.step(down, &mut state.level, &mut cache.stock);
+        cache.remember_idle(key, step.drawn <= 0.0 && step.refilled <= 0.0);
+        (step.delivered, step.drawn)
+    }
+
+    /// Stock level per stocked node of `state`, in the inventory's rank order.
+    pub fn levels<'a>(&self, state: &'a StepState) -> &'a [f64] {
+        &state.level
+    }
+}
+
+impl StepState {
+    /// How many frontier nodes the warm start holds fixed (large assembly
+    /// topologies; `None` before the first solve of a trial).
+    pub fn warm_fixes(&self) -> Option<usize> {
+        self.warm.held_fixes()
+    }
+}
