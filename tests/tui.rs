@@ -12,8 +12,9 @@ use ratatui::layout::Rect;
 use chainmesh::scenario::{Scenario, parse_shock_arg};
 use chainmesh::sim::{Cause, EventKind, FlowCache, Prepared, TopologyRun, run_trials};
 use chainmesh::stats::{Tally, summarize};
+use chainmesh::sweep::Attack;
 use chainmesh::sweep::sweep_scenario;
-use chainmesh::tui::app::{AttackKind, InputKind, Mode, ShockOrigin};
+use chainmesh::tui::app::{InputKind, Mode, ShockOrigin};
 use chainmesh::tui::sweep::options as sweep_options;
 use chainmesh::tui::{App, EventSource, McMode, Message, TuiOptions, event_loop, export};
 
@@ -169,11 +170,11 @@ fn attacks_cycle_and_land_in_the_reproduce_command() {
     )
     .expect("app starts");
     a.update(key(' '));
-    assert_eq!(a.next_attack, AttackKind::Random);
+    assert_eq!(a.next_attack, Attack::Random);
     a.update(key('a'));
     a.update(key('a'));
     a.update(key('a'));
-    assert_eq!(a.next_attack, AttackKind::Random);
+    assert_eq!(a.next_attack, Attack::Random);
     let specs = a.shock_specs();
     assert_eq!(
         specs,

@@ -57,7 +57,18 @@ impl Attack {
     /// Every attack, in the default order.
     pub const ALL: [Attack; 3] = [Attack::Random, Attack::Degree, Attack::Betweenness];
 
-    /// The spelling on the command line and in outputs.
+    /// The attack after this one, in the order of [`Attack::ALL`] (the
+    /// TUI's `a` key cycles through them).
+    pub fn next(self) -> Attack {
+        match self {
+            Attack::Random => Attack::Degree,
+            Attack::Degree => Attack::Betweenness,
+            Attack::Betweenness => Attack::Random,
+        }
+    }
+
+    /// The spelling on the command line and in outputs (also a shock's
+    /// `select =` value).
     pub fn as_str(self) -> &'static str {
         match self {
             Attack::Random => "random",

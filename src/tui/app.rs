@@ -34,46 +34,6 @@ pub const SPEEDS: [f64; 9] = [1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 240.0
 /// Index into [`SPEEDS`] at start.
 pub const DEFAULT_SPEED: usize = 3;
 
-/// The one-key targeted attacks, in the order `a` cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttackKind {
-    /// A random node of each topology.
-    Random,
-    /// The highest-degree node of each topology.
-    Degree,
-    /// The highest-betweenness node of each topology.
-    Betweenness,
-}
-
-impl AttackKind {
-    /// The sweep's attack of the same kind (whose names the catalogue holds).
-    pub fn attack(self) -> Attack {
-        match self {
-            AttackKind::Random => Attack::Random,
-            AttackKind::Degree => Attack::Degree,
-            AttackKind::Betweenness => Attack::Betweenness,
-        }
-    }
-
-    /// The `select =` value of the shock.
-    pub fn select(self) -> &'static str {
-        match self {
-            AttackKind::Random => "random",
-            AttackKind::Degree => "degree",
-            AttackKind::Betweenness => "betweenness",
-        }
-    }
-
-    /// The attack after this one.
-    pub fn next(self) -> AttackKind {
-        match self {
-            AttackKind::Random => AttackKind::Degree,
-            AttackKind::Degree => AttackKind::Betweenness,
-            AttackKind::Betweenness => AttackKind::Random,
-        }
-    }
-}
-
 /// Where a shock of the compiled scenario came from (shown in the event log).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShockOrigin {
@@ -84,7 +44,7 @@ pub enum ShockOrigin {
     /// `k`: the user knocked out this node id.
     Manual(String),
     /// `a`: a one-key attack.
-    Attack(AttackKind),
+    Attack(Attack),
 }
 
 /// A shock the user added in the UI.
@@ -124,7 +84,7 @@ pub struct App {
     /// A one-off message shown in the footer until the next key.
     pub status: Option<String>,
     /// What `a` fires next.
-    pub next_attack: AttackKind,
+    pub next_attack: Attack,
     /// Terminal size (columns, rows), for mouse hit-testing.
     pub size: (u16, u16),
     /// The Monte Carlo results for the current seed.
@@ -191,7 +151,7 @@ impl App {
             selected: (0, 0),
             mode: Mode::Normal,
             status: None,
-            next_attack: AttackKind::Random,
+            next_attack: Attack::Random,
             size: (80, 24),
             mc: MonteCarlo::new(mc, k),
             sweep: SweepPanel::new(mc),
@@ -963,7 +923,7 @@ impl App {
     fn attack(&mut self) {
         let kind = self.next_attack;
         let t = self.live.t();
-        let spec = format!("at={t},select={},count=1", kind.select());
+        let spec = format!("at={t},select={},count=1", kind.as_str());
         if self.add_user_shock(spec, ShockOrigin::Attack(kind)) {
             self.next_attack = kind.next();
             self.status = Some(if self.lang_zh {
@@ -985,13 +945,13 @@ impl App {
 
 /// How an attack is described to the user (the catalogue's
 /// [`Attack::phrase`]).
-pub fn attack_phrase(kind: AttackKind) -> &'static str {
-    kind.attack().phrase(Lang::En)
+pub fn attack_phrase(kind: Attack) -> &'static str {
+    kind.phrase(Lang::En)
 }
 
 /// How an attack is described to the user, in Traditional Chinese.
-pub fn attack_phrase_zh(kind: AttackKind) -> &'static str {
-    kind.attack().phrase(Lang::ZhTw)
+pub fn attack_phrase_zh(kind: Attack) -> &'static str {
+    kind.phrase(Lang::ZhTw)
 }
 
 /// Compile `base` with the sliders applied and every extra shock (command

@@ -32,7 +32,7 @@ pub fn cause_text(app: &App, cause: Cause) -> String {
                 if app.lang_zh {
                     format!("攻擊：{}", attack_phrase_zh(*kind))
                 } else {
-                    format!("attack: {}", kind.select())
+                    format!("attack: {}", kind.as_str())
                 }
             }
             None => format!("{} {k}", app.tr("shock", "衝擊")),

@@ -21,7 +21,7 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
             crate::tui::app::attack_phrase_zh(app.next_attack)
         )
     } else {
-        format!("attack ({})", app.next_attack.select())
+        format!("attack ({})", app.next_attack.as_str())
     };
     vec![
         ("?", t("help", "說明")),
