@@ -90,17 +90,13 @@ fn cannot(origin: &str, e: impl std::fmt::Display) -> InputError {
     )
 }
 
-/// Open a workbook. A zip (`.xlsx`, `.xlsm`, `.xlsb`, `.ods`) is first
-/// checked for what it unpacks to: at most [`MAX_FILE_BYTES`] in all (the
-/// sizes the zip declares, which the `zip` crate holds each entry to), and
-/// for an `.ods` at most [`MAX_CELLS`] cells, counted from `content.xml`
-/// before calamine expands its repeated rows and cells.
-fn open<'a>(origin: &str, bytes: &'a [u8]) -> Result<Book<'a>, InputError> {
-    let cursor = Cursor::new(bytes);
-    if !bytes.starts_with(b"PK") {
-        return Xls::new(cursor).map(Book::Xls).map_err(|e| cannot(origin, e));
-    }
-    let mut zip = ZipArchive::new(cursor.clone()).map_err(|e| cannot(origin, e))?;
+/// Refuse a zip whose entries unpack to more than `limit` bytes in all (the
+/// sizes it declares; the `zip` crate fails an entry that unpacks to more).
+fn unpacked_within<R: Read + Seek>(
+    origin: &str,
+    zip: &mut ZipArchive<R>,
+    limit: u64,
+) -> Result<(), InputError> {
     let mut total = 0u64;
     let mut largest = (0u64, String::new());
     for i in 0..zip.len() {
@@ -113,19 +109,35 @@ fn open<'a>(origin: &str, bytes: &'a [u8]) -> Result<Book<'a>, InputError> {
             );
         }
     }
-    if total > MAX_FILE_BYTES {
+    if total > limit {
+        let mib = |b: u64| b.div_ceil(1 << 20);
         return Err(InputError::whole(
             origin,
             "",
             format!(
                 "the workbook unpacks to {} MiB ({} alone is {} MiB); at most {} MiB is read",
-                total >> 20,
+                mib(total),
                 largest.1,
-                largest.0 >> 20,
-                MAX_FILE_BYTES >> 20
+                mib(largest.0),
+                limit >> 20
             ),
         ));
     }
+    Ok(())
+}
+
+/// Open a workbook. A zip (`.xlsx`, `.xlsm`, `.xlsb`, `.ods`) is first
+/// checked for what it unpacks to: at most [`MAX_FILE_BYTES`] in all (the
+/// sizes the zip declares, which the `zip` crate holds each entry to), and
+/// for an `.ods` at most [`MAX_CELLS`] cells, counted from `content.xml`
+/// before calamine expands its repeated rows and cells.
+fn open<'a>(origin: &str, bytes: &'a [u8]) -> Result<Book<'a>, InputError> {
+    let cursor = Cursor::new(bytes);
+    if !bytes.starts_with(b"PK") {
+        return Xls::new(cursor).map(Book::Xls).map_err(|e| cannot(origin, e));
+    }
+    let mut zip = ZipArchive::new(cursor.clone()).map_err(|e| cannot(origin, e))?;
+    unpacked_within(origin, &mut zip, MAX_FILE_BYTES)?;
     if zip.index_for_name("mimetype").is_some() {
         if let Ok(content) = zip.by_name("content.xml") {
             ods_prescan(origin, content)?;
@@ -597,5 +609,26 @@ mod tests {
         assert_eq!(super::cell_name(0, 26), "AA1");
         assert_eq!(super::cell_name(0, 701), "ZZ1");
         assert_eq!(super::cell_name(0, 702), "AAA1");
+    }
+
+    /// The declared sizes are summed before calamine opens anything (a
+    /// 1 MB `.xlsx` held a 1 GiB shared string and aborted the process).
+    #[test]
+    fn a_zip_that_unpacks_past_the_limit_is_refused() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("xl/sharedStrings.xml", opts).expect("entry");
+        w.write_all(&vec![b'a'; 3 << 20]).expect("write");
+        let bytes = w.finish().expect("zip").into_inner();
+        assert!(bytes.len() < 100_000, "{}", bytes.len());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).expect("zip");
+        let e = super::unpacked_within("w.xlsx", &mut zip, 2 << 20).expect_err("refused");
+        assert!(
+            e.to_string()
+                .contains("w.xlsx: the workbook unpacks to 3 MiB (xl/sharedStrings.xml alone is 3 MiB); at most 2 MiB is read"),
+            "{e}"
+        );
+        assert!(super::unpacked_within("w.xlsx", &mut zip, 3 << 20).is_ok());
     }
 }
