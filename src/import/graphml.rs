@@ -58,7 +58,11 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
 }
 
 /// [`read`], counting its cells into `budget` (see [`super::model::MAX_CELLS`]).
-pub fn read_counted(origin: &str, text: &str, budget: &mut CellBudget) -> Result<Table, InputError> {
+pub fn read_counted(
+    origin: &str,
+    text: &str,
+    budget: &mut CellBudget,
+) -> Result<Table, InputError> {
     let text_arc: Arc<str> = Arc::from(text);
     let source = Source {
         origin: origin.to_string(),

@@ -57,7 +57,8 @@ fn decimal(text: &str) -> Option<(bool, String, i64)> {
         None => (t, 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) || int.len() + frac.len() == 0 {
+    if !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) || int.len() + frac.len() == 0
+    {
         return None;
     }
     let digits = format!("{int}{frac}");
@@ -75,10 +76,7 @@ fn decimal(text: &str) -> Option<(bool, String, i64)> {
 /// could not hold exactly (`123456789012345678901234567890` becomes
 /// `1.2345678901234568e29`), as the text the file spells them with, so that
 /// ids stay exact. Others (`7`, `7.0`, `0.5`) keep their value.
-fn exact_numbers(
-    obj: &mut serde_json::Map<String, Json>,
-    raw: Option<&RawValue>,
-) {
+fn exact_numbers(obj: &mut serde_json::Map<String, Json>, raw: Option<&RawValue>) {
     let inexact = |k: &str, v: &Json| match v {
         Json::Number(n) if n.is_f64() => Some(k.to_string()),
         _ => None,
@@ -88,7 +86,8 @@ fn exact_numbers(
         return;
     }
     let Some(raw) = raw else { return };
-    let Ok(fields) = serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(raw.get())
+    let Ok(fields) =
+        serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(raw.get())
     else {
         return;
     };
@@ -122,7 +121,11 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
 }
 
 /// [`read`], counting its cells into `budget` (see [`super::model::MAX_CELLS`]).
-pub fn read_counted(origin: &str, text: &str, budget: &mut CellBudget) -> Result<Table, InputError> {
+pub fn read_counted(
+    origin: &str,
+    text: &str,
+    budget: &mut CellBudget,
+) -> Result<Table, InputError> {
     let source = Source {
         origin: origin.to_string(),
         text: None,
@@ -221,7 +224,9 @@ fn exact_entries(text: &str, doc: &mut Json) {
     let Json::Object(top) = doc else { return };
     let has_float = |v: &Json| match v {
         Json::Array(items) => items.iter().any(|i| match i {
-            Json::Object(o) => o.values().any(|x| matches!(x, Json::Number(n) if n.is_f64())),
+            Json::Object(o) => o
+                .values()
+                .any(|x| matches!(x, Json::Number(n) if n.is_f64())),
             _ => false,
         }),
         _ => false,
@@ -235,7 +240,11 @@ fn exact_entries(text: &str, doc: &mut Json) {
     let Ok(raw) = serde_json::from_str::<RawDoc<'_>>(text) else {
         return;
     };
-    for (key, raws) in [("nodes", raw.nodes), ("links", raw.links), ("edges", raw.edges)] {
+    for (key, raws) in [
+        ("nodes", raw.nodes),
+        ("links", raw.links),
+        ("edges", raw.edges),
+    ] {
         let (Some(Json::Array(items)), Some(raws)) = (top.get_mut(key), raws) else {
             continue;
         };

@@ -134,7 +134,9 @@ fn unpacked_within<R: Read + Seek>(
 fn open<'a>(origin: &str, bytes: &'a [u8]) -> Result<Book<'a>, InputError> {
     let cursor = Cursor::new(bytes);
     if !bytes.starts_with(b"PK") {
-        return Xls::new(cursor).map(Book::Xls).map_err(|e| cannot(origin, e));
+        return Xls::new(cursor)
+            .map(Book::Xls)
+            .map_err(|e| cannot(origin, e));
     }
     let mut zip = ZipArchive::new(cursor.clone()).map_err(|e| cannot(origin, e))?;
     unpacked_within(origin, &mut zip, MAX_FILE_BYTES)?;
@@ -142,12 +144,18 @@ fn open<'a>(origin: &str, bytes: &'a [u8]) -> Result<Book<'a>, InputError> {
         if let Ok(content) = zip.by_name("content.xml") {
             ods_prescan(origin, content)?;
         }
-        return Ods::new(cursor).map(Book::Ods).map_err(|e| cannot(origin, e));
+        return Ods::new(cursor)
+            .map(Book::Ods)
+            .map_err(|e| cannot(origin, e));
     }
     if zip.index_for_name("xl/workbook.bin").is_some() {
-        return Xlsb::new(cursor).map(Book::Xlsb).map_err(|e| cannot(origin, e));
+        return Xlsb::new(cursor)
+            .map(Book::Xlsb)
+            .map_err(|e| cannot(origin, e));
     }
-    Xlsx::new(cursor).map(Book::Xlsx).map_err(|e| cannot(origin, e))
+    Xlsx::new(cursor)
+        .map(Book::Xlsx)
+        .map_err(|e| cannot(origin, e))
 }
 
 /// The size of a sheet so far, from its non-empty cells.
@@ -169,7 +177,8 @@ impl Extent {
     /// Take in the cell at `row`, `col`; an error once the sheet is wider
     /// than [`MAX_COLUMNS`] or larger than [`MAX_CELLS`].
     fn add(&mut self, source: &Source, row: u32, col: u32) -> Result<(), InputError> {
-        let grow = |r: Option<(u32, u32)>, x: u32| Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))));
+        let grow =
+            |r: Option<(u32, u32)>, x: u32| Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))));
         self.rows = grow(self.rows, row);
         self.cols = grow(self.cols, col);
         self.check(source, &cell_place(row, col))
@@ -291,7 +300,12 @@ fn ods_sheet<RS: Read + Seek>(
         let (row, col) = (top + r as u32, left + c as u32);
         if matches!(range.get_value((row, col)), None | Some(Data::Empty)) {
             let f = f.strip_prefix("of:").unwrap_or(f);
-            return Err(uncomputed(source, row, col, Some(f.strip_prefix('=').unwrap_or(f))));
+            return Err(uncomputed(
+                source,
+                row,
+                col,
+                Some(f.strip_prefix('=').unwrap_or(f)),
+            ));
         }
     }
     Ok(range)
@@ -459,8 +473,14 @@ fn ods_prescan(origin: &str, content: impl Read) -> Result<(), InputError> {
             }
             ("table:table-cell" | "table:covered-table-cell", Some(t)) => {
                 let non_empty = !empty
-                    || e.try_get_attribute("office:value-type").ok().flatten().is_some()
-                    || e.try_get_attribute("table:formula").ok().flatten().is_some();
+                    || e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                    || e.try_get_attribute("table:formula")
+                        .ok()
+                        .flatten()
+                        .is_some();
                 t.cell(number(&e, "table:number-columns-repeated"), non_empty);
             }
             _ => {}

@@ -266,7 +266,11 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
         counted(count(RoleOrigin::NoInputs), "source", "sources"),
         counted(count(RoleOrigin::NoOutputs), "sink", "sinks"),
         counted(count(RoleOrigin::Through), "relay", "relays"),
-        counted(count(RoleOrigin::Isolated), "unlinked relay", "unlinked relays")
+        counted(
+            count(RoleOrigin::Isolated),
+            "unlinked relay",
+            "unlinked relays"
+        )
     );
     out.push_str("# Each inferred role is marked above its node. Values not given in the file\n");
     out.push_str("# come from [defaults] (capacity 100, failure_rate 0.01, repair fixed 5).\n");
