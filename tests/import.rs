@@ -765,3 +765,59 @@ fn a_2000_node_csv_imports_with_every_role_inferred() {
         FlowNetwork::new(t).baseline()
     );
 }
+
+/// Issue 22, item 12: a 30-digit node-link id is read as the text the file
+/// spells (serde_json holds it as a float: both ids below became
+/// "123456789012345680000000000000", a duplicate); ids it holds exactly keep
+/// their value (`7.0` is `7`).
+#[test]
+fn json_ids_keep_every_digit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = dir.path().join("g.json");
+    std::fs::write(
+        &g,
+        r#"{"directed": true, "nodes": [{"id": 123456789012345678901234567890, "role": "source"}, {"id": 123456789012345678901234567891, "role": "sink"}, {"id": 7.0}], "links": [{"source": 123456789012345678901234567890, "target": 7}, {"source": 7, "target": 123456789012345678901234567891}]}"#,
+    )
+    .expect("write");
+    let (text, s) = import(&[g.to_str().expect("utf-8")], &[]);
+    let t = &s.topologies[0];
+    let ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "123456789012345678901234567890",
+            "123456789012345678901234567891",
+            "7"
+        ],
+        "{text}"
+    );
+    assert_eq!(t.links.len(), 2);
+}
+
+/// Counts of one are singular in the summary and the file's header
+/// ("1 sinks" before).
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let l = dir.path().join("l.csv");
+    std::fs::write(&l, "from,to\na,b\n").expect("write");
+    let out = dir.path().join("s.toml");
+    let o = run(&[
+        "import",
+        l.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("imported 2 nodes and 1 link (1 source, 1 sink), baseline"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("# 2 nodes, 1 link. Check it"), "{text}");
+    assert!(
+        text.contains("inferred from the links: 1 source (no inputs), 1 sink (no outputs), 0 relays, 0 unlinked relays."),
+        "{text}"
+    );
+}

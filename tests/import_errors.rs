@@ -67,6 +67,8 @@ const CASES: &[Case] = &[
     Case { name: "shock count and fraction", files: &[("g.json", br#"{"directed": true, "graph": {"steps": 10, "shocks": [{"at": 1, "select": "degree", "count": 1, "fraction": 0.5}]}, "nodes": [{"id": "a", "role": "source"}, {"id": "b", "role": "sink"}], "links": [{"source": "a", "target": "b"}]}"#)], extra: &[], expect: "g.json: shocks: graph.shocks: shock 1: shock" },
     Case { name: "graphml shock at negative", files: &[("g.graphml", b"<graphml>\n<key id=\"s\" for=\"graph\" attr.name=\"shocks\" attr.type=\"string\"/>\n<graph edgedefault=\"directed\">\n<data key=\"s\">[{\"at\": -1, \"select\": \"random\", \"count\": 1}]</data>\n<node id=\"a\"/>\n<node id=\"b\"/>\n<edge source=\"a\" target=\"b\"/>\n</graph>\n</graphml>\n")], extra: &[], expect: "g.graphml:4:1: shocks: shock 1: shock.at: expected a step index" },
     Case { name: "graphml shocks not json", files: &[("g.graphml", b"<graphml>\n<key id=\"s\" for=\"graph\" attr.name=\"shocks\" attr.type=\"string\"/>\n<graph edgedefault=\"directed\">\n<data key=\"s\">typhoon at 20</data>\n<node id=\"a\"/>\n<node id=\"b\"/>\n<edge source=\"a\" target=\"b\"/>\n</graph>\n</graphml>\n")], extra: &[], expect: "g.graphml:4:1: shocks: expected a JSON array of shocks like" },
+    Case { name: "csv unterminated quote", files: &[("n.csv", b"id,role\na,source\n\"b,sink\nc,sink\n")], extra: &[], expect: "n.csv:3:1: unterminated quote: this field opens a quote (\") that is never closed" },
+    Case { name: "graphml foreign namespace", files: &[("g.graphml", b"<g:graphml xmlns:g=\"http://example.com/not-graphml\"><g:graph><g:node id=\"a\"/></g:graph></g:graphml>")], extra: &[], expect: "g.graphml:1:1: expected a GraphML document (namespace http://graphml.graphdrawing.org/xmlns), found <graphml> in namespace http://example.com/not-graphml" },
     Case { name: "corrupt workbook", files: &[("w.xlsx", b"PK\x03\x04 not really a zip")], extra: &[], expect: "w.xlsx: cannot read the workbook" },
     Case { name: "graph file with another file", files: &[("g.json", b"{}"), ("l.csv", b"from,to\na,b\n")], extra: &[], expect: "g.json: a workbook, GraphML or JSON file holds the whole network: import it alone" },
     Case { name: "bad --map", files: &[("l.csv", b"from,to\na,b\n")], extra: &["--map", "colour=type"], expect: "--map \"colour=type\": \"colour\" is not a field" },
@@ -74,14 +76,26 @@ const CASES: &[Case] = &[
 ];
 
 fn run_case(c: &Case) {
+    let files: Vec<(&str, &[u8])> = c.files.iter().map(|(n, b)| (*n, *b)).collect();
+    run_files(c.name, &files, c.extra, c.expect);
+}
+
+/// Import `files` (written into a temporary folder) with `--out out.toml`:
+/// exit 2, `expect` in stderr, no panic, nothing written, no temporary left.
+fn run_files(name: &str, files: &[(&str, &[u8])], extra: &[&str], expect: &str) {
+    struct Run<'a> {
+        name: &'a str,
+        expect: &'a str,
+    }
+    let c = Run { name, expect };
     let dir = tempfile::tempdir().expect("tempdir");
     let mut args = vec!["import".to_string()];
-    for (name, body) in c.files {
+    for (name, body) in files {
         std::fs::write(dir.path().join(name), body).expect("write");
         args.push((*name).to_string());
     }
     args.extend(["--out".to_string(), "out.toml".to_string()]);
-    args.extend(c.extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(|s| s.to_string()));
     let out = Command::cargo_bin("chainmesh")
         .expect("binary")
         .current_dir(dir.path())
@@ -237,4 +251,235 @@ fn export_errors_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expect), "{args:?}: {stderr}");
     }
+}
+
+/// Workbooks written here with the `zip` crate: small parts of XML, as
+/// hostile as needed, and no binary fixture.
+mod book {
+    use std::io::Write;
+
+    pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, body) in entries {
+            let method = if *name == "mimetype" {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+            w.start_file(*name, opts).expect("entry");
+            w.write_all(body).expect("write");
+        }
+        w.finish().expect("zip").into_inner()
+    }
+
+    /// An `.xlsx` with one sheet `nodes` whose `<sheetData>` is `rows`, and
+    /// the number formats of `styles` (`<cellXfs>` content) if given.
+    pub fn xlsx(rows: &str, styles: Option<&str>) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+        );
+        let styles = styles.map(|x| {
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2">{x}</cellXfs></styleSheet>"#
+            )
+        });
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+            ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+            ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="nodes" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+            ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ];
+        if let Some(st) = &styles {
+            entries.push(("xl/styles.xml", st.as_bytes()));
+        }
+        zip(&entries)
+    }
+
+    /// An `.ods` whose spreadsheet body is `tables` (`<table:table>`s).
+    pub fn ods(tables: &str) -> Vec<u8> {
+        const MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        );
+        zip(&[
+            ("mimetype", MIME),
+            ("content.xml", content.as_bytes()),
+            ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#),
+        ])
+    }
+
+    /// An `.xlsx` row of inline strings: `row(1, &["id", "role"])`.
+    pub fn row(r: u32, cells: &[&str]) -> String {
+        let mut out = format!(r#"<row r="{r}">"#);
+        for (i, c) in cells.iter().enumerate() {
+            let col = char::from(b'A' + i as u8);
+            out += &format!(r#"<c r="{col}{r}" t="inlineStr"><is><t>{c}</t></is></c>"#);
+        }
+        out + "</row>"
+    }
+}
+
+/// Small workbooks that stand for huge sheets (issue 22, item 3): refused
+/// from the cells streamed or counted before calamine builds the sheet
+/// (before: abort allocating 512 GiB, or 1.3–2.5 GB and 10–17 s).
+#[test]
+fn small_workbooks_that_stand_for_huge_sheets_are_refused() {
+    let one = r#"<c r="REF"><v>1</v></c>"#;
+    let corner = book::xlsx(
+        &format!(
+            r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+            one.replace("REF", "A1"),
+            one.replace("REF", "XFD1048576")
+        ),
+        None,
+    );
+    assert!(corner.len() < 20_000);
+    run_files(
+        "cells at A1 and XFD1048576",
+        &[("w.xlsx", &corner)],
+        &[],
+        "w.xlsx (sheet nodes):1048576:16384: cell XFD1048576: the sheet is at least 1048576 × 16384 cells; at most 1000 columns and 4000000 cells are read",
+    );
+    let tall = book::xlsx(
+        &format!(
+            r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+            one.replace("REF", "A1"),
+            one.replace("REF", "AN1048576")
+        ),
+        None,
+    );
+    run_files(
+        "cells at A1 and AN1048576",
+        &[("w.xlsx", &tall)],
+        &[],
+        "w.xlsx (sheet nodes):1048576:40: cell AN1048576: the sheet is at least 1048576 × 40 cells",
+    );
+    let repeated = book::ods(
+        r#"<table:table table:name="nodes"><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="95" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#,
+    );
+    assert!(repeated.len() < 20_000);
+    run_files(
+        "ods rows repeated a million times",
+        &[("w.ods", &repeated)],
+        &[],
+        "w.ods (sheet nodes): the sheet is at least 1048575 × 95 cells (repeated rows and cells counted); at most 1000 columns and 4000000 cells are read",
+    );
+    // Every sheet of an .ods is built at once: a sheet not imported counts too.
+    let other = book::ods(
+        r#"<table:table table:name="nodes"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell></table:table-row></table:table><table:table table:name="junk"><table:table-row table:number-rows-repeated="3000"><table:table-cell table:number-columns-repeated="999" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table><table:table table:name="junk2"><table:table-row table:number-rows-repeated="3000"><table:table-cell table:number-columns-repeated="999" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#,
+    );
+    run_files(
+        "ods sheets over the limit together",
+        &[("w.ods", &other)],
+        &[],
+        "w.ods (sheet junk2): the workbook's sheets hold at least 5994001 cells in all",
+    );
+    // A broken .ods says what is wrong, not "Cannot detect file format".
+    let broken = book::zip(&[(
+        "mimetype",
+        b"application/vnd.oasis.opendocument.spreadsheet",
+    )]);
+    run_files(
+        "ods without content.xml",
+        &[("w.ods", &broken)],
+        &[],
+        "w.ods: cannot read the workbook: 'META-INF/manifest.xml' file not found in archive",
+    );
+}
+
+#[test]
+fn a_cell_with_too_much_text_is_refused_at_the_cell() {
+    let long = "x".repeat(40_000);
+    let w = book::xlsx(
+        &(book::row(1, &["id", "role"]) + &book::row(2, &["a", &long])),
+        None,
+    );
+    run_files(
+        "40,000 characters in a cell",
+        &[("w.xlsx", &w)],
+        &[],
+        "w.xlsx (sheet nodes):2:2: cell B2: the cell holds 40000 characters of text; at most 32767",
+    );
+}
+
+/// Issue 22, item 12: a formula without a saved value, and a date, in a
+/// capacity column (before: capacity 100 from [defaults], and 45292).
+#[test]
+fn uncomputed_formulas_and_dates_are_refused_at_their_cell() {
+    let header = book::row(1, &["id", "role", "capacity"]);
+    let formula = book::xlsx(
+        &format!(
+            r#"{header}{}<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3" t="inlineStr"><is><t>sink</t></is></c><c r="C3"><f>1/0</f></c></row>"#,
+            book::row(2, &["a", "source"])
+        ),
+        None,
+    );
+    run_files(
+        "formula without a cached value",
+        &[("w.xlsx", &formula)],
+        &[],
+        "w.xlsx (sheet nodes):3:3: cell C3: the formula =1/0 has no computed value saved in the file",
+    );
+    let date = book::xlsx(
+        &format!(
+            r#"{header}{}<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3" t="inlineStr"><is><t>sink</t></is></c><c r="C3" s="1"><v>45292</v></c></row>"#,
+            book::row(2, &["a", "source"])
+        ),
+        Some(r#"<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>"#),
+    );
+    run_files(
+        "date as capacity",
+        &[("w.xlsx", &date)],
+        &[],
+        "w.xlsx (sheet nodes):3:3: capacity: cell C3: expected a number, found \"2024-01-01\"",
+    );
+    let ods_formula = book::ods(
+        r#"<table:table table:name="nodes"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>capacity</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell><table:table-cell table:formula="of:=1/0"/></table:table-row></table:table>"#,
+    );
+    run_files(
+        "ods formula without a cached value",
+        &[("w.ods", &ods_formula)],
+        &[],
+        "w.ods (sheet nodes):2:2: cell B2: the formula =1/0 has no computed value saved in the file",
+    );
+}
+
+/// Issue 22, item 4: one cell limit for every format, checked while reading
+/// (before: a CSV of 999 columns took 3.2 GB per 20 MB and a GraphML file of
+/// 1,000 keys with defaults 1.66 GB, with no limit on either).
+#[test]
+fn csv_and_graphml_stop_at_the_cell_limit() {
+    let mut csv = String::from("id");
+    for i in 2..=999 {
+        csv += &format!(",c{i}");
+    }
+    let blank_row = ",".repeat(998);
+    for i in 0..4100 {
+        csv += &format!("\nn{i}{blank_row}");
+    }
+    run_files(
+        "csv of 999 columns",
+        &[("n.csv", csv.as_bytes())],
+        &[],
+        "n.csv:4006:1: too many cells: 4000995 read by this row (nodes and links × their columns or attributes); at most 4000000 cells are imported",
+    );
+    let mut g = String::from(r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#);
+    for k in 0..1000 {
+        g += &format!(
+            "\n<key id=\"k{k}\" for=\"node\" attr.name=\"a{k}\" attr.type=\"string\"><default>x</default></key>"
+        );
+    }
+    g += "\n<graph edgedefault=\"directed\">";
+    for n in 0..4100 {
+        g += &format!("\n<node id=\"n{n}\"/>");
+    }
+    g += "\n</graph></graphml>\n";
+    run_files(
+        "graphml of 1,000 keys with defaults",
+        &[("g.graphml", g.as_bytes())],
+        &[],
+        "g.graphml:4999:1: too many cells: 4000997 read by this node",
+    );
 }

@@ -4,6 +4,7 @@
 use super::args::{ExportArgs, ImportArgs};
 use super::{CliError, load};
 use crate::front::output::emit;
+use crate::import::toml_out::counted;
 use crate::import::{ChainMode, FieldMap, ImportOptions, import, read_input};
 use crate::network::FlowNetwork;
 use crate::report::graph::{GraphFormat, export};
@@ -32,11 +33,11 @@ pub fn run_import(args: &ImportArgs) -> Result<(), CliError> {
     let t = &s.topologies[0];
     let count = |r: Role| t.nodes.iter().filter(|n| n.role == r).count();
     let mut summary = format!(
-        "imported {} nodes and {} links ({} sources, {} sinks), baseline {}",
-        t.nodes.len(),
-        t.links.len(),
-        count(Role::Source),
-        count(Role::Sink),
+        "imported {} and {} ({}, {}), baseline {}",
+        counted(t.nodes.len(), "node", "nodes"),
+        counted(t.links.len(), "link", "links"),
+        counted(count(Role::Source), "source", "sources"),
+        counted(count(Role::Sink), "sink", "sinks"),
         FlowNetwork::new(t).baseline()
     );
     if let Some(c) = s.topologies.get(1) {

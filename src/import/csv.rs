@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::model::{Cell, Kind, Place, Record, Source, Table, Value};
+use super::model::{Cell, CellBudget, Kind, Place, Record, Source, Table, Value};
 use crate::scenario::InputError;
 
 /// Most columns read from one table.
@@ -76,14 +76,60 @@ pub fn place_of(_text: &str, span: Range<usize>) -> Place {
     }
 }
 
+/// The byte offset of a quote that opens a field and is never closed, read
+/// as the `csv` crate reads (a quote opens quoting only at the start of a
+/// field; `""` inside quotes is a quote). The crate takes the rest of the file
+/// as that one field without a word; this finds it first.
+fn unterminated_quote(text: &str, delim: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted(usize),
+        QuoteInQuoted(usize),
+    }
+    let mut state = State::FieldStart;
+    for (i, b) in text.bytes().enumerate() {
+        state = match (state, b) {
+            (State::FieldStart, b'"') => State::Quoted(i),
+            (State::Quoted(at), b'"') => State::QuoteInQuoted(at),
+            (State::Quoted(at), _) => State::Quoted(at),
+            (State::QuoteInQuoted(at), b'"') => State::Quoted(at),
+            (_, b'\n' | b'\r') => State::FieldStart,
+            (_, b) if b == delim => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    match state {
+        State::Quoted(at) => Some(at),
+        _ => None,
+    }
+}
+
 /// Read one CSV table. `origin` names it in errors.
 pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
+    read_counted(origin, text, &mut CellBudget::default())
+}
+
+/// [`read`], counting its cells into `budget` (see [`super::model::MAX_CELLS`]).
+pub fn read_counted(
+    origin: &str,
+    text: &str,
+    budget: &mut CellBudget,
+) -> Result<Table, InputError> {
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
     let source = Source {
         origin: origin.to_string(),
         text: Some(Arc::clone(&text)),
     };
     let delim = delimiter(&text);
+    if let Some(at) = unterminated_quote(&text, delim) {
+        return Err(source.err(
+            &place_of(&text, at..at + 1),
+            "",
+            "unterminated quote: this field opens a quote (\") that is never closed, so the rest of the file would be read as this one cell; close the quote or remove it",
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -157,6 +203,12 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
                 ),
             ));
         }
+        budget.take(
+            rec.len().min(header.len()),
+            &source,
+            &place_of(&text, start..start),
+            "row",
+        )?;
         let cells = rec
             .iter()
             .enumerate()

@@ -363,8 +363,8 @@ fn renamed_note(nodes: &[NodeSpec]) -> Option<String> {
         String::new()
     };
     Some(format!(
-        "{} ids changed to fit the scenario format (letters, digits, '-', '_', '.', ':', '/'): {shown}{more}; labels keep the original",
-        renamed.len()
+        "{} changed to fit the scenario format (letters, digits, '-', '_', '.', ':', '/'): {shown}{more}; labels keep the original",
+        super::toml_out::counted(renamed.len(), "id", "ids")
     ))
 }
 

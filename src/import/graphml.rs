@@ -15,7 +15,7 @@ use std::sync::Arc;
 use roxmltree::{Document, Node};
 
 use super::csv::place_of;
-use super::model::{Cell, Kind, Record, Source, Table, Value};
+use super::model::{Cell, CellBudget, Kind, Record, Source, Table, Value};
 use crate::scenario::InputError;
 
 /// How one `<key>` turns `<data>` into a value.
@@ -49,8 +49,20 @@ fn is(n: &Node<'_, '_>, name: &str) -> bool {
     n.is_element() && n.tag_name().name() == name
 }
 
+/// The GraphML namespace.
+pub const NAMESPACE: &str = "http://graphml.graphdrawing.org/xmlns";
+
 /// Read a GraphML file's first graph.
 pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
+    read_counted(origin, text, &mut CellBudget::default())
+}
+
+/// [`read`], counting its cells into `budget` (see [`super::model::MAX_CELLS`]).
+pub fn read_counted(
+    origin: &str,
+    text: &str,
+    budget: &mut CellBudget,
+) -> Result<Table, InputError> {
     let text_arc: Arc<str> = Arc::from(text);
     let source = Source {
         origin: origin.to_string(),
@@ -73,6 +85,18 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             "",
             format!(
                 "expected a <graphml> document, found <{}>",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    if let Some(ns) = root.tag_name().namespace()
+        && ns != NAMESPACE
+    {
+        return Err(source.err(
+            &place_of(text, root.range()),
+            "",
+            format!(
+                "expected a GraphML document (namespace {NAMESPACE}), found <{}> in namespace {ns}",
                 root.tag_name().name()
             ),
         ));
@@ -133,6 +157,7 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             place: place.clone(),
         }];
         cells.extend(cells_of(text, &n, &keys, "node"));
+        budget.take(cells.len(), &source, &place, "node")?;
         records.push(Record {
             kind: Kind::Node,
             place,
@@ -158,6 +183,7 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             });
         }
         cells.extend(cells_of(text, &e, &keys, "edge"));
+        budget.take(cells.len(), &source, &place, "edge")?;
         records.push(Record {
             kind: Kind::Link,
             place,

@@ -156,12 +156,14 @@ pub fn read_tables(files: &[InputFile]) -> Result<Vec<model::Table>, InputError>
         ));
     }
     let mut tables = Vec::new();
+    let mut budget = model::CellBudget::default();
+    let b = &mut budget;
     for f in files {
         match f.format {
-            InputFormat::Csv => tables.push(csv::read(&f.origin, utf8(f)?)?),
-            InputFormat::Sheet => tables.extend(sheet::read(&f.origin, &f.bytes)?),
-            InputFormat::GraphMl => tables.push(graphml::read(&f.origin, utf8(f)?)?),
-            InputFormat::NodeLink => tables.push(nodelink::read(&f.origin, utf8(f)?)?),
+            InputFormat::Csv => tables.push(csv::read_counted(&f.origin, utf8(f)?, b)?),
+            InputFormat::Sheet => tables.extend(sheet::read_counted(&f.origin, &f.bytes, b)?),
+            InputFormat::GraphMl => tables.push(graphml::read_counted(&f.origin, utf8(f)?, b)?),
+            InputFormat::NodeLink => tables.push(nodelink::read_counted(&f.origin, utf8(f)?, b)?),
         }
     }
     Ok(tables)

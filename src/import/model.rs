@@ -96,6 +96,50 @@ impl Source {
     }
 }
 
+/// Most cells one import reads, in every format: each node and link times
+/// its columns or attributes (a CSV row counts the header's columns, a sheet
+/// its whole used rectangle, GraphML the `<key>` defaults it fills in).
+/// 200,000 nodes × 20 attributes. Counted while reading, so a small file that
+/// stands for a huge table is refused before the table is built.
+pub const MAX_CELLS: usize = 4_000_000;
+
+/// Counts the cells an import has read so far, across its files and sheets,
+/// and stops the import past [`MAX_CELLS`].
+#[derive(Debug, Default)]
+pub struct CellBudget {
+    used: usize,
+}
+
+impl CellBudget {
+    /// Count `n` more cells read at `place` (a row, node or link, described
+    /// by `what`); an error there once the import holds more than [`MAX_CELLS`].
+    pub fn take(
+        &mut self,
+        n: usize,
+        source: &Source,
+        place: &Place,
+        what: &str,
+    ) -> Result<(), InputError> {
+        self.used = self.used.saturating_add(n);
+        if self.used > MAX_CELLS {
+            return Err(source.err(
+                place,
+                "",
+                format!(
+                    "too many cells: {} read by this {what} (nodes and links × their columns or attributes); at most {MAX_CELLS} cells are imported",
+                    self.used
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Cells counted so far.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+}
+
 /// One cell: an attribute of a node or link.
 #[derive(Debug, Clone)]
 pub struct Cell {

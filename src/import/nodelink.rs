@@ -7,7 +7,9 @@
 
 use serde_json::Value as Json;
 
-use super::model::{Cell, Kind, Place, Record, Source, Table, Value};
+use serde_json::value::RawValue;
+
+use super::model::{Cell, CellBudget, Kind, Place, Record, Source, Table, Value};
 use crate::scenario::InputError;
 
 fn value(j: &Json) -> Value {
@@ -42,13 +44,93 @@ fn cells(obj: &serde_json::Map<String, Json>, path: &str, rename: &[(&str, &str)
         .collect()
 }
 
+/// Sign, significant digits and the exponent of their last digit of a
+/// decimal number's text (`-1.50e3` → `(true, "15", 2)`), to compare two
+/// spellings of a number; `None` if it is not one.
+fn decimal(text: &str) -> Option<(bool, String, i64)> {
+    let (neg, t) = match text.strip_prefix('-') {
+        Some(t) => (true, t),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i64>().ok()?),
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) || int.len() + frac.len() == 0
+    {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let exp = exp - frac.len() as i64;
+    let trimmed_end = digits.trim_end_matches('0');
+    let exp = exp + (digits.len() - trimmed_end.len()) as i64;
+    let digits = trimmed_end.trim_start_matches('0').to_string();
+    if digits.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    Some((neg, digits, exp))
+}
+
+/// The numbers among a node's or link's own attributes that serde_json
+/// could not hold exactly (`123456789012345678901234567890` becomes
+/// `1.2345678901234568e29`), as the text the file spells them with, so that
+/// ids stay exact. Others (`7`, `7.0`, `0.5`) keep their value.
+fn exact_numbers(obj: &mut serde_json::Map<String, Json>, raw: Option<&RawValue>) {
+    let inexact = |k: &str, v: &Json| match v {
+        Json::Number(n) if n.is_f64() => Some(k.to_string()),
+        _ => None,
+    };
+    let candidates: Vec<String> = obj.iter().filter_map(|(k, v)| inexact(k, v)).collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let Some(raw) = raw else { return };
+    let Ok(fields) =
+        serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(raw.get())
+    else {
+        return;
+    };
+    for k in candidates {
+        let (Some(Json::Number(n)), Some(r)) = (obj.get(&k), fields.get(&k)) else {
+            continue;
+        };
+        let text = r.get().trim();
+        let held = n.as_f64().map(|x| format!("{x}"));
+        if held.as_deref().and_then(decimal) != decimal(text) {
+            obj.insert(k, Json::String(text.to_string()));
+        }
+    }
+}
+
+/// The raw text of the `nodes` and `links` (or `edges`) entries, looked up
+/// only when some number in them may have lost digits.
+#[derive(serde::Deserialize)]
+struct RawDoc<'a> {
+    #[serde(borrow, default)]
+    nodes: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    edges: Option<Vec<&'a RawValue>>,
+}
+
 /// Read a node-link JSON document.
 pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
+    read_counted(origin, text, &mut CellBudget::default())
+}
+
+/// [`read`], counting its cells into `budget` (see [`super::model::MAX_CELLS`]).
+pub fn read_counted(
+    origin: &str,
+    text: &str,
+    budget: &mut CellBudget,
+) -> Result<Table, InputError> {
     let source = Source {
         origin: origin.to_string(),
         text: None,
     };
-    let doc: Json = serde_json::from_str(text).map_err(|e| {
+    let mut doc: Json = serde_json::from_str(text).map_err(|e| {
         InputError::at_position(
             origin,
             e.line(),
@@ -57,6 +139,7 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             format!("not valid JSON: {e}"),
         )
     })?;
+    exact_entries(text, &mut doc);
     let whole = |m: &str| InputError::whole(origin, "", m.to_string());
     let Json::Object(top) = &doc else {
         return Err(whole(
@@ -93,10 +176,12 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
         let Json::Object(obj) = n else {
             return Err(source.err(&place, "", "expected an object like {\"id\": \"farm\"}"));
         };
+        let cells = cells(obj, &path, &[]);
+        budget.take(cells.len(), &source, &place, "node")?;
         records.push(Record {
             kind: Kind::Node,
             place,
-            cells: cells(obj, &path, &[]),
+            cells,
         });
     }
     for (i, l) in links.iter().enumerate() {
@@ -113,6 +198,7 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
             ));
         };
         let cells = cells(obj, &path, &[("source", "from"), ("target", "to")]);
+        budget.take(cells.len(), &source, &place, "link")?;
         records.push(Record {
             kind: Kind::Link,
             place,
@@ -130,4 +216,45 @@ pub fn read(origin: &str, text: &str) -> Result<Table, InputError> {
         graph,
         directed,
     })
+}
+
+/// Apply [`exact_numbers`] to every node and link of `doc` that has a
+/// number serde_json holds as a float.
+fn exact_entries(text: &str, doc: &mut Json) {
+    let Json::Object(top) = doc else { return };
+    let has_float = |v: &Json| match v {
+        Json::Array(items) => items.iter().any(|i| match i {
+            Json::Object(o) => o
+                .values()
+                .any(|x| matches!(x, Json::Number(n) if n.is_f64())),
+            _ => false,
+        }),
+        _ => false,
+    };
+    if !["nodes", "links", "edges"]
+        .iter()
+        .any(|k| top.get(*k).is_some_and(has_float))
+    {
+        return;
+    }
+    let Ok(raw) = serde_json::from_str::<RawDoc<'_>>(text) else {
+        return;
+    };
+    for (key, raws) in [
+        ("nodes", raw.nodes),
+        ("links", raw.links),
+        ("edges", raw.edges),
+    ] {
+        let (Some(Json::Array(items)), Some(raws)) = (top.get_mut(key), raws) else {
+            continue;
+        };
+        if items.len() != raws.len() {
+            continue;
+        }
+        for (item, r) in items.iter_mut().zip(raws) {
+            if let Json::Object(obj) = item {
+                exact_numbers(obj, Some(r));
+            }
+        }
+    }
 }

@@ -237,6 +237,11 @@ pub fn topology_ids(net: &Network) -> (String, String) {
     (id, chain)
 }
 
+/// `1 sink`, `2 sinks`, `0 sinks`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The whole scenario file.
 pub fn render(net: &Network, layout: &Layout<'_>) -> String {
     let mut out = String::new();
@@ -249,19 +254,23 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "# {} nodes, {} links. Check it with `chainmesh check`; edit freely.",
-        net.nodes.len(),
-        net.links.len()
+        "# {}, {}. Check it with `chainmesh check`; edit freely.",
+        counted(net.nodes.len(), "node", "nodes"),
+        counted(net.links.len(), "link", "links")
     );
     out.push_str("#\n");
     let _ = writeln!(
         out,
-        "# Roles: {} given in the file; inferred from the links: {} sources (no inputs), {} sinks (no outputs), {} relays, {} unlinked relays.",
+        "# Roles: {} given in the file; inferred from the links: {} (no inputs), {} (no outputs), {}, {}.",
         count(RoleOrigin::Given),
-        count(RoleOrigin::NoInputs),
-        count(RoleOrigin::NoOutputs),
-        count(RoleOrigin::Through),
-        count(RoleOrigin::Isolated)
+        counted(count(RoleOrigin::NoInputs), "source", "sources"),
+        counted(count(RoleOrigin::NoOutputs), "sink", "sinks"),
+        counted(count(RoleOrigin::Through), "relay", "relays"),
+        counted(
+            count(RoleOrigin::Isolated),
+            "unlinked relay",
+            "unlinked relays"
+        )
     );
     out.push_str("# Each inferred role is marked above its node. Values not given in the file\n");
     out.push_str("# come from [defaults] (capacity 100, failure_rate 0.01, repair fixed 5).\n");
