@@ -449,7 +449,7 @@ fn no_command_replaces_its_input() {
         let o = chainmesh(&args, d);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(
-            stderr(&o).contains("is an input of this command"),
+            stderr(&o).contains("is an input file of this command"),
             "{args:?}: {}",
             stderr(&o)
         );

@@ -441,7 +441,7 @@ pub fn refuse_inputs_as_outputs(inputs: &[&Path], outputs: &[(&str, Target<'_>)]
                 format!(" (the same file as {})", input.display())
             };
             bail!(
-                "{flag} {} is an input of this command{same}; chainmesh never replaces its \
+                "{flag} {} is an input file of this command{same}; chainmesh never replaces its \
 input: choose another name",
                 out.display()
             );
