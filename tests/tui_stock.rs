@@ -123,6 +123,8 @@ fn stock_bar_is_empty_only_at_zero_and_full_only_at_max() {
 fn inspector_shows_stock_and_the_risk_row_of_chainmesh_risk() {
     for zh in [false, true] {
         let mut a = pandemic(zh);
+        // What opening the inspector does: the risk tables (inline here).
+        a.live.request_risk(true);
         let (k, dist) = find(&a, "chain_stock", "distributor");
         let (_, man) = find(&a, "chain_stock", "manufacturer");
         let shown = text(&inspector::lines(&a, k, dist, 200));
@@ -188,11 +190,28 @@ fn risk_is_not_computed_for_topologies_over_the_limit() {
         ));
     }
     let s = Scenario::from_toml("long.toml", &t).unwrap_or_else(|e| panic!("{}", e.message));
-    let a = app_of(s, "long.toml", false);
-    assert_eq!(*a.live.risk(0), RiskState::TooLarge(n));
+    let mut a = app_of(s, "long.toml", false);
+    // The inspector asks for the risk tables (a worker; inline here).
+    a.live.request_risk(true);
+    assert_eq!(*a.live.risk(0).expect("computed"), RiskState::TooLarge(n));
     let shown = text(&inspector::lines(&a, 0, 0, 200));
     assert!(
         shown.contains(&format!("risk not computed ({n} nodes)")),
         "{shown}"
     );
+}
+
+/// The view never computes the risk table (issue 21): drawn before a worker
+/// has it, the inspector says so; opening the inspector starts the worker.
+#[test]
+fn the_inspector_never_computes_the_risk_table() {
+    let mut a = pandemic(false);
+    let (k, dist) = find(&a, "chain_stock", "distributor");
+    let shown = text(&inspector::lines(&a, k, dist, 200));
+    assert!(shown.contains("risk computing…"), "{shown}");
+    assert!(a.live.risk(k).is_none(), "drawing computed the table");
+    a.live.request_risk(true);
+    assert!(a.live.risk(k).is_some());
+    let shown = text(&inspector::lines(&a, k, dist, 200));
+    assert!(shown.contains("TTS 0 · TTR 6.5"), "{shown}");
 }

@@ -588,6 +588,11 @@ impl App {
                 self.mc.stop();
             }
         }
+        // The inspector shows the risk table: computed by a worker (inline
+        // in tests), never by the view.
+        if matches!(self.mode, Mode::Inspect) {
+            self.live.request_risk(self.mc_mode != McMode::Thread);
+        }
     }
 
     /// Move in the picker, the search matches or the lesson.

@@ -5,7 +5,6 @@
 //! from [`TopologyRun::step`], so the screen shows exactly what
 //! `chainmesh trace` prints for the same scenario, shocks, seed and trial.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::network::{FlowDetail, FlowSolver};
@@ -36,6 +35,85 @@ pub enum RiskState {
     TooLarge(usize),
     /// `sim::risk` refused the scenario (its message).
     Failed(String),
+}
+
+/// The risk tables of one compiled scenario, filled by a worker thread
+/// (`sim::risk` runs one deterministic trial per node: too slow for the UI
+/// thread on large or stocked assembly topologies).
+#[derive(Debug, Default)]
+struct RiskTables {
+    /// Per topology, once computed; `None` before [`RiskTables::start`].
+    slots: Option<Arc<std::sync::Mutex<Vec<Option<Arc<RiskState>>>>>>,
+    /// Tables seen done by the last [`RiskTables::poll`].
+    seen: usize,
+}
+
+impl RiskTables {
+    /// The risk state of topology `k` of `prep`.
+    fn compute(prep: &Prepared, k: usize) -> RiskState {
+        let n = prep.topologies[k].net.node_count();
+        if n > RISK_NODE_LIMIT {
+            return RiskState::TooLarge(n);
+        }
+        match crate::sim::risk(&prep.scenario, &[k]) {
+            Ok(mut t) if !t.is_empty() => RiskState::Computed(t.swap_remove(0)),
+            Ok(_) => RiskState::Failed(String::new()),
+            Err(e) => RiskState::Failed(e.to_string()),
+        }
+    }
+
+    fn start(&mut self, prep: &Arc<Prepared>, inline: bool) {
+        if self.slots.is_some() {
+            return;
+        }
+        let k = prep.topologies.len();
+        let slots = Arc::new(std::sync::Mutex::new(vec![None; k]));
+        self.slots = Some(Arc::clone(&slots));
+        let fill = move |prep: &Prepared| {
+            for t in 0..k {
+                let state = Arc::new(Self::compute(prep, t));
+                if let Ok(mut s) = slots.lock() {
+                    s[t] = Some(state);
+                }
+            }
+        };
+        if inline {
+            fill(prep);
+        } else {
+            let prep = Arc::clone(prep);
+            let spawned = std::thread::Builder::new()
+                .name("chainmesh-risk".into())
+                .spawn(move || fill(&prep));
+            if spawned.is_err() {
+                self.slots = None;
+            }
+        }
+    }
+
+    fn done(&self) -> usize {
+        self.slots
+            .as_ref()
+            .and_then(|s| s.lock().ok().map(|s| s.iter().flatten().count()))
+            .unwrap_or(0)
+    }
+
+    fn get(&self, k: usize) -> Option<Arc<RiskState>> {
+        let slots = self.slots.as_ref()?.lock().ok()?;
+        slots.get(k)?.clone()
+    }
+
+    fn poll(&mut self) -> bool {
+        let done = self.done();
+        let changed = done != self.seen;
+        self.seen = done;
+        changed
+    }
+
+    fn running(&self) -> bool {
+        self.slots
+            .as_ref()
+            .is_some_and(|s| s.lock().is_ok_and(|s| s.iter().any(Option::is_none)))
+    }
 }
 
 /// One node event, kept for the event log.
@@ -83,9 +161,9 @@ pub struct LiveTrial {
     /// the topology's total max (one entry per step, like `history`; empty
     /// for a topology without stock).
     pub stock_history: Vec<Vec<f64>>,
-    /// Per topology: the risk table, computed on first use (it depends only
+    /// Per topology: the risk table, computed by a worker on first request
     /// on the compiled scenario, which a new trial keeps).
-    risk: RefCell<Vec<Option<Arc<RiskState>>>>,
+    risk: RiskTables,
     solver: FlowSolver,
 }
 
@@ -151,7 +229,7 @@ impl LiveTrial {
         LiveTrial {
             stock,
             stock_history: vec![Vec::new(); k],
-            risk: RefCell::new(vec![None; k]),
+            risk: RiskTables::default(),
             starved,
             flows: baseline_flows.clone(),
             baseline_flows,
@@ -265,26 +343,29 @@ impl LiveTrial {
         self.stock[k].iter().any(Option::is_some)
     }
 
-    /// The risk table of topology `k` (TTS, TTR, exposure per node), run on
-    /// first use and kept for this compiled scenario; knock-outs and shocks
-    /// added later do not change it (`risk` drops every shock).
-    pub fn risk(&self, k: usize) -> Arc<RiskState> {
-        if let Some(r) = &self.risk.borrow()[k] {
-            return Arc::clone(r);
-        }
-        let n = self.prep.topologies[k].net.node_count();
-        let state = if n > RISK_NODE_LIMIT {
-            RiskState::TooLarge(n)
-        } else {
-            match crate::sim::risk(&self.prep.scenario, &[k]) {
-                Ok(mut t) if !t.is_empty() => RiskState::Computed(t.swap_remove(0)),
-                Ok(_) => RiskState::Failed(String::new()),
-                Err(e) => RiskState::Failed(e.to_string()),
-            }
-        };
-        let state = Arc::new(state);
-        self.risk.borrow_mut()[k] = Some(Arc::clone(&state));
-        state
+    /// The risk table of topology `k` (TTS, TTR, exposure per node), once
+    /// the worker has it (`None` while it computes or before
+    /// [`request_risk`](Self::request_risk)). It is kept for this compiled
+    /// scenario; knock-outs and shocks added later do not change it (`risk`
+    /// drops every shock).
+    pub fn risk(&self, k: usize) -> Option<Arc<RiskState>> {
+        self.risk.get(k)
+    }
+
+    /// Start computing every topology's risk table (once per compiled
+    /// scenario): on a worker thread, or at once when `inline` (tests).
+    pub fn request_risk(&mut self, inline: bool) {
+        self.risk.start(&self.prep, inline);
+    }
+
+    /// True when the worker finished a table since the last call (redraw).
+    pub fn poll_risk(&mut self) -> bool {
+        self.risk.poll()
+    }
+
+    /// Is the risk worker still computing?
+    pub fn risk_running(&self) -> bool {
+        self.risk.running()
     }
 
     /// φ at the last step run of topology `k` (1 before step 0).

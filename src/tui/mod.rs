@@ -253,6 +253,9 @@ where
         if app.sweep.poll() {
             dirty = true;
         }
+        if app.live.poll_risk() {
+            dirty = true;
+        }
         if dirty {
             terminal.draw(|f| render(app, f))?;
             dirty = false;
@@ -270,7 +273,7 @@ where
         } else {
             IDLE_WAIT
         };
-        if app.mc.running() || app.sweep.running() {
+        if app.mc.running() || app.sweep.running() || app.live.risk_running() {
             wait = wait.min(WORKER_REFRESH);
         }
         if let Some(ev) = events.next(wait)? {

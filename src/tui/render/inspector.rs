@@ -309,7 +309,13 @@ pub fn risk_row(app: &App, k: usize, i: usize, width: usize) -> Line<'static> {
     let grey = Style::default().fg(Color::DarkGray);
     let head = Span::styled(format!("{} ", app.tr("risk", "風險")), grey);
     let id = &app.base_scenario().topologies[k].nodes[i].id;
-    let state = app.live.risk(k);
+    let Some(state) = app.live.risk(k) else {
+        let text = app.tr("computing…", "計算中…").to_string();
+        return fit_parts(
+            vec![Part::Whole(head), Part::Text(Span::styled(text, grey))],
+            width,
+        );
+    };
     let t = match &*state {
         RiskState::Computed(t) => t,
         RiskState::TooLarge(n) => {
