@@ -37,13 +37,16 @@ pub enum RiskState {
     Failed(String),
 }
 
+/// Per topology: its risk state once computed.
+type RiskSlots = std::sync::Mutex<Vec<Option<Arc<RiskState>>>>;
+
 /// The risk tables of one compiled scenario, filled by a worker thread
 /// (`sim::risk` runs one deterministic trial per node: too slow for the UI
 /// thread on large or stocked assembly topologies).
 #[derive(Debug, Default)]
 struct RiskTables {
     /// Per topology, once computed; `None` before [`RiskTables::start`].
-    slots: Option<Arc<std::sync::Mutex<Vec<Option<Arc<RiskState>>>>>>,
+    slots: Option<Arc<RiskSlots>>,
     /// Tables seen done by the last [`RiskTables::poll`].
     seen: usize,
 }
