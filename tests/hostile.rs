@@ -360,3 +360,235 @@ lesson_zh = \"<script>alert('課')</script>\\u001b[2J 教訓\"\nsector = \"other
         }
     }
 }
+
+// Issue 22: noncharacters, raw bidi/C1 in machine formats, CSV formulas,
+// glyphs no embedded font has.
+
+const ENCODING: &str = "tests/hostile/encoding.toml";
+/// The `chain` topology's label, decoded.
+const BIDI_LABEL: &str = "=cmd|' /C calc'!A0 \u{202e}evil\u{202c} \u{2066}iso\u{2069} \u{9b}31m";
+
+fn corpus(path: &str) -> String {
+    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn noncharacters_leave_every_svg_and_graphml_valid_xml() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let file = corpus(ENCODING);
+    for lang in ["en", "zh-TW"] {
+        let out = format!("h-{lang}");
+        ok(
+            &[
+                "report", &file, "--trials", "4", "--out", &out, "--lang", lang,
+            ],
+            d,
+        );
+        let mut svgs = 0;
+        for e in std::fs::read_dir(d.join(&out)).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.extension().is_some_and(|x| x == "svg" || x == "html") {
+                let text = std::fs::read_to_string(&p).expect("svg");
+                assert_terminal_safe(&p.display().to_string(), text.as_bytes());
+                if p.extension().is_some_and(|x| x == "svg") {
+                    roxmltree::Document::parse(&text)
+                        .unwrap_or_else(|e| panic!("{} is not valid XML: {e}", p.display()));
+                    svgs += 1;
+                }
+            }
+        }
+        // Four charts (service, distribution, attack) and two drawings.
+        assert!(svgs >= 5, "{lang}: {svgs} SVG files");
+    }
+    let graphml = ok(
+        &[
+            "export",
+            &file,
+            "--format",
+            "graphml",
+            "--topology",
+            "chain",
+        ],
+        d,
+    );
+    assert_terminal_safe("export graphml", graphml.as_bytes());
+    let doc = roxmltree::Document::parse(&graphml).expect("GraphML is valid XML");
+    let data = |key: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("key") == Some(key))
+            .and_then(|n| n.text())
+            .map(str::to_string)
+    };
+    // Bidi and C1 as character references: the exact text comes back.
+    assert_eq!(data("g_label").as_deref(), Some(BIDI_LABEL));
+}
+
+#[test]
+fn exports_and_imports_escape_bidi_and_c1_and_keep_the_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let file = corpus(ENCODING);
+    let json = ok(
+        &["export", &file, "--format", "json", "--topology", "chain"],
+        d,
+    );
+    assert_terminal_safe("export json", json.as_bytes());
+    assert!(
+        json.contains("\\u202e") && json.contains("\\u009b"),
+        "{json}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["graph"]["label"], BIDI_LABEL);
+    assert_eq!(
+        v["graph"]["name"],
+        "=HYPERLINK(\"http://evil.example\",\"x\") \u{fffe}\u{ffff}\u{fdd0}\u{1fffe} farm"
+    );
+    let dot = ok(&["export", &file, "--format", "dot"], d);
+    assert_terminal_safe("export dot", dot.as_bytes());
+    assert!(dot.contains("&#x202E;evil&#x202C;"), "{dot}");
+    // GraphML and JSON read back by `import` (to stdout): a TOML file that
+    // escapes the same characters and reads back to the same label.
+    for (name, text) in [("g.graphml", None), ("g.json", Some(&json))] {
+        let body = match text {
+            Some(t) => t.clone(),
+            None => ok(
+                &[
+                    "export",
+                    &file,
+                    "--format",
+                    "graphml",
+                    "--topology",
+                    "chain",
+                ],
+                d,
+            ),
+        };
+        std::fs::write(d.join(name), body).expect("write");
+        let toml = ok(&["import", name, "--quiet"], d);
+        assert_terminal_safe(&format!("import {name}"), toml.as_bytes());
+        let s = chainmesh::scenario::Scenario::from_toml(name, &toml).expect("imported TOML");
+        assert_eq!(s.topologies[0].label, BIDI_LABEL, "{name}");
+    }
+}
+
+/// Every cell of `csv`: none a spreadsheet would run as a formula (text
+/// starting with `= + - @`, TAB or CR that is not a number).
+fn assert_no_formulas(what: &str, csv: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    for record in reader.records() {
+        let record = record.unwrap_or_else(|e| panic!("{what}: not CSV: {e}\n{csv}"));
+        for cell in &record {
+            let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            assert!(
+                !risky || cell.parse::<f64>().is_ok(),
+                "{what}: formula cell {cell:?}"
+            );
+        }
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    rows
+}
+
+#[test]
+fn csv_formulas_are_neutralised_and_numbers_stay_numbers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let file = corpus(ENCODING);
+    let run = ok(&["run", &file, "--format", "csv", "--quiet"], d);
+    let rows = assert_no_formulas("run csv", &run);
+    assert_eq!(
+        rows[1][0],
+        "'=HYPERLINK(\"http://evil.example\",\"x\") \\ufffe\\uffff\\ufdd0\\U0001fffe farm"
+    );
+    assert!(
+        rows[1][2].starts_with("'=cmd|' /C calc'!A0"),
+        "{:?}",
+        rows[1]
+    );
+    // Numeric columns are untouched.
+    let service = rows[0]
+        .iter()
+        .position(|h| h == "service_mean")
+        .expect("column");
+    assert!(rows[1][service].parse::<f64>().is_ok(), "{:?}", rows[1]);
+    // Two scenarios: the per-trial file names them in a first column.
+    ok(
+        &["run", &file, "{HOSTILE}", "--per-trial", "p.csv", "--quiet"],
+        d,
+    );
+    let per_trial = std::fs::read_to_string(d.join("p.csv")).expect("p.csv");
+    let rows = assert_no_formulas("per-trial", &per_trial);
+    assert!(rows[1][0].starts_with("'=HYPERLINK"), "{:?}", rows[1]);
+    ok(
+        &[
+            "run",
+            &file,
+            "--out",
+            "r.json",
+            "--quiet",
+            "--trial-range",
+            "0..3",
+        ],
+        d,
+    );
+    ok(
+        &[
+            "run",
+            &file,
+            "--out",
+            "s.json",
+            "--quiet",
+            "--trial-range",
+            "3..6",
+        ],
+        d,
+    );
+    assert_no_formulas(
+        "merge csv",
+        &ok(&["merge", "r.json", "s.json", "--format", "csv"], d),
+    );
+    assert_no_formulas(
+        "sweep csv",
+        &ok(
+            &[
+                "sweep", &file, "--points", "3", "--trials", "2", "--format", "csv",
+            ],
+            d,
+        ),
+    );
+    let risk = ok(&["risk", &file, "--format", "csv"], d);
+    let rows = assert_no_formulas("risk csv", &risk);
+    assert!(rows.iter().any(|r| r[1] == "a"), "{risk}");
+    assert_no_formulas("trace", &ok(&["trace", &file], d));
+    // A `--set` value that is a number stays one (`-0.5`); a text one is neutralised.
+    let set = ok(
+        &[
+            "run",
+            &file,
+            "--set",
+            "scenario.service_level=0.5,0.25",
+            "--trials",
+            "2",
+            "--format",
+            "csv",
+            "--quiet",
+        ],
+        d,
+    );
+    assert_no_formulas("run --set csv", &set);
+    let node_c = chainmesh::report::csv_field("-0.5");
+    assert_eq!(node_c, "-0.5");
+    assert_eq!(chainmesh::report::csv_field("@SUM(1+1)"), "'@SUM(1+1)");
+    assert_eq!(chainmesh::report::csv_field("+1+1"), "'+1+1");
+    assert_eq!(chainmesh::report::csv_field("-2+3"), "'-2+3");
+    assert_eq!(chainmesh::report::csv_field("Farm -> mill"), "Farm -> mill");
+    assert_eq!(
+        chainmesh::report::csv_field("=1,2"),
+        "\"'=1,2\"",
+        "neutralised, then quoted"
+    );
+}
