@@ -592,3 +592,96 @@ fn csv_formulas_are_neutralised_and_numbers_stay_numbers() {
         "neutralised, then quoted"
     );
 }
+
+/// Every cell of a TUI frame of `scenario`, `width` × `height`.
+fn tui_cells(scenario: chainmesh::scenario::Scenario, zh: bool) -> Vec<String> {
+    use chainmesh::tui::{App, McMode, TuiOptions};
+    let app = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: ENCODING.to_string(),
+            seed: 3,
+            trial: 0,
+            shocks: Vec::new(),
+            scales: Vec::new(),
+            lang_zh: zh,
+        },
+        McMode::Off,
+    )
+    .expect("app starts");
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 40)).expect("terminal");
+    terminal
+        .draw(|f| chainmesh::tui::render(&app, f))
+        .expect("draws");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn tui_titles_draw_no_bidi_or_c1() {
+    let scenario =
+        chainmesh::scenario::Scenario::from_path(Path::new(&corpus(ENCODING))).expect("parses");
+    // The hostile label is the first panel's title.
+    assert_eq!(scenario.topologies[0].label, BIDI_LABEL);
+    for zh in [false, true] {
+        let cells = tui_cells(scenario.clone(), zh);
+        let screen: String = cells.concat();
+        assert!(screen.contains("evil"), "the title is drawn:\n{screen}");
+        let bad: Vec<String> = screen
+            .chars()
+            .filter(|&c| is_unsafe(c))
+            .map(|c| format!("U+{:04X}", u32::from(c)))
+            .collect();
+        assert!(bad.is_empty(), "zh {zh}: {bad:?} drawn raw");
+    }
+}
+
+#[test]
+fn trace_help_and_long_numbers_print_as_meant() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    // Stock drawn to exactly nothing is `0`, never `-0`.
+    let trace = ok(&["trace", "agriculture"], d);
+    assert!(trace.starts_with("step,topology,throughput,service,down,drawn,stock,command"));
+    for line in trace.lines() {
+        assert!(!line.split(',').any(|c| c == "-0"), "{line}");
+    }
+    // `--help` promises no comment line the CSV does not have.
+    for cmd in ["run", "merge", "sweep", "risk", "list"] {
+        let help = ok(&[cmd, "--help"], d);
+        assert!(!help.contains("`#` comment"), "{cmd} --help:\n{help}");
+    }
+    // 1e308 and 5e-324 as written, not as 309 or 324 digits.
+    let base = std::fs::read_to_string(corpus(ENCODING)).expect("corpus");
+    let huge = base.replacen("capacity = 10.0", "capacity = 1e308", 1);
+    std::fs::write(d.join("huge.toml"), huge).expect("write");
+    let out = run(&["check", "huge.toml"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("found 1e308"), "{err}");
+    let tiny = base
+        .replacen("seed = 3", "seed = 3\nservice_level = 5e-324", 1)
+        .replacen(
+            "[[topology]]",
+            "[[shock]]\nat = 3\nselect = \"degree\"\nfraction = 5e-324\n\n[[topology]]",
+            1,
+        );
+    std::fs::write(d.join("tiny.toml"), tiny).expect("write");
+    let check = ok(&["check", "tiny.toml"], d);
+    assert!(check.contains("service level 5e-324"), "{check}");
+    let run_out = ok(&["run", "tiny.toml", "--trials", "2", "--quiet"], d);
+    for text in [&check, &run_out, &err.to_string()] {
+        let longest = text
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest < 20, "a {longest}-digit number in\n{text}");
+    }
+}
