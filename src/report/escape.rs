@@ -10,12 +10,15 @@
 //! | HTML, SVG, XML      | [`html`]                                   | `& < > " '` → entities, unsafe → `\u001b` |
 //! | Markdown            | [`markdown_inline`], [`markdown_block`]    | punctuation backslash-escaped, unsafe → `\u001b` |
 //! | JSON                | [`json`]                                   | C1, DEL and bidi chars → `\u009b` escapes |
-//! | CSV                 | [`visible`] in `csv_field`                 | unsafe → `\u001b`, then RFC 4180 quoting |
+//! | CSV                 | [`visible`] in `csv_field`                 | unsafe → `\u001b`, formula cells get `'`, RFC 4180 quoting |
+//! | GraphML, DOT        | `graph::graphml::xml_escape`, `graph::dot::quote` | DEL, C1, bidi → `&#x202E;`, C0 and noncharacters → space |
+//! | TUI                 | `tui::text::clean`                         | unsafe → space                       |
 //!
 //! *Unsafe* ([`is_unsafe`]) means every Unicode control character (C0 with
 //! `\t`, `\n`, `\r`, DEL and C1 — `U+009B` is a one-byte CSI on some
 //! terminals), the bidirectional overrides and isolates that reorder what a
-//! reader sees (“Trojan source”), and the line/paragraph separators.
+//! reader sees (“Trojan source”), the line/paragraph separators and the
+//! noncharacters ([`is_noncharacter`]; XML cannot hold `U+FFFE`).
 //! Invariant: the output of [`visible`], [`html`] and the Markdown functions
 //! contains no unsafe character; [`terminal`] contains none but `\n`; the
 //! replacement `\uXXXX` is plain ASCII, so it is valid XML 1.0 and inert on a
