@@ -20,7 +20,10 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
     let _ = writeln!(
         out,
         "  {} steps, {} trials, seed {}, service level {}",
-        s.steps, s.trials, s.seed, s.service_level
+        s.steps,
+        s.trials,
+        s.seed,
+        crate::scenario::Num(s.service_level)
     );
     for (t, p) in s.topologies.iter().zip(&prep.topologies) {
         // At most LISTED names a line: a generated file has thousands.

@@ -28,7 +28,7 @@ macro_rules! value_enum {
 
 value_enum!(Format {
     Format::Table => "table", "Aligned plain-text table";
-    Format::Csv => "csv", "One row per scenario × topology, with a `#` comment line holding the command";
+    Format::Csv => "csv", "A header row, then one row per result; no comment lines (the reproduce command, where there is one, is the last column)";
     Format::Json => "json", "The stable JSON shape (an array when several scenarios are run)";
     Format::Markdown => "markdown", "A GitHub-flavoured Markdown table";
 });

@@ -13,6 +13,10 @@ pub fn shell_quote(s: &str) -> String {
             match c {
                 '\\' => out.push_str("\\\\"),
                 '\'' => out.push_str("\\'"),
+                // `\u` takes at most four hex digits: `\U` beyond the BMP.
+                c if is_unsafe(c) && u32::from(c) > 0xFFFF => {
+                    out.push_str(&format!("\\U{:08x}", u32::from(c)));
+                }
                 c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
                 c => out.push(c),
             }

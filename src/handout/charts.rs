@@ -129,6 +129,39 @@ pub fn png_covers(text: &str) -> bool {
     cjk_face().is_some_and(|f| text.chars().all(|c| f.glyph_id(c).0 != 0))
 }
 
+/// The embedded Noto Sans face of English charts, parsed once.
+fn latin_face() -> Option<&'static ab_glyph::FontRef<'static>> {
+    static FACE: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ab_glyph::FontRef::try_from_slice(ttf_noto_sans::REGULAR).ok())
+        .as_ref()
+}
+
+/// Whether the embedded Noto Sans (English charts) has a glyph for every
+/// character of `text`.
+pub fn latin_covers(text: &str) -> bool {
+    use ab_glyph::Font as _;
+    latin_face().is_some_and(|f| text.chars().all(|c| f.glyph_id(c).0 != 0))
+}
+
+/// The mark drawn in a PNG chart for a character no embedded font has.
+pub const MISSING_GLYPH: char = '?';
+
+/// `text` for a PNG chart drawn with the embedded CJK face: every
+/// character that face lacks (emoji, Hebrew, a rare CJK character) as
+/// [`MISSING_GLYPH`], so a PNG never shows an empty box. Text it covers is
+/// returned unchanged.
+pub fn png_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if png_covers(c.encode_utf8(&mut [0; 4])) {
+                c
+            } else {
+                MISSING_GLYPH
+            }
+        })
+        .collect()
+}
+
 /// The characters of `text` that the embedded CJK font lacks.
 pub fn png_missing(text: &str) -> Vec<char> {
     text.chars()
@@ -136,14 +169,15 @@ pub fn png_missing(text: &str) -> Vec<char> {
         .collect()
 }
 
-/// Lengths in SVG pixels, scaled for the backend being drawn on, and the
-/// language of the chart's text.
+/// Lengths in SVG pixels, scaled for the backend being drawn on, the
+/// language of the chart's text, and whether it is drawn with the CJK face
+/// (a Chinese chart, or an English PNG with text Noto Sans lacks).
 #[derive(Debug, Clone, Copy)]
-struct Px(f64, Lang);
+struct Px(f64, Lang, bool);
 
 impl Px {
     fn font(self) -> &'static str {
-        self.1.pick(FONT, FONT_ZH)
+        if self.2 { FONT_ZH } else { FONT }
     }
     /// `en` or `zh` by the chart's language.
     fn tr(self, en: &'static str, zh: &'static str) -> &'static str {
@@ -173,12 +207,12 @@ impl Px {
     /// so it measures them as its narrower missing-glyph box; the CJK face
     /// of a Chinese chart measures them right).
     fn estimate(self, w: u32, text: &str) -> i32 {
-        let wide = match self.1 {
-            Lang::En => text
+        let wide = match self.2 {
+            false => text
                 .chars()
                 .filter(|&c| unicode_width::UnicodeWidthChar::width(c) == Some(2))
                 .count(),
-            Lang::ZhTw => 0,
+            true => 0,
         };
         (f64::from(w) * 1.2 + wide as f64 * 14.0 * self.0 * 0.6) as i32
     }
@@ -200,6 +234,8 @@ trait Chart {
     fn size(&self) -> (u32, u32);
     /// Language of the chart's text.
     fn lang(&self) -> Lang;
+    /// The texts from the scenario file the chart draws (title, legend).
+    fn file_texts(&self) -> Vec<&str>;
     /// Draw on `root` (already sized), lengths scaled by `px`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB>;
 }
@@ -211,7 +247,7 @@ fn render(chart: &impl Chart) -> Result<Figure> {
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         chart
-            .draw(&root, Px(1.0, chart.lang()))
+            .draw(&root, Px(1.0, chart.lang(), chart.lang() == Lang::ZhTw))
             .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
@@ -220,11 +256,14 @@ fn render(chart: &impl Chart) -> Result<Figure> {
         (f64::from(w) * PNG_SCALE) as u32,
         (f64::from(h) * PNG_SCALE) as u32,
     );
+    // The PNG of an English chart is drawn with the CJK face (which has
+    // Latin too) when a file text has a glyph Noto Sans lacks.
+    let cjk_png = chart.lang() == Lang::ZhTw || !chart.file_texts().iter().all(|t| latin_covers(t));
     let mut rgb = vec![255u8; pw as usize * ph as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
         chart
-            .draw(&root, Px(PNG_SCALE, chart.lang()))
+            .draw(&root, Px(PNG_SCALE, chart.lang(), cjk_png))
             .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
@@ -627,6 +666,10 @@ impl TimeChart<'_> {
 }
 
 impl Chart for TimeChart<'_> {
+    fn file_texts(&self) -> Vec<&str> {
+        let labels = self.series.iter().map(|s| s.label.as_str());
+        std::iter::once(self.title.as_str()).chain(labels).collect()
+    }
     fn lang(&self) -> Lang {
         self.lang
     }
@@ -729,6 +772,10 @@ pub struct HistogramChart<'a> {
 }
 
 impl Chart for HistogramChart<'_> {
+    fn file_texts(&self) -> Vec<&str> {
+        let labels = self.series.iter().map(|s| s.label.as_str());
+        std::iter::once(self.title.as_str()).chain(labels).collect()
+    }
     fn size(&self) -> (u32, u32) {
         (960, 540)
     }
@@ -848,6 +895,10 @@ pub struct AttackChart<'a> {
 }
 
 impl Chart for AttackChart<'_> {
+    fn file_texts(&self) -> Vec<&str> {
+        let labels = self.series.iter().map(|s| s.label.as_str());
+        std::iter::once(self.title.as_str()).chain(labels).collect()
+    }
     fn size(&self) -> (u32, u32) {
         (1200, 520)
     }
@@ -1071,6 +1122,51 @@ mod tests {
         }
         assert_eq!(png_missing("稻田\u{9F98}"), vec!['\u{9F98}']);
         assert!(png_covers(""));
+    }
+
+    #[test]
+    fn png_text_keeps_only_glyphs_the_embedded_face_has() {
+        // Coffee, grinning face, factory, Hebrew, two Extension B characters.
+        let hostile = "Farm \u{2615} \u{1F600} \u{1F3ED} \u{5E9}\u{5DC}\u{5D5}\u{5DD} \u{20000} \u{2A6A5} 稻田 (1 步 = 2 天)";
+        assert!(!png_covers(hostile));
+        let text = png_text(hostile);
+        assert!(png_covers(&text), "{text}: {:?}", png_missing(&text));
+        assert_eq!(text, "Farm ? ? ? ???? ? ? 稻田 (1 步 = 2 天)");
+        // Text the face has is left alone; the mark itself is in both faces.
+        assert_eq!(
+            png_text("Agriculture 0.95 φ 臺灣"),
+            "Agriculture 0.95 φ 臺灣"
+        );
+        assert!(png_covers("?") && latin_covers("?"));
+        assert!(latin_covers("Agriculture: farm → table") && !latin_covers("稻田"));
+    }
+
+    /// End to end: a chart with such a label draws (no panic) in both
+    /// languages, and the prepared label draws something other than the raw one.
+    #[test]
+    fn charts_with_missing_glyphs_draw() {
+        let services = [Distribution::from_values(&mut [0.9, 0.95, 1.0])];
+        let services: Vec<&Distribution> = services.iter().collect();
+        let figure = |label: &str, lang: Lang| {
+            let series = [Series {
+                label: label.to_string(),
+                colour: 0,
+            }];
+            histogram_chart(&HistogramChart {
+                title: format!("{label}: per-trial service"),
+                series: &series,
+                services: &services,
+                lang,
+            })
+            .expect("chart")
+        };
+        // Coffee, grinning face, factory, Hebrew, an Extension B character.
+        let raw = "\u{2615} \u{1F600} \u{1F3ED} \u{5E9}\u{5DC}\u{5D5}\u{5DD} \u{20000}";
+        for lang in [Lang::En, Lang::ZhTw] {
+            let drawn = figure(&png_text(raw), lang);
+            assert!(!drawn.png.is_empty());
+            assert_ne!(drawn.png, figure(raw, lang).png, "{lang:?}");
+        }
     }
 
     /// A Chinese chart's PNG is drawn with the CJK face: it differs from the

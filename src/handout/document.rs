@@ -142,7 +142,12 @@ fn section(md: &mut String, s: &Section, many: bool, lang: Lang) {
             Lang::ZhTw => format!("{}（{} 個節點）", t.label, t.nodes),
         })
         .collect();
-    let (seed, trials, steps, level) = (r.seed, r.trials, r.steps, s.service_level);
+    let (seed, trials, steps, level) = (
+        r.seed,
+        r.trials,
+        r.steps,
+        crate::scenario::Num(s.service_level),
+    );
     let _ = match lang {
         Lang::En => writeln!(
             md,
@@ -433,7 +438,7 @@ fn critical_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
         return;
     };
     let attacks: Vec<_> = first.curves.iter().map(|c| c.attack).collect();
-    let level = sweep.service_level;
+    let level = crate::scenario::Num(sweep.service_level);
     let _ = match lang {
         Lang::En => writeln!(
             md,

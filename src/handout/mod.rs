@@ -62,8 +62,10 @@ pub struct Commands {
 /// charts are drawn with the embedded CJK font (the SVG charts and the HTML
 /// page name a CJK font stack): a scenario name or topology label with a
 /// character that font lacks ([`charts::png_covers`]) is written in English
-/// in the PNG charts only — in the title, the legend — so a PNG never shows
-/// an empty box for a glyph; the SVG keeps it.
+/// in the PNG charts only — in the title, the legend — and a character the
+/// English text lacks too becomes `?` ([`charts::png_text`]), so a PNG never
+/// shows an empty box for a glyph; the SVG keeps it. An English PNG with a
+/// name or label Noto Sans cannot draw is drawn with the CJK face.
 pub fn build(
     names: &[String],
     scenarios: Vec<Scenario>,
@@ -113,13 +115,20 @@ pub fn build(
         let shocks: Vec<u32> = s.shocks.iter().map(|sh| sh.at).collect();
         let name = visible(&s.name).into_owned();
         // The PNG's twin of a Chinese name: English where the embedded
-        // font lacks a character (see above).
+        // font lacks a character (see above); then, per glyph, a `?` for
+        // each character the embedded CJK face lacks too (emoji, Hebrew, a
+        // rare CJK character). An English chart whose texts Noto Sans has
+        // entirely keeps them as they are.
+        let latin = lang == Lang::En
+            && charts::latin_covers(&name)
+            && series.iter().all(|s| charts::latin_covers(&s.label));
         let png_text = |zh: &String, en: String| {
-            if lang == Lang::En || charts::png_covers(zh) {
+            let text = if lang == Lang::En || charts::png_covers(zh) {
                 zh.clone()
             } else {
                 en
-            }
+            };
+            if latin { text } else { charts::png_text(&text) }
         };
         let name_png = png_text(&name, name_en);
         let series_png: Vec<Series> = series

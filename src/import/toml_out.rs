@@ -37,7 +37,12 @@ pub fn toml_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
+            // Controls, bidi characters, separators and noncharacters as
+            // escapes: the same text read back, inert on a terminal.
+            c if crate::report::escape::is_unsafe(c) && u32::from(c) > 0xFFFF => {
+                let _ = write!(out, "\\U{:08X}", u32::from(c));
+            }
+            c if crate::report::escape::is_unsafe(c) => {
                 let _ = write!(out, "\\u{:04X}", u32::from(c));
             }
             c => out.push(c),
@@ -54,10 +59,17 @@ pub fn toml_float(x: f64) -> String {
     format!("{x:?}")
 }
 
-/// Text safe inside a `#` comment: one line, no control characters.
+/// Text safe inside a `#` comment: one line, no control, bidi or
+/// noncharacter ([`crate::report::escape::is_unsafe`]).
 pub fn comment_text(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if crate::report::escape::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -1,5 +1,6 @@
 //! `--format csv` and the `--per-trial` file.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Exporter, RunReport};
@@ -10,14 +11,32 @@ use crate::stats::PairedComparison;
 /// CSV exporter: one row per scenario × topology, every summary in columns.
 pub struct CsvExporter;
 
-/// Quote a CSV field if needed (RFC 4180), after writing unsafe characters
-/// (controls, line breaks, bidi overrides) as `\uXXXX` ([`super::escape::visible`]).
+/// One text cell of every CSV chainmesh writes (numbers are written as
+/// they are, never through here): unsafe characters (controls, line
+/// breaks, bidi overrides) as `\uXXXX` ([`super::escape::visible`]), a
+/// cell a spreadsheet would run as a formula neutralised ([`formula_safe`]),
+/// then RFC 4180 quoting if needed.
 pub fn csv_field(s: &str) -> String {
     let s = super::escape::visible(s);
+    let s = formula_safe(&s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// `s` with an apostrophe in front when it starts with `=`, `+`, `-`, `@`,
+/// TAB or CR and is not a number (OWASP's rule against CSV formula
+/// injection: Excel, LibreOffice and Google Sheets would evaluate
+/// `=HYPERLINK(…)`, and show the apostrophe-led cell as text). A text cell
+/// that reads as a number (`-0.5`, a `--set` value) is left alone.
+pub fn formula_safe(s: &str) -> Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.parse::<f64>().is_err() {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 

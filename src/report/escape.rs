@@ -10,12 +10,15 @@
 //! | HTML, SVG, XML      | [`html`]                                   | `& < > " '` → entities, unsafe → `\u001b` |
 //! | Markdown            | [`markdown_inline`], [`markdown_block`]    | punctuation backslash-escaped, unsafe → `\u001b` |
 //! | JSON                | [`json`]                                   | C1, DEL and bidi chars → `\u009b` escapes |
-//! | CSV                 | [`visible`] in `csv_field`                 | unsafe → `\u001b`, then RFC 4180 quoting |
+//! | CSV                 | [`visible`] in `csv_field`                 | unsafe → `\u001b`, formula cells get `'`, RFC 4180 quoting |
+//! | GraphML, DOT        | `graph::graphml::xml_escape`, `graph::dot::quote` | DEL, C1, bidi → `&#x202E;`, C0 and noncharacters → space |
+//! | TUI                 | `tui::text::clean`                         | unsafe → space                       |
 //!
 //! *Unsafe* ([`is_unsafe`]) means every Unicode control character (C0 with
 //! `\t`, `\n`, `\r`, DEL and C1 — `U+009B` is a one-byte CSI on some
 //! terminals), the bidirectional overrides and isolates that reorder what a
-//! reader sees (“Trojan source”), and the line/paragraph separators.
+//! reader sees (“Trojan source”), the line/paragraph separators and the
+//! noncharacters ([`is_noncharacter`]; XML cannot hold `U+FFFE`).
 //! Invariant: the output of [`visible`], [`html`] and the Markdown functions
 //! contains no unsafe character; [`terminal`] contains none but `\n`; the
 //! replacement `\uXXXX` is plain ASCII, so it is valid XML 1.0 and inert on a
@@ -25,10 +28,22 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// Whether `c` is a Unicode noncharacter: `U+FDD0..=U+FDEF` and the last
+/// two code points of every plane (`U+FFFE`, `U+FFFF`, `U+1FFFE`, …). They
+/// are not text for interchange, and XML 1.0 forbids `U+FFFE`/`U+FFFF`
+/// even as a character reference, so an SVG or GraphML holding one does
+/// not parse.
+pub fn is_noncharacter(c: char) -> bool {
+    let u = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
+}
+
 /// Whether `c` must not reach an output as itself: a control character, a
-/// bidi override/isolate/mark, or a Unicode line/paragraph separator.
+/// bidi override/isolate/mark, a Unicode line/paragraph separator or a
+/// noncharacter ([`is_noncharacter`]).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
+        || is_noncharacter(c)
         || matches!(
             c,
             '\u{061C}'
@@ -42,7 +57,13 @@ pub fn is_unsafe(c: char) -> bool {
 }
 
 fn push_visible(out: &mut String, c: char) {
-    let _ = write!(out, "\\u{:04x}", u32::from(c));
+    if u32::from(c) > 0xFFFF {
+        // Beyond the BMP (a noncharacter such as U+1FFFE): eight digits,
+        // so the text after it cannot be read as a fifth.
+        let _ = write!(out, "\\U{:08x}", u32::from(c));
+    } else {
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
+    }
 }
 
 fn replace_unsafe(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -180,21 +201,31 @@ pub fn markdown_block(s: &str) -> String {
 /// is ASCII, so every such character is inside a string and the result
 /// decodes to the same value.
 pub fn json(bytes: Vec<u8>) -> Vec<u8> {
-    let Ok(s) = std::str::from_utf8(&bytes) else {
-        return bytes;
-    };
+    match String::from_utf8(bytes) {
+        Ok(s) => json_text(s).into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
+}
+
+/// [`json`] on serialized JSON text.
+pub fn json_text(s: String) -> String {
     if !s.chars().any(is_unsafe_in_json) {
-        return bytes;
+        return s;
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         if is_unsafe_in_json(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            // Beyond the BMP (a noncharacter such as U+1FFFE): JSON's
+            // `\u` escapes are UTF-16 code units, a surrogate pair.
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }
     }
-    out.into_bytes()
+    out
 }
 
 /// Unsafe, and not JSON's own whitespace (serde_json already escapes C0

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
-use crate::scenario::{Amount, Scenario, Selection, Shock};
+use crate::scenario::{Amount, Num, Scenario, Selection, Shock};
 use crate::sim::Prepared;
 
 /// Relative tolerance under which two baselines count as equal.
@@ -63,9 +63,9 @@ pub fn describe_selection_in(select: &Selection, lang: Lang) -> String {
     let amount = |a: &Amount| match (*a, lang) {
         (Amount::Count(1), Lang::En) => "1 node".to_string(),
         (Amount::Count(c), Lang::En) => format!("{c} nodes"),
-        (Amount::Fraction(f), Lang::En) => format!("{}% of nodes", f * 100.0),
+        (Amount::Fraction(f), Lang::En) => format!("{}% of nodes", Num(f * 100.0)),
         (Amount::Count(c), Lang::ZhTw) => format!("{c} 個節點"),
-        (Amount::Fraction(f), Lang::ZhTw) => format!("{}% 的節點", f * 100.0),
+        (Amount::Fraction(f), Lang::ZhTw) => format!("{}% 的節點", Num(f * 100.0)),
     };
     match (select, lang) {
         (Selection::Random(a), Lang::En) => format!("random {}", amount(a)),

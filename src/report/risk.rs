@@ -91,7 +91,7 @@ pub fn serialize(
                     t.id,
                     visible(&t.label),
                     t.baseline,
-                    t.service_level,
+                    crate::scenario::Num(t.service_level),
                     t.horizon
                 );
                 if md {

@@ -36,14 +36,25 @@ pub fn trace_csv(
             "{},{},{},{},{},",
             row.step,
             csv_field(&topo.id),
-            row.throughput,
-            row.service,
+            unsigned_zero(row.throughput),
+            unsigned_zero(row.service),
             csv_field(&down.join(";"))
         );
         if stocked {
-            let _ = write!(out, "{},{},", row.drawn, row.stock);
+            let _ = write!(
+                out,
+                "{},{},",
+                unsigned_zero(row.drawn),
+                unsigned_zero(row.stock)
+            );
         }
         let _ = writeln!(out, "{command}");
     }
     out.into_bytes()
+}
+
+/// `x`, with a negative zero (stock drawn down to exactly nothing) as `0`:
+/// `{}` would print `-0`.
+fn unsigned_zero(x: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x }
 }

@@ -21,7 +21,7 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::{RawDefaults, RawLink, RawNode};
-use super::{InputError, Link, Node, Role};
+use super::{InputError, Link, Node, Num, Role};
 
 /// Largest accepted quantity of a part per unit of output.
 const MAX_QTY: f64 = 1e15;
@@ -113,7 +113,8 @@ pub(super) fn needs(
                 qty.span(),
                 &format!("{FIELD}.{part}"),
                 format!(
-                    "expected a finite quantity > 0 (units of {part} per unit of output, at most 1e15), found {q}"
+                    "expected a finite quantity > 0 (units of {part} per unit of output, at most 1e15), found {}",
+                    Num(q)
                 ),
             ));
         }

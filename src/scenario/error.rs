@@ -26,6 +26,24 @@ pub struct InputError {
     source: Option<(Arc<str>, Range<usize>)>,
 }
 
+/// `x` for a message or a summary line: what `{}` prints (shortest digits
+/// that read back as `x`), but in exponent form (`1e308`, `5e-324`) when
+/// plain digits would run long: |x| ≥ 1e16 or 0 < |x| < 1e-6. Ordinary
+/// numbers keep their text (`1000000000000000`, `0.05`, `2.5`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if self.0.is_finite() && a != 0.0 && !(1e-6..1e16).contains(&a) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// Replace control characters by `\u00XX` so hostile input cannot drive the terminal.
 fn printable(s: String) -> String {
     if !s.chars().any(char::is_control) {

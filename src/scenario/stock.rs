@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::RawNode;
-use super::{InputError, Role};
+use super::{InputError, Num, Role};
 
 /// Largest accepted stock level (as for capacities).
 pub const MAX_STOCK: f64 = 1e15;
@@ -56,7 +56,8 @@ pub(super) fn parse(
                 v.span(),
                 field,
                 format!(
-                    "expected {what} to be a finite number of units ≥ 0 and at most 1e15, found {n}"
+                    "expected {what} to be a finite number of units ≥ 0 and at most 1e15, found {}",
+                    Num(n)
                 ),
             ));
         }
@@ -128,7 +129,10 @@ pub(super) fn demand(ctx: &Ctx<'_>, n: &RawNode, role: Role) -> Result<Option<f6
         return Err(ctx.err(
             v.span(),
             "topology.node.demand",
-            format!("expected a finite demand > 0 (units per step, at most 1e15), found {x}"),
+            format!(
+                "expected a finite demand > 0 (units per step, at most 1e15), found {}",
+                Num(x)
+            ),
         ));
     }
     Ok(Some(x))

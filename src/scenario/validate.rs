@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::raw::{RawDefaults, RawFile, RawLink, RawNode, RawRepair, RawShock, RawTopology};
 use super::{
     Amount, DEFAULT_SERVICE_LEVEL, DEFAULT_STEPS, DEFAULT_TRIALS, InputError, Link, MAX_STEPS,
-    Node, Origin, Repair, Role, Scenario, Sector, Selection, Shock, Topology, field_at,
+    Node, Num, Origin, Repair, Role, Scenario, Sector, Selection, Shock, Topology, field_at,
     unclosed_bracket,
 };
 
@@ -183,7 +183,10 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
                 return Err(ctx.err(
                     v.span(),
                     "scenario.service_level",
-                    format!("expected a fraction of baseline in (0, 1], found {x}"),
+                    format!(
+                        "expected a fraction of baseline in (0, 1], found {}",
+                        Num(x)
+                    ),
                 ));
             }
             x
@@ -543,7 +546,10 @@ pub(crate) fn build_shock(
                     return Err(ctx.err(
                         f.span(),
                         "shock.fraction",
-                        format!("expected a fraction of the topology's nodes in (0, 1], found {v}"),
+                        format!(
+                            "expected a fraction of the topology's nodes in (0, 1], found {}",
+                            Num(v)
+                        ),
                     ));
                 }
                 Ok(Amount::Fraction(v))
@@ -687,7 +693,10 @@ fn capacity(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, InputEr
         return Err(ctx.err(
             v.span(),
             field,
-            format!("expected a finite capacity > 0 (units per step, at most 1e15), found {x}"),
+            format!(
+                "expected a finite capacity > 0 (units per step, at most 1e15), found {}",
+                Num(x)
+            ),
         ));
     }
     Ok(x)
@@ -699,7 +708,10 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
         return Err(ctx.err(
             v.span(),
             field,
-            format!("expected a probability per step in [0, 1), found {x}"),
+            format!(
+                "expected a probability per step in [0, 1), found {}",
+                Num(x)
+            ),
         ));
     }
     Ok(x)
@@ -729,7 +741,8 @@ fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, 
             Ok(Repair::Geometric { mean })
         }
         RawRepair::Geometric { mean } => Err(bad(format!(
-            "expected a geometric mean in [1, {MAX_REPAIR}] steps, found {mean}"
+            "expected a geometric mean in [1, {MAX_REPAIR}] steps, found {}",
+            Num(mean)
         ))),
     }
 }

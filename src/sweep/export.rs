@@ -91,7 +91,10 @@ fn describe(r: &SweepReport) -> String {
             .to_string(),
         );
     }
-    parts.push(format!("service level {}", r.service_level));
+    parts.push(format!(
+        "service level {}",
+        crate::scenario::Num(r.service_level)
+    ));
     parts.join(" · ")
 }
 

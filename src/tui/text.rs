@@ -5,19 +5,24 @@ use std::borrow::Cow;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::report::escape::is_unsafe;
+
 /// Narrowest a node label may get (cells, without its state mark); below
 /// this a topology is drawn as a list instead of a graph.
 pub const LABEL_FLOOR: usize = 6;
 
-/// `s` with every control character (escape sequences, newlines, tabs,
-/// bidi overrides are not controls but zero-width; they stay harmless in a
-/// cell grid) replaced by a space, so file content can never move the
-/// cursor or change the terminal's state. Borrows when nothing changes.
+/// `s` with every unsafe character ([`is_unsafe`]: controls such as
+/// escape sequences, newlines, tabs and the one-byte CSI `U+009B`, bidi
+/// overrides and isolates, which a terminal with bidi support would apply
+/// to the rest of the line, separators and noncharacters) replaced by a
+/// space, so file content can never move the cursor, change the terminal's
+/// state or reorder what is drawn. Every text from a file the TUI draws —
+/// panel titles included — goes through here. Borrows when nothing changes.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(is_unsafe) {
         Cow::Owned(
             s.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
+                .map(|c| if is_unsafe(c) { ' ' } else { c })
                 .collect(),
         )
     } else {

@@ -1,28 +1,46 @@
 //! Graphviz DOT. One topology: node names are the ids. Several: one
 //! `cluster_` subgraph each, node names `TOPOLOGY/ID`. Sources are blue,
 //! sinks green, two-way links `dir=both`. Every string is escaped for DOT's
-//! quoted strings (`"` and `\`; control characters become spaces), so no
-//! file content can add statements.
+//! quoted strings ([`quote`]: `"` and `\`, bidi and C1 as entities), so no
+//! file content can add statements or reach a terminal as control text.
 
 use std::fmt::Write as _;
 
 use super::{Attr, node_attributes};
+use crate::report::escape::{is_noncharacter, is_unsafe};
 use crate::scenario::{Role, Scenario, Topology};
 
-/// `s` as a DOT quoted string.
+/// `s` as a DOT quoted string. Graphviz decodes HTML-style character
+/// entities in strings, so DEL, C1, bidi controls and separators are
+/// written as `&#x202E;` (exact text for Graphviz, plain ASCII on a
+/// terminal), and a `&` that would start an entity as `&amp;`; C0 controls
+/// and noncharacters, which no label can show, become spaces.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
+            '&' if starts_entity(&s[i + 1..]) => out.push_str("&amp;"),
+            c if u32::from(c) < 0x20 || is_noncharacter(c) => out.push(' '),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "&#x{:X};", u32::from(c));
+            }
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// Whether `rest` (the text after a `&`) would make that `&` an entity
+/// for Graphviz: `#` or letters and digits, then `;`.
+fn starts_entity(rest: &str) -> bool {
+    let name = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+        .map_or(rest, |end| &rest[..end]);
+    !name.is_empty() && rest[name.len()..].starts_with(';')
 }
 
 /// Lines of a label as one quoted string with `\n` line breaks (each line escaped).

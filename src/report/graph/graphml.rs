@@ -1,14 +1,18 @@
 //! GraphML for Gephi, yEd and NetworkX (`read_graphml`): typed `<key>`s for
 //! every attribute, one directed `<graph>` whose id is the topology id.
-//! Text is escaped for XML; characters XML 1.0 cannot hold at all (most
-//! control characters) become spaces.
+//! Text is escaped for XML; characters XML 1.0 cannot hold at all (C0
+//! control characters but TAB/LF/CR, noncharacters) become spaces; DEL, C1
+//! and bidi controls become character references (`&#x202E;`), which a
+//! reader decodes to the exact text and a terminal shows as plain ASCII.
 
 use std::fmt::Write as _;
 
 use super::{Attr, graph_attributes, node_attributes};
+use crate::report::escape::{is_noncharacter, is_unsafe};
 use crate::scenario::{Scenario, Topology};
 
-/// `s` escaped for XML text and attribute values.
+/// `s` escaped for XML text and attribute values (the one XML escaper of
+/// the graph exports: see the module comment).
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -21,7 +25,14 @@ pub fn xml_escape(s: &str) -> String {
             '\t' | '\n' | '\r' => {
                 let _ = write!(out, "&#{};", u32::from(c));
             }
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push(' '),
+            // XML 1.0 holds neither C0 controls nor noncharacters, not
+            // even as references.
+            c if u32::from(c) < 0x20 || is_noncharacter(c) => out.push(' '),
+            // DEL, C1, bidi, separators: a reference keeps the exact text
+            // and never reaches a terminal as itself.
+            c if is_unsafe(c) => {
+                let _ = write!(out, "&#x{:X};", u32::from(c));
+            }
             c => out.push(c),
         }
     }

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Attr, graph_attributes, node_attributes};
+use crate::report::escape;
 use crate::scenario::{Scenario, Topology};
 
 fn value(a: Attr) -> Value {
@@ -60,7 +61,9 @@ pub fn write(scenario: &Scenario, t: &Topology) -> String {
         "nodes": nodes,
         "links": links,
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    // DEL, C1 and bidi characters as `\u202e` escapes, as in every JSON
+    // chainmesh writes: the same value, inert on a terminal.
+    let mut text = escape::json_text(serde_json::to_string_pretty(&doc).unwrap_or_default());
     text.push('\n');
     text
 }
