@@ -821,3 +821,25 @@ fn counts_of_one_are_singular() {
         "{text}"
     );
 }
+
+/// A node-link file's seed is read as the exact integer, up to u64::MAX
+/// (issue 22, item 12: it was read as a float and refused, quoting
+/// 18446744073709552000).
+#[test]
+fn a_json_seed_up_to_u64_max_is_exact() {
+    let json = ok(&[
+        "export",
+        "agriculture",
+        "--format",
+        "json",
+        "--topology",
+        "chain",
+    ]);
+    let mut doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    doc["graph"]["seed"] = serde_json::json!(u64::MAX);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("g.json");
+    std::fs::write(&path, serde_json::to_string(&doc).expect("encode")).expect("write");
+    let (_, s) = import(&[path.to_str().expect("utf-8 path")], &[]);
+    assert_eq!(s.seed, u64::MAX);
+}

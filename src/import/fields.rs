@@ -12,16 +12,14 @@ use super::model::{
     Cell, Kind, LinkSpec, Network, NodeSpec, Place, Record, Settings, ShockSpec, Source, Table,
     Value,
 };
-use crate::scenario::{MAX_STEPS, Repair, Role};
+use crate::scenario::{MAX_STEPS, Repair, Role, values};
 
 /// Most nodes accepted (the scenario format's limit per topology).
 pub const MAX_NODES: usize = 200_000;
 /// Most links accepted (ten per node of the largest scenario).
 pub const MAX_LINKS: usize = 2_000_000;
-/// Largest capacity the scenario format accepts.
-const MAX_CAPACITY: f64 = 1e15;
 /// Longest repair the scenario format accepts.
-const MAX_REPAIR: u32 = 1_000_000;
+const MAX_REPAIR: u32 = crate::scenario::limits::MAX_REPAIR as u32;
 
 /// Node fields the importer understands.
 pub const NODE_FIELDS: [&str; 13] = [
@@ -639,40 +637,22 @@ fn seed(source: &Source, cell: &Cell) -> Result<u64, crate::scenario::InputError
     }
 }
 
+// The scenario's own checkers (`scenario::values`): a cell is accepted or
+// refused with the words a scenario file gets.
+
 fn capacity(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::scenario::InputError> {
     let x = number(source, cell, field)?;
-    if !(x > 0.0 && x <= MAX_CAPACITY) {
-        return Err(source.err(
-            &cell.place,
-            field,
-            format!("expected a capacity > 0 and at most 1e15, found {x}"),
-        ));
-    }
-    Ok(x)
+    values::capacity(x).map_err(|m| source.err(&cell.place, field, m))
 }
 
 fn failure_rate(source: &Source, cell: &Cell) -> Result<f64, crate::scenario::InputError> {
     let x = number(source, cell, "failure_rate")?;
-    if !(0.0..1.0).contains(&x) {
-        return Err(source.err(
-            &cell.place,
-            "failure_rate",
-            format!("expected a probability in [0, 1), found {x}"),
-        ));
-    }
-    Ok(x)
+    values::probability(x).map_err(|m| source.err(&cell.place, "failure_rate", m))
 }
 
 fn stock(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::scenario::InputError> {
     let x = number(source, cell, field)?;
-    if !(0.0..=MAX_CAPACITY).contains(&x) {
-        return Err(source.err(
-            &cell.place,
-            field,
-            format!("expected a {field} >= 0 and at most 1e15, found {x}"),
-        ));
-    }
-    Ok(x)
+    values::stock_units(field, x).map_err(|m| source.err(&cell.place, field, m))
 }
 
 fn boolean(source: &Source, cell: &Cell, field: &str) -> Result<bool, crate::scenario::InputError> {
@@ -778,10 +758,12 @@ fn needs(source: &Source, cell: &Cell) -> Result<Vec<(String, f64)>, crate::scen
                 "invalid product {k:?}; expected letters, digits, '-', '_', '.', ':' or '/'"
             )));
         }
-        let amount = v
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && *x > 0.0 && *x <= MAX_CAPACITY);
+        let amount = v.parse::<f64>().ok().map(|x| values::quantity(&k, x));
+        let amount = match amount {
+            Some(Ok(x)) => Some(x),
+            Some(Err(m)) => return Err(bad(m)),
+            None => None,
+        };
         let Some(amount) = amount else {
             return Err(bad(format!(
                 "expected an amount > 0 for {k:?}, found {v:?}"

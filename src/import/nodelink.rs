@@ -16,9 +16,13 @@ fn value(j: &Json) -> Value {
     match j {
         Json::Null => Value::Text(String::new()),
         Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
+        // A whole number beyond i64 (a u64 seed up to 18446744073709551615)
+        // keeps its exact digits as text; other numbers are read as such.
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(u)) => Value::Text(u.to_string()),
+            (None, None) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
         Json::String(s) => Value::Text(s.trim().to_string()),
         Json::Object(m) => Value::Map(m.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
         Json::Array(_) => Value::Text(j.to_string()),

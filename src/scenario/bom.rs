@@ -21,10 +21,7 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::{RawDefaults, RawLink, RawNode};
-use super::{InputError, Link, Node, Num, Role};
-
-/// Largest accepted quantity of a part per unit of output.
-const MAX_QTY: f64 = 1e15;
+use super::{InputError, Link, Node, Role};
 
 /// `needs` and `product` belong to single nodes, never to `[defaults]`.
 pub(super) fn reject_defaults(ctx: &Ctx<'_>, raw: &RawDefaults) -> Result<(), InputError> {
@@ -107,17 +104,8 @@ pub(super) fn needs(
                 ),
             ));
         }
-        let q = *qty.get_ref();
-        if !(q.is_finite() && q > 0.0 && q <= MAX_QTY) {
-            return Err(ctx.err(
-                qty.span(),
-                &format!("{FIELD}.{part}"),
-                format!(
-                    "expected a finite quantity > 0 (units of {part} per unit of output, at most 1e15), found {}",
-                    Num(q)
-                ),
-            ));
-        }
+        let q = super::values::quantity(part, *qty.get_ref())
+            .map_err(|m| ctx.err(qty.span(), &format!("{FIELD}.{part}"), m))?;
         out.insert(part.clone(), q);
     }
     Ok(out)

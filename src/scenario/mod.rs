@@ -33,6 +33,7 @@ pub mod schema;
 mod shock_arg;
 pub mod stock;
 mod validate;
+pub mod values;
 
 use std::collections::BTreeMap;
 use std::fmt;

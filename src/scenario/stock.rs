@@ -8,10 +8,10 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::RawNode;
-use super::{InputError, Num, Role};
+use super::{InputError, Role};
 
 /// Largest accepted stock level (as for capacities).
-pub const MAX_STOCK: f64 = 1e15;
+pub const MAX_STOCK: f64 = super::values::MAX_AMOUNT;
 
 /// Units of a node's product held at its output.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -51,17 +51,7 @@ pub(super) fn parse(
                 ));
             }
         };
-        if !(n.is_finite() && (0.0..=MAX_STOCK).contains(&n)) {
-            return Err(ctx.err(
-                v.span(),
-                field,
-                format!(
-                    "expected {what} to be a finite number of units ≥ 0 and at most 1e15, found {}",
-                    Num(n)
-                ),
-            ));
-        }
-        Ok(n)
+        super::values::stock_units(what, n).map_err(|m| ctx.err(v.span(), field, m))
     };
     match v.get_ref() {
         toml::Value::Table(t) => {
@@ -124,18 +114,9 @@ pub(super) fn demand(ctx: &Ctx<'_>, n: &RawNode, role: Role) -> Result<Option<f6
             ),
         ));
     }
-    let x = *v.get_ref();
-    if !(x.is_finite() && x > 0.0 && x <= 1e15) {
-        return Err(ctx.err(
-            v.span(),
-            "topology.node.demand",
-            format!(
-                "expected a finite demand > 0 (units per step, at most 1e15), found {}",
-                Num(x)
-            ),
-        ));
-    }
-    Ok(Some(x))
+    super::values::demand(*v.get_ref())
+        .map(Some)
+        .map_err(|m| ctx.err(v.span(), "topology.node.demand", m))
 }
 
 /// `check`'s lines about a topology's inventory: every stocked node (max,

@@ -688,33 +688,11 @@ fn int_in(
 }
 
 fn capacity(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, InputError> {
-    let x = *v.get_ref();
-    if !(x.is_finite() && x > 0.0 && x <= 1e15) {
-        return Err(ctx.err(
-            v.span(),
-            field,
-            format!(
-                "expected a finite capacity > 0 (units per step, at most 1e15), found {}",
-                Num(x)
-            ),
-        ));
-    }
-    Ok(x)
+    super::values::capacity(*v.get_ref()).map_err(|m| ctx.err(v.span(), field, m))
 }
 
 fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, InputError> {
-    let x = *v.get_ref();
-    if !(x.is_finite() && (0.0..1.0).contains(&x)) {
-        return Err(ctx.err(
-            v.span(),
-            field,
-            format!(
-                "expected a probability per step in [0, 1), found {}",
-                Num(x)
-            ),
-        ));
-    }
-    Ok(x)
+    super::values::probability(*v.get_ref()).map_err(|m| ctx.err(v.span(), field, m))
 }
 
 fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
