@@ -85,7 +85,7 @@ fn networks_beat_their_chain_on_the_default_seed() {
         let s = load(b.name);
         let seed = s.seed;
         let prep = Prepared::new(s).expect("scenario compiles");
-        let summary = summarize(&run_trials(&prep, seed, 0..300));
+        let summary = summarize(&run_trials(&prep, seed, 0..300), &prep.baselines());
         for (k, cmp) in summary.vs_first.iter().enumerate().skip(1) {
             let c = cmp.as_ref().expect("compared with the first");
             assert!(
@@ -157,7 +157,7 @@ fn pandemic_timeline_closes_physical_retail_and_the_network_holds() {
     );
     let seed = s.seed;
     let prep = Prepared::new(s).expect("scenario compiles");
-    let summary = summarize(&run_trials(&prep, seed, 0..300));
+    let summary = summarize(&run_trials(&prep, seed, 0..300), &prep.baselines());
     let (chain, net) = (&summary.metrics[0], &summary.metrics[1]);
     assert!(
         net.service.mean > chain.service.mean + 0.2,

@@ -108,7 +108,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             super::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
                 Some(f) => {
-                    f.write(per_trial_rows(&p.scenario, (many, stocked), first, rows).as_bytes())
+                    f.write(per_trial_rows(p, (many, stocked), first, rows).as_bytes())
                 }
                 None => Ok(()),
             },

@@ -231,7 +231,13 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
     header.extend(keys.iter().cloned());
     header.extend(
         [
-            "topology", "service", "nadir", "below", "collapse", "vs first",
+            "topology",
+            "service",
+            "nadir",
+            "below",
+            "lost/step",
+            "collapse",
+            "vs first",
         ]
         .map(String::from),
     );
@@ -248,6 +254,7 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
             cells.push(format!("{:.3} ± {:.3}", m.service.mean, m.service.ci95));
             cells.push(format!("{:.3}", m.nadir.mean));
             cells.push(format!("{:.1}%", 100.0 * m.below.mean));
+            cells.push(format!("{:.1}", m.lost.mean));
             cells.push(format!("{:.1}%", 100.0 * m.collapse.mean));
             cells.push(t.vs_first.as_ref().map_or("(reference)".into(), |c| {
                 format!(
