@@ -107,9 +107,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             arg,
             super::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
-                Some(f) => {
-                    f.write(per_trial_rows(p, (many, stocked), first, rows).as_bytes())
-                }
+                Some(f) => f.write(per_trial_rows(p, (many, stocked), first, rows).as_bytes()),
                 None => Ok(()),
             },
         )?;

@@ -44,7 +44,12 @@ pub fn summary_header(keys: &[String], stocked: bool) -> String {
     let stock: &[&str] = if stocked { &STOCK_METRIC_NAMES } else { &[] };
     // `lost` right after `below`, as in every table.
     let (head, tail) = METRIC_NAMES.split_at(3);
-    for m in head.iter().chain([&LOST_METRIC_NAME]).chain(tail).chain(stock) {
+    for m in head
+        .iter()
+        .chain([&LOST_METRIC_NAME])
+        .chain(tail)
+        .chain(stock)
+    {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
             let _ = write!(out, ",{m}_{s}");
         }
