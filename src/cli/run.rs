@@ -205,6 +205,7 @@ fn run_parameter_sweep(
             });
         }
     }
+    set::add_shock_size_warnings(&mut rows);
     let cmd = given_options(args).sets(&args.edit.set);
     let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {
