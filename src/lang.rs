@@ -77,8 +77,17 @@ impl Lang {
     pub fn headline(self, stocked: bool) -> Vec<&'static str> {
         let mut h: Vec<&'static str> = match self {
             Lang::En => vec![
-                "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below",
-                "recovery", "collapse",
+                "topology",
+                "nodes",
+                "baseline",
+                "service",
+                "p5",
+                "p50",
+                "nadir",
+                "below",
+                "lost/step",
+                "recovery",
+                "collapse",
             ],
             Lang::ZhTw => vec![
                 "拓樸",
@@ -89,6 +98,7 @@ impl Lang {
                 "p50",
                 "最低點",
                 "低於水準",
+                "每步損失",
                 "恢復",
                 "崩潰",
             ],
@@ -122,14 +132,15 @@ stockout = share of steps that end with some stocked node empty, mean over trial
         match self {
             Lang::En => {
                 "service = mean throughput / baseline per trial (mean ± 95% CI over trials); \
-p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level; \
-recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
+p5/p50 = percentiles of per-trial service; nadir = mean worst step; below = share of steps under the service level (a step at 75 % counts \
+as fully as a step at 0 %); lost/step = units not delivered per step, Σ(1 − φ) × baseline / steps, mean over \
+trials (partial service counts in proportion); recovery = mean steps per outage below the service level; collapse = trials with zero throughput at some step; \
 vs first = paired service difference against the first topology and the share of trials it did strictly better."
             }
             Lang::ZhTw => {
                 "服務水準 = 每次試驗的平均吞吐量 / 基準（各次試驗的平均 ± 95% 信賴區間）；\
-p5/p50 = 每次試驗服務水準的百分位數；最低點 = 最差一步的平均；低於水準 = 低於服務水準的步數比例；\
-恢復 = 每次低於服務水準的中斷平均持續步數；崩潰 = 某一步吞吐量為零的試驗比例；\
+p5/p50 = 每次試驗服務水準的百分位數；最低點 = 最差一步的平均；低於水準 = 低於門檻的步數比例（φ 為 75% 的一步和 0% 的一步同樣計入）；\
+每步損失 = 每步未送達的數量，Σ(1 − φ) × 基準 / 步數，各次試驗的平均（部分服務按比例計入）；恢復 = 每次低於服務水準的中斷平均持續步數；崩潰 = 某一步吞吐量為零的試驗比例；\
 對照第一個 = 與第一個拓樸配對比較的服務水準差，以及它嚴格較好的試驗比例。"
             }
         }

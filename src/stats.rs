@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable};
+use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable};
 
 /// z for a two-sided 95% normal confidence interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -31,6 +31,23 @@ impl Summary {
     /// Summarise `values` (any order). Empty input gives all zeros.
     pub fn of(values: &[f64]) -> Summary {
         Distribution::from_values(&mut values.to_vec()).summary()
+    }
+
+    /// The summary of the lost units per step, F0 · (1 − s), of a topology
+    /// with baseline `baseline` whose per-trial service s is summarised by
+    /// `self`: the map is affine and decreasing, so the mean, spread and
+    /// percentiles map exactly (p5 of the loss is p95 of the service).
+    /// Never below 0 (φ may exceed 1 by round-off).
+    pub fn lost_units(&self, baseline: f64) -> Summary {
+        let lost = |phi: f64| crate::sim::lost_units(phi, baseline);
+        Summary {
+            mean: lost(self.mean),
+            std: baseline * self.std,
+            ci95: baseline * self.ci95,
+            p5: lost(self.p95),
+            p50: lost(self.p50),
+            p95: lost(self.p5),
+        }
     }
 }
 
@@ -73,6 +90,11 @@ pub struct MetricSummaries {
     pub nadir: Summary,
     /// Fraction of steps below the service level.
     pub below: Summary,
+    /// Units not delivered per step, Σ_t (1 − φ_t) · F0 / T per trial: the
+    /// area of the resilience triangle in units, where partial service
+    /// counts in proportion (unlike `below`). [`Summary::lost_units`] of
+    /// `service`.
+    pub lost: Summary,
     /// Mean length of runs below the service level.
     pub recovery: Summary,
     /// Share of trials that hit zero throughput.
@@ -87,13 +109,15 @@ pub struct MetricSummaries {
 }
 
 impl MetricSummaries {
-    /// The summaries with their names, in [`METRIC_NAMES`] order, then the
-    /// stock metrics ([`STOCK_METRIC_NAMES`]) when present.
+    /// The summaries with their names, in [`METRIC_NAMES`] order with
+    /// [`LOST_METRIC_NAME`] after `below`, then the stock metrics
+    /// ([`STOCK_METRIC_NAMES`]) when present.
     pub fn named(&self) -> Vec<(&'static str, &Summary)> {
         let mut out = vec![
             (METRIC_NAMES[0], &self.service),
             (METRIC_NAMES[1], &self.nadir),
             (METRIC_NAMES[2], &self.below),
+            (LOST_METRIC_NAME, &self.lost),
             (METRIC_NAMES[3], &self.recovery),
             (METRIC_NAMES[4], &self.collapse),
         ];
@@ -132,9 +156,10 @@ pub struct TableSummary {
     pub vs_first: Vec<Option<PairedComparison>>,
 }
 
-/// Summarise a trial table (same result as a [`Tally`] of its rows).
-pub fn summarize(table: &TrialTable) -> TableSummary {
-    Tally::of(table).summary()
+/// Summarise a trial table (same result as a [`Tally`] of its rows);
+/// `baselines`: F0 of each topology, for the lost units.
+pub fn summarize(table: &TrialTable, baselines: &[f64]) -> TableSummary {
+    Tally::of(table).summary(baselines)
 }
 
 /// The exact multiset of one metric's per-trial values, stored compactly as
@@ -473,12 +498,15 @@ impl Tally {
             .unwrap_or(0)
     }
 
-    /// The summaries of every topology.
-    pub fn summary(&self) -> TableSummary {
+    /// The summaries of every topology; `baselines` holds the baseline F0
+    /// of each topology, in order (for the lost units; a missing one counts
+    /// as 1, the loss as a share of the baseline).
+    pub fn summary(&self, baselines: &[f64]) -> TableSummary {
         let metrics = self
             .topologies
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(k, t)| {
                 let [service, nadir, below, recovery, collapse] =
                     t.metrics.each_ref().map(Distribution::summary);
                 let stock = t
@@ -486,6 +514,7 @@ impl Tally {
                     .as_ref()
                     .map(|s| s.each_ref().map(Distribution::summary));
                 MetricSummaries {
+                    lost: service.lost_units(baselines.get(k).copied().unwrap_or(1.0)),
                     service,
                     nadir,
                     below,
@@ -591,7 +620,7 @@ mod tests {
             tail.merge(&head);
             proptest::prop_assert_eq!(&tail, &whole);
             proptest::prop_assert!(whole.is_consistent());
-            proptest::prop_assert_eq!(whole.summary(), tail.summary());
+            proptest::prop_assert_eq!(whole.summary(&[100.0, 40.0]), tail.summary(&[100.0, 40.0]));
         }
     }
 
@@ -607,7 +636,7 @@ mod tests {
         ];
         let mut t = Tally::new(2);
         t.add_rows(&rows);
-        let c = t.summary().vs_first[1].clone().unwrap();
+        let c = t.summary(&[1.0, 1.0]).vs_first[1].clone().unwrap();
         assert_eq!(c.p_better, 1.0 / 3.0);
         // Differences +0.25, 0, −0.75: mean −1/6.
         assert!((c.service_diff.mean + 1.0 / 6.0).abs() < 1e-15);

@@ -77,7 +77,7 @@ fn series_chain_service_matches_product_of_availabilities() {
     );
     let prep = Prepared::new(s).expect("scenario compiles");
     let table = run_trials(&prep, 11, 0..64);
-    let m = &summarize(&table).metrics[0].service;
+    let m = &summarize(&table, &prep.baselines()).metrics[0].service;
     let expect: f64 = ps.iter().map(|&p| availability(p, 6.0)).product();
     // Start-up transient (all nodes up at t = 0) biases upward by < 1e-3 here.
     assert!(
@@ -97,8 +97,9 @@ fn geometric_repair_availability() {
         "steps = 20000\n[defaults]\nrepair = { dist = \"geometric\", mean = 8 }",
         &[topology("one", &nodes, &[("a", "b", None)])],
     );
-    let table = run_trials(&Prepared::new(s).expect("scenario compiles"), 3, 0..64);
-    let m = &summarize(&table).metrics[0].service;
+    let prep = Prepared::new(s).expect("scenario compiles");
+    let table = run_trials(&prep, 3, 0..64);
+    let m = &summarize(&table, &prep.baselines()).metrics[0].service;
     let up = (1.0 - p) / p;
     let expect = up / (up + 8.0);
     assert!(
@@ -133,8 +134,9 @@ fn parallel_redundancy() {
             "steps = 20000\n[defaults]\nrepair = { dist = \"fixed\", steps = 5 }",
             &[topology("pair", &nodes, &links)],
         );
-        let table = run_trials(&Prepared::new(s).expect("scenario compiles"), 5, 0..64);
-        let m = &summarize(&table).metrics[0].service;
+        let prep = Prepared::new(s).expect("scenario compiles");
+        let table = run_trials(&prep, 5, 0..64);
+        let m = &summarize(&table, &prep.baselines()).metrics[0].service;
         assert!(
             (m.mean - expect).abs() < 4.0 * m.ci95 / 1.96 + 1e-3,
             "cap {cap}: {} ± {} vs {expect}",

@@ -232,6 +232,25 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
     // Six charts and a drawing of each of the 2 + 3 topologies (pandemic
     // has its chain with safety stock).
     assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 11);
+    // Issue 26: each section's R sentence names its own topologies and
+    // sizes (not "a 5-node chain and a 22-node network") and how many
+    // random orders it averages; the pandemic's charts read in days.
+    assert!(!md.contains("22-node network"), "{md}");
+    for sizes in [
+        "chain (5 nodes), network (22 nodes)",
+        "chain (4 nodes), network (20 nodes), chain_stock (4 nodes)",
+    ] {
+        assert!(
+            md.contains(&format!("here {sizes}: a linear chain scores 0")),
+            "{sizes}"
+        );
+    }
+    assert!(md.contains("random removal orders (`chainmesh sweep`"));
+    let (texts, _) = svg_texts(&out.join("pandemic-2020-service.svg"));
+    assert!(
+        texts.iter().any(|t| t.contains("1 step = 2 days")),
+        "{texts:?}"
+    );
 }
 
 #[test]

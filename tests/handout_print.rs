@@ -7,9 +7,19 @@
 use std::path::Path;
 use std::process::Command;
 
-const HEADERS: [&str; 11] = [
-    "topology", "nodes", "baseline", "service", "p5", "p50", "nadir", "below", "recovery",
-    "collapse", "vs first",
+const HEADERS: [&str; 12] = [
+    "topology",
+    "nodes",
+    "baseline",
+    "service",
+    "p5",
+    "p50",
+    "nadir",
+    "below",
+    "lost/step",
+    "recovery",
+    "collapse",
+    "vs first",
 ];
 
 /// `tool` is an executable on PATH.

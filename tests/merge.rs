@@ -347,3 +347,86 @@ fn merge_accepts_stock_used_above_one_with_assemblers() {
         numbers(&single)
     );
 }
+
+/// The lost units per step (issue 26) sit next to `below` in every output
+/// and equal F0 · (1 − service): per trial in `--per-trial`, as a summary in
+/// JSON and CSV, and the same after a split run is merged (partials do not
+/// store it, the merge derives it from service and the baseline).
+#[test]
+fn lost_units_follow_below_everywhere_and_survive_a_merge() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let per_trial = dir.path().join("p.csv");
+    let json = ok(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "40",
+        "--format",
+        "json",
+        "--per-trial",
+        per_trial.to_str().expect("path"),
+    ]);
+    // In the text (serde_json's map sorts keys): lost right after below.
+    let text = String::from_utf8_lossy(&json);
+    let at = |key: &str| text.find(key).expect(key);
+    assert!(at("\"below\"") < at("\"lost\"") && at("\"lost\"") < at("\"recovery\""));
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    for t in v["topologies"].as_array().expect("topologies") {
+        let f0 = t["baseline"].as_f64().expect("baseline");
+        let m = &t["metrics"];
+        let service = m["service"]["mean"].as_f64().expect("service");
+        let lost = m["lost"]["mean"].as_f64().expect("lost");
+        assert!(
+            (lost - f0 * (1.0 - service)).abs() < 1e-9,
+            "{lost} vs {f0} × (1 − {service})"
+        );
+        assert!(
+            (m["lost"]["p5"].as_f64().expect("p5")
+                - f0 * (1.0 - m["service"]["p95"].as_f64().expect("p95")))
+            .abs()
+                < 1e-9
+        );
+    }
+    let text = std::fs::read_to_string(&per_trial).expect("per-trial");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("trial,topology,service,nadir,below,lost,recovery,collapse")
+    );
+    let baselines: std::collections::HashMap<&str, f64> = v["topologies"]
+        .as_array()
+        .expect("topologies")
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().expect("id"),
+                t["baseline"].as_f64().expect("f0"),
+            )
+        })
+        .collect();
+    for l in lines {
+        let c: Vec<&str> = l.split(',').collect();
+        let (service, lost): (f64, f64) = (c[2].parse().expect("φ"), c[5].parse().expect("lost"));
+        let f0 = baselines[c[1]];
+        assert!((lost - f0 * (1.0 - service)).abs() < 1e-9, "{l}");
+    }
+    let csv = String::from_utf8(ok(&["run", FIXTURE, "--trials", "40", "--format", "csv"]))
+        .expect("utf-8");
+    assert!(
+        csv.lines().next().expect("header").contains(
+            ",below_p95,lost_mean,lost_std,lost_ci95,lost_p5,lost_p50,lost_p95,recovery_mean,"
+        ),
+        "{csv}"
+    );
+    // Split and merged: the same bytes as the single run, lost included.
+    let mut args = vec!["merge".to_string()];
+    for (i, range) in ["0..15", "15..40"].iter().enumerate() {
+        let p = dir.path().join(format!("part{i}.json"));
+        let p = p.to_str().expect("path").to_string();
+        ok(&["run", FIXTURE, "--trial-range", range, "--out", &p]);
+        args.push(p);
+    }
+    args.extend(["--format".into(), "json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(ok(&args), json);
+}

@@ -115,3 +115,33 @@ fn bad_new_arguments_exit_2() {
         .stderr(contains("--nodes 4"));
     assert!(!dir.path().join("x.toml").exists());
 }
+
+/// The `network` template's lesson is true on its own seed (issue 26): the
+/// network keeps more of the baseline and loses fewer units per step than
+/// its chain, yet spends more steps below the service level, which the
+/// lesson explains (a part-way step counts like a step at 0).
+#[test]
+fn network_template_lesson_explains_the_threshold_on_its_seed() {
+    use chainmesh::sim::{Prepared, run_trials};
+    use chainmesh::stats::summarize;
+    let dir = tempfile::tempdir().expect("tempdir");
+    chainmesh(dir.path())
+        .args(["new", "t.toml", "--template", "network"])
+        .assert()
+        .success();
+    let s = Scenario::from_path(&dir.path().join("t.toml")).expect("valid scenario");
+    let lesson = s.lesson.clone().expect("a lesson");
+    assert!(
+        lesson.contains("`below`") && lesson.contains("lost/step"),
+        "{lesson}"
+    );
+    let (seed, trials) = (s.seed, s.trials);
+    let prep = Prepared::new(s).expect("compiles");
+    let m = summarize(&run_trials(&prep, seed, 0..trials), &prep.baselines()).metrics;
+    let (chain, net) = (&m[0], &m[1]);
+    assert!(net.service.mean > chain.service.mean);
+    assert!(net.lost.mean < chain.lost.mean);
+    assert!(net.collapse.mean < chain.collapse.mean);
+    // The threshold effect the lesson explains.
+    assert!(net.below.mean > chain.below.mean);
+}

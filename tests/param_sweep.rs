@@ -184,3 +184,44 @@ fn huge_products_and_overflowing_ranges_are_refused() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// Issue 26: a bigger scripted shock that gives a topology a higher mean
+/// service is flagged in the `--set` output (CSV `warnings`, table lines):
+/// in `agriculture` the chain looks better as `shock.1.count` grows.
+#[test]
+fn a_bigger_shock_that_looks_better_is_warned_about() {
+    let csv = ok(&[
+        "run",
+        "agriculture",
+        "--set",
+        "shock.1.count=1..4",
+        "--format",
+        "csv",
+    ]);
+    let flagged: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains("a bigger shock can look better"))
+        .collect();
+    assert!(
+        flagged.iter().any(|l| l.contains(",4,chain,")
+            && l.contains("shock.1.count=4 gives chain a higher mean service")),
+        "{csv}"
+    );
+    // Only the rows of the bigger value carry it (never count = 1).
+    assert!(flagged.iter().all(|l| !l.contains(",1,chain,")), "{csv}");
+    let table = ok(&["run", "agriculture", "--set", "shock.1.count=1..4"]);
+    assert!(
+        table.contains("warning: shock.1.count=4 gives chain a higher mean service"),
+        "{table}"
+    );
+    // A sweep of another key says nothing of the kind.
+    let plain = ok(&[
+        "run",
+        FIXTURE,
+        "--trials",
+        "30",
+        "--set",
+        "defaults.failure_rate=0.01,0.02",
+    ]);
+    assert!(!plain.contains("bigger shock"), "{plain}");
+}

@@ -285,7 +285,7 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     let table = run_trials(&prep, 42, 0..prep.scenario.trials);
     assert_eq!(a.mc.tally, Tally::of(&table));
     assert_eq!(a.mc.done(), prep.scenario.trials);
-    assert_eq!(a.mc.summary, Some(summarize(&table)));
+    assert_eq!(a.mc.summary, Some(summarize(&table, &prep.baselines())));
 
     // A new seed cancels the old worker and starts over.
     a.update(key('s'));
@@ -294,7 +294,7 @@ fn monte_carlo_numbers_equal_chainmesh_run() {
     a.mc.wait();
     let table = run_trials(&prep, 5, 0..prep.scenario.trials);
     assert_eq!(a.mc.tally, Tally::of(&table));
-    assert_eq!(a.mc.summary, Some(summarize(&table)));
+    assert_eq!(a.mc.summary, Some(summarize(&table, &prep.baselines())));
 }
 
 /// Issue 14 item 10: the worker keeps tallies, not trials. On a scenario

@@ -104,9 +104,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             arg,
             crate::front::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
-                Some(f) => {
-                    f.write(per_trial_rows(&p.scenario, (many, stocked), first, rows).as_bytes())
-                }
+                Some(f) => f.write(per_trial_rows(p, (many, stocked), first, rows).as_bytes()),
                 None => Ok(()),
             },
         )?;
@@ -204,6 +202,7 @@ fn run_parameter_sweep(
             });
         }
     }
+    set::add_shock_size_warnings(&mut rows);
     let cmd = given_options(args).sets(&args.edit.spelled());
     let command = cmd.scales(&args.sim.scales).shocks(&args.sim.shocks).line();
     let bytes = match args.format {

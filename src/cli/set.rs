@@ -206,6 +206,86 @@ pub struct SweepRow {
     pub report: RunReport,
 }
 
+/// The numeric value of `v` (integers and floats), for comparing sizes.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// Is `key` the size of a scripted shock (`shock.N.count`, `.duration`
+/// or `.fraction`)?
+fn is_shock_size(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    matches!(
+        parts.as_slice(),
+        ["shock", _, "count" | "duration" | "fraction"]
+    )
+}
+
+/// Warn where a bigger scripted shock gives a topology a *higher* mean
+/// service than the next smaller value of the same key (every other key
+/// equal): a node a shock holds down cannot also fail at random, so a
+/// bigger shock can look better (docs/model.md, "Reading the numbers").
+/// The warning goes into the bigger value's report (the CSV `warnings`
+/// column, JSON `warnings`, and the lines under the table).
+pub fn add_shock_size_warnings(rows: &mut [SweepRow]) {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (b, big) in rows.iter().enumerate() {
+        for (i, (key, value)) in big.set.iter().enumerate() {
+            let Some(bv) = number(value).filter(|_| is_shock_size(key)) else {
+                continue;
+            };
+            // The next smaller value of this key, all else equal.
+            let smaller = rows
+                .iter()
+                .filter(|r| r.report.scenario.name == big.report.scenario.name)
+                .filter(|r| {
+                    r.set.len() == big.set.len()
+                        && r.set
+                            .iter()
+                            .zip(&big.set)
+                            .enumerate()
+                            .all(|(j, (x, y))| j == i || x == y)
+                })
+                .filter_map(|r| number(&r.set[i].1).map(|v| (v, r)))
+                .filter(|(v, _)| *v < bv)
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+            let Some((_, small)) = smaller else {
+                continue;
+            };
+            for (tb, ts) in big.report.topologies.iter().zip(&small.report.topologies) {
+                let (hi, lo) = (tb.metrics.service.mean, ts.metrics.service.mean);
+                if hi > lo {
+                    found.push((
+                        b,
+                        format!(
+                            "{key}={} gives {} a higher mean service ({hi:.3}) than {key}={} \
+({lo:.3}): a node a shock holds down cannot also fail at random, so a bigger shock can look \
+better (docs/model.md, \"Reading the numbers\")",
+                            show_value(value),
+                            tb.id,
+                            show_value(&small.set[i].1),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for (b, w) in found {
+        rows[b].report.warnings.push(w);
+    }
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    }
+}
+
 /// Tidy CSV: one row per combination × topology, the columns of
 /// `run --format csv` with the `--set` keys after `scenario`.
 pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
@@ -225,13 +305,30 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The shock-size warnings of `rows` ([`add_shock_size_warnings`]), once each.
+fn warning_lines(rows: &[SweepRow]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in rows.iter().flat_map(|r| &r.report.warnings) {
+        if w.contains("a bigger shock can look better") && !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
 /// Human table (plain or Markdown): one row per combination × topology.
 pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: bool) -> Vec<u8> {
     let mut header: Vec<String> = vec!["scenario".into()];
     header.extend(keys.iter().cloned());
     header.extend(
         [
-            "topology", "service", "nadir", "below", "collapse", "vs first",
+            "topology",
+            "service",
+            "nadir",
+            "below",
+            "lost/step",
+            "collapse",
+            "vs first",
         ]
         .map(String::from),
     );
@@ -248,6 +345,7 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
             cells.push(format!("{:.3} ± {:.3}", m.service.mean, m.service.ci95));
             cells.push(format!("{:.3}", m.nadir.mean));
             cells.push(format!("{:.1}%", 100.0 * m.below.mean));
+            cells.push(format!("{:.1}", m.lost.mean));
             cells.push(format!("{:.1}%", 100.0 * m.collapse.mean));
             cells.push(t.vs_first.as_ref().map_or("(reference)".into(), |c| {
                 format!(
@@ -271,9 +369,27 @@ pub fn tidy_table(keys: &[String], rows: &[SweepRow], command: &str, markdown: b
                 let _ = writeln!(out, "|{}|", vec!["---"; r.len()].join("|"));
             }
         }
+        let notes = warning_lines(rows);
+        if !notes.is_empty() {
+            out.push('\n');
+            for w in notes {
+                let _ = writeln!(
+                    out,
+                    "- warning: {}",
+                    crate::report::escape::markdown_inline(&w)
+                );
+            }
+        }
         let _ = write!(out, "\nReproduce: `{command}`\n");
     } else {
         out.push_str(&crate::report::aligned(&table, |_| true));
+        let notes = warning_lines(rows);
+        if !notes.is_empty() {
+            out.push('\n');
+            for w in notes {
+                let _ = writeln!(out, "warning: {w}");
+            }
+        }
         let _ = write!(out, "\nreproduce: {command}\n");
     }
     crate::report::Format::Table.finish(out.into_bytes())

@@ -272,11 +272,13 @@ pub fn render(name: &str, file: &str, template: Template, sector: Sector, nodes:
          name = {quoted}\n\
          sector = \"{sector}\"   # agriculture, manufacturing, smart-city, retail, marketing or other\n\
          description = \"Started from the `{t}` template.\"\n\
-         lesson = \"What should a student look for? Write it here; check, run and the TUI show it.\"\n\
+         lesson = \"{lesson}\"\n\
          steps = 100            # steps per trial\n\
          trials = 1000          # Monte Carlo trials\n\
          seed = 1               # same seed, same results\n\
-         service_level = 0.9    # a step counts as served when throughput >= 90% of baseline\n\n\
+         service_level = 0.9    # a step counts as served when throughput >= 90% of baseline\n\
+         # (`below` and `recovery` count a step at 67% the same as a step at 0%:\n\
+         # read them next to `service` and `lost/step`, the units lost per step.)\n\n\
          # Values every node gets unless it sets its own.\n\
          [defaults]\n\
          failure_rate = 0.01    # chance an up node fails in a step\n\
@@ -293,6 +295,18 @@ pub fn render(name: &str, file: &str, template: Template, sector: Sector, nodes:
             Template::Chain => "chain",
             Template::Network => "network",
             Template::Mesh => "mesh",
+        },
+        lesson = match template {
+            Template::Chain => {
+                "What should a student look for? Write it here; check, run and the TUI show it."
+            }
+            Template::Network | Template::Mesh => {
+                "Several firms per stage keep more of the baseline than the chain (higher service, \
+fewer units lost per step) and the network rarely collapses, yet it can spend more steps below \
+the 0.9 service level: losing one firm of a stage leaves it part-way, under 0.9 but far from 0, \
+and `below` counts that step the same as the chain at 0%. Compare service and lost/step, not \
+below alone. (Rewrite this for your students; check, run and the TUI show it.)"
+            }
         },
     );
     match template {

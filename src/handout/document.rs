@@ -410,10 +410,40 @@ fn robustness_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
         return;
     };
     let attacks: Vec<_> = first.curves.iter().map(|c| c.attack).collect();
-    md.push_str(lang.pick(
-        "**Robustness R** — the mean φ left as nodes are removed one by one, R = (1/n) Σ φ(k) for k = 1 … n (Schneider et al., PNAS 2011). It is fair between a 5-node chain and a 22-node network: a chain scores 0 (any removal stops it); higher is sturdier.\n\n",
-        "**穩健度 R** — 逐一移除節點時剩下的平均 φ，R = (1/n) Σ φ(k)，k = 1 … n（Schneider 等人，PNAS 2011）。它對 5 個節點的鏈與 22 個節點的網路一樣公平：鏈的分數是 0（移除任何一個就停擺）；越高越堅固。\n\n",
-    ));
+    // The sizes named are this scenario's own, not an example's.
+    let sizes: Vec<String> = sweep
+        .topologies
+        .iter()
+        .map(|t| match lang {
+            Lang::En => format!(
+                "{} ({} node{})",
+                escape(&t.id),
+                t.nodes,
+                if t.nodes == 1 { "" } else { "s" }
+            ),
+            Lang::ZhTw => format!("{}（{} 個節點）", escape(&t.id), t.nodes),
+        })
+        .collect();
+    let orders = sweep.trials;
+    let _ = match lang {
+        Lang::En => write!(
+            md,
+            "**Robustness R** — the mean φ left as nodes are removed one by one, R = (1/n) Σ φ(k) \
+for k = 1 … n (Schneider et al., PNAS 2011). It is fair between topologies of different sizes, \
+here {}: a linear chain scores 0 (any removal stops it); higher is sturdier. Under random \
+failures R is a mean over {orders} random removal orders (`chainmesh sweep` and the TUI say \
+how many they average; another count gives a slightly different R).\n\n",
+            sizes.join(", ")
+        ),
+        Lang::ZhTw => write!(
+            md,
+            "**穩健度 R** — 逐一移除節點時剩下的平均 φ，R = (1/n) Σ φ(k)，k = 1 … n（Schneider \
+等人，PNAS 2011）。它對不同大小的拓樸一樣公平，這裡是 {}：線性鏈的分數是 0（移除任何一個\
+就停擺）；越高越堅固。隨機故障的 R 是 {orders} 種隨機移除順序的平均（`chainmesh sweep` \
+與 TUI 會標明各自平均了幾種順序；順序數不同，R 也會略有不同）。\n\n",
+            sizes.join("、")
+        ),
+    };
     let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
     let _ = writeln!(md, "| {} | {} |", lang.headline(false)[0], head.join(" | "));
     let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));

@@ -4,8 +4,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Exporter, RunReport};
-use crate::scenario::Scenario;
-use crate::sim::{METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics};
+use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, Prepared, STOCK_METRIC_NAMES, TrialMetrics};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -62,7 +61,14 @@ pub fn summary_header(keys: &[String], stocked: bool) -> String {
     }
     out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
     let stock: &[&str] = if stocked { &STOCK_METRIC_NAMES } else { &[] };
-    for m in METRIC_NAMES.iter().chain(stock) {
+    // `lost` right after `below`, as in every table.
+    let (head, tail) = METRIC_NAMES.split_at(3);
+    for m in head
+        .iter()
+        .chain([&LOST_METRIC_NAME])
+        .chain(tail)
+        .chain(stock)
+    {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
             let _ = write!(out, ",{m}_{s}");
         }
@@ -124,7 +130,7 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
 }
 
 /// Header of the `--per-trial` file:
-/// `trial,topology,service,nadir,below,recovery,collapse` (with a leading
+/// `trial,topology,service,nadir,below,lost,recovery,collapse` (with a leading
 /// `scenario` column when `many` scenarios share the file, and
 /// `stock_used,stockout` at the end when `stocked`: some scenario holds
 /// stock). No comment line; the reproduce command goes to the sidecar
@@ -134,7 +140,7 @@ pub fn per_trial_header(many: bool, stocked: bool) -> String {
     if many {
         out.push_str("scenario,");
     }
-    out.push_str("trial,topology,service,nadir,below,recovery,collapse");
+    out.push_str("trial,topology,service,nadir,below,lost,recovery,collapse");
     if stocked {
         out.push_str(",stock_used,stockout");
     }
@@ -143,29 +149,32 @@ pub fn per_trial_header(many: bool, stocked: bool) -> String {
 }
 
 /// `--per-trial` rows of consecutive trials from `first_trial`; `rows` is
-/// trial-major, one [`TrialMetrics`] per topology of `scenario`.
+/// trial-major, one [`TrialMetrics`] per topology of `prep` (whose
+/// baselines give the lost units).
 pub fn per_trial_rows(
-    scenario: &Scenario,
+    prep: &Prepared,
     (many, stocked): (bool, bool),
     first_trial: u64,
     rows: &[TrialMetrics],
 ) -> String {
     let mut out = String::new();
+    let scenario = &prep.scenario;
     let name = csv_field(&scenario.name);
     let k = scenario.topologies.len().max(1);
     for (row, chunk) in rows.chunks(k).enumerate() {
         let trial = first_trial + row as u64;
-        for (t, m) in scenario.topologies.iter().zip(chunk) {
+        for ((t, p), m) in scenario.topologies.iter().zip(&prep.topologies).zip(chunk) {
             if many {
                 let _ = write!(out, "{name},");
             }
             let _ = write!(
                 out,
-                "{trial},{},{},{},{},{},{}",
+                "{trial},{},{},{},{},{},{},{}",
                 csv_field(&t.id),
                 m.service,
                 m.nadir,
                 m.below,
+                crate::sim::lost_units(m.service, p.net.baseline()),
                 m.recovery,
                 m.collapse
             );

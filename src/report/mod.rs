@@ -133,7 +133,7 @@ pub struct TopologyReport {
 impl RunReport {
     /// Build the report of `tally` (all trials of one run of `prep`).
     pub fn new(prep: &Prepared, seed: u64, tally: &Tally) -> RunReport {
-        let summary = tally.summary();
+        let summary = tally.summary(&prep.baselines());
         let s = &prep.scenario;
         let shocks = notes::shock_hits(prep);
         let warnings = notes::warnings(prep, &shocks);
@@ -231,6 +231,7 @@ pub(crate) fn headline_rows_in(
                 format!("{:.3}", m.service.p50),
                 format!("{:.3}", m.nadir.mean),
                 format!("{:.1}%", 100.0 * m.below.mean),
+                format!("{:.1}", m.lost.mean),
                 format!("{:.1}", m.recovery.mean),
                 format!("{:.1}%", 100.0 * m.collapse.mean),
             ];

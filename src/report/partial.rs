@@ -296,7 +296,8 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
     for p in &parts {
         tally.merge(&p.tally);
     }
-    let summary = tally.summary();
+    let baselines: Vec<f64> = first.topologies.iter().map(|t| t.baseline).collect();
+    let summary = tally.summary(&baselines);
     let report = RunReport {
         version: env!("CARGO_PKG_VERSION"),
         scenario: ScenarioRef {

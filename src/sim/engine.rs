@@ -259,6 +259,11 @@ impl Prepared {
             topologies,
         })
     }
+
+    /// The baseline throughput F0 of every topology, in scenario order.
+    pub fn baselines(&self) -> Vec<f64> {
+        self.topologies.iter().map(|p| p.net.baseline()).collect()
+    }
 }
 
 /// Why a node went down.

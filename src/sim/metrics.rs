@@ -5,6 +5,18 @@ use serde::{Deserialize, Serialize};
 /// Metric names in output order.
 pub const METRIC_NAMES: [&str; 5] = ["service", "nadir", "below", "recovery", "collapse"];
 
+/// Name of the lost units per step, Σ_t (1 − φ_t) · F0 / T = F0 · (1 −
+/// service): derived from `service` and the topology's baseline, so it is
+/// not stored per trial (nor in a partial result); summaries and the
+/// per-trial CSV put it right after `below`.
+pub const LOST_METRIC_NAME: &str = "lost";
+
+/// The lost units per step of a trial with mean service `service` in a
+/// topology of baseline `baseline` ([`LOST_METRIC_NAME`]).
+pub fn lost_units(service: f64, baseline: f64) -> f64 {
+    (baseline * (1.0 - service)).max(0.0)
+}
+
 /// Names of the stock metrics, output after [`METRIC_NAMES`] in scenarios
 /// where some node holds stock (and nowhere else: a file without stock
 /// gives today's bytes).

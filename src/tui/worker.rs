@@ -54,6 +54,8 @@ pub struct MonteCarlo {
     pub tally: Tally,
     /// Summary of `tally` (recomputed when chunks arrive).
     pub summary: Option<TableSummary>,
+    /// Baseline F0 of each topology (for the lost units of the summary).
+    baselines: Vec<f64>,
     /// The worker's receiving end, while it runs.
     rx: Option<Receiver<Tally>>,
     /// The worker's cancel flag.
@@ -69,6 +71,7 @@ impl MonteCarlo {
             total: 0,
             tally: Tally::new(topologies),
             summary: None,
+            baselines: Vec::new(),
             rx: None,
             cancel: None,
             mode,
@@ -103,6 +106,7 @@ impl MonteCarlo {
         self.total = total;
         self.tally = Tally::new(prep.topologies.len());
         self.summary = None;
+        self.baselines = prep.baselines();
         match self.mode {
             McMode::Off => {}
             McMode::Inline => {
@@ -114,7 +118,7 @@ impl MonteCarlo {
                         .merge(&Tally::of(&run_trials(&prep, seed, start..end)));
                     start = end;
                 }
-                self.summary = Some(self.tally.summary());
+                self.summary = Some(self.tally.summary(&self.baselines));
             }
             McMode::Thread => {
                 let (tx, rx) = sync_channel(QUEUED);
@@ -188,7 +192,7 @@ impl MonteCarlo {
             }
         }
         if changed {
-            self.summary = Some(self.tally.summary());
+            self.summary = Some(self.tally.summary(&self.baselines));
         }
         changed
     }
