@@ -331,50 +331,109 @@ fn explore_wide_ranges() {
     eprintln!("{bad} of {total} disagree; worst relative error {worst:e}");
 }
 
-/// chainmesh's baseline (through `FlowNetwork`, as every command sees it)
-/// and its throughput with `down` out of service, each against the oracle.
-fn check(text: &str, down: &[bool]) -> Result<(), String> {
-    let topo = parse(text)?;
-    let n = topo.nodes.len();
-    let all_up = vec![false; n];
-    let a = Assembly::program(&topo);
-    for (what, d) in [("baseline", &all_up[..]), ("down-set", down)] {
-        let exact = exact_optimum(&topo, d);
-        let got = if what == "baseline" && topo.nodes.iter().any(|x| x.is_assembler()) {
-            FlowNetwork::new(&topo).baseline()
-        } else {
-            a.throughput(d, &mut AssemblyScratch::default())
-        };
-        let fresh = a.solve_fresh(d, &mut AssemblyScratch::default());
-        for (how, v) in [("warm", got), ("fresh", fresh)] {
-            if !agrees(v, &exact) {
-                return Err(format!(
-                    "{what} {how}: chainmesh {v:e}, exact {:e} (relative error {:e})\n{text}",
-                    f(&exact),
-                    (f(&(q(v) - &exact)) / f(&exact)).abs()
-                ));
-            }
+/// chainmesh's throughput with `down` out of service (the baseline when
+/// none is) against the oracle, warm-started and fresh alike.
+fn check_topology(topo: &Topology, down: &[bool], text: &str) -> Result<(), String> {
+    let a = Assembly::program(topo);
+    let exact = exact_optimum(topo, down);
+    let warm = a.throughput(down, &mut AssemblyScratch::default());
+    let fresh = a.solve_fresh(down, &mut AssemblyScratch::default());
+    for (how, v) in [("warm", warm), ("fresh", fresh)] {
+        if !agrees(v, &exact) {
+            return Err(format!(
+                "{how}: chainmesh {v:e}, exact {:e} (relative error {:e}) for {down:?}\n{text}",
+                f(&exact),
+                (f(&(q(v) - &exact)) / f(&exact)).abs()
+            ));
         }
     }
     Ok(())
 }
 
-/// The probe's cases: a part quantity of 1e-9 was dropped (baseline 100,
-/// exactly 1), and a sink of 1e-8 behind 1e-3 parts at 1e6 per unit gave
-/// 1e-8 (exactly 1e-9).
+/// The baseline every command sees (`FlowNetwork`) and the throughput with
+/// `down` out of service, against the oracle.
+fn check(text: &str, down: &[bool]) -> Result<(), String> {
+    let topo = parse(text)?;
+    let all_up = vec![false; topo.nodes.len()];
+    if topo.nodes.iter().any(|x| x.is_assembler()) {
+        let base = FlowNetwork::new(&topo).baseline();
+        let exact = exact_optimum(&topo, &all_up);
+        if !agrees(base, &exact) {
+            return Err(format!("baseline {base:e}, exact {:e}\n{text}", f(&exact)));
+        }
+    }
+    check_topology(&topo, &all_up, text)?;
+    check_topology(&topo, down, text)
+}
+
+/// The probe's line networks, built past the format's range (the parsed
+/// values are overwritten): a part quantity of 1e-9 was dropped (100,
+/// exactly 1); a sink of 1e-8 behind 1e-3 parts at 1e6 per unit gave 1e-8
+/// (exactly 1e-9). The program itself is exact there too.
 #[test]
 fn tiny_quantities_keep_their_constraints() {
     let cases = [
-        (line(1e-9, 1e-9, 100.0, 100.0), 1.0),
-        (line(1e-3, 1e6, 100.0, 1e-8), 1e-9),
-        (line(1e-3, 1e3, 1e9, 1e9), 1e-6),
-        (line(1e9, 1e-3, 1e-3, 1e9), 1e-3),
+        ([1e-9, 100.0, 100.0], 1e-9, 1.0),
+        ([1e-3, 100.0, 1e-8], 1e6, 1e-9),
+        ([1e-3, 1e9, 1e9], 1e3, 1e-6),
+        ([1e9, 1e-3, 1e9], 1e-3, 1e-3),
     ];
-    for (text, want) in cases {
-        let topo = parse(&text).unwrap_or_else(|e| panic!("{e}"));
-        assert!(agrees(want, &exact_optimum(&topo, &[false; 3])), "{text}");
-        check(&text, &[false, false, false]).unwrap_or_else(|e| panic!("{e}"));
+    for (cap, qty, want) in cases {
+        let text = line(1.0, 1.0, 1.0, 1.0);
+        let mut topo = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        for (node, c) in topo.nodes.iter_mut().zip(cap) {
+            node.capacity = c;
+        }
+        topo.nodes[1].needs.insert("p".into(), qty);
+        assert!(agrees(want, &exact_optimum(&topo, &[false; 3])));
+        let what = format!("capacities {cap:?}, quantity {qty:e}");
+        check_topology(&topo, &[false; 3], &what).unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+/// Past the range the program is exact in, a topology with assemblers is
+/// refused at the value's line:column, naming the range.
+#[test]
+fn magnitudes_outside_the_range_are_refused() {
+    for (text, at, field, range) in [
+        (
+            line(1e-9, 1e-9, 100.0, 100.0),
+            "9:",
+            "topology.node.capacity",
+            "1e-3 to 1e9",
+        ),
+        (
+            line(1.0, 1e-9, 100.0, 100.0),
+            "15:",
+            "topology.node.needs.p",
+            "1e-3 to 1e3",
+        ),
+        (
+            line(1.0, 1e6, 100.0, 1e-8),
+            "15:",
+            "topology.node.needs.p",
+            "1e-3 to 1e3",
+        ),
+        (
+            line(1e12, 1.0, 100.0, 100.0),
+            "9:",
+            "topology.node.capacity",
+            "1e-3 to 1e9",
+        ),
+        (
+            line(1.0, 1.0, 100.0, 1e-4),
+            "19:",
+            "topology.node.capacity",
+            "1e-3 to 1e9",
+        ),
+    ] {
+        let e = parse(&text).expect_err(&text);
+        assert!(e.contains(&format!("exact.toml:{at}")), "{e}");
+        assert!(e.contains(field) && e.contains(range), "{e}");
+    }
+    // A pool topology keeps the general limits.
+    let pools = line(1e-9, 1.0, 100.0, 100.0).replace("needs = { p = 1e0 }\n", "");
+    assert!(parse(&pools).is_ok());
 }
 
 proptest! {
