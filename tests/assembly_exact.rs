@@ -100,12 +100,8 @@ fn exact_optimum(topo: &Topology, down: &[bool]) -> Q {
         a.push(r);
         b.push(ub);
     };
-    for v in 0..n {
-        let ub = if down[v] {
-            Q::zero()
-        } else {
-            q(topo.nodes[v].capacity)
-        };
+    for (v, (&d, node)) in down.iter().zip(&topo.nodes).enumerate() {
+        let ub = if d { Q::zero() } else { q(node.capacity) };
         bound(v, ub, &mut a, &mut b);
     }
     // An unlimited arc needs no bound: its tail's output row bounds it.
@@ -448,7 +444,7 @@ proptest! {
         down in prop::collection::vec(any::<bool>(), 9),
     ) {
         let n = parse(&text).map(|t| t.nodes.len()).unwrap_or(0);
-        let r = check(&text, &down[..n.max(3).min(9)]);
+        let r = check(&text, &down[..n.clamp(3, 9)]);
         prop_assert!(r.is_ok(), "{}", r.err().unwrap_or_default());
     }
 }

@@ -160,7 +160,7 @@ fn unit_scale(bounds: impl Iterator<Item = f64>) -> f64 {
         .fold((f64::INFINITY, 0.0f64), |(lo, hi), b| {
             (lo.min(b), hi.max(b))
         });
-    if !(lo < 1.0) {
+    if lo >= 1.0 {
         return 1.0;
     }
     let mut scale = 1.0;
