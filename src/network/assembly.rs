@@ -134,6 +134,40 @@ pub struct Assembly {
     /// variable of each node's output. `None` if that solve failed (then
     /// every step is solved from scratch).
     canonical: Option<(Solution, Vec<Variable>)>,
+    /// The program's unit: every bound is multiplied by this power of two
+    /// (exact in `f64`) before solving and every optimum divided by it (see
+    /// [`unit_scale`]); 1 for programs whose bounds are all ≥ 1.
+    scale: f64,
+}
+
+/// Smallest bound, in the solver's units, of a rescaled program: microlp
+/// holds every row and bound to an *absolute* 1e-7, so a program whose
+/// quantities are tiny is solved in units 2^k smaller (`k` ≥ 0), which moves
+/// its quantities far above that tolerance and changes nothing else (the
+/// program is homogeneous in its bounds, and a power of two scales exactly).
+const SCALED_LOW: f64 = 1024.0;
+/// Largest bound, in the solver's units, a rescaled program may reach
+/// (microlp treats bounds 1e30 apart as unbounded).
+const SCALED_HIGH: f64 = (1u64 << 60) as f64;
+
+/// The power of two that [`Assembly`] multiplies the bounds `bounds` by:
+/// 1 when the smallest is at least 1 (the unscaled solve is exact there, and
+/// such programs keep their bits), else the least 2^k lifting it to
+/// [`SCALED_LOW`], capped so the largest stays within [`SCALED_HIGH`].
+fn unit_scale(bounds: impl Iterator<Item = f64>) -> f64 {
+    let (lo, hi) = bounds
+        .filter(|b| b.is_finite() && *b > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), b| {
+            (lo.min(b), hi.max(b))
+        });
+    if lo >= 1.0 {
+        return 1.0;
+    }
+    let mut scale = 1.0;
+    while lo * scale < SCALED_LOW && hi * scale * 2.0 <= SCALED_HIGH && scale < 1e300 {
+        scale *= 2.0;
+    }
+    scale
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -275,7 +309,19 @@ impl Assembly {
             into,
             out_of,
             canonical: None,
+            scale: 1.0,
         };
+        a.scale = unit_scale(
+            a.xcap
+                .iter()
+                .chain(a.arcs.iter().map(|e| &e.cap))
+                .copied()
+                .chain(
+                    (0..n)
+                        .filter(|&v| a.role[v] == Role::Sink)
+                        .map(|v| a.demand[v]),
+                ),
+        );
         a.canonical = a.canonical();
         a
     }
@@ -385,7 +431,7 @@ impl Assembly {
                 None => return self.solve_pruned(scratch).0,
             }
         }
-        let value = sol.objective().max(0.0);
+        let value = (sol.objective() / self.scale).max(0.0);
         warm.held = Some((sol, scratch.frontier.clone()));
         value
     }
@@ -451,7 +497,7 @@ impl Assembly {
                     .map(|s| s.objective()),
             };
             if let Some(value) = edited {
-                return (value.max(0.0), stats);
+                return ((value / self.scale).max(0.0), stats);
             }
         }
         self.solve_pruned(scratch)
@@ -565,7 +611,7 @@ impl Assembly {
             Ok(outcome) => outcome.solution().map_or(0.0, |s| s.objective()),
             Err(_) => 0.0,
         };
-        (value.max(0.0), stats)
+        ((value / self.scale).max(0.0), stats)
     }
 
     /// The program over the nodes `keep` marks, and the variable of each
@@ -592,14 +638,14 @@ impl Assembly {
             .map(|v| {
                 keep(v).then(|| {
                     stats.nodes += 1;
-                    lp.add_var(0.0, (0.0, self.xcap[v]))
+                    lp.add_var(0.0, (0.0, self.xcap[v] * self.scale))
                 })
             })
             .collect();
         let mut f: Vec<Option<Variable>> = vec![None; self.arcs.len()];
         for (k, a) in self.arcs.iter().enumerate() {
             if a.merged == 0.0 && keep(a.from as usize) && keep(a.to as usize) {
-                f[k] = Some(lp.add_var(0.0, (0.0, a.cap)));
+                f[k] = Some(lp.add_var(0.0, (0.0, a.cap * self.scale)));
                 stats.arcs += 1;
             }
         }
@@ -654,7 +700,7 @@ impl Assembly {
             row.push((xv, -1.0));
             row.extend(self.out_of[v].iter().filter_map(|&k| flow(k)));
             if self.role[v] == Role::Sink {
-                let d = lp.add_var(1.0, (0.0, self.demand[v]));
+                let d = lp.add_var(1.0, (0.0, self.demand[v] * self.scale));
                 row.push((d, 1.0));
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);

@@ -18,8 +18,9 @@ mod stock;
 pub use detail::FlowDetail;
 pub use stock::{StockLayout, StockNetwork, StockScratch, StockStep, stock_ranking};
 
-/// Residual capacities at or below this are treated as zero.
-const EPS: f64 = 1e-9;
+/// Residual capacities at or below this are treated as zero (the same line
+/// as a zero baseline, [`super::ZERO_BASELINE`]).
+const EPS: f64 = super::ZERO_BASELINE;
 
 /// A topology compiled into a flow network (read-only, shareable across threads).
 #[derive(Debug, Clone)]

@@ -13,6 +13,13 @@ pub use flow::{
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 
+/// A baseline throughput at or below this (units per step) counts as zero
+/// and the topology is refused, with or without assemblers: the max flow
+/// treats residual capacities at or below it as zero (`flow.rs`), so a pool
+/// topology cannot carry less, and an assembly program is held to the same
+/// line rather than to whatever its solver resolves.
+pub const ZERO_BASELINE: f64 = 1e-9;
+
 /// The checks of topology `k` that need its flow network `net`: every source
 /// reaches a sink, and the baseline throughput is positive. Errors point at
 /// the topology's table in the scenario file.
@@ -35,11 +42,14 @@ pub fn check_flow(scenario: &Scenario, k: usize, net: &FlowNetwork) -> Result<()
             ),
         ));
     }
-    if net.baseline() <= 0.0 {
+    if net.baseline().is_nan() || net.baseline() <= ZERO_BASELINE {
         return Err(scenario.topology_error(
             k,
             "topology",
-            format!("topology {id:?} has zero baseline throughput; expected a path from a source to a sink"),
+            format!(
+                "topology {id:?} has zero baseline throughput (at most 1e-9 units per step, found {}); expected a path from a source to a sink that carries more",
+                net.baseline()
+            ),
         ));
     }
     Ok(())

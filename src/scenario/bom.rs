@@ -16,6 +16,7 @@
 //! batteries).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::ops::Range;
 
 use toml::Spanned;
 
@@ -332,6 +333,85 @@ pub(super) fn resolve(
 
     for (node, k) in nodes.iter_mut().zip(known) {
         node.product = named(k).map(|p| names[p].clone());
+    }
+    if nodes.iter().any(Node::is_assembler) {
+        magnitudes(ctx, topo, raw_nodes, raw_links, nodes, links)?;
+    }
+    Ok(())
+}
+
+/// Capacities, link capacities and demands of a topology with assemblers
+/// lie in `ASSEMBLY_UNITS`; quantities of `needs` in `ASSEMBLY_QTY`.
+pub const ASSEMBLY_UNITS: (f64, f64) = (1e-3, 1e9);
+/// See [`ASSEMBLY_UNITS`].
+pub const ASSEMBLY_QTY: (f64, f64) = (1e-3, 1e3);
+
+/// The dynamic range of a topology with assemblers (docs/model.md, section
+/// 1a, "Magnitudes"): its linear program is exact to 1e-9 relative there
+/// (`tests/assembly_exact.rs` checks it against an exact rational simplex),
+/// and outside it a floating-point solve can drop a constraint silently, so
+/// a value outside is refused at its line:column.
+fn magnitudes(
+    ctx: &Ctx<'_>,
+    topo: &str,
+    raw_nodes: &[Spanned<RawNode>],
+    raw_links: &[Spanned<RawLink>],
+    nodes: &[Node],
+    links: &[Link],
+) -> Result<(), InputError> {
+    let out = |x: f64, (lo, hi): (f64, f64)| !(lo..=hi).contains(&x);
+    let units = |span: Range<usize>, field: &str, what: &str, x: f64| {
+        ctx.err(
+            span,
+            field,
+            format!(
+                "expected a {what} from 1e-3 to 1e9 units per step in topology {topo:?}, which has assemblers (the range its linear program is exact in; express the flow in other units), found {x}"
+            ),
+        )
+    };
+    for (raw, node) in raw_nodes.iter().zip(nodes) {
+        let r = raw.get_ref();
+        if out(node.capacity, ASSEMBLY_UNITS) {
+            let span = r.capacity.as_ref().map_or(raw.span(), |c| c.span());
+            return Err(units(
+                span,
+                "topology.node.capacity",
+                "capacity",
+                node.capacity,
+            ));
+        }
+        if let Some(d) = node.demand.filter(|&d| out(d, ASSEMBLY_UNITS)) {
+            let span = r.demand.as_ref().map_or(raw.span(), |c| c.span());
+            return Err(units(span, "topology.node.demand", "demand", d));
+        }
+        let quantities = r.needs.as_ref().map(|t| t.get_ref().iter());
+        for (part, qty) in quantities.into_iter().flatten() {
+            let q = *qty.get_ref();
+            if out(q, ASSEMBLY_QTY) {
+                return Err(ctx.err(
+                    qty.span(),
+                    &format!("topology.node.needs.{part}"),
+                    format!(
+                        "expected a quantity from 1e-3 to 1e3 units of {part} per unit of output in topology {topo:?}, which has assemblers (the range its linear program is exact in), found {q}"
+                    ),
+                ));
+            }
+        }
+    }
+    for (raw, link) in raw_links.iter().zip(links) {
+        if link.capacity.is_finite() && out(link.capacity, ASSEMBLY_UNITS) {
+            let span = raw
+                .get_ref()
+                .capacity
+                .as_ref()
+                .map_or(raw.span(), |c| c.span());
+            return Err(units(
+                span,
+                "topology.link.capacity",
+                "link capacity",
+                link.capacity,
+            ));
+        }
     }
     Ok(())
 }
