@@ -22,7 +22,7 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::{RawDefaults, RawLink, RawNode};
-use super::{InputError, Link, Node, Role};
+use super::{InputError, Link, Node, Num, Role};
 
 /// `needs` and `product` belong to single nodes, never to `[defaults]`.
 pub(super) fn reject_defaults(ctx: &Ctx<'_>, raw: &RawDefaults) -> Result<(), InputError> {
@@ -365,7 +365,8 @@ fn magnitudes(
             span,
             field,
             format!(
-                "expected a {what} from 1e-3 to 1e9 units per step in topology {topo:?}, which has assemblers (the range its linear program is exact in; express the flow in other units), found {x}"
+                "expected a {what} from 1e-3 to 1e9 units in topology {topo:?}, which has assemblers (the range its linear program is exact in; express the flow in other units), found {}",
+                Num(x)
             ),
         )
     };
@@ -384,6 +385,22 @@ fn magnitudes(
             let span = r.demand.as_ref().map_or(raw.span(), |c| c.span());
             return Err(units(span, "topology.node.demand", "demand", d));
         }
+        // Stock enters the same programs (the stock stages): a stock of
+        // a node of this topology is at most 1e9 units, and its initial
+        // level 0 or at least 1e-3.
+        let st = node.stock;
+        let stock_out = st.max > ASSEMBLY_UNITS.1
+            || (st.max > 0.0 && st.max < ASSEMBLY_UNITS.0)
+            || (st.initial > 0.0 && st.initial < ASSEMBLY_UNITS.0);
+        if stock_out {
+            let span = r.stock.as_ref().map_or(raw.span(), |c| c.span());
+            let x = if st.initial > 0.0 && st.initial < ASSEMBLY_UNITS.0 {
+                st.initial
+            } else {
+                st.max
+            };
+            return Err(units(span, "topology.node.stock", "stock", x));
+        }
         let quantities = r.needs.as_ref().map(|t| t.get_ref().iter());
         for (part, qty) in quantities.into_iter().flatten() {
             let q = *qty.get_ref();
@@ -392,7 +409,8 @@ fn magnitudes(
                     qty.span(),
                     &format!("topology.node.needs.{part}"),
                     format!(
-                        "expected a quantity from 1e-3 to 1e3 units of {part} per unit of output in topology {topo:?}, which has assemblers (the range its linear program is exact in), found {q}"
+                        "expected a quantity from 1e-3 to 1e3 units of {part} per unit of output in topology {topo:?}, which has assemblers (the range its linear program is exact in), found {}",
+                        Num(q)
                     ),
                 ));
             }
