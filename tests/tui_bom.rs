@@ -71,3 +71,58 @@ fn knocked_out_sole_supplier_starves_its_assemblers() {
         assert!(line.contains("sole source"), "{line}");
     }
 }
+
+/// A starved assembler's inspector says why it stopped (issue 26, section
+/// 2): the part no producing supplier delivers, the supplier's state and
+/// its steps left, and that there is no other supplier.
+#[test]
+fn the_inspector_says_why_an_assembler_starves() {
+    let mut a = manufacturing();
+    a.update(Message::TogglePause);
+    a.update(Message::Step);
+    while a.selected != (0, 0) {
+        a.update(Message::SelectNext);
+    }
+    a.update(Message::KnockOut);
+    a.update(Message::Step);
+    let left = a.live.remaining(0, 0);
+    while a.selected != (0, 4) {
+        a.update(Message::SelectNext);
+    }
+    assert!(a.live.starved[0][4], "the chain's plant starves");
+    let lines: Vec<String> = chainmesh::tui::render::inspector::lines(&a, 0, 4, 200)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    let why = lines
+        .iter()
+        .find(|l| l.starts_with("starved:"))
+        .unwrap_or_else(|| panic!("no starved line\n{lines:#?}"));
+    assert_eq!(
+        why,
+        &format!("starved: battery — Battery maker down, {left} steps left; no other supplier"),
+    );
+    // Only the part that has no supplier: the other parts are delivered.
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("starved:")).count(),
+        1
+    );
+    // Not starved, no such line: the multi-sourced plant keeps producing.
+    let (k, plant) = (
+        2,
+        a.base_scenario().topologies[2]
+            .nodes
+            .iter()
+            .position(|n| n.is_assembler())
+            .expect("plant"),
+    );
+    if !a.live.starved[k][plant] {
+        let other = chainmesh::tui::render::inspector::lines(&a, k, plant, 200);
+        assert!(
+            other
+                .iter()
+                .all(|l| !l.spans.iter().any(|s| s.content.contains("starved:"))),
+            "{other:?}"
+        );
+    }
+}

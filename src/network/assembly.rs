@@ -712,11 +712,20 @@ impl Assembly {
     /// because some part has no producing supplier (a knocked-out sole
     /// source stops its assembler, and what only it feeds).
     pub fn starved(&self, down: &[bool]) -> Vec<bool> {
+        let producing = self.producing(down);
+        (0..self.role.len())
+            .map(|v| !down[v] && !self.needs[v].is_empty() && !producing[v])
+            .collect()
+    }
+
+    /// Per node: can it produce with the nodes of `down` out of service (up,
+    /// and every part — or, for a pool, some input — reaches it from a
+    /// producing supplier)? A node that cannot has x_v = 0 in every
+    /// feasible program.
+    pub fn producing(&self, down: &[bool]) -> Vec<bool> {
         let mut s = AssemblyScratch::default();
         self.prune(down, &mut s);
-        (0..self.role.len())
-            .map(|v| !down[v] && !self.needs[v].is_empty() && !s.producing[v])
-            .collect()
+        s.producing
     }
 
     /// The full (unpruned) program with every node up, solved, and the

@@ -157,6 +157,10 @@ pub struct LiveTrial {
     /// last step run (a part has no producing supplier). All false without
     /// assemblers.
     pub starved: Vec<Vec<bool>>,
+    /// Per topology with assemblers, per node: can it produce at the last
+    /// step run (what the inspector reads to say why an assembler starves);
+    /// empty for topologies without assemblers.
+    pub producing: Vec<Vec<bool>>,
     /// Per topology, per node: its stock at the last step run (`None` for a
     /// node without stock; all `None` in a topology without stock).
     pub stock: Vec<Vec<Option<NodeStock>>>,
@@ -226,6 +230,14 @@ impl LiveTrial {
             .iter()
             .map(|p| vec![false; p.net.node_count()])
             .collect();
+        let producing = prep
+            .topologies
+            .iter()
+            .map(|p| match p.net.assembly() {
+                Some(_) => vec![true; p.net.node_count()],
+                None => Vec::new(),
+            })
+            .collect();
         let stock = (0..k)
             .map(|t| stock_now(&prep, &runs[t], t, None))
             .collect();
@@ -234,6 +246,7 @@ impl LiveTrial {
             stock_history: vec![Vec::new(); k],
             risk: RiskTables::default(),
             starved,
+            producing,
             flows: baseline_flows.clone(),
             baseline_flows,
             solver,
@@ -292,6 +305,7 @@ impl LiveTrial {
                     .flow_detail(p.topology(), run.down_mask(), &mut self.solver);
                 if let Some(a) = p.net.assembly() {
                     self.starved[k] = a.starved(run.down_mask());
+                    self.producing[k] = a.producing(run.down_mask());
                 }
             }
             self.history[k].push(rec.service);

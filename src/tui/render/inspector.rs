@@ -91,6 +91,64 @@ pub fn bill_of_materials(app: &App, k: usize, i: usize, width: usize) -> Vec<Lin
     out
 }
 
+/// Why a starved assembler (◇) makes nothing, one line per part no
+/// producing supplier delivers: `starved: battery — battery_maker down, 13
+/// steps left; no other supplier`. Nothing for a node that is not starved.
+pub fn starved_why(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> {
+    if !app.live.starved[k][i] {
+        return Vec::new();
+    }
+    let topo = &app.base_scenario().topologies[k];
+    let producing = &app.live.producing[k];
+    let yellow = Style::default()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD);
+    let mut out = Vec::new();
+    for s in crate::scenario::bom::supply(topo, i) {
+        if s.suppliers.iter().any(|&v| producing.get(v) == Some(&true)) {
+            continue;
+        }
+        let whom: Vec<String> = s
+            .suppliers
+            .iter()
+            .map(|&v| {
+                let name = clean(&app.node_label(k, v)).into_owned();
+                if app.live.is_down(k, v) {
+                    let left = app.live.remaining(k, v);
+                    if app.lang_zh {
+                        format!("{name} 停擺，還剩 {left} 步")
+                    } else {
+                        format!("{name} down, {left} steps left")
+                    }
+                } else if app.lang_zh {
+                    format!("{name} 無法生產（缺上游）")
+                } else {
+                    format!("{name} makes nothing (its inputs are out)")
+                }
+            })
+            .collect();
+        let mut text = if whom.is_empty() {
+            app.tr("no supplier linked", "沒有連結供應商").to_string()
+        } else {
+            whom.join(if app.lang_zh { "；" } else { "; " })
+        };
+        if s.suppliers.len() == 1 {
+            text.push_str(app.tr("; no other supplier", "；沒有其他供應商"));
+        }
+        out.push(fit_parts(
+            vec![
+                Part::Whole(Span::styled(
+                    format!("{} {} — ", app.tr("starved:", "缺料："), clean(&s.part)),
+                    yellow,
+                )),
+                Part::Cut(Span::raw(text)),
+            ],
+            width,
+        ));
+    }
+    out
+}
+
 /// Every line of the inspector for node `i` of topology `k`, each fitted
 /// to `width` cells without cutting a number.
 pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> {
@@ -263,6 +321,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         )],
         width,
     ));
+    out.extend(starved_why(app, k, i, width));
     out.extend(bill_of_materials(app, k, i, width));
     out
 }
