@@ -462,3 +462,19 @@ fn print_the_module_graph() {
         println!("{from} → {}", tos.join(", "));
     }
 }
+
+/// `cargo test --test layers -- --ignored --nocapture print_the_file_graph`:
+/// files, arrows between them and circles, for the docs.
+#[test]
+#[ignore]
+fn print_the_file_graph() {
+    let g = file_graph();
+    let arrows: usize = g.values().map(BTreeSet::len).sum();
+    let crossings = front_crossings(&g);
+    println!(
+        "{} files, {arrows} arrows, circle: {:?}, cli/tui crossings: {}",
+        g.len(),
+        find_cycle(&g),
+        crossings.len()
+    );
+}
