@@ -137,9 +137,13 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A server of its own: tests run in parallel, and two of them on one
+    /// server would share (and kill) each other's session `t`.
     fn new() -> Tmux {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Tmux {
-            socket: format!("chainmesh-signals-{}", std::process::id()),
+            socket: format!("chainmesh-signals-{}-{n}", std::process::id()),
         }
     }
 
@@ -222,30 +226,7 @@ fn the_tui_restores_the_terminal_on_signals() {
         );
         let pid = tmux.start_tui(&script, ("120", "40"));
         kill(pid, sig);
-        wait_for(Duration::from_secs(20), "chainmesh to exit", || {
-            stty.exists()
-        });
-        wait_for(Duration::from_secs(5), "stty output", || {
-            std::fs::read_to_string(&stty).is_ok_and(|s| !s.is_empty())
-        });
-        let modes = std::fs::read_to_string(&stty).expect("stty");
-        let words: Vec<&str> = modes.split_whitespace().collect();
-        assert!(
-            words.contains(&"echo") && words.contains(&"icanon"),
-            "SIG{sig}: terminal left raw: {modes}"
-        );
-        let flags = tmux.cmd(&[
-            "display",
-            "-p",
-            "-t",
-            "t",
-            "#{alternate_on} #{mouse_any_flag}",
-        ]);
-        assert_eq!(
-            flags.trim(),
-            "0 0",
-            "SIG{sig}: alternate screen / mouse reporting still on"
-        );
+        assert_restored(&tmux, &stty, Duration::from_secs(20), &format!("SIG{sig}"));
     }
 }
 
@@ -452,17 +433,22 @@ fn q_quits_the_tui_inside_a_long_step() {
     // Into the first steps (seconds each).
     std::thread::sleep(Duration::from_secs(3));
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
-    wait_for(Duration::from_secs(5), "chainmesh to quit", || {
-        stty.exists()
-    });
+    assert_restored(&tmux, &stty, Duration::from_secs(5), "q");
+}
+
+/// Wait at most `limit` for the TUI in session `t` to end (the script then
+/// writes `stty -a` to `stty`), and check that it restored the terminal:
+/// cooked mode, main screen, no mouse reporting.
+fn assert_restored(tmux: &Tmux, stty: &Path, limit: Duration, what: &str) {
+    wait_for(limit, "chainmesh to exit", || stty.exists());
     wait_for(Duration::from_secs(5), "stty output", || {
-        std::fs::read_to_string(&stty).is_ok_and(|s| !s.is_empty())
+        std::fs::read_to_string(stty).is_ok_and(|s| !s.is_empty())
     });
-    let modes = std::fs::read_to_string(&stty).expect("stty");
+    let modes = std::fs::read_to_string(stty).expect("stty");
     let words: Vec<&str> = modes.split_whitespace().collect();
     assert!(
         words.contains(&"echo") && words.contains(&"icanon"),
-        "terminal left raw: {modes}"
+        "{what}: terminal left raw: {modes}"
     );
     let flags = tmux.cmd(&[
         "display",
@@ -471,5 +457,9 @@ fn q_quits_the_tui_inside_a_long_step() {
         "t",
         "#{alternate_on} #{mouse_any_flag}",
     ]);
-    assert_eq!(flags.trim(), "0 0", "alternate screen / mouse still on");
+    assert_eq!(
+        flags.trim(),
+        "0 0",
+        "{what}: alternate screen / mouse reporting still on"
+    );
 }
