@@ -149,6 +149,8 @@ fn svgs_parse_and_carry_titles_axes_and_legends() {
     ] {
         assert!(all.contains(want), "service chart lacks {want:?}:\n{all}");
     }
+    // One term each (issue 26): 服務水準 is φ, 服務門檻 the threshold.
+    assert!(!all.contains("服務水準 0.9"), "{all}");
     assert!(count(&doc, "polygon") >= 2, "one band per topology");
     assert!(count(&doc, "polyline") >= 2, "one mean line per topology");
 
@@ -447,7 +449,7 @@ fn zh_tw_handout_translates_every_heading_table_header_and_chart_text() {
     let all = texts.join("\n");
     for want in [
         "服務水準隨時間變化",
-        "服務水準 0.9",
+        "服務門檻 0.9",
         "數位農業生態網",
         "第 5 至第 95 百分位",
     ] {

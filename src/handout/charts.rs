@@ -325,7 +325,7 @@ fn series_legend(series: &[Series], key: Key, service_level: f64, px: Px) -> Vec
     legend.push(Entry::new(
         Key::Dashed,
         INK,
-        format!("{} {service_level}", px.tr("service level", "服務水準")),
+        format!("{} {service_level}", px.tr("service level", "服務門檻")),
     ));
     legend
 }

@@ -156,7 +156,7 @@ fn section(md: &mut String, s: &Section, many: bool, lang: Lang) {
         ),
         Lang::ZhTw => writeln!(
             md,
-            "拓樸：{}。種子 {seed}，{trials} 次試驗 × {steps} 步，服務水準 {level}。\n",
+            "拓樸：{}。種子 {seed}，{trials} 次試驗 × {steps} 步，服務門檻 {level}。\n",
             escape(&topologies.join("、")),
         ),
     };
@@ -209,7 +209,7 @@ middle 90% of trials (5th to 95th percentile). The dashed line is the service le
         Lang::ZhTw => write!(
             md,
             "每條線是 {trials} 次試驗在每一步的平均 φ；陰影區間涵蓋中間 90% 的試驗\
-（第 5 至第 95 百分位）。虛線是服務水準 {level}"
+（第 5 至第 95 百分位）。虛線是服務門檻 {level}"
         ),
     };
     md.push_str(match (s.shocks.is_empty(), lang) {
@@ -328,7 +328,7 @@ the node's mean repair time; **lost**: units not delivered while it is down for 
 **exposure**: lost / the topology's largest lost. A node with TTS < TTR is a risk: the \
 network runs out before it is back.\n\n",
         "在第 0 步讓一個節點停擺並維持停擺，其他節點都不故障、所有庫存都是滿的\
-（Simchi-Levi 等，HBR 2014）。**存活時間**（TTS）：φ 第一次低於服務水準之前的步數\
+（Simchi-Levi 等，HBR 2014）。**存活時間**（TTS）：φ 第一次低於服務門檻之前的步數\
 （≥ H：在 H 步內從未低於）；**恢復時間**（TTR）：該節點的平均修復時間；**損失**：\
 停擺 ⌈TTR⌉ 步期間未送達的數量；**曝險**：損失 / 該拓樸最大的損失。存活時間短於恢復時間\
 （TTS < TTR）的節點是風險：在它恢復之前網路就撐不住了。\n\n",
@@ -477,7 +477,7 @@ fn critical_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
         ),
         Lang::ZhTw => writeln!(
             md,
-            "φ 第一次低於服務水準 {level} 時：移除的節點比例（以及那是幾個節點；小網路以整個節點為單位變化）：\n"
+            "φ 第一次低於服務門檻 {level} 時：移除的節點比例（以及那是幾個節點；小網路以整個節點為單位變化）：\n"
         ),
     };
     let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
