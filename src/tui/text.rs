@@ -93,10 +93,18 @@ pub fn abbreviate(s: &str, width: usize) -> String {
     fit(s, width)
 }
 
+/// Full-width punctuation that never starts a line (it closes what is
+/// before it).
+const NO_LINE_START: &str = "，。、；：？！）」』》〉】〕…";
+/// Full-width punctuation that never ends a line (it opens what follows).
+const NO_LINE_END: &str = "（「『《〈【〔";
+
 /// `s` wrapped into lines of at most `width` cells: at spaces between
 /// words, and between any two wide (CJK) characters, which need no space;
-/// a word wider than a line is split by characters. Line breaks in `s`
-/// start new lines.
+/// a word wider than a line is split by characters. Full-width closing
+/// punctuation never starts a line and opening punctuation never ends one
+/// (`，` stays after the word it follows). Line breaks in `s` start new
+/// lines.
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(2);
     let mut lines = Vec::new();
@@ -112,9 +120,33 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
                 }
                 space = true;
             } else if char_width(c) > 1 {
+                if NO_LINE_START.contains(c) && !space {
+                    // Closing punctuation stays with what it closes.
+                    if !word.is_empty() {
+                        word.push(c);
+                        tokens.push((std::mem::take(&mut word), false));
+                        continue;
+                    }
+                    if let Some((last, _)) = tokens.last_mut() {
+                        last.push(c);
+                        continue;
+                    }
+                }
+                if word.chars().last().is_some_and(|l| NO_LINE_END.contains(l)) {
+                    // After an opening bracket: one token with it.
+                    word.push(c);
+                    tokens.push((std::mem::take(&mut word), space));
+                    space = false;
+                    continue;
+                }
                 if !word.is_empty() {
                     tokens.push((std::mem::take(&mut word), space));
                     space = false;
+                }
+                if NO_LINE_END.contains(c) {
+                    // Opening punctuation stays with what it opens.
+                    word.push(c);
+                    continue;
                 }
                 tokens.push((c.to_string(), space));
                 space = false;
@@ -226,6 +258,35 @@ mod tests {
                 "從邊境管制到五月門市重新開放，產業生態鏈 a long-word here",
                 w,
             ) {
+                assert!(l.width() <= w, "{l:?} wider than {w}");
+            }
+        }
+    }
+
+    /// Full-width punctuation never starts a line, opening brackets never
+    /// end one (issue 26: zh help lines started with a comma).
+    #[test]
+    fn wrap_keeps_cjk_punctuation_with_its_word() {
+        assert_eq!(
+            wrap("空白鍵暫停，n 單步", 12),
+            vec!["空白鍵暫停，", "n 單步"]
+        );
+        assert_eq!(
+            wrap("空白鍵暫停，n 單步", 10),
+            vec!["空白鍵暫", "停，n 單步"]
+        );
+        assert_eq!(wrap("一二三四（五六）", 8), vec!["一二三四", "（五六）"]);
+        let text = "線性產業鏈（每個環節只有一家），生態網（多個夥伴）。門檻 0.9：低於它的步數。";
+        // (Narrower than a glued pair, a token is split by characters.)
+        for w in 8..30 {
+            for l in wrap(text, w) {
+                let first = l.chars().next().unwrap_or(' ');
+                let last = l.chars().last().unwrap_or(' ');
+                assert!(
+                    !NO_LINE_START.contains(first),
+                    "{w}: {l:?} starts with {first}"
+                );
+                assert!(!NO_LINE_END.contains(last), "{w}: {l:?} ends with {last}");
                 assert!(l.width() <= w, "{l:?} wider than {w}");
             }
         }
