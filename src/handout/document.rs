@@ -553,10 +553,10 @@ fn escape_html(s: &str) -> String {
 const STYLE: &str = "body { font-family: system-ui, -apple-system, 'Segoe UI', 'Noto Sans', \
 'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'Microsoft JhengHei', sans-serif; \
 color: #222; line-height: 1.5; margin: 0; }
-main { max-width: 1000px; margin: 0 auto; padding: 1.5rem; }
+main { max-width: 1120px; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2.2rem; }
-table { border-collapse: collapse; font-size: .9rem; margin: 1rem 0; display: block; overflow-x: auto; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; }
+table { border-collapse: collapse; font-size: .8rem; margin: 1rem 0; display: block; overflow-x: auto; }
+th, td { border: 1px solid #ccc; padding: .2rem .35rem; }
 th { background: #f3f3f3; }
 blockquote { border-left: 4px solid #0072b2; margin: 1rem 0; padding: .2rem 1rem; background: #f5f9fc; }
 code { background: #f3f3f3; padding: 0 .2rem; }
@@ -565,7 +565,7 @@ code { background: #f3f3f3; padding: 0 .2rem; }
   main { max-width: none; padding: 0; }
   table { display: table; overflow: visible; width: 100%; font-size: 8pt; }
   th, td { padding: 1pt 3pt; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   .chart, .chart svg, table, blockquote, li { break-inside: avoid; page-break-inside: avoid; }
 }
 ";
