@@ -354,3 +354,31 @@ fn check_cuts_long_source_and_sink_lists() {
     assert!(sources.ends_with(", … and 20 more"), "{sources}");
     assert_eq!(sources.matches(", ").count(), 20, "{sources}");
 }
+
+/// `run --trial-range` without `--out` on a terminal (util-linux `script`
+/// gives the command a pty) refuses with a usage error instead of printing
+/// the partial JSON; redirected, it still writes it. Skipped where `script`
+/// is missing.
+#[cfg(unix)]
+#[test]
+fn trial_range_refuses_to_print_a_partial_on_a_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin("chainmesh");
+    let line = format!("'{}' run {FIXTURE} --trial-range 0..2", bin.display());
+    let Ok(out) = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script`: skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("add --out FILE"), "{text}");
+    assert!(!text.contains("\"sha256\""), "{text}");
+    // Not a terminal: the partial goes to stdout as before.
+    chainmesh()
+        .args(["run", FIXTURE, "--trial-range", "0..2"])
+        .assert()
+        .success();
+}

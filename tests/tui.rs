@@ -343,7 +343,17 @@ fn exports_are_the_bytes_of_trace_and_run() {
     let status = a.status.clone().unwrap_or_default();
     assert!(status.starts_with("wrote "), "{status}");
     let (trace_name, mc_name) = export::file_names(&a.export());
-    assert_eq!(trace_name, "tui-farm-seed42-trial3.trace.csv");
+    // The knock-out is in the name: a short hash of the reproduce command.
+    let hash = export::short_hash(&a.reproduce());
+    assert_eq!(hash.len(), 8);
+    assert_eq!(
+        trace_name,
+        format!("tui-farm-seed42-trial3-{hash}.trace.csv")
+    );
+    assert_eq!(
+        mc_name,
+        format!("tui-farm-seed42-trial3-{hash}.montecarlo.json")
+    );
     let trace = std::fs::read(dir.path().join(&trace_name)).expect("trace written");
     let mc = std::fs::read(dir.path().join(&mc_name)).expect("summary written");
 
@@ -370,6 +380,51 @@ fn exports_are_the_bytes_of_trace_and_run() {
     assert_eq!(
         String::from_utf8_lossy(&mc),
         String::from_utf8_lossy(&want_mc)
+    );
+}
+
+/// `e` twice never replaces the first export: the second pair takes `-2`
+/// (a file already at a name is left alone); without knock-outs or attacks
+/// the names carry no hash.
+#[test]
+fn exports_never_overwrite_an_earlier_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut a = app(42, 3);
+    a.export_dir = dir.path().to_path_buf();
+    let (trace, mc) = export::file_names(&a.export());
+    assert_eq!(trace, "tui-farm-seed42-trial3.trace.csv");
+    assert_eq!(mc, "tui-farm-seed42-trial3.montecarlo.json");
+    // Something of the user's under the second name's montecarlo.json.
+    let mine = dir.path().join("tui-farm-seed42-trial3-2.montecarlo.json");
+    std::fs::write(&mine, "mine").expect("write");
+    a.update(key('e'));
+    a.update(key('e'));
+    let status = a.status.clone().unwrap_or_default();
+    assert!(status.contains("trial3-3.trace.csv"), "{status}");
+    let first = std::fs::read(dir.path().join(&trace)).expect("first");
+    let third = std::fs::read(dir.path().join("tui-farm-seed42-trial3-3.trace.csv")).expect("3rd");
+    assert_eq!(first, third);
+    assert_eq!(std::fs::read_to_string(&mine).expect("kept"), "mine");
+    assert!(
+        !dir.path()
+            .join("tui-farm-seed42-trial3-2.trace.csv")
+            .exists()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "tui-farm-seed42-trial3-2.montecarlo.json",
+            "tui-farm-seed42-trial3-3.montecarlo.json",
+            "tui-farm-seed42-trial3-3.trace.csv",
+            "tui-farm-seed42-trial3.montecarlo.json",
+            "tui-farm-seed42-trial3.trace.csv",
+        ],
+        "no temporary files left"
     );
 }
 
@@ -687,6 +742,34 @@ fn search_and_picker_follow_the_keys() {
         a.reproduce()
             .starts_with(&format!("chainmesh tui {} ", b.name))
     );
+}
+
+/// The trial waits behind the picker (`o`) and goes on when it closes; a
+/// trial paused before stays paused.
+#[test]
+fn the_picker_pauses_the_trial_and_closing_resumes_it() {
+    let mut a = app(42, 0);
+    a.update(Message::Tick);
+    let t = a.live.t();
+    a.update(key('o'));
+    assert!(matches!(a.mode, Mode::Picker { .. }));
+    assert!(!a.running());
+    for _ in 0..3 {
+        a.update(Message::Tick);
+    }
+    assert_eq!(a.live.t(), t, "no step behind the picker");
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    a.update(Message::from_key(&esc, &a.mode).expect("esc"));
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(a.running());
+    a.update(Message::Tick);
+    assert_eq!(a.live.t(), t + 1, "running again once closed");
+    // Paused before: still paused after.
+    a.update(key(' '));
+    assert!(!a.running());
+    a.update(key('o'));
+    a.update(Message::from_key(&esc, &a.mode).expect("esc"));
+    assert!(a.paused && !a.running());
 }
 
 /// A 1,500-node two-way ring with chords and a betweenness shock at step 2,

@@ -30,6 +30,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     .map_err(|e| CliError::Usage(e.to_string()))?;
     let out = Output::open(args.out.as_deref())?;
     if let Some(range) = &args.trial_range {
+        use std::io::IsTerminal;
+        partial_destination(args.out.as_deref(), std::io::stdout().is_terminal())?;
         let [prep] = preps.as_slice() else {
             return Err(CliError::Usage(
                 "--trial-range takes exactly one scenario".into(),
@@ -242,10 +244,46 @@ fn given_options(args: &RunArgs) -> Reproduce {
         .opt_some("steps", args.sim.steps)
 }
 
+/// Where `--trial-range` may write its partial result: a file (`--out`), or
+/// stdout when that is redirected. On a terminal the JSON would scroll past
+/// and be of no use to `chainmesh merge`: a usage error saying to add `--out`.
+fn partial_destination(
+    out: Option<&std::path::Path>,
+    stdout_is_terminal: bool,
+) -> Result<(), CliError> {
+    if out.is_none() && stdout_is_terminal {
+        return Err(CliError::Usage(
+            "--trial-range writes a partial result (JSON) for `chainmesh merge`, and stdout is a terminal: add --out FILE (or redirect stdout to a file)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `FILE.command`: the reproduce command of a `--per-trial` FILE, kept out
 /// of the CSV so `pandas.read_csv(FILE)` needs no options.
 pub fn command_sidecar(path: &std::path::Path) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".command");
     std::path::PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_result_is_never_printed_on_a_terminal() {
+        let err = partial_destination(None, true).expect_err("refused on a terminal");
+        assert!(
+            matches!(&err, CliError::Usage(m) if m.contains("add --out FILE")),
+            "{err:?}"
+        );
+        assert!(
+            partial_destination(None, false).is_ok(),
+            "a pipe or file is fine"
+        );
+        let file = std::path::Path::new("part-0.json");
+        assert!(partial_destination(Some(file), true).is_ok());
+        assert!(partial_destination(Some(file), false).is_ok());
+    }
 }

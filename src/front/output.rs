@@ -222,10 +222,26 @@ impl AtomicFile {
     }
 
     /// Flush and move the file into place.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.finish(false)
+    }
+
+    /// Like [`commit`](Self::commit), but never replaces a file: when
+    /// something appeared at the path meanwhile, fails with an
+    /// [`std::io::ErrorKind::AlreadyExists`] error (the temporary file is
+    /// removed). Only for new regular files.
+    pub fn commit_new(self) -> Result<()> {
+        self.finish(true)
+    }
+
+    fn finish(mut self, no_clobber: bool) -> Result<()> {
         self.flush()?;
         let shown = self.path.display().to_string();
         match self.sink.take().context("file already committed")? {
+            Sink::Through(_) if no_clobber => {
+                Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+                    .with_context(|| format!("cannot write {shown}"))
+            }
             Sink::Through(_) => Ok(()),
             Sink::Temp {
                 file,
@@ -237,7 +253,12 @@ impl AtomicFile {
                     .map_err(std::io::IntoInnerError::into_error)
                     .with_context(|| format!("cannot write {shown}"))?;
                 guard.commit(|| -> Result<()> {
-                    if copy_into {
+                    if no_clobber {
+                        tmp.persist_noclobber(&self.path)
+                            .map(drop)
+                            .map_err(|e| e.error)
+                            .with_context(|| format!("cannot write {shown}"))
+                    } else if copy_into {
                         // Keep every hard link: rewrite the shared inode.
                         let mut src = tmp
                             .reopen()
@@ -329,6 +350,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.write(bytes)?;
     f.commit()
+}
+
+/// Write `bytes` to a new file `path` (same temporary file and move as
+/// [`write_atomic`]), never replacing one: when `path` exists, fails with an
+/// [`std::io::ErrorKind::AlreadyExists`] error and writes nothing.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    let mut f = AtomicFile::create(path)?;
+    f.write(bytes)?;
+    f.commit_new()
+}
+
+/// True when `e` says the file was there already ([`write_new`]).
+pub fn already_exists(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AlreadyExists)
+    })
 }
 
 /// An output destination opened before any work: a file ([`AtomicFile`]) or

@@ -105,6 +105,9 @@ pub struct App {
     ghost: Option<Vec<Vec<f64>>>,
     /// The picker's entries (loaded when `o` opens it).
     pub picker: Vec<Entry>,
+    /// How many `*.toml` files of the folder the picker skipped (no
+    /// `[scenario]` table).
+    pub picker_skipped: usize,
     /// The folder whose `*.toml` files the picker lists.
     pub picker_dir: PathBuf,
     /// Lines of the help scrolled off the top (when taller than the screen).
@@ -161,6 +164,7 @@ impl App {
             flow_view: false,
             ghost: None,
             picker: Vec::new(),
+            picker_skipped: 0,
             picker_dir: PathBuf::from("."),
             help_scroll: 0,
             mc_mode: mc,
@@ -201,9 +205,11 @@ impl App {
         self.live.trial
     }
 
-    /// True while steps advance on their own.
+    /// True while steps advance on their own: not paused, not finished, and
+    /// the picker is not open (the trial waits behind it and goes on when
+    /// it closes).
     pub fn running(&self) -> bool {
-        !self.paused && !self.live.finished()
+        !self.paused && !self.live.finished() && !matches!(self.mode, Mode::Picker { .. })
     }
 
     /// Time between steps at the current speed.
@@ -288,6 +294,7 @@ impl App {
             tally: &self.mc.tally,
             run_command: self.run_command(self.mc.done()),
             stem: self.scenario_stem(),
+            variant: (!self.user_shocks.is_empty()).then(|| export::short_hash(&self.reproduce())),
             dir: &self.export_dir,
         }
     }
@@ -350,6 +357,15 @@ impl App {
     /// Topology `k`'s id (safe to draw).
     pub fn topology_id(&self, k: usize) -> Cow<'_, str> {
         clean(&self.base.topologies[k].id)
+    }
+
+    /// Topology `k`'s id in 1–3 letters ([`short_ids`](super::text::short_ids):
+    /// different for every topology of the scenario), for the chart legend
+    /// and event lines where the id does not fit (safe to draw).
+    pub fn topology_short(&self, k: usize) -> String {
+        let ids: Vec<&str> = self.base.topologies.iter().map(|t| t.id.as_str()).collect();
+        let short = super::text::short_ids(&ids);
+        clean(short.get(k).map_or("", String::as_str)).into_owned()
     }
 
     /// Node `i` of topology `k`'s label in the chosen language (safe to draw).
@@ -511,7 +527,7 @@ impl App {
                 match &mode {
                     Mode::Sweep { .. } => self.sweep.ensure(&self.base, self.live.seed),
                     Mode::Picker { .. } => {
-                        self.picker = picker::entries(&self.picker_dir);
+                        (self.picker, self.picker_skipped) = picker::entries(&self.picker_dir);
                         let at = self
                             .picker
                             .iter()

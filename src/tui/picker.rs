@@ -1,6 +1,8 @@
 //! `o`: the scenario picker's list — the built-in library, then every
-//! `*.toml` of a folder (the current one), each parsed and validated so the
-//! list shows what a file is, or why it will not open.
+//! `*.toml` of a folder (the current one) that looks like a scenario (a line
+//! `[scenario]`), each parsed and validated so the list shows what a file is,
+//! or why it will not open. Other `*.toml` files (`Cargo.toml`, …) are
+//! skipped and counted.
 
 use std::path::{Path, PathBuf};
 
@@ -45,8 +47,10 @@ impl Entry {
     }
 }
 
-/// The built-in scenarios, then the `*.toml` files of `dir` sorted by name.
-pub fn entries(dir: &Path) -> Vec<Entry> {
+/// The built-in scenarios, then the `*.toml` files of `dir` that look like
+/// scenarios ([`looks_like_scenario`]), sorted by name; and how many other
+/// `*.toml` files were skipped.
+pub fn entries(dir: &Path) -> (Vec<Entry>, usize) {
     let mut out: Vec<Entry> = builtin::BUILTINS
         .iter()
         .map(|b| Entry {
@@ -66,9 +70,18 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
         })
         .unwrap_or_default();
     files.sort();
-    files.truncate(MAX_FILES);
+    let mut listed = 0;
+    let mut skipped = 0;
     for path in files {
+        if listed == MAX_FILES {
+            break;
+        }
         let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= PREVIEW_MAX_BYTES);
+        if small && !looks_like_scenario(&path) {
+            skipped += 1;
+            continue;
+        }
+        listed += 1;
         let scenario = if small {
             Scenario::from_path(&path)
                 .map(Some)
@@ -83,7 +96,21 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
             scenario,
         });
     }
-    out
+    (out, skipped)
+}
+
+/// True when the file has a line that is exactly `[scenario]` once
+/// trimmed (the table every scenario file has). Files larger than
+/// [`PREVIEW_MAX_BYTES`] are not read here (listed, parsed when opened).
+pub fn looks_like_scenario(path: &Path) -> bool {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(PREVIEW_MAX_BYTES).read_to_end(&mut bytes));
+    read.is_ok()
+        && bytes
+            .split(|&b| b == b'\n')
+            .any(|line| line.trim_ascii() == b"[scenario]")
 }
 
 /// The first line of an error (the one with file, line:column and field).
@@ -113,15 +140,42 @@ mod tests {
         std::fs::write(dir.path().join("b-broken.toml"), "[scenario]\nname = 3\n").expect("write");
         std::fs::write(dir.path().join("a-ok.toml"), builtin::BUILTINS[0].text).expect("write");
         std::fs::write(dir.path().join("notes.txt"), "not a scenario").expect("write");
-        let e = entries(dir.path());
+        let (e, skipped) = entries(dir.path());
         let n = builtin::BUILTINS.len();
         assert_eq!(e.len(), n + 2);
+        assert_eq!(skipped, 0);
         assert!(matches!(e[0].source, Source::Builtin("agriculture")));
         assert!(e[n].arg.ends_with("a-ok.toml"));
         assert!(matches!(e[n].scenario, Ok(Some(_))));
         let err = e[n + 1].scenario.as_ref().expect_err("broken");
         assert!(err.contains("b-broken.toml:2:"), "{err}");
         assert!(e[n + 1].load().is_err());
+    }
+
+    /// `Cargo.toml` and other non-scenario `*.toml` files are not listed
+    /// (they used to show as `✗ does not open … unknown field`), but counted.
+    #[test]
+    fn skips_toml_files_without_a_scenario_table() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"x\"\n[[bench]]\nname = \"b\"\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("rustfmt.toml"), "# [scenario]\nx = 1\n").expect("write");
+        std::fs::write(dir.path().join("ok.toml"), builtin::BUILTINS[0].text).expect("write");
+        std::fs::write(
+            dir.path().join("indented.toml"),
+            "  [scenario]  \r\nname = 3\n",
+        )
+        .expect("write");
+        let (e, skipped) = entries(dir.path());
+        let n = builtin::BUILTINS.len();
+        let files: Vec<&str> = e[n..].iter().map(|e| e.arg.as_str()).collect();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files[0].ends_with("indented.toml"), "{files:?}");
+        assert!(files[1].ends_with("ok.toml"), "{files:?}");
+        assert_eq!(skipped, 2);
     }
 
     #[test]

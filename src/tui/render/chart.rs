@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart};
+use unicode_width::UnicodeWidthStr;
 
 use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
@@ -119,12 +120,42 @@ pub const GHOST: Color = Color::Gray;
 /// The title doubles as the legend: `φ(t) ━chain ━network ━no k ┄level 0.9`
 /// (`no k`: the ghost line, the trial without the knock-outs of `k` and `a`;
 /// `•stock`, only with stock: the dotted lines, total stock / total max).
-/// Fitted to `width` cells by whole pieces.
+/// Fitted to `width` cells: when it does not fit, shorter forms, one step at
+/// a time (`┄0.9`, then 1–3 letter topology ids, then `φ` for `φ(t)`), so
+/// every series keeps its entry; only then pieces are dropped from the end
+/// (the level first: it is last).
 fn title(app: &App, level: f64, ghost: bool, stocked: bool, width: usize) -> Line<'static> {
-    let mut spans = vec![Span::raw(" φ(t) ")];
+    for compact in 0..=COMPACT_STEPS {
+        let spans = title_spans(app, level, ghost, stocked, compact);
+        let w: usize = spans.iter().map(|s| s.content.width()).sum();
+        if w <= width || compact == COMPACT_STEPS {
+            return fit_parts(spans.into_iter().map(Part::Whole).collect(), width);
+        }
+    }
+    Line::default()
+}
+
+/// Steps of [`title_spans`]'s shortening.
+const COMPACT_STEPS: u8 = 3;
+
+/// The legend's pieces; `compact` 1: `┄0.9` for `┄level 0.9`; 2: also short
+/// topology ids ([`App::topology_short`]); 3: also ` φ ` for ` φ(t) `.
+fn title_spans(
+    app: &App,
+    level: f64,
+    ghost: bool,
+    stocked: bool,
+    compact: u8,
+) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::raw(if compact >= 3 { " φ " } else { " φ(t) " })];
     for k in 0..app.columns.len().min(MAX_PANES) {
+        let id = if compact >= 2 {
+            app.topology_short(k)
+        } else {
+            app.topology_id(k).into_owned()
+        };
         spans.push(Span::styled(
-            format!("━{} ", app.topology_id(k)),
+            format!("━{id} "),
             Style::default().fg(topology_color(k)),
         ));
     }
@@ -140,9 +171,11 @@ fn title(app: &App, level: f64, ghost: bool, stocked: bool, width: usize) -> Lin
             app.tr("stock", "庫存")
         )));
     }
-    spans.push(Span::styled(
-        format!("┄{} {level} ", app.tr("level", "門檻")),
-        Style::default().fg(Color::DarkGray),
-    ));
-    fit_parts(spans.into_iter().map(Part::Whole).collect(), width)
+    let level = if compact >= 1 {
+        format!("┄{level} ")
+    } else {
+        format!("┄{} {level} ", app.tr("level", "門檻"))
+    };
+    spans.push(Span::styled(level, Style::default().fg(Color::DarkGray)));
+    spans
 }

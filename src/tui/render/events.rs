@@ -1,5 +1,6 @@
 //! The event log: which nodes went down or up, when, why, and what it did
-//! to φ (`t18 chain ✗ Wholesaler failure →t22 φ 1.00→0.00`). Above it, the
+//! to φ (`t18 chain ✗ Wholesaler failure →t22 φ 1.00→0.00`; in a narrow
+//! pane the topology's short id, `t18 cha ✗ Wholesaler`). Above it, the
 //! first lines of the scenario's lesson when the pane is tall enough (`l`
 //! shows all of it, scrolling).
 
@@ -106,13 +107,13 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 format!("t{:<digits$} ", ev.step),
                 grey,
             ))];
-            // The topology id when there is room; its colour always.
-            if wide {
-                parts.push(Part::Whole(Span::styled(
-                    format!("{} ", app.topology_id(e.topo)),
-                    color,
-                )));
-            }
+            // The topology id, in 1–3 letters when the pane is narrow.
+            let id = if wide {
+                app.topology_id(e.topo).into_owned()
+            } else {
+                app.topology_short(e.topo)
+            };
+            parts.push(Part::Whole(Span::styled(format!("{id} "), color)));
             let effect = phi_effect(app, e.topo, ev.step).map(|(before, after)| {
                 let style = if after < before {
                     red

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine};
 use unicode_width::UnicodeWidthStr;
 
-use super::node::{CUT, label, node_style};
+use super::node::{CUT, labels, node_style};
 use super::{list, pane, topology_color};
 use crate::tui::app::App;
 use crate::tui::layout::{NodeBox, inner};
@@ -96,10 +96,11 @@ pub fn render(app: &App, k: usize, area: Rect, frame: &mut Frame) {
         return;
     }
     let boxes = arranged.boxes;
-    let texts: Vec<String> = boxes
+    let nodes: Vec<(usize, usize)> = boxes
         .iter()
-        .map(|b| label(app, k, b.node, usize::from(b.width)))
+        .map(|b| (b.node, usize::from(b.width)))
         .collect();
+    let texts = labels(app, k, &nodes);
     links(app, k, inside, &boxes, &texts, frame);
     let buf = frame.buffer_mut();
     for (b, text) in boxes.iter().zip(&texts) {

@@ -16,7 +16,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let (state, color) = if app.live.finished() {
         (app.tr("■ done", "■ 結束"), Color::LightBlue)
-    } else if app.paused {
+    } else if !app.running() {
+        // Paused by the user, or waiting behind the picker.
         (app.tr("⏸ paused", "⏸ 暫停"), Color::LightYellow)
     } else {
         (app.tr("▶ running", "▶ 執行中"), Color::LightGreen)

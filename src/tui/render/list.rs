@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::style::{Color, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::node::{label, node_style};
+use super::node::{labels, node_style};
 use crate::tui::app::App;
 use crate::tui::layout::NodeBox;
 use crate::tui::text::pad_left;
@@ -34,22 +34,29 @@ pub fn render(
 ) {
     let topo = &app.base_scenario().topologies[k];
     let flows = &app.live.flows[k];
+    // The number only when a readable label is left beside it.
+    let rows: Vec<(usize, usize, String)> = boxes
+        .iter()
+        .map(|b| {
+            let i = b.node;
+            let w = usize::from(b.width);
+            let number = format!(
+                "{}/{}",
+                flow_number(flows.node[i]),
+                flow_number(topo.nodes[i].capacity)
+            );
+            if w >= number.width() + 1 + 1 + crate::tui::text::LABEL_FLOOR {
+                (i, w - number.width() - 1, number)
+            } else {
+                (i, w, String::new())
+            }
+        })
+        .collect();
+    let nodes: Vec<(usize, usize)> = rows.iter().map(|&(i, name_w, _)| (i, name_w)).collect();
+    let texts = labels(app, k, &nodes);
     let buf = frame.buffer_mut();
-    for b in boxes {
-        let i = b.node;
+    for ((b, (i, name_w, number)), text) in boxes.iter().zip(rows).zip(texts) {
         let w = usize::from(b.width);
-        let number = format!(
-            "{}/{}",
-            flow_number(flows.node[i]),
-            flow_number(topo.nodes[i].capacity)
-        );
-        // The number only when a readable label is left beside it.
-        let (name_w, number) = if w >= number.width() + 1 + 1 + crate::tui::text::LABEL_FLOOR {
-            (w - number.width() - 1, number)
-        } else {
-            (w, String::new())
-        };
-        let text = label(app, k, i, name_w);
         buf.set_stringn(b.x, b.y, &text, name_w, node_style(app, k, i));
         if !number.is_empty() {
             let grey = Style::default().fg(Color::DarkGray);

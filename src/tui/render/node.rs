@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::tui::app::App;
-use crate::tui::text::{LABEL_FLOOR, abbreviate};
+use crate::tui::text::{LABEL_FLOOR, abbreviate_distinct};
 
 /// Mark of a node that is up.
 pub const UP: &str = "●";
@@ -45,31 +45,46 @@ pub fn stock_glyph(level: f64, max: f64) -> &'static str {
     STOCK_BARS[eighths - 1]
 }
 
-/// The label text of node `i` of topology `k` for a box `width` cells wide.
-/// A stocked node's label ends with its stock bar ([`stock_glyph`]) when
-/// there is room for it beside a name; other labels are unchanged.
-pub(crate) fn label(app: &App, k: usize, i: usize, width: usize) -> String {
-    match app.live.stock[k][i] {
-        Some(s) if width > LABEL_FLOOR => {
-            let mut text = bare_label(app, k, i, width - 1);
-            text.push_str(stock_glyph(s.level, s.max));
-            text
-        }
-        _ => bare_label(app, k, i, width),
-    }
+/// The labels of nodes `(node, width)` of topology `k` drawn in one pane
+/// (boxes `width` cells wide): the mark of the node's state, its name
+/// shortened to fit, the repair countdown of a node that is down when there
+/// is room, and a stocked node's stock bar ([`stock_glyph`]) when there is
+/// room for it beside a name. No two nodes with different names get the
+/// same shortened name ([`abbreviate_distinct`]).
+pub(crate) fn labels(app: &App, k: usize, nodes: &[(usize, usize)]) -> Vec<String> {
+    let frames: Vec<(String, usize, String)> = nodes
+        .iter()
+        .map(|&(i, width)| frame_of(app, k, i, width))
+        .collect();
+    let names: Vec<_> = nodes.iter().map(|&(i, _)| app.node_label(k, i)).collect();
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    let rooms: Vec<usize> = frames.iter().map(|f| f.1).collect();
+    abbreviate_distinct(&names, &rooms)
+        .into_iter()
+        .zip(frames)
+        .map(|(name, (mark, _, tail))| format!("{mark}{name}{tail}"))
+        .collect()
 }
 
-/// The label without the stock bar.
-fn bare_label(app: &App, k: usize, i: usize, width: usize) -> String {
-    let name = app.node_label(k, i);
+/// What goes around node `i`'s name in a box `width` cells wide: its mark,
+/// the cells left for the name, and what follows it (the repair countdown
+/// when there is room for it and a name, the stock bar).
+fn frame_of(app: &App, k: usize, i: usize, width: usize) -> (String, usize, String) {
+    let (bar, width) = match app.live.stock[k][i] {
+        Some(s) if width > LABEL_FLOOR => (stock_glyph(s.level, s.max), width - 1),
+        _ => ("", width),
+    };
     if app.live.is_down(k, i) {
         let left = app.live.remaining(k, i).to_string();
         // The repair countdown goes first when there is room for it and a name.
         if width >= left.len() + 2 + LABEL_FLOOR {
-            let name = abbreviate(&name, width - 1 - left.len() - 1);
-            return format!("{DOWN}{name} {left}");
+            return (
+                DOWN.into(),
+                width - 1 - left.len() - 1,
+                format!(" {left}{bar}"),
+            );
         }
-        return format!("{DOWN}{}", abbreviate(&name, width.saturating_sub(1)));
+        return (DOWN.into(), width.saturating_sub(1), bar.into());
     }
     let mark = if app.live.starved[k][i] {
         STARVED
@@ -80,7 +95,7 @@ fn bare_label(app: &App, k: usize, i: usize, width: usize) -> String {
     } else {
         UP
     };
-    format!("{mark}{}", abbreviate(&name, width.saturating_sub(1)))
+    (mark.into(), width.saturating_sub(1), bar.into())
 }
 
 /// The style of node `i` of topology `k`'s label.

@@ -37,7 +37,19 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
         "↑↓ choose · Enter open · Esc close · built-ins, then *.toml here",
         "↑↓ 選擇 · Enter 開啟 · Esc 關閉 · 內建情境，接著是此資料夾的 *.toml",
     );
-    let rows = usize::from(inside.height) - 1;
+    // The last rows: how many `*.toml` files were skipped (when any), then the keys.
+    let skipped = (app.picker_skipped > 0 && inside.height >= 4).then(|| {
+        let n = app.picker_skipped;
+        if app.lang_zh {
+            format!("略過此資料夾中 {n} 個不是情境的 .toml 檔（沒有 [scenario] 表）")
+        } else {
+            format!(
+                "skipped {n} other .toml file{} here (no [scenario] table)",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+    });
+    let rows = usize::from(inside.height) - 1 - usize::from(skipped.is_some());
     let per_page = (rows / ENTRY_ROWS).max(1);
     let first = selected.saturating_sub(per_page - 1);
     let mut lines: Vec<Line> = Vec::new();
@@ -144,6 +156,9 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
         lines.push(Line::raw(""));
     }
     lines.truncate(rows);
+    if let Some(text) = skipped {
+        lines.push(fit_parts(vec![Part::Cut(Span::styled(text, grey))], width));
+    }
     lines.push(fit_parts(
         vec![Part::Cut(Span::styled(
             keys,
