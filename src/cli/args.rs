@@ -119,7 +119,8 @@ pub struct SimArgs {
 
 /// Check a `--scale` value, keeping it as written for the reproduce command.
 fn parse_scale(s: &str) -> Result<String, String> {
-    let scale = crate::compose::scale::Scale::parse(s)?;
+    // A bad spec is clap's usage error (exit 2), with the spec's message.
+    let scale = crate::compose::scale::Scale::parse(s).map_err(|e| e.to_string())?;
     Ok(scale.arg().unwrap_or_else(|| "failure_rate=1".to_string()))
 }
 

@@ -48,7 +48,8 @@ pub fn merge_files(
             .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
         loaded.push(part);
     }
-    let merged = merge(loaded).map_err(CliError::Usage)?;
+    // Every report error is a usage error (exit 2), as the parts are the input.
+    let merged = merge(loaded).map_err(|e| CliError::Usage(e.to_string()))?;
     let command = Reproduce::new("run", &[&merged.scenario_arg])
         .opt("seed", merged.seed)
         .opt("trials", merged.trials)

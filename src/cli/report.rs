@@ -57,16 +57,20 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     let made = MadeDir::create(&args.out)?;
     crate::front::output::check_writable(&args.out.join(handout::MARKDOWN_FILE))?;
     let pool = super::pool(args.work.threads)?;
-    let handout = pool.install(|| {
-        handout::build(
-            names,
-            scenarios,
-            args.trials,
-            args.sim.seed,
-            &commands,
-            lang,
-        )
-    })?;
+    let handout = pool
+        .install(|| {
+            handout::build(
+                names,
+                scenarios,
+                args.trials,
+                args.sim.seed,
+                &commands,
+                lang,
+            )
+        })
+        // Every failed build is exit 1, as before the typed error: the
+        // scenarios were checked when loaded (exit 2 there).
+        .map_err(|e| CliError::Other(anyhow::Error::new(e)))?;
     write(&args.out, &handout)?;
     made.keep();
     Ok(())

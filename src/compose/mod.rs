@@ -2,7 +2,10 @@
 //! `chainmesh new` and the synthetic networks of `chainmesh generate`. Both
 //! return TOML text; equal baselines come from the flow network.
 
+mod error;
 pub mod generate;
 mod generate_bom;
 pub mod scale;
 pub mod template;
+
+pub use error::ComposeError;

@@ -8,6 +8,7 @@
 //! removes the file's scripted shocks. Several `--scale`s apply in order
 //! (rounding makes two scalings differ from one by their product).
 
+use super::ComposeError;
 use crate::scenario::{Amount, Repair, Scenario, Selection};
 
 /// Multipliers of the scenario's own values; all 1 means "as written".
@@ -36,35 +37,32 @@ pub const KEYS: [&str; 3] = ["failure_rate", "repair", "shock"];
 
 impl Scale {
     /// Parse `failure_rate=1.5,repair=2,shock=0` (any subset, any order).
-    pub fn parse(spec: &str) -> Result<Scale, String> {
+    pub fn parse(spec: &str) -> Result<Scale, ComposeError> {
         let mut s = Scale::default();
         for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-            let (k, v) = item.split_once('=').ok_or_else(|| {
-                format!("expected KEY=FACTOR such as failure_rate=1.5, found {item:?}")
-            })?;
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| ComposeError::ScaleItem(item.to_string()))?;
             let f: f64 = v
                 .trim()
                 .parse()
                 .ok()
                 .filter(|f: &f64| f.is_finite() && *f >= 0.0 && *f <= 1000.0)
-                .ok_or_else(|| format!("{k}: expected a factor between 0 and 1000, found {v:?}"))?;
+                .ok_or_else(|| ComposeError::ScaleFactor {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                })?;
             match k.trim() {
                 "failure_rate" => s.failure_rate = f,
                 "repair" => {
                     if f == 0.0 {
-                        return Err(
-                            "repair: expected a factor above 0 (outages last at least one step)"
-                                .into(),
-                        );
+                        return Err(ComposeError::ScaleZeroRepair);
                     }
                     s.repair = f
                 }
                 "shock" => s.shock = f,
                 other => {
-                    return Err(format!(
-                        "unknown key {other:?}; expected {}",
-                        KEYS.join(", ")
-                    ));
+                    return Err(ComposeError::ScaleKey(other.to_string()));
                 }
             }
         }
@@ -164,5 +162,41 @@ mod tests {
         assert!(Scale::parse("speed=2").is_err());
         assert!(Scale::parse("failure_rate=-1").is_err());
         assert!(Scale::parse("repair=0").is_err());
+    }
+
+    /// Each kind of bad spec is its own variant, and its text is the
+    /// message `--scale` has always printed.
+    #[test]
+    fn bad_specs_name_their_kind_in_the_old_words() {
+        let cases = [
+            (
+                "speed",
+                ComposeError::ScaleItem("speed".into()),
+                "expected KEY=FACTOR such as failure_rate=1.5, found \"speed\"",
+            ),
+            (
+                "failure_rate =-1",
+                ComposeError::ScaleFactor {
+                    key: "failure_rate ".into(),
+                    value: "-1".into(),
+                },
+                "failure_rate : expected a factor between 0 and 1000, found \"-1\"",
+            ),
+            (
+                "repair=0",
+                ComposeError::ScaleZeroRepair,
+                "repair: expected a factor above 0 (outages last at least one step)",
+            ),
+            (
+                " speed =2",
+                ComposeError::ScaleKey("speed".into()),
+                "unknown key \"speed\"; expected failure_rate, repair, shock",
+            ),
+        ];
+        for (spec, kind, text) in cases {
+            let e = Scale::parse(spec).expect_err(spec);
+            assert_eq!(e, kind, "{spec}");
+            assert_eq!(e.to_string(), text, "{spec}");
+        }
     }
 }

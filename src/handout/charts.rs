@@ -15,15 +15,15 @@
 //! Colours follow the Okabe–Ito palette (colour-blind safe); a topology keeps
 //! its colour in every chart, the reference (first) topology is vermillion.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
 use plotters::element::{PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, register_font};
 
+use super::HandoutError;
 use super::data::TimeBand;
 use crate::lang::Lang;
 use crate::stats::Distribution;
@@ -240,7 +240,7 @@ trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB>;
 }
 
-fn render(chart: &impl Chart) -> Result<Figure> {
+fn render(chart: &impl Chart) -> Result<Figure, HandoutError> {
     fonts();
     let (w, h) = chart.size();
     let mut svg = String::new();
@@ -248,9 +248,8 @@ fn render(chart: &impl Chart) -> Result<Figure> {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         chart
             .draw(&root, Px(1.0, chart.lang(), chart.lang() == Lang::ZhTw))
-            .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("cannot draw the SVG chart: {e}"))?;
+            .map_err(|e| chart_error("SVG", &e))?;
+        root.present().map_err(|e| chart_error("SVG", &e))?;
     }
     let (pw, ph) = (
         (f64::from(w) * PNG_SCALE) as u32,
@@ -264,23 +263,35 @@ fn render(chart: &impl Chart) -> Result<Figure> {
         let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
         chart
             .draw(&root, Px(PNG_SCALE, chart.lang(), cjk_png))
-            .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
-        root.present()
-            .map_err(|e| anyhow!("cannot draw the PNG chart: {e}"))?;
+            .map_err(|e| chart_error("PNG", &e))?;
+        root.present().map_err(|e| chart_error("PNG", &e))?;
     }
     let mut png_bytes = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut png_bytes, pw, ph);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().context("cannot encode PNG")?;
-        writer.write_image_data(&rgb).context("cannot encode PNG")?;
-        writer.finish().context("cannot encode PNG")?;
+        let mut writer = enc.write_header().map_err(png_error)?;
+        writer.write_image_data(&rgb).map_err(png_error)?;
+        writer.finish().map_err(png_error)?;
     }
     Ok(Figure {
         svg,
         png: png_bytes,
     })
+}
+
+/// What plotters said, for the `format` (`SVG` or `PNG`) backend.
+fn chart_error(format: &'static str, e: &impl std::fmt::Display) -> HandoutError {
+    HandoutError::Chart {
+        format,
+        message: e.to_string(),
+    }
+}
+
+/// The PNG encoder's failure, kept as the source of the error.
+fn png_error(e: png::EncodingError) -> HandoutError {
+    HandoutError::PngEncoding(Arc::new(e))
 }
 
 /// How a legend entry is drawn.
@@ -999,17 +1010,17 @@ impl Chart for AttackChart<'_> {
 }
 
 /// Render chart 1.
-pub fn time_chart(c: &TimeChart<'_>) -> Result<Figure> {
+pub fn time_chart(c: &TimeChart<'_>) -> Result<Figure, HandoutError> {
     render(c)
 }
 
 /// Render chart 2.
-pub fn histogram_chart(c: &HistogramChart<'_>) -> Result<Figure> {
+pub fn histogram_chart(c: &HistogramChart<'_>) -> Result<Figure, HandoutError> {
     render(c)
 }
 
 /// Render chart 3.
-pub fn attack_chart(c: &AttackChart<'_>) -> Result<Figure> {
+pub fn attack_chart(c: &AttackChart<'_>) -> Result<Figure, HandoutError> {
     render(c)
 }
 

@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::HandoutError;
 use crate::sim::{
     FlowCache, MetricsAccumulator, Prepared, TopologyRisk, TopologyRun, TrialMetrics,
 };
@@ -28,29 +29,29 @@ pub const RISK_ROWS: usize = 10;
 
 /// The risk table of every topology of `prep`'s scenario (`sim::risk`, so
 /// the numbers are `chainmesh risk`'s), or per topology why it was skipped.
-pub fn risk(prep: &Prepared) -> Vec<Result<TopologyRisk, String>> {
+pub fn risk(prep: &Prepared) -> Vec<Result<TopologyRisk, HandoutError>> {
     let s = &prep.scenario;
     let small: Vec<usize> = (0..s.topologies.len())
         .filter(|&k| s.topologies[k].nodes.len() <= MAX_RISK_NODES)
         .collect();
     let mut tables = match crate::sim::risk(s, &small) {
         Ok(t) => t.into_iter().map(Ok).collect::<Vec<_>>(),
-        Err(e) => small.iter().map(|_| Err(e.to_string())).collect(),
+        Err(e) => small
+            .iter()
+            .map(|_| Err(HandoutError::Input(e.clone())))
+            .collect(),
     }
     .into_iter();
     s.topologies
         .iter()
         .map(|t| {
             if t.nodes.len() > MAX_RISK_NODES {
-                Err(format!(
-                    "topology `{}` has {} nodes (the handout computes risk for at most {MAX_RISK_NODES}; use `chainmesh risk`)",
-                    t.id,
-                    t.nodes.len()
-                ))
+                Err(HandoutError::RiskTooLarge {
+                    id: t.id.clone(),
+                    nodes: t.nodes.len(),
+                })
             } else {
-                tables
-                    .next()
-                    .unwrap_or_else(|| Err("no risk table".to_string()))
+                tables.next().unwrap_or(Err(HandoutError::NoRiskTable))
             }
         })
         .collect()
@@ -180,18 +181,17 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
 }
 
 /// The attack-tolerance sweep of the handout, or why it was skipped.
-pub fn sweep(prep: &Prepared, seed: u64, trials: u64) -> Result<SweepReport, String> {
+pub fn sweep(prep: &Prepared, seed: u64, trials: u64) -> Result<SweepReport, HandoutError> {
     let s = &prep.scenario;
     if let Some(big) = s
         .topologies
         .iter()
         .find(|t| t.nodes.len() > MAX_SWEEP_NODES)
     {
-        return Err(format!(
-            "topology `{}` has {} nodes (the handout sweeps at most {MAX_SWEEP_NODES}; use `chainmesh sweep`)",
-            big.id,
-            big.nodes.len()
-        ));
+        return Err(HandoutError::SweepTooLarge {
+            id: big.id.clone(),
+            nodes: big.nodes.len(),
+        });
     }
     Ok(sweep_scenario(
         s,
@@ -245,5 +245,31 @@ mod tests {
             let service = got.services(k).mean_std_ci().0;
             assert!((curve - service).abs() < 1e-9, "{curve} vs {service}");
         }
+    }
+
+    /// Why a sweep or risk table was skipped is a typed error whose text is
+    /// the sentence the handout has always shown.
+    #[test]
+    fn skipped_parts_keep_their_words() {
+        assert_eq!(
+            HandoutError::SweepTooLarge {
+                id: "big".into(),
+                nodes: 6000
+            }
+            .to_string(),
+            "topology `big` has 6000 nodes (the handout sweeps at most 5000; use `chainmesh sweep`)"
+        );
+        assert_eq!(
+            HandoutError::RiskTooLarge {
+                id: "big".into(),
+                nodes: 3000
+            }
+            .to_string(),
+            "topology `big` has 3000 nodes (the handout computes risk for at most 2000; use `chainmesh risk`)"
+        );
+        assert_eq!(HandoutError::NoRiskTable.to_string(), "no risk table");
+        let prep = prepared("agriculture");
+        assert!(risk(&prep).iter().all(Result::is_ok));
+        assert!(sweep(&prep, 1, 2).is_ok());
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use super::HandoutError;
 use super::charts::attack_title;
 use super::data::{MAX_STORED_VALUES, RISK_ROWS};
 use crate::lang::Lang;
@@ -29,9 +30,9 @@ pub struct Section {
     /// Steps of its scripted shocks.
     pub shocks: Vec<u32>,
     /// The attack-tolerance sweep, or why it was skipped.
-    pub sweep: Result<SweepReport, String>,
+    pub sweep: Result<SweepReport, HandoutError>,
     /// Per topology: its risk table (`chainmesh risk`), or why it was skipped.
-    pub risk: Vec<Result<TopologyRisk, String>>,
+    pub risk: Vec<Result<TopologyRisk, HandoutError>>,
 }
 
 /// File names of a section's charts (without extension).
@@ -276,7 +277,7 @@ dependable service; a long left tail means some runs go badly. [PNG]({distributi
                 md,
                 "*{}: {}.*",
                 lang.pick("Not drawn", "未繪製"),
-                escape(why)
+                escape(&why.to_string())
             );
         }
         Ok(sweep) => {
@@ -315,7 +316,7 @@ targeted attacks remove the best-connected nodes first (by degree, or by between
 /// The risk table of each topology (`chainmesh risk`): the [`RISK_ROWS`]
 /// nodes of highest exposure, and how many were cut. Ids and labels come
 /// from the file and are escaped.
-fn risk_tables(md: &mut String, tables: &[Result<TopologyRisk, String>], lang: Lang) {
+fn risk_tables(md: &mut String, tables: &[Result<TopologyRisk, HandoutError>], lang: Lang) {
     if tables.is_empty() {
         return;
     }
@@ -341,7 +342,7 @@ network runs out before it is back.\n\n",
                     md,
                     "*{}: {}.*\n",
                     lang.pick("Risk not computed", "未計算風險"),
-                    escape(why)
+                    escape(&why.to_string())
                 );
                 continue;
             }

@@ -8,18 +8,19 @@
 //!
 //! Layout: a node's column is its directed hop distance from the nearest
 //! source (links followed in their direction, `both_ways` links both ways);
-//! nodes no source reaches go in a last column. Within a column nodes keep
+//! nodes no source reaches go in a last column — [`layers`] with
+//! [`SinkLayer::Hops`] (sinks stay at their hop distance; the TUI moves them
+//! right with [`SinkLayer::Last`]). Within a column nodes keep
 //! their file order. Circles are pools coloured by role (source, relay,
 //! sink), diamonds are assemblers (nodes with `needs`). Every label from the
 //! file is escaped for XML ([`crate::report::escape::html`]).
 
-use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::lang::Lang;
-use crate::network::successors;
+use crate::network::{SinkLayer, layers};
 use crate::report::escape::html;
 use crate::scenario::{Role, Topology};
 
@@ -29,36 +30,6 @@ const MARGIN: f64 = 24.0;
 const RADIUS: f64 = 7.0;
 /// Labels longer than this many characters end in `…`.
 const LABEL_CHARS: usize = 20;
-
-/// Column of every node: hops from the nearest source, unreached nodes last.
-pub fn columns(topo: &Topology) -> Vec<usize> {
-    let next = successors(topo);
-    let mut depth = vec![usize::MAX; topo.nodes.len()];
-    let mut queue = VecDeque::new();
-    for (i, n) in topo.nodes.iter().enumerate() {
-        if n.role == Role::Source {
-            depth[i] = 0;
-            queue.push_back(i);
-        }
-    }
-    while let Some(u) = queue.pop_front() {
-        for &v in &next[u] {
-            if depth[v] == usize::MAX {
-                depth[v] = depth[u] + 1;
-                queue.push_back(v);
-            }
-        }
-    }
-    let last = depth
-        .iter()
-        .filter(|&&d| d != usize::MAX)
-        .max()
-        .map_or(0, |d| d + 1);
-    depth
-        .into_iter()
-        .map(|d| if d == usize::MAX { last } else { d })
-        .collect()
-}
 
 /// `label` cut to [`LABEL_CHARS`] columns of display width (a CJK
 /// character counts two), ending in `…` when cut.
@@ -83,7 +54,7 @@ fn short(label: &str) -> String {
 
 /// The SVG drawing of `topo`, titled with its label.
 pub fn topology_svg(topo: &Topology, lang: Lang) -> String {
-    let col = columns(topo);
+    let col = layers(topo, SinkLayer::Hops);
     let ncols = col.iter().max().map_or(1, |c| c + 1);
     let mut row = vec![0usize; topo.nodes.len()];
     let mut filled = vec![0usize; ncols];
@@ -206,6 +177,6 @@ mod tests {
 [[topology.link]]\nfrom = \"a\"\nto = \"c\"\n[[topology.link]]\nfrom = \"d\"\nto = \"c\"\n",
         );
         // c is one hop from a directly; d is reached by no source: last column.
-        assert_eq!(columns(&t), vec![0, 1, 1, 2]);
+        assert_eq!(layers(&t, SinkLayer::Hops), vec![0, 1, 1, 2]);
     }
 }

@@ -20,6 +20,7 @@ pub mod charts;
 pub mod data;
 pub mod document;
 pub mod drawing;
+mod error;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -30,6 +31,8 @@ use crate::report::escape::visible;
 use crate::scenario::Scenario;
 use crate::sim::Prepared;
 use crate::stats::Distribution;
+pub use error::HandoutError;
+
 use charts::{AttackChart, Figure, HistogramChart, Series, TimeChart};
 use document::{Section, chart_stems};
 
@@ -73,7 +76,7 @@ pub fn build(
     seed: Option<u64>,
     commands: &Commands,
     lang: Lang,
-) -> anyhow::Result<Handout> {
+) -> Result<Handout, HandoutError> {
     let mut slugs = BTreeSet::new();
     let mut sections = Vec::with_capacity(scenarios.len());
     let mut files = Vec::new();

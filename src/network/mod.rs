@@ -85,10 +85,24 @@ pub fn successors(topo: &Topology) -> Vec<Vec<usize>> {
     adj
 }
 
-/// Longest-path-free layering for drawing: each node's layer is its BFS
-/// distance from the nearest source along directed links; nodes no source
-/// reaches are placed one layer after the last.
-pub fn layers(topo: &Topology) -> Vec<usize> {
+/// Where [`layers`] puts the sinks a source reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinkLayer {
+    /// At their hop distance, like every other node (the handout's drawing).
+    Hops,
+    /// In the last layer a source reaches, so consumers line up on the
+    /// right (the TUI's graph).
+    Last,
+}
+
+/// Longest-path-free layering for drawing, sources left to sinks right:
+/// each node's layer is its BFS distance (hops) from the nearest source
+/// along directed links (a `both_ways` link both ways); nodes no source
+/// reaches are placed one layer after the last reached one (layer 0 when no
+/// node is reached, i.e. a topology without sources, which validation
+/// refuses). `sinks` says whether reached sinks keep their hop distance or
+/// move to the last reached layer.
+pub fn layers(topo: &Topology, sinks: SinkLayer) -> Vec<usize> {
     use crate::scenario::Role;
     let succ = successors(topo);
     let mut layer = vec![usize::MAX; topo.nodes.len()];
@@ -107,19 +121,48 @@ pub fn layers(topo: &Topology) -> Vec<usize> {
             }
         }
     }
-    let max = layer
-        .iter()
-        .copied()
-        .filter(|&l| l != usize::MAX)
-        .max()
-        .unwrap_or(0);
-    // Sinks go to the last layer so consumers line up on the right.
+    let max = layer.iter().copied().filter(|&l| l != usize::MAX).max();
+    let unreached = max.map_or(0, |m| m + 1);
     for (i, n) in topo.nodes.iter().enumerate() {
         if layer[i] == usize::MAX {
-            layer[i] = max + 1;
-        } else if n.role == Role::Sink {
-            layer[i] = max;
+            layer[i] = unreached;
+        } else if n.role == Role::Sink && sinks == SinkLayer::Last {
+            layer[i] = max.unwrap_or(0);
         }
     }
     layer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topo(nodes: &str, links: &str) -> Topology {
+        let text = format!(
+            "[scenario]\nname = \"t\"\nsector = \"other\"\n[[topology]]\nid = \"g\"\n{nodes}{links}"
+        );
+        let s = Scenario::from_toml("t.toml", &text).expect("valid");
+        s.topologies[0].clone()
+    }
+
+    /// The two sink placements differ only for a sink a source reaches
+    /// before the last reached layer: `Hops` keeps it at its distance (the
+    /// handout's drawing), `Last` moves it right (the TUI). Unreached nodes
+    /// go one layer after the last reached one in both.
+    #[test]
+    fn layers_place_early_sinks_by_hops_or_last() {
+        let t = topo(
+            "[[topology.node]]\nid = \"a\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"b\"\nrole = \"sink\"\n\
+[[topology.node]]\nid = \"c\"\n\
+[[topology.node]]\nid = \"d\"\nrole = \"sink\"\n\
+[[topology.node]]\nid = \"e\"\n",
+            "[[topology.link]]\nfrom = \"a\"\nto = \"b\"\n\
+[[topology.link]]\nfrom = \"a\"\nto = \"c\"\n\
+[[topology.link]]\nfrom = \"c\"\nto = \"d\"\n\
+[[topology.link]]\nfrom = \"e\"\nto = \"d\"\n",
+        );
+        assert_eq!(layers(&t, SinkLayer::Hops), vec![0, 1, 1, 2, 3]);
+        assert_eq!(layers(&t, SinkLayer::Last), vec![0, 2, 1, 2, 3]);
+    }
 }

@@ -3,6 +3,7 @@
 //! where they go (stdout or an atomically written file).
 
 mod csv;
+mod error;
 pub mod escape;
 pub mod graph;
 mod json;
@@ -22,6 +23,7 @@ pub use csv::{
     CsvExporter, csv_field, per_trial_header, per_trial_rows, summary_header, summary_rows,
     vs_first_cells,
 };
+pub use error::ReportError;
 pub use json::JsonExporter;
 pub use markdown::{MarkdownExporter, markdown as localized_markdown, quote};
 pub use table::{TableExporter, aligned};

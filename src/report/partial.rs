@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::notes::{self, ShockHits};
-use super::{RunReport, ScenarioRef, TopologyReport};
+use super::{ReportError, RunReport, ScenarioRef, TopologyReport};
 use crate::sim::Prepared;
 use crate::stats::Tally;
 
@@ -156,32 +156,29 @@ impl PartialRun {
 
     /// Every check a part read from disk must pass before it is merged;
     /// the error says which field is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ReportError> {
         let [start, end] = self.trial_range;
-        let what = format!("partial for trials {start}..{end}");
+        let damaged = |reason: String| ReportError::Damaged { start, end, reason };
         if self.format != PARTIAL_FORMAT {
-            return Err(format!(
-                "not a chainmesh partial result (format {:?})",
-                self.format
-            ));
+            return Err(ReportError::NotPartial(self.format.clone()));
         }
         if start >= end {
-            return Err(format!(
-                "{what} is damaged: trial_range is empty (expected start < end)"
+            return Err(damaged(
+                "trial_range is empty (expected start < end)".to_string(),
             ));
         }
         if self.topologies.is_empty() {
-            return Err(format!("{what} is damaged: it has no topologies"));
+            return Err(damaged("it has no topologies".to_string()));
         }
         if self.steps == 0 {
-            return Err(format!("{what} is damaged: steps is 0"));
+            return Err(damaged("steps is 0".to_string()));
         }
         for t in &self.topologies {
             if !(t.baseline.is_finite() && t.baseline > 0.0) || t.nodes == 0 {
-                return Err(format!(
-                    "{what} is damaged: topology {:?} has baseline {} and {} nodes (expected a finite positive baseline and nodes)",
+                return Err(damaged(format!(
+                    "topology {:?} has baseline {} and {} nodes (expected a finite positive baseline and nodes)",
                     t.id, t.baseline, t.nodes
-                ));
+                )));
             }
         }
         let tally = &self.tally;
@@ -189,10 +186,10 @@ impl PartialRun {
             || tally.topologies.len() != self.topologies.len()
             || !tally.is_consistent()
         {
-            return Err(format!(
-                "{what} is damaged: its tally does not hold exactly those trials (counts per metric must sum to {})",
+            return Err(damaged(format!(
+                "its tally does not hold exactly those trials (counts per metric must sum to {})",
                 end - start
-            ));
+            )));
         }
         let phi = 1.0 + PHI_SLACK;
         let steps = f64::from(self.steps);
@@ -204,10 +201,10 @@ impl PartialRun {
                 .zip(ranges)
             {
                 if !d.within(lo, hi) {
-                    return Err(format!(
-                        "{what} is damaged: a {name} value of topology {:?} lies outside [{lo}, {hi}]",
+                    return Err(damaged(format!(
+                        "a {name} value of topology {:?} lies outside [{lo}, {hi}]",
                         self.topologies[t].id
-                    ));
+                    )));
                 }
             }
             // `stock_used` counts units of whatever was drawn (parts too:
@@ -220,22 +217,20 @@ impl PartialRun {
                 .zip(stock_ranges)
             {
                 if !d.within(lo, hi) {
-                    return Err(format!(
-                        "{what} is damaged: a {name} value of topology {:?} lies outside {shown}",
+                    return Err(damaged(format!(
+                        "a {name} value of topology {:?} lies outside {shown}",
                         self.topologies[t].id
-                    ));
+                    )));
                 }
             }
             if !topo.service_diff.within(-phi, phi) {
-                return Err(format!(
-                    "{what} is damaged: a service difference lies outside [-1, 1]"
+                return Err(damaged(
+                    "a service difference lies outside [-1, 1]".to_string(),
                 ));
             }
         }
         if self.digest != self.digest() {
-            return Err(format!(
-                "{what} was edited or damaged: its digest does not match its content (re-run that slice)"
-            ));
+            return Err(ReportError::Edited { start, end });
         }
         Ok(())
     }
@@ -263,8 +258,8 @@ pub struct Merged {
 
 /// Join partials (any order) covering trials `0..N` exactly once into the
 /// report of a single run.
-pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
-    let first = parts.first().ok_or("no partial results given")?.clone();
+pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, ReportError> {
+    let first = parts.first().ok_or(ReportError::NoParts)?.clone();
     for p in &parts {
         p.validate()?;
         let same = p.sha256 == first.sha256
@@ -274,10 +269,10 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
             && p.scales == first.scales
             && p.topologies == first.topologies;
         if !same {
-            return Err(format!(
-                "partial for trials {}..{} is from a different run (scenario, seed, steps, --scale or shocks differ)",
-                p.trial_range[0], p.trial_range[1]
-            ));
+            return Err(ReportError::Incompatible {
+                start: p.trial_range[0],
+                end: p.trial_range[1],
+            });
         }
     }
     parts.sort_by_key(|p| p.trial_range[0]);
@@ -285,9 +280,15 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
     for p in &parts {
         if p.trial_range[0] != next {
             return Err(if p.trial_range[0] > next {
-                format!("trials {next}..{} are missing", p.trial_range[0])
+                ReportError::MissingTrials {
+                    start: next,
+                    end: p.trial_range[0],
+                }
             } else {
-                format!("trials {}..{next} are given twice", p.trial_range[0])
+                ReportError::OverlappingTrials {
+                    start: p.trial_range[0],
+                    end: next,
+                }
             });
         }
         next = p.trial_range[1];
@@ -335,4 +336,50 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, String> {
         shocks: first.shocks,
         scales: first.scales,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds of merge failure are variants; their text is what `merge`
+    /// has always printed.
+    #[test]
+    fn merge_errors_are_typed_with_the_old_words() {
+        assert_eq!(merge(Vec::new()), Err(ReportError::NoParts));
+        let cases = [
+            (ReportError::NoParts, "no partial results given"),
+            (
+                ReportError::NotPartial("x".into()),
+                "not a chainmesh partial result (format \"x\")",
+            ),
+            (
+                ReportError::Damaged {
+                    start: 0,
+                    end: 10,
+                    reason: "steps is 0".into(),
+                },
+                "partial for trials 0..10 is damaged: steps is 0",
+            ),
+            (
+                ReportError::Edited { start: 0, end: 10 },
+                "partial for trials 0..10 was edited or damaged: its digest does not match its content (re-run that slice)",
+            ),
+            (
+                ReportError::Incompatible { start: 10, end: 20 },
+                "partial for trials 10..20 is from a different run (scenario, seed, steps, --scale or shocks differ)",
+            ),
+            (
+                ReportError::MissingTrials { start: 10, end: 20 },
+                "trials 10..20 are missing",
+            ),
+            (
+                ReportError::OverlappingTrials { start: 5, end: 10 },
+                "trials 5..10 are given twice",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::network::{layers, successors};
+use crate::network::{SinkLayer, layers, successors};
 use crate::scenario::{Role, Topology};
 
 /// A topology's nodes grouped by drawing column (layer), each column in
@@ -14,7 +14,7 @@ pub type Columns = Vec<Vec<usize>>;
 /// Group nodes by [`layers`] and order each layer by the mean position of
 /// its predecessors (one barycentre sweep), which untangles most crossings.
 pub fn columns(topo: &Topology) -> Columns {
-    let mut layer = layers(topo);
+    let mut layer = layers(topo, SinkLayer::Last);
     // Sinks get a column of their own on the right, so consumers line up.
     let sinks: Vec<bool> = topo.nodes.iter().map(|n| n.role == Role::Sink).collect();
     if let Some(last) = layer
