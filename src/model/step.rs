@@ -100,6 +100,7 @@ impl StepModel {
     /// [`IdleKey`] (down-set, non-empty set, not-full set). Pure: the same
     /// as the three stages computed every step, up to round-off in the
     /// delivered value.
+    #[inline]
     pub fn step(
         &self,
         net: &FlowNetwork,
@@ -136,6 +137,8 @@ impl StepModel {
     }
 
     /// The stock stages from `state`'s levels: (delivered, drawn) units.
+    /// Kept out of line: topologies without stock never pay for its code.
+    #[inline(never)]
     fn stocked(
         &self,
         inv: &Inventory,
