@@ -44,6 +44,17 @@ fn wait_exit(child: &mut Child, limit: Duration, what: &str) -> Option<i32> {
     }
 }
 
+/// `chainmesh ARGS` in `dir`, its output thrown away.
+fn spawn_quiet(args: &[&str], dir: &Path) -> Child {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn")
+}
+
 fn wait_for(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) {
     let t0 = Instant::now();
     while !ready() {
@@ -63,8 +74,8 @@ fn entries(dir: &Path) -> Vec<String> {
 fn per_trial_temp_file_is_removed_on_every_stop_signal() {
     for sig in ["TERM", "HUP", "QUIT", "INT"] {
         let dir = tempfile::tempdir().expect("tmp");
-        let mut child = Command::new(bin())
-            .args([
+        let mut child = spawn_quiet(
+            &[
                 "run",
                 FIXTURE,
                 "--trials",
@@ -72,12 +83,9 @@ fn per_trial_temp_file_is_removed_on_every_stop_signal() {
                 "--per-trial",
                 "p.csv",
                 "--quiet",
-            ])
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
+            ],
+            dir.path(),
+        );
         // The temporary file exists from the start and grows chunk by chunk.
         wait_for(Duration::from_secs(60), "the temporary file", || {
             entries(dir.path()).iter().any(|n| n.starts_with(".p.csv"))
@@ -305,13 +313,10 @@ fn a_signal_stops_an_import_with_nothing_written() {
     let dir = tempfile::tempdir().expect("tmp");
     let graphml = big_graphml(dir.path());
     let before = entries(dir.path());
-    let mut child = Command::new(bin())
-        .args(["import", graphml.to_str().expect("path"), "--out", "k.toml"])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut child = spawn_quiet(
+        &["import", graphml.to_str().expect("path"), "--out", "k.toml"],
+        dir.path(),
+    );
     std::thread::sleep(Duration::from_millis(800));
     assert!(
         child.try_wait().expect("wait").is_none(),
@@ -328,20 +333,17 @@ fn a_signal_stops_an_import_with_nothing_written() {
 #[test]
 fn a_signal_stops_a_report_and_removes_the_folder_it_made() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut child = Command::new(bin())
-        .args([
+    let mut child = spawn_quiet(
+        &[
             "report",
             FIXTURE,
             "--trials",
             "100000000",
             "--out",
             "deep/hand-out",
-        ])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+        ],
+        dir.path(),
+    );
     wait_for(Duration::from_secs(30), "the report's folder", || {
         dir.path().join("deep/hand-out").is_dir()
     });
@@ -383,8 +385,8 @@ fn slow_stocked_assembly(dir: &Path) -> PathBuf {
 fn a_signal_stops_a_run_inside_a_long_step() {
     let dir = tempfile::tempdir().expect("tmp");
     let slow = slow_stocked_assembly(dir.path());
-    let mut child = Command::new(bin())
-        .args([
+    let mut child = spawn_quiet(
+        &[
             "run",
             slow.to_str().expect("path"),
             "--trials",
@@ -392,12 +394,9 @@ fn a_signal_stops_a_run_inside_a_long_step() {
             "--out",
             "r.json",
             "--quiet",
-        ])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+        ],
+        dir.path(),
+    );
     std::thread::sleep(Duration::from_secs(2));
     assert!(child.try_wait().expect("wait").is_none(), "steps are slow");
     kill(child.id(), "INT");
