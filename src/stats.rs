@@ -578,6 +578,7 @@ mod tests {
             recovery: 2.0,
             collapse: 0.0,
             stock: None,
+            cost: None,
         }
     }
 

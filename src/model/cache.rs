@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
-use crate::network::{FlowNetwork, FlowSolver, StockScratch};
+use crate::network::{CostScratch, FlowNetwork, FlowSolver, StockScratch};
+
+use super::cost::CostModel;
 
 use super::method::{Method, MethodChooser};
 
@@ -58,6 +60,11 @@ pub struct FlowCache {
     solver: FlowSolver,
     /// Buffers of the stocked step ([`super::Inventory::step`]).
     pub stock: StockScratch,
+    /// Buffers of the cost stage ([`CostModel`]).
+    pub cost: CostScratch,
+    /// V* of a step that delivers production alone, per down-set
+    /// (networks of at most 64 nodes).
+    variable: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
     /// model decides the key and when to ask ([`super::StepModel`]).
     idle: HashMap<IdleKey, bool>,
@@ -156,6 +163,28 @@ impl FlowCache {
         }
         self.memo.insert(down_key, f);
         f
+    }
+
+    /// V* of a step with the nodes marked in `down` out of service that
+    /// delivers `production` (a function of `down`) from production alone:
+    /// memoised by down-set in networks of at most 64 nodes.
+    pub fn idle_variable(&mut self, cost: &CostModel, down: &[bool], production: f64) -> f64 {
+        if !cost.has_stage() {
+            return 0.0;
+        }
+        if down.len() > MEMO_MAX_NODES {
+            return cost.idle_variable(down, production, &mut self.cost);
+        }
+        let key = mask(down);
+        if let Some(&v) = self.variable.get(&key) {
+            return v;
+        }
+        let v = cost.idle_variable(down, production, &mut self.cost);
+        if self.variable.len() >= CAPACITY {
+            self.variable.clear();
+        }
+        self.variable.insert(key, v);
+        v
     }
 
     /// What the idle memo holds for `key`, if anything.

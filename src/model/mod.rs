@@ -6,10 +6,12 @@
 //! for each step.
 
 mod cache;
+mod cost;
 mod inventory;
 mod method;
 mod step;
 
 pub use cache::{FlowCache, IdleKey};
+pub use cost::CostModel;
 pub use inventory::Inventory;
 pub use step::{StepModel, StepOutcome, StepState};

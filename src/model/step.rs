@@ -14,16 +14,25 @@
 //!    first) — from the levels the trial carries ([`StepState`]), which
 //!    they update.
 //!
+//! 3. *Cost* (topologies that cost something, [`CostModel`]): the fourth
+//!    stage's least variable cost V* among the flows that keep the earlier
+//!    results, then C_t = Σ fixed + V* + Σ holding · level. It never changes
+//!    a flow value or a level.
+//!
 //! What a cache may memoise on: production on the down-set (and, with
 //! assemblers, the producing set); whether a stocked step is idle on its
-//! [`IdleKey`] (see [`StepModel::step`]). A new stage (costs, an ordering
-//! policy) must say here whether those keys still decide it.
+//! [`IdleKey`] (see [`StepModel::step`]); V* of a step that draws and
+//! refills nothing on the down-set (it delivers production, itself a
+//! function of the down-set). A step that draws or refills solves the cost
+//! stage from its own draws and refills. A new stage (an ordering policy)
+//! must say here whether those keys still decide it.
 
 use crate::network::FlowNetwork;
 use crate::network::assembly::WarmStart;
 use crate::scenario::Topology;
 
 use super::cache::{FlowCache, IdleKey, mask};
+use super::cost::CostModel;
 use super::inventory::Inventory;
 
 /// Networks and stock sets of at most this many members key the idle memo
@@ -39,6 +48,8 @@ pub struct StepModel {
     pub series: bool,
     /// Its stock, when some node holds any.
     pub inventory: Option<Inventory>,
+    /// Its costs, when some node or link costs anything.
+    pub cost: Option<CostModel>,
 }
 
 /// What a trial carries from one step of one topology to the next.
@@ -48,6 +59,9 @@ pub struct StepState {
     dirty: bool,
     /// Production for the current down-set (valid when not `dirty`).
     production: f64,
+    /// V* of a step of the current down-set that delivers production alone
+    /// (valid when not `dirty`; 0 without costs).
+    variable: f64,
     /// Stock level per stocked node, in the inventory's rank order.
     level: Vec<f64>,
     /// This trial's last assembly optimum (large assembly topologies only).
@@ -63,14 +77,18 @@ pub struct StepOutcome {
     pub drawn: f64,
     /// Does some stocked node end the step with its stock at 0?
     pub stockout: bool,
+    /// What the step cost, C_t (money; 0 for a topology that costs nothing).
+    pub cost: f64,
 }
 
 impl StepModel {
     /// The model of `topo`, whose flow network is `net`.
     pub fn new(topo: &Topology, net: &FlowNetwork, series: bool) -> StepModel {
+        let inventory = Inventory::new(topo, net.baseline());
         StepModel {
             series,
-            inventory: Inventory::new(topo, net.baseline()),
+            cost: CostModel::new(topo, net, inventory.as_ref()),
+            inventory,
         }
     }
 
@@ -119,25 +137,40 @@ impl StepModel {
             } else {
                 cache.max_flow_warm(net, down, &mut state.warm)
             };
+            if let Some(c) = &self.cost {
+                state.variable = cache.idle_variable(c, down, state.production);
+            }
             state.dirty = false;
         }
         let mut out = StepOutcome {
             throughput: state.production,
             drawn: 0.0,
             stockout: false,
+            cost: 0.0,
         };
+        let mut variable = state.variable;
         if let Some(inv) = &self.inventory {
             let baseline = net.baseline();
-            let (delivered, drawn) = self.stocked(inv, state, down, baseline, cache);
+            let (delivered, drawn, moved) = self.stocked(inv, state, down, baseline, cache);
             out.throughput = delivered;
             out.drawn = drawn / baseline;
             out.stockout = state.level.iter().any(|&l| l <= 0.0);
+            if let (Some(c), Some(program)) = (&self.cost, moved) {
+                variable =
+                    c.stocked_variable(down, delivered, program, &cache.stock, &mut cache.cost);
+            }
+        }
+        if let Some(c) = &self.cost {
+            out.cost = c.total(variable, &state.level);
         }
         out
     }
 
-    /// The stock stages from `state`'s levels: (delivered, drawn) units.
-    /// Kept out of line: topologies without stock never pay for its code.
+    /// The stock stages from `state`'s levels: (delivered, drawn) units,
+    /// and, when the step drew or refilled, `Some` of the variable cost the
+    /// stock program computed (0 for pool-only topologies, whose cost stage
+    /// reads the draws from the cache). Kept out of line: topologies
+    /// without stock never pay for its code.
     #[inline(never)]
     fn stocked(
         &self,
@@ -146,11 +179,14 @@ impl StepModel {
         down: &[bool],
         baseline: f64,
         cache: &mut FlowCache,
-    ) -> (f64, f64) {
+    ) -> (f64, f64, Option<f64>) {
         let production = state.production;
+        let moved = |s: &crate::network::StockStep| {
+            (s.drawn > 0.0 || s.refilled > 0.0).then_some(s.variable)
+        };
         if down.len() > IDLE_MEMO_MAX || state.level.len() > IDLE_MEMO_MAX {
             let step = inv.step(down, &mut state.level, &mut cache.stock);
-            return (step.delivered, step.drawn);
+            return (step.delivered, step.drawn, moved(&step));
         }
         let tol = inv.tol();
         let (mut non_empty, mut not_full) = (0u64, 0u64);
@@ -163,15 +199,15 @@ impl StepModel {
             }
         }
         if not_full == 0 && production >= baseline - tol {
-            return (production, 0.0);
+            return (production, 0.0, None);
         }
         let key: IdleKey = (mask(down), non_empty, not_full);
         if cache.idle(&key) == Some(true) {
-            return (production, 0.0);
+            return (production, 0.0, None);
         }
         let step = inv.step(down, &mut state.level, &mut cache.stock);
         cache.remember_idle(key, step.drawn <= 0.0 && step.refilled <= 0.0);
-        (step.delivered, step.drawn)
+        (step.delivered, step.drawn, moved(&step))
     }
 
     /// Stock level per stocked node of `state`, in the inventory's rank order.

@@ -13,8 +13,10 @@ use std::sync::Arc;
 use super::assembly::{Assembly, AssemblyScratch};
 use crate::scenario::{Role, Topology};
 
+mod cost;
 mod detail;
 mod stock;
+pub use cost::{CostFlow, CostScratch};
 pub use detail::FlowDetail;
 pub use stock::{StockLayout, StockNetwork, StockScratch, StockStep, stock_ranking};
 

@@ -7,8 +7,8 @@ mod flow;
 
 pub use assembly::{Assembly, StockProgram};
 pub use flow::{
-    FlowDetail, FlowNetwork, FlowSolver, StockLayout, StockNetwork, StockScratch, StockStep,
-    stock_ranking,
+    CostFlow, CostScratch, FlowDetail, FlowNetwork, FlowSolver, StockLayout, StockNetwork,
+    StockScratch, StockStep, stock_ranking,
 };
 
 use crate::scenario::{InputError, Role, Scenario, Topology};

@@ -254,6 +254,10 @@ fn shift_node(node: RawNode, by: usize) -> RawNode {
         }),
         stock: shift_opt(node.stock, by),
         demand: shift_opt(node.demand, by),
+        fixed_cost: shift_opt(node.fixed_cost, by),
+        unit_cost: shift_opt(node.unit_cost, by),
+        holding_cost: shift_opt(node.holding_cost, by),
+        lost_sale_cost: shift_opt(node.lost_sale_cost, by),
         ..node
     }
 }
@@ -264,6 +268,7 @@ fn shift_link(link: RawLink, by: usize) -> RawLink {
         from: shift(link.from, by),
         to: shift(link.to, by),
         capacity: shift_opt(link.capacity, by),
+        unit_cost: shift_opt(link.unit_cost, by),
         ..link
     }
 }

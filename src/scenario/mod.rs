@@ -26,6 +26,7 @@ pub mod bom;
 pub mod builtin;
 mod chunked;
 mod context;
+pub mod cost;
 mod error;
 pub mod limits;
 pub mod raw;
@@ -82,6 +83,8 @@ pub struct Scenario {
     pub service_level: f64,
     /// How long one step is (`"2 days"`), for chart axes; `None` = unitless.
     pub step_unit: Option<String>,
+    /// The money unit of costs, a label (`None`: "$"; see [`Scenario::currency`]).
+    pub currency: Option<String>,
     /// Scripted shocks, applied in every topology, in file order.
     pub shocks: Vec<Shock>,
     /// One or more topologies; the first is the reference.
@@ -168,6 +171,12 @@ impl Topology {
         self.nodes.iter().any(|n| n.stock.is_stocked())
     }
 
+    /// Does some node or link cost anything?
+    pub fn has_costs(&self) -> bool {
+        self.nodes.iter().any(|n| n.cost.is_priced())
+            || self.links.iter().any(|l| l.unit_cost > 0.0)
+    }
+
     /// Index of the node with this id.
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
@@ -225,6 +234,8 @@ pub struct Node {
     pub stock: stock::Stock,
     /// A sink's demand per step (`None`: its capacity).
     pub demand: Option<f64>,
+    /// What it costs (all 0: nothing).
+    pub cost: cost::NodeCost,
 }
 
 impl Node {
@@ -250,6 +261,8 @@ pub struct Link {
     pub capacity: f64,
     /// Usable in both directions.
     pub both_ways: bool,
+    /// Money per unit shipped (either way), ≥ 0.
+    pub unit_cost: f64,
 }
 
 /// Outage length distribution; every sample is >= 1 step.
@@ -337,6 +350,17 @@ impl Scenario {
     /// carry the stock metrics (a file without stock gives today's bytes).
     pub fn has_stock(&self) -> bool {
         self.topologies.iter().any(Topology::has_stock)
+    }
+
+    /// Does some topology cost anything? Then every topology reports the
+    /// cost metrics (0 where it costs nothing); otherwise none does.
+    pub fn has_costs(&self) -> bool {
+        self.topologies.iter().any(Topology::has_costs)
+    }
+
+    /// The money unit costs are written in ("$" unless the file says).
+    pub fn currency(&self) -> &str {
+        self.currency.as_deref().unwrap_or("$")
     }
 
     /// Parse and validate TOML text. `origin` names the file in errors.

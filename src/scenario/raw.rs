@@ -91,6 +91,11 @@ pub struct RawHeader {
     /// (default: steps are unitless).
     #[serde(default)]
     pub step_unit: Option<String>,
+    /// The money unit costs are written in, a label only, e.g. "NT$"
+    /// (default "$").
+    #[serde(default)]
+    #[schemars(extend("default" = "$"))]
+    pub currency: Option<String>,
 }
 
 /// The `[defaults]` table: values every node inherits unless it sets its own.
@@ -125,6 +130,26 @@ pub struct RawDefaults {
     #[serde(default)]
     #[schemars(with = "Option<RawStock>")]
     pub stock: Option<Spanned<toml::Value>>,
+    /// Money per step for keeping the node in the network, up or down;
+    /// finite, ≥ 0 (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub fixed_cost: Option<Spanned<f64>>,
+    /// Money per unit passing through the node's capacity; finite, ≥ 0
+    /// (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub unit_cost: Option<Spanned<f64>>,
+    /// Money per unit of stock held at the end of a step; finite, ≥ 0
+    /// (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub holding_cost: Option<Spanned<f64>>,
+    /// Sinks only: money per unit of demand not delivered; finite, ≥ 0
+    /// (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub lost_sale_cost: Option<Spanned<f64>>,
 }
 
 /// Outage length in steps: `{ dist = "fixed", steps = N }`,
@@ -287,6 +312,26 @@ pub struct RawNode {
     #[serde(default)]
     #[schemars(with = "Option<f64>", range(max = 1e15), extend("exclusiveMinimum" = 0))]
     pub demand: Option<Spanned<f64>>,
+    /// Money per step for keeping the node in the network, up or down;
+    /// finite, ≥ 0 (default: `[defaults]`, else 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub fixed_cost: Option<Spanned<f64>>,
+    /// Money per unit passing through the node's capacity; finite, ≥ 0
+    /// (default: `[defaults]`, else 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub unit_cost: Option<Spanned<f64>>,
+    /// Money per unit of stock held at the end of a step; finite, ≥ 0
+    /// (default: `[defaults]`, else 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub holding_cost: Option<Spanned<f64>>,
+    /// Sinks only: money per unit of demand not delivered; finite, ≥ 0
+    /// (default: `[defaults]`, else 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub lost_sale_cost: Option<Spanned<f64>>,
 }
 
 /// A stock level: a number of units (full, at most that many), or a table.
@@ -332,4 +377,9 @@ pub struct RawLink {
     #[serde(default)]
     #[schemars(extend("default" = false))]
     pub both_ways: Option<bool>,
+    /// Money per unit shipped on the link (either way when `both_ways`);
+    /// finite, ≥ 0 (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1e15))]
+    pub unit_cost: Option<Spanned<f64>>,
 }

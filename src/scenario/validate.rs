@@ -128,6 +128,7 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 
 struct Defaults {
     capacity: f64,
+    cost: super::cost::NodeCost,
     stock: super::stock::Stock,
     failure_rate: f64,
     repair: Repair,
@@ -239,6 +240,11 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
             .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
             .map(|u| u.trim().to_string())
             .filter(|u| !u.is_empty()),
+        currency: h
+            .currency
+            .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty()),
         shocks,
         topologies,
         sha256: String::new(),
@@ -255,6 +261,7 @@ fn build_defaults(
 ) -> Result<Defaults, InputError> {
     let mut d = Defaults {
         capacity: 100.0,
+        cost: super::cost::NodeCost::default(),
         stock: super::stock::Stock::default(),
         failure_rate: 0.01,
         repair: Repair::Fixed { steps: 5 },
@@ -273,6 +280,7 @@ fn build_defaults(
         if let Some(s) = &raw.stock {
             d.stock = super::stock::parse(ctx, s, "defaults.stock")?;
         }
+        d.cost = super::cost::defaults(ctx, &raw)?;
         super::bom::reject_defaults(ctx, &raw)?;
     }
     Ok(d)
@@ -401,6 +409,7 @@ fn build_node(ctx: &Ctx<'_>, n: &RawNode, d: &Defaults) -> Result<Node, InputErr
             None => d.stock,
         },
         demand: super::stock::demand(ctx, n, role)?,
+        cost: super::cost::node(ctx, n, role, &d.cost)?,
     })
 }
 
@@ -442,6 +451,7 @@ fn build_link(
             None => f64::INFINITY,
         },
         both_ways: l.both_ways.unwrap_or(false),
+        unit_cost: super::cost::link(ctx, &l.unit_cost)?,
     })
 }
 

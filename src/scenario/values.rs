@@ -70,3 +70,16 @@ pub fn demand(x: f64) -> Result<f64, String> {
         ))
     }
 }
+
+/// A cost (money per step, per unit or per unit held): finite, ≥ 0, at most
+/// [`MAX_AMOUNT`].
+pub fn cost(x: f64) -> Result<f64, String> {
+    if x.is_finite() && (0.0..=MAX_AMOUNT).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!(
+            "expected a finite cost ≥ 0 (money, at most 1e15), found {}",
+            Num(x)
+        ))
+    }
+}

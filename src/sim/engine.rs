@@ -106,6 +106,12 @@ impl PreparedTopology {
         p
     }
 
+    /// C with every node up and every stock full (money per step; 0 for a
+    /// topology that costs nothing).
+    pub fn calm_cost(&self) -> f64 {
+        self.model.cost.as_ref().map_or(0.0, |c| c.calm())
+    }
+
     /// The topology this was compiled from.
     pub fn topology(&self) -> &Topology {
         &self.topo
@@ -311,6 +317,8 @@ pub struct StepRecord {
     pub drawn: f64,
     /// Does some stocked node end this step with its stock at 0?
     pub stockout: bool,
+    /// What the step cost, C_t (money; 0 where nothing costs money).
+    pub cost: f64,
 }
 
 /// The state of one topology in one trial.
@@ -561,6 +569,7 @@ impl TopologyRun {
             down: self.down_count,
             drawn,
             stockout,
+            cost: out.cost,
         })
     }
 

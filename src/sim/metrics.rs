@@ -22,6 +22,13 @@ pub fn lost_units(service: f64, baseline: f64) -> f64 {
 /// gives today's bytes).
 pub const STOCK_METRIC_NAMES: [&str; 2] = ["stock_used", "stockout"];
 
+/// Names of the cost metrics, output after the stock metrics in scenarios
+/// where some node or link costs anything (and nowhere else): the calm cost
+/// per unit of baseline (the design's efficiency, the same in every trial),
+/// the cost per unit of baseline over a trial (lost sales included), and
+/// what disruptions cost (`cost − cost_calm`).
+pub const COST_METRIC_NAMES: [&str; 3] = ["cost_calm", "cost", "cost_risk"];
+
 use super::StepRecord;
 
 /// What one trial did to one topology.
@@ -41,6 +48,31 @@ pub struct TrialMetrics {
     /// The stock metrics, in scenarios where some node holds stock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<StockMetrics>,
+    /// The cost metrics, in scenarios where something costs money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostMetrics>,
+}
+
+/// What one trial cost (scenarios with costs only), per unit of the
+/// topology's baseline: money ÷ (F0 × steps).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CostMetrics {
+    /// C with every node up and every stock full, ÷ F0 (the same every trial).
+    pub calm: f64,
+    /// Σ_t C_t ÷ (F0 · T).
+    pub cost: f64,
+}
+
+impl CostMetrics {
+    /// What disruptions cost: `cost − calm`.
+    pub fn risk(&self) -> f64 {
+        self.cost - self.calm
+    }
+
+    /// The metrics in [`COST_METRIC_NAMES`] order.
+    pub fn values(&self) -> [f64; 3] {
+        [self.calm, self.cost, self.risk()]
+    }
 }
 
 /// What one trial drew from stock (scenarios with stock only).
@@ -85,6 +117,8 @@ pub struct MetricsAccumulator {
     collapse: bool,
     /// `Some((Σ drawn share, stockout steps))` when the scenario has stock.
     stock: Option<(f64, u32)>,
+    /// `Some((Σ C_t, calm C, F0))` when the scenario has costs.
+    cost: Option<(f64, f64, f64)>,
 }
 
 /// φ at or below this counts as zero throughput.
@@ -103,7 +137,16 @@ impl MetricsAccumulator {
             in_run: false,
             collapse: false,
             stock: None,
+            cost: None,
         }
+    }
+
+    /// Also record the cost metrics (a scenario with costs: every topology
+    /// reports them, 0 where nothing costs money) for a topology whose calm
+    /// cost per step is `calm` and whose baseline is `baseline`.
+    pub fn with_cost(mut self, priced: bool, calm: f64, baseline: f64) -> Self {
+        self.cost = priced.then_some((0.0, calm, baseline));
+        self
     }
 
     /// Also record the stock metrics (for a scenario where some node holds
@@ -119,6 +162,9 @@ impl MetricsAccumulator {
         if let Some((drawn, out)) = &mut self.stock {
             *drawn += rec.drawn;
             *out += u32::from(rec.stockout);
+        }
+        if let Some((sum, _, _)) = &mut self.cost {
+            *sum += rec.cost;
         }
     }
 
@@ -157,6 +203,10 @@ impl MetricsAccumulator {
             stock: self.stock.map(|(drawn, out)| StockMetrics {
                 used: drawn / n,
                 stockout: f64::from(out) / n,
+            }),
+            cost: self.cost.map(|(sum, calm, f0)| CostMetrics {
+                calm: calm / f0,
+                cost: sum / (f0 * n),
             }),
         }
     }

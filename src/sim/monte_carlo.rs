@@ -59,9 +59,17 @@ pub fn run_trial_stoppable(
     out.clear();
     let level = prep.scenario.service_level;
     let stocked = prep.scenario.has_stock();
-    for (run, cache) in ws.runs.iter_mut().zip(ws.caches.iter_mut()) {
+    let priced = prep.scenario.has_costs();
+    for ((run, cache), p) in ws
+        .runs
+        .iter_mut()
+        .zip(ws.caches.iter_mut())
+        .zip(&prep.topologies)
+    {
         run.reset(prep, seed, trial);
-        let mut acc = MetricsAccumulator::new(level).with_stock(stocked);
+        let mut acc = MetricsAccumulator::new(level)
+            .with_stock(stocked)
+            .with_cost(priced, p.calm_cost(), p.net.baseline());
         let mut steps = 0u32;
         while let Some(rec) = run.step(prep, cache) {
             acc.push_step(&rec);
@@ -176,6 +184,7 @@ pub fn run_trials_streaming(
         recovery: 0.0,
         collapse: 0.0,
         stock: None,
+        cost: None,
     };
     let mut values: Vec<TrialMetrics> = Vec::new();
     let mut start = range.start;

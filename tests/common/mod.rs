@@ -139,3 +139,100 @@ pub fn arb_scenario_text() -> impl Strategy<Value = String> {
             t
         })
 }
+
+/// A random acyclic network with assemblers, as scenario text. Node 0 is a
+/// source and node n-1 a sink; the path 0 → 1 → … → n-1 and links only from
+/// lower to higher index keep it valid. Sources make one of three parts
+/// (so parts get several suppliers); a later node becomes an assembler
+/// (when drawn so) only if every input carries a named product, and then
+/// needs exactly those products, in quantities 1 to 3.
+pub fn arb_assembly_text() -> impl Strategy<Value = String> {
+    (4usize..11)
+        .prop_flat_map(|n| {
+            (
+                Just(n),
+                prop::collection::vec((1u32..20, 0u8..5, 0u8..3, 1u8..4), n),
+                prop::collection::vec((0..n, 0..n, prop::option::of(1u32..25)), 0..2 * n),
+            )
+        })
+        .prop_map(|(n, spec, extra)| {
+            let mut links: Vec<(usize, usize, Option<u32>)> =
+                (0..n - 1).map(|i| (i, i + 1, None)).collect();
+            for (a, b, c) in extra {
+                let (a, b) = (a.min(b), a.max(b));
+                if a != b && !links.iter().any(|l| l.0 == a && l.1 == b) {
+                    links.push((a, b, c));
+                }
+            }
+            // role: 0 source, 1 sink, 2 assembler (relay), 3/4 pool relay.
+            let mut role = vec![""; n];
+            let mut product: Vec<Option<String>> = vec![None; n];
+            let mut needs: Vec<Vec<(String, u8)>> = vec![Vec::new(); n];
+            for v in 0..n {
+                let (_, r, part, qty) = spec[v];
+                let inputs: Vec<usize> = links.iter().filter(|l| l.1 == v).map(|l| l.0).collect();
+                role[v] = match (v, r) {
+                    (0, _) => "source",
+                    (v, _) if v == n - 1 => "sink",
+                    (_, 0) => "source",
+                    (_, 1) => "sink",
+                    _ => "relay",
+                };
+                if role[v] == "source" {
+                    product[v] = Some(["frame", "motor", "cell"][part as usize].to_string());
+                    continue;
+                }
+                let named: Option<Vec<String>> =
+                    inputs.iter().map(|&u| product[u].clone()).collect();
+                let assemble = (r == 2 || (role[v] == "sink" && part == 0)) && named.is_some();
+                if assemble {
+                    let mut parts = named.unwrap_or_default();
+                    parts.sort();
+                    parts.dedup();
+                    needs[v] = parts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, p)| (p, 1 + (qty + k as u8) % 3))
+                        .collect();
+                    product[v] = Some(format!("kit{v}"));
+                } else {
+                    // A pool: it carries its inputs' product when they agree.
+                    let mut ps: Vec<Option<String>> =
+                        inputs.iter().map(|&u| product[u].clone()).collect();
+                    ps.sort();
+                    ps.dedup();
+                    product[v] = match ps.as_slice() {
+                        [Some(p)] => Some(p.clone()),
+                        _ => None,
+                    };
+                }
+            }
+            let mut t = String::from(
+                "[scenario]\nname = \"p\"\nsector = \"manufacturing\"\n[[topology]]\nid = \"g\"\n",
+            );
+            for v in 0..n {
+                t += &format!(
+                    "[[topology.node]]\nid = \"n{v}\"\nrole = \"{}\"\ncapacity = {}\n",
+                    role[v], spec[v].0
+                );
+                if let Some(p) = product[v]
+                    .as_ref()
+                    .filter(|_| role[v] == "source" || !needs[v].is_empty())
+                {
+                    t += &format!("product = \"{p}\"\n");
+                }
+                if !needs[v].is_empty() {
+                    let list: Vec<String> =
+                        needs[v].iter().map(|(p, q)| format!("{p} = {q}")).collect();
+                    t += &format!("needs = {{ {} }}\n", list.join(", "));
+                }
+            }
+            for (a, b, c) in links {
+                t += &format!("[[topology.link]]\nfrom = \"n{a}\"\nto = \"n{b}\"\n");
+                if let Some(c) = c {
+                    t += &format!("capacity = {c}\n");
+                }
+            }
+            t
+        })
+}

@@ -14,6 +14,13 @@
 //! the largest capacity or stock, only when round-off makes that
 //! infeasible); levels within `tol` of 0 or max are snapped there.
 //!
+//! With costs (`docs/model.md`, section 1c) a fourth program holds every
+//! earlier result (Σ d, every draw, every refill) and minimises the
+//! variable cost V = Σ unit_cost · x + Σ unit_cost · f + Σ lost_sale ·
+//! (demand − d); V is read off its solution term by term. A topology with
+//! assemblers and costs but no stock uses the same program with no draws
+//! or refills ([`StockProgram::priced`], [`StockProgram::variable_cost`]).
+//!
 //! For pool-only topologies [`crate::network::StockNetwork`] computes the
 //! same stages as nested max flows; tests compare the two.
 
@@ -30,6 +37,42 @@ pub struct StockProgram {
     program: Assembly,
     layout: StockLayout,
     baseline: f64,
+    /// The cost coefficients, when the topology costs anything.
+    prices: Option<Prices>,
+}
+
+/// What one unit costs in the program's variables.
+#[derive(Debug, Clone)]
+struct Prices {
+    /// Per node: per unit of x_v; per sink: per unit of demand not delivered.
+    unit: Vec<f64>,
+    lost_sale: Vec<f64>,
+    /// Per arc of the program (link order, a `both_ways` link twice).
+    arc: Vec<f64>,
+}
+
+impl Prices {
+    /// `None` when no unit, link or lost-sale cost is non-zero (fixed and
+    /// holding costs need no program).
+    fn new(topo: &Topology) -> Option<Prices> {
+        let variable = topo
+            .nodes
+            .iter()
+            .any(|n| n.cost.unit > 0.0 || n.cost.lost_sale > 0.0)
+            || topo.links.iter().any(|l| l.unit_cost > 0.0);
+        variable.then(|| Prices {
+            unit: topo.nodes.iter().map(|n| n.cost.unit).collect(),
+            lost_sale: topo.nodes.iter().map(|n| n.cost.lost_sale).collect(),
+            arc: topo
+                .links
+                .iter()
+                .flat_map(|l| {
+                    let twice = if l.both_ways { 2 } else { 1 };
+                    std::iter::repeat_n(l.unit_cost, twice)
+                })
+                .collect(),
+        })
+    }
 }
 
 /// What a stage optimises.
@@ -40,6 +83,8 @@ enum Goal {
     Draw(usize),
     /// Maximise the refill of rank j.
     Refill(usize),
+    /// Minimise the variable cost.
+    Cost,
 }
 
 /// Bounds that the earlier stages fixed.
@@ -55,11 +100,45 @@ impl StockProgram {
         if !topo.has_stock() {
             return None;
         }
-        Some(StockProgram {
+        Some(StockProgram::priced(topo, baseline))
+    }
+
+    /// Compile `topo` with its cost coefficients, with or without stock
+    /// (the cost stage of an assembly topology without stock).
+    pub fn priced(topo: &Topology, baseline: f64) -> StockProgram {
+        StockProgram {
             program: Assembly::program(topo),
             layout: StockLayout::new(topo),
             baseline,
-        })
+            prices: Prices::new(topo),
+        }
+    }
+
+    /// The least variable cost of a step with the nodes marked in `down`
+    /// out of service that delivers `delivered` units with no stock drawn
+    /// or refilled (0 when the topology costs nothing).
+    pub fn variable_cost(&self, down: &[bool], delivered: f64) -> f64 {
+        if self.prices.is_none() {
+            return 0.0;
+        }
+        let k = self.layout.ranked().len();
+        let mut fixed = Fixed {
+            delivered,
+            y: vec![(0.0, 0.0); k],
+            r: vec![(0.0, 0.0); k],
+        };
+        self.cost_stage(down, &mut fixed)
+    }
+
+    /// Stage 4 from the bounds `fixed` holds: exactly, else with Σ d
+    /// relaxed by the tolerance (round-off), else 0 should the solver fail.
+    fn cost_stage(&self, down: &[bool], fixed: &mut Fixed) -> f64 {
+        self.solve(down, fixed, Goal::Cost)
+            .or_else(|| {
+                fixed.delivered = (fixed.delivered - self.layout.tol()).max(0.0);
+                self.solve(down, fixed, Goal::Cost)
+            })
+            .unwrap_or(0.0)
     }
 
     /// The stocked nodes and their bounds.
@@ -130,6 +209,9 @@ impl StockProgram {
             delivered: delivered.clamp(0.0, self.baseline),
             ..StockStep::default()
         };
+        if self.prices.is_some() {
+            out.variable = self.cost_stage(down, &mut fixed);
+        }
         #[allow(clippy::needless_range_loop)] // j indexes fixed.y, fixed.r, level and max alike
         for j in 0..k {
             let snap = |v: f64| if v <= self.layout.tol() { 0.0 } else { v };
@@ -146,17 +228,25 @@ impl StockProgram {
         let a = &self.program;
         let n = a.role.len();
         let direction = match goal {
-            Goal::Draw(_) => OptimizationDirection::Minimize,
+            Goal::Draw(_) | Goal::Cost => OptimizationDirection::Minimize,
             Goal::Deliver | Goal::Refill(_) => OptimizationDirection::Maximize,
         };
         let mut lp = Problem::new(direction);
+        let prices = match goal {
+            Goal::Cost => self.prices.as_ref(),
+            _ => None,
+        };
         let x: Vec<_> = (0..n)
-            .map(|v| lp.add_var(0.0, (0.0, if down[v] { 0.0 } else { a.cap[v] })))
+            .map(|v| {
+                let c = prices.map_or(0.0, |p| p.unit[v]);
+                lp.add_var(c, (0.0, if down[v] { 0.0 } else { a.cap[v] }))
+            })
             .collect();
         let f: Vec<_> = a
             .arcs
             .iter()
-            .map(|e| lp.add_var(0.0, (0.0, e.cap)))
+            .enumerate()
+            .map(|(k, e)| lp.add_var(prices.map_or(0.0, |p| p.arc[k]), (0.0, e.cap)))
             .collect();
         let mut rank_of = vec![usize::MAX; n];
         for (j, &v) in self.layout.ranked().iter().enumerate() {
@@ -189,16 +279,14 @@ impl StockProgram {
             row.push((x[v], -1.0));
             row.extend(a.out_of[v].iter().map(|&e| (f[e as usize], 1.0)));
             if a.role[v] == Role::Sink {
-                let d = lp.add_var(
-                    if matches!(goal, Goal::Deliver) {
-                        1.0
-                    } else {
-                        0.0
-                    },
-                    (0.0, a.demand[v]),
-                );
+                let c = match (goal, prices) {
+                    (Goal::Deliver, _) => 1.0,
+                    (_, Some(p)) => -p.lost_sale[v],
+                    _ => 0.0,
+                };
+                let d = lp.add_var(c, (0.0, a.demand[v]));
                 row.push((d, 1.0));
-                sinks.push(d);
+                sinks.push((v, d));
             }
             if let Some(j) = (rank_of[v] != usize::MAX).then_some(rank_of[v]) {
                 let yc = if matches!(goal, Goal::Draw(g) if g == j) {
@@ -218,12 +306,26 @@ impl StockProgram {
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
         }
-        let total: Vec<_> = sinks.iter().map(|&d| (d, 1.0)).collect();
+        let total: Vec<_> = sinks.iter().map(|&(_, d)| (d, 1.0)).collect();
         lp.add_constraint(total.as_slice(), ComparisonOp::Le, self.baseline);
         if !matches!(goal, Goal::Deliver) {
             lp.add_constraint(total.as_slice(), ComparisonOp::Ge, fixed.delivered);
         }
         let solution = lp.solve().ok()?.into_solution().ok()?;
-        Some(solution.objective())
+        let Some(p) = prices else {
+            return Some(solution.objective());
+        };
+        // V term by term (each ≥ 0), so a step that costs nothing is 0.
+        let mut cost = 0.0;
+        for v in 0..n {
+            cost += p.unit[v] * solution[x[v]].max(0.0);
+        }
+        for (k, &fe) in f.iter().enumerate() {
+            cost += p.arc[k] * solution[fe].max(0.0);
+        }
+        for &(v, d) in &sinks {
+            cost += p.lost_sale[v] * (a.demand[v] - solution[d]).max(0.0);
+        }
+        Some(cost)
     }
 }

@@ -114,6 +114,10 @@ pub struct StockStep {
     pub drawn: f64,
     /// Units put into stock (Σ r_v).
     pub refilled: f64,
+    /// The least variable cost of the step (the cost stage; 0 when the
+    /// program computes none: [`StockNetwork`] leaves it to
+    /// [`super::CostFlow`], which reads [`StockScratch::draws`]).
+    pub variable: f64,
 }
 
 /// Reusable buffers of [`StockNetwork::step`]; one per thread.
@@ -121,6 +125,7 @@ pub struct StockStep {
 pub struct StockScratch {
     flow: FlowSolver,
     draw: Vec<f64>,
+    refill: Vec<f64>,
     /// Residual capacities after production alone, and its value, per
     /// down-set (networks of at most 64 nodes; bounded): a pure function
     /// of the down-set, so reusing one changes no result.
@@ -223,6 +228,8 @@ impl StockNetwork {
         };
         scratch.draw.clear();
         scratch.draw.resize(self.layout.ranked.len(), 0.0);
+        scratch.refill.clear();
+        scratch.refill.resize(self.layout.ranked.len(), 0.0);
         for (j, &v) in self.layout.ranked.iter().enumerate() {
             if delivered >= self.baseline - self.layout.tol {
                 break;
@@ -251,11 +258,20 @@ impl StockNetwork {
                 solver.residual[a] = self.layout.max[j] - level[j];
                 r = g.augment(solver);
             }
+            scratch.refill[j] = r;
             out.drawn += y;
             out.refilled += r;
             level[j] = self.layout.settle(j, level[j], y, r);
         }
         out
+    }
+}
+
+impl StockScratch {
+    /// Per rank: the draws and refills of the last pool-only step
+    /// ([`StockNetwork::step`]).
+    pub fn draws(&self) -> (&[f64], &[f64]) {
+        (&self.draw, &self.refill)
     }
 }
 

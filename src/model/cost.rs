@@ -1,0 +1,124 @@
+//! What a step of one topology costs (`docs/model.md`, section 1c):
+//!
+//! ```text
+//! C_t = Σ_v fixed_cost_v + V_t* + Σ_v holding_cost_v · level_v(end of step t)
+//! ```
+//!
+//! V_t* is the fourth stage's least variable cost among the flows that keep
+//! the earlier stages' results. It is a pure function of the down-set on a
+//! step that draws and refills nothing (production alone is delivered), so
+//! it is computed when the down-set changes and memoised by down-set like
+//! production; a step that draws or refills solves the stage again. With
+//! every node up and every stock full the cost is the **calm** cost, known
+//! when the topology is compiled.
+
+use crate::network::assembly::StockProgram;
+use crate::network::{CostFlow, CostScratch, FlowNetwork, StockScratch};
+use crate::scenario::Topology;
+
+use super::inventory::Inventory;
+
+/// The cost side of one topology's step. Built only for a topology that
+/// costs something; read-only.
+#[derive(Debug, Clone)]
+pub struct CostModel {
+    /// Σ fixed_cost: paid every step, up or down.
+    fixed: f64,
+    /// Per stocked node, in the inventory's rank order: holding cost per unit.
+    holding: Vec<f64>,
+    /// The fourth stage, when some unit, link or lost-sale cost is non-zero.
+    stage: Option<Stage>,
+    /// C with every node up and every stock full.
+    calm: f64,
+}
+
+/// How the fourth stage is solved.
+#[derive(Debug, Clone)]
+enum Stage {
+    /// Pool-only: a minimum-cost flow.
+    Flow(CostFlow),
+    /// With assemblers: one more linear program.
+    Program(StockProgram),
+}
+
+impl CostModel {
+    /// The cost model of `topo` (compiled into `net`, whose stock is
+    /// `inventory`); `None` when the topology costs nothing.
+    pub fn new(topo: &Topology, net: &FlowNetwork, inventory: Option<&Inventory>) -> Option<Self> {
+        if !topo.has_costs() {
+            return None;
+        }
+        let ranked: Vec<usize> = inventory.map_or_else(Vec::new, |i| i.ranked().to_vec());
+        let variable = topo
+            .nodes
+            .iter()
+            .any(|n| n.cost.unit > 0.0 || n.cost.lost_sale > 0.0)
+            || topo.links.iter().any(|l| l.unit_cost > 0.0);
+        let stage = variable.then(|| {
+            if net.assembly().is_some() {
+                Stage::Program(StockProgram::priced(topo, net.baseline()))
+            } else {
+                Stage::Flow(CostFlow::new(topo, &ranked))
+            }
+        });
+        let holding: Vec<f64> = ranked.iter().map(|&v| topo.nodes[v].cost.holding).collect();
+        let mut model = CostModel {
+            fixed: topo.nodes.iter().map(|n| n.cost.fixed).sum(),
+            holding,
+            stage,
+            calm: 0.0,
+        };
+        let full: Vec<f64> = inventory.map_or_else(Vec::new, |i| i.max().to_vec());
+        let up = vec![false; topo.nodes.len()];
+        let v = model.idle_variable(&up, net.baseline(), &mut CostScratch::default());
+        model.calm = model.total(v, &full);
+        Some(model)
+    }
+
+    /// C with every node up and every stock full (money per step).
+    pub fn calm(&self) -> f64 {
+        self.calm
+    }
+
+    /// Does this topology have a fourth stage (some variable cost)?
+    pub fn has_stage(&self) -> bool {
+        self.stage.is_some()
+    }
+
+    /// V* of a step that delivers `delivered` from production alone (no
+    /// draw, no refill): a pure function of the down-set.
+    pub fn idle_variable(&self, down: &[bool], delivered: f64, scratch: &mut CostScratch) -> f64 {
+        match &self.stage {
+            None => 0.0,
+            Some(Stage::Flow(f)) => f.variable_cost(down, delivered, &[], &[], scratch),
+            Some(Stage::Program(p)) => p.variable_cost(down, delivered),
+        }
+    }
+
+    /// V* of a stocked step that drew or refilled: the pool-only stage
+    /// from the draws and refills in `stock` (the program computes its own
+    /// inside the stock step: `program_variable`).
+    pub fn stocked_variable(
+        &self,
+        down: &[bool],
+        delivered: f64,
+        program_variable: f64,
+        stock: &StockScratch,
+        scratch: &mut CostScratch,
+    ) -> f64 {
+        match &self.stage {
+            None => 0.0,
+            Some(Stage::Flow(f)) => {
+                let (draws, refills) = stock.draws();
+                f.variable_cost(down, delivered, draws, refills, scratch)
+            }
+            Some(Stage::Program(_)) => program_variable,
+        }
+    }
+
+    /// C_t from V* and the levels at the end of the step (rank order).
+    pub fn total(&self, variable: f64, levels: &[f64]) -> f64 {
+        let held: f64 = self.holding.iter().zip(levels).map(|(&h, &l)| h * l).sum();
+        self.fixed + variable + held
+    }
+}

@@ -1,0 +1,485 @@
+//! Costs (docs/model.md, section 1c): the cost stage against an independent
+//! linear program written here from the model's text, the analytic chain,
+//! the worked example, and the property that costs never change a flow.
+
+mod common;
+
+use chainmesh::model::{FlowCache, StepModel, StepState};
+use chainmesh::network::{FlowNetwork, stock_ranking};
+use chainmesh::scenario::{Role, Scenario, Topology};
+use chainmesh::sim::{Prepared, run_trials, trace_rows};
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use proptest::prelude::*;
+
+/// What the four stages of one step find, by the oracle.
+struct Oracle {
+    delivered: f64,
+    draws: Vec<f64>,
+    refills: Vec<f64>,
+    variable: f64,
+}
+
+/// The four stages as separate linear programs, from the text of
+/// docs/model.md alone (sections 1a, 1b and 1c; nothing shared with
+/// chainmesh's solvers): deliver the most; draw the least, last rank first;
+/// refill the most, first rank first; then the least variable cost among
+/// the flows that keep all of that.
+///
+/// microlp holds rows and bounds to an absolute 1e-7, so the programs are
+/// solved in units 2^20 smaller (every amount multiplied by 2^20, exactly):
+/// the solver's slack is then about 1e-13 of a unit, far below the 1e-9
+/// the comparison asks for.
+fn four_stages(topo: &Topology, down: &[bool], level: &[f64]) -> Oracle {
+    const SCALE: f64 = (1u64 << 20) as f64;
+    let ranked = stock_ranking(topo);
+    let n = topo.nodes.len();
+    let f0 = FlowNetwork::new(topo).baseline() * SCALE;
+    let big: f64 = (topo
+        .nodes
+        .iter()
+        .map(|x| x.capacity + x.stock.max)
+        .sum::<f64>()
+        + 1.0)
+        * SCALE;
+    let k = ranked.len();
+    let mut y: Vec<(f64, f64)> = (0..k)
+        .map(|j| {
+            (
+                0.0,
+                if down[ranked[j]] {
+                    0.0
+                } else {
+                    level[j] * SCALE
+                },
+            )
+        })
+        .collect();
+    let mut r: Vec<(f64, f64)> = (0..k)
+        .map(|j| {
+            let m = topo.nodes[ranked[j]].stock.max;
+            let room = (m - level[j]) * SCALE;
+            (0.0, if down[ranked[j]] { 0.0 } else { room })
+        })
+        .collect();
+    #[derive(Clone, Copy, PartialEq)]
+    enum Goal {
+        Deliver,
+        Draw(usize),
+        Refill(usize),
+        Cost,
+    }
+    let solve = |goal: Goal, y: &[(f64, f64)], r: &[(f64, f64)], floor: Option<f64>| -> f64 {
+        let dir = match goal {
+            Goal::Deliver | Goal::Refill(_) => OptimizationDirection::Maximize,
+            Goal::Draw(_) | Goal::Cost => OptimizationDirection::Minimize,
+        };
+        let priced = goal == Goal::Cost;
+        let mut lp = Problem::new(dir);
+        let x: Vec<_> = (0..n)
+            .map(|v| {
+                let c = if priced { topo.nodes[v].cost.unit } else { 0.0 };
+                let cap = if down[v] {
+                    0.0
+                } else {
+                    topo.nodes[v].capacity * SCALE
+                };
+                lp.add_var(c, (0.0, cap))
+            })
+            .collect();
+        // Per node: (arc variable, tail) into it, arc variables out of it.
+        let mut inflow: Vec<Vec<_>> = vec![Vec::new(); n];
+        let mut outflow: Vec<Vec<_>> = vec![Vec::new(); n];
+        for l in &topo.links {
+            let c = if l.capacity.is_finite() {
+                l.capacity * SCALE
+            } else {
+                big
+            };
+            let price = if priced { l.unit_cost } else { 0.0 };
+            let mut arc = |from: usize, to: usize| {
+                let e = lp.add_var(price, (0.0, c));
+                outflow[from].push(e);
+                inflow[to].push((e, from));
+            };
+            arc(l.from, l.to);
+            if l.both_ways {
+                arc(l.to, l.from);
+            }
+        }
+        let mut ds = Vec::new();
+        let mut constant = 0.0;
+        for v in 0..n {
+            let node = &topo.nodes[v];
+            if node.needs.is_empty() {
+                if node.role != Role::Source {
+                    let mut row = vec![(x[v], 1.0)];
+                    row.extend(inflow[v].iter().map(|&(e, _)| (e, -1.0)));
+                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                }
+            } else {
+                for (part, &q) in &node.needs {
+                    let mut row = vec![(x[v], q)];
+                    row.extend(
+                        inflow[v]
+                            .iter()
+                            .filter(|&&(_, u)| topo.nodes[u].product.as_deref() == Some(part))
+                            .map(|&(e, _)| (e, -1.0)),
+                    );
+                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                }
+            }
+            let mut row = vec![(x[v], -1.0)];
+            row.extend(outflow[v].iter().map(|&e| (e, 1.0)));
+            if node.role == Role::Sink {
+                let c = match goal {
+                    Goal::Deliver => 1.0,
+                    Goal::Cost => -node.cost.lost_sale,
+                    _ => 0.0,
+                };
+                constant += node.cost.lost_sale * node.demand() * SCALE;
+                let d = lp.add_var(c, (0.0, node.demand() * SCALE));
+                row.push((d, 1.0));
+                ds.push(d);
+            }
+            if let Some(j) = ranked.iter().position(|&u| u == v) {
+                let yc = if goal == Goal::Draw(j) { 1.0 } else { 0.0 };
+                let rc = if goal == Goal::Refill(j) { 1.0 } else { 0.0 };
+                let yv = lp.add_var(yc, y[j]);
+                let rv = lp.add_var(rc, r[j]);
+                row.push((yv, -1.0));
+                row.push((rv, 1.0));
+            }
+            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+        }
+        let total: Vec<_> = ds.iter().map(|&d| (d, 1.0)).collect();
+        lp.add_constraint(total.as_slice(), ComparisonOp::Le, f0);
+        if let Some(fl) = floor {
+            lp.add_constraint(total.as_slice(), ComparisonOp::Ge, fl);
+        }
+        let opt = lp
+            .solve()
+            .expect("feasible")
+            .into_solution()
+            .expect("optimal")
+            .objective();
+        if priced { opt + constant } else { opt }
+    };
+    let delivered = solve(Goal::Deliver, &y, &r, None);
+    let floor = Some(delivered - 1e-9);
+    for j in (0..k).rev() {
+        let v = solve(Goal::Draw(j), &y, &r, floor).max(0.0);
+        y[j] = (v, v + 1e-9);
+    }
+    for j in 0..k {
+        let v = solve(Goal::Refill(j), &y, &r, floor).max(0.0);
+        r[j] = ((v - 1e-9).max(0.0), v);
+    }
+    // Stage 4 holds every earlier result exactly.
+    let fixed_y: Vec<(f64, f64)> = y.iter().map(|b| (b.0, b.0)).collect();
+    let fixed_r: Vec<(f64, f64)> = r.iter().map(|b| (b.1, b.1)).collect();
+    let variable = solve(Goal::Cost, &fixed_y, &fixed_r, Some(delivered));
+    Oracle {
+        delivered: delivered / SCALE,
+        draws: fixed_y.iter().map(|b| b.0 / SCALE).collect(),
+        refills: fixed_r.iter().map(|b| b.0 / SCALE).collect(),
+        variable: variable / SCALE,
+    }
+}
+
+/// C of the oracle's step: Σ fixed + V + Σ holding · level at the end.
+fn oracle_cost(topo: &Topology, o: &Oracle, level: &[f64]) -> f64 {
+    let fixed: f64 = topo.nodes.iter().map(|n| n.cost.fixed).sum();
+    let held: f64 = stock_ranking(topo)
+        .iter()
+        .enumerate()
+        .map(|(j, &v)| topo.nodes[v].cost.holding * (level[j] - o.draws[j] + o.refills[j]))
+        .sum();
+    fixed + o.variable + held
+}
+
+/// One step of `topo` by chainmesh's own step model from its initial
+/// levels, with `down` out of service: (delivered, C).
+fn model_step(topo: &Topology, down: &[bool]) -> (f64, f64) {
+    let net = FlowNetwork::new(topo);
+    let model = StepModel::new(topo, &net, false);
+    let mut state = StepState::default();
+    model.start(&mut state);
+    let count = down.iter().filter(|d| **d).count();
+    let out = model.step(
+        &net,
+        &mut state,
+        (down, count, true),
+        &mut FlowCache::default(),
+    );
+    (out.throughput, out.cost)
+}
+
+/// Random costs and stock on `t`: per node (stock kind, max, fill, fixed,
+/// unit, holding, lost sale), per link a unit cost; whole numbers and
+/// halves, so the programs are well conditioned but not trivial.
+#[allow(clippy::type_complexity)]
+fn priced(
+    mut t: Topology,
+    nodes: Vec<(u32, u32, u32, u32, u32, u32, u32)>,
+    links: Vec<u32>,
+) -> Topology {
+    for (node, (kind, max, fill, fixed, unit, holding, lost)) in t.nodes.iter_mut().zip(nodes) {
+        if kind > 0 && max > 0 {
+            node.stock.max = f64::from(max);
+            node.stock.initial = (f64::from(max) * f64::from(fill) / 100.0).round();
+        }
+        node.cost.fixed = f64::from(fixed);
+        node.cost.unit = f64::from(unit) / 2.0;
+        node.cost.holding = f64::from(holding) / 2.0;
+        if node.role == Role::Sink {
+            node.cost.lost_sale = f64::from(lost);
+            if kind == 3 {
+                node.demand = Some((node.capacity / 2.0).max(1.0));
+            }
+        }
+    }
+    for (l, c) in t.links.iter_mut().zip(links) {
+        l.unit_cost = f64::from(c) / 2.0;
+    }
+    t
+}
+
+type NodeDraw = (u32, u32, u32, u32, u32, u32, u32);
+
+fn node_draws(n: usize) -> impl Strategy<Value = Vec<NodeDraw>> {
+    prop::collection::vec(
+        (
+            0u32..4,
+            0u32..30,
+            0u32..=100,
+            0u32..10,
+            0u32..8,
+            0u32..4,
+            0u32..60,
+        ),
+        n,
+    )
+}
+
+fn arb_priced_pool() -> impl Strategy<Value = (Topology, Vec<bool>)> {
+    common::arb_topology().prop_flat_map(|t| {
+        let (n, m) = (t.nodes.len(), t.links.len());
+        (
+            Just(t),
+            node_draws(n),
+            prop::collection::vec(0u32..6, m),
+            prop::collection::vec(prop::bool::weighted(0.25), n),
+        )
+            .prop_map(|(t, nodes, links, down)| (priced(t, nodes, links), down))
+    })
+}
+
+fn arb_priced_assembly() -> impl Strategy<Value = (Topology, Vec<bool>)> {
+    common::arb_assembly_text().prop_flat_map(|text| {
+        let t = Scenario::from_toml("a.toml", &text)
+            .expect("valid")
+            .topologies
+            .remove(0);
+        let (n, m) = (t.nodes.len(), t.links.len());
+        (
+            Just(t),
+            node_draws(n),
+            prop::collection::vec(0u32..6, m),
+            prop::collection::vec(prop::bool::weighted(0.25), n),
+        )
+            .prop_map(|(t, nodes, links, down)| (priced(t, nodes, links), down))
+    })
+}
+
+/// `got` equals `want` to 1e-9 relative (absolute below 1).
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-9 * want.abs().max(1.0)
+}
+
+fn check_against_oracle(t: &Topology, down: &[bool]) -> Result<(), TestCaseError> {
+    let f0 = FlowNetwork::new(t).baseline();
+    prop_assume!(f0 > 1e-9);
+    let level: Vec<f64> = stock_ranking(t)
+        .iter()
+        .map(|&v| t.nodes[v].stock.initial)
+        .collect();
+    let want = four_stages(t, down, &level);
+    let (delivered, cost) = model_step(t, down);
+    prop_assert!(
+        (delivered - want.delivered).abs() < 1e-6,
+        "delivered {delivered} vs {}",
+        want.delivered
+    );
+    let expect = oracle_cost(t, &want, &level);
+    prop_assert!(
+        close(cost, expect),
+        "C {cost} vs oracle {expect} (V {})",
+        want.variable
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Pool-only networks with stock and costs: the step's C equals the
+    /// independent four-stage LP's to 1e-9 relative.
+    #[test]
+    fn pool_cost_stage_equals_an_independent_lp((t, down) in arb_priced_pool()) {
+        check_against_oracle(&t, &down)?;
+    }
+
+    /// Networks with assemblers, stock and costs: the same.
+    #[test]
+    fn assembly_cost_stage_equals_an_independent_lp((t, down) in arb_priced_assembly()) {
+        check_against_oracle(&t, &down)?;
+    }
+}
+
+/// `text` with stock at every node and, with `costs` = (fixed, unit, lost
+/// sale, link), those costs written in the file (not in code), so the
+/// property below runs through the parser too.
+fn stocked_text(text: &str, costs: Option<(u32, u32, u32, u32)>) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        out += line;
+        out += "\n";
+        match (line, costs) {
+            ("[[topology.node]]", Some((fixed, unit, _, _))) => {
+                out += &format!(
+                    "fixed_cost = {fixed}\nunit_cost = {}\n",
+                    f64::from(unit) / 4.0
+                );
+            }
+            ("[[topology.link]]", Some((_, _, _, link))) => {
+                out += &format!("unit_cost = {}\n", f64::from(link) / 4.0);
+            }
+            _ => {}
+        }
+    }
+    // Sinks get a lost-sale cost through [defaults] (sinks only).
+    let defaults = match costs {
+        Some((_, _, lost, _)) => {
+            format!("[defaults]\nstock = 3\nlost_sale_cost = {lost}\nholding_cost = 0.5\n")
+        }
+        None => "[defaults]\nstock = 3\n".to_string(),
+    };
+    out.replacen("[defaults]\n", &defaults, 1)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Costs never change a flow: every metric but the cost ones and every
+    /// trace value are the same, bit for bit, with and without costs.
+    #[test]
+    fn costs_never_change_service_stock_or_trace(
+        text in common::arb_scenario_text(),
+        fixed in 0u32..20, unit in 1u32..9, lost in 0u32..50, link in 0u32..5,
+        seed in 0u64..1000,
+    ) {
+        // Both with the same stock, one without costs.
+        let bare = stocked_text(&text, None);
+        let priced = stocked_text(&text, Some((fixed, unit, lost, link)));
+        let a = Prepared::new(Scenario::from_toml("a.toml", &bare).expect("valid")).expect("prepared");
+        let b = Prepared::new(Scenario::from_toml("b.toml", &priced).expect("valid")).expect("prepared");
+        prop_assert!(!a.scenario.has_costs() && b.scenario.has_costs());
+        let (ta, tb) = (run_trials(&a, seed, 0..6), run_trials(&b, seed, 0..6));
+        for (x, y) in ta.values.iter().zip(&tb.values) {
+            prop_assert_eq!(x.values().map(f64::to_bits), y.values().map(f64::to_bits));
+            prop_assert_eq!(x.stock, y.stock);
+            prop_assert!(x.cost.is_none() && y.cost.is_some());
+        }
+        let (ra, rb) = (trace_rows(&a, seed, 2, &[0]), trace_rows(&b, seed, 2, &[0]));
+        prop_assert_eq!(ra, rb);
+    }
+}
+
+/// A three-node chain whose only costs are a fixed cost and a lost-sale
+/// cost c: every step costs fixed + c · (F0 − F_t), so per trial
+/// cost = calm + c · (1 − service) exactly, and the mean over trials
+/// follows the series availability A = Π a_i with a_i = (1 − p)/p ÷
+/// ((1 − p)/p + R) (geometric up-times of the engine, fixed repair R).
+#[test]
+fn chain_expected_cost_is_calm_plus_lost_sales_at_the_series_availability() {
+    let (p, repair, c, fixed) = (0.02, 5u32, 40.0, 30.0);
+    let text = format!(
+        "[scenario]\nname = \"chain\"\nsector = \"other\"\nsteps = 5000\n\
+         [defaults]\nfailure_rate = {p}\nrepair = {{ dist = \"fixed\", steps = {repair} }}\nfixed_cost = 10\n\
+         [[topology]]\nid = \"chain\"\n\
+         [[topology.node]]\nid = \"farm\"\nrole = \"source\"\n\
+         [[topology.node]]\nid = \"mill\"\n\
+         [[topology.node]]\nid = \"shop\"\nrole = \"sink\"\nlost_sale_cost = {c}\n\
+         [[topology.link]]\nfrom = \"farm\"\nto = \"mill\"\n\
+         [[topology.link]]\nfrom = \"mill\"\nto = \"shop\"\n"
+    );
+    let prep = Prepared::new(Scenario::from_toml("chain.toml", &text).unwrap()).unwrap();
+    let f0 = prep.topologies[0].net.baseline();
+    assert_eq!(f0, 100.0);
+    let calm = prep.topologies[0].calm_cost() / f0;
+    assert_eq!(calm, fixed / f0);
+    let trials = 400;
+    let table = run_trials(&prep, 7, 0..trials);
+    let mut costs = Vec::new();
+    for m in table.column(0) {
+        let cost = m.cost.expect("cost metrics");
+        assert_eq!(cost.calm, calm);
+        let want = calm + c * (1.0 - m.service);
+        assert!((cost.cost - want).abs() < 1e-12, "{} vs {want}", cost.cost);
+        assert!((cost.risk() - c * (1.0 - m.service)).abs() < 1e-12);
+        costs.push(cost.cost);
+    }
+    let a = ((1.0 - p) / p) / ((1.0 - p) / p + f64::from(repair));
+    let series = a * a * a;
+    let want = calm + (1.0 - series) * c;
+    let n = costs.len() as f64;
+    let mean = costs.iter().sum::<f64>() / n;
+    let sd = (costs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let ci = 1.96 * sd / n.sqrt();
+    // The transient from an all-up start is about 3 · (1 − a) · 5 / 5000 of
+    // φ, far inside the CI.
+    assert!(
+        (mean - want).abs() <= ci,
+        "mean cost {mean} vs calm + (1 − A)·c = {want} (A = {series}, CI ±{ci})"
+    );
+}
+
+/// The worked example of docs/model.md, section 1c, by hand.
+#[test]
+fn worked_example_of_the_docs() {
+    let text = "[scenario]\nname = \"w\"\nsector = \"agriculture\"\ncurrency = \"NT$\"\n\
+        [[topology]]\nid = \"chain\"\n\
+        [[topology.node]]\nid = \"farm\"\nrole = \"source\"\nfixed_cost = 50\nunit_cost = 2\n\
+        [[topology.node]]\nid = \"mill\"\nfixed_cost = 50\nunit_cost = 1\n\
+        [[topology.node]]\nid = \"shop\"\nrole = \"sink\"\nfixed_cost = 50\nlost_sale_cost = 10\n\
+        [[topology.link]]\nfrom = \"farm\"\nto = \"mill\"\n\
+        [[topology.link]]\nfrom = \"mill\"\nto = \"shop\"\n\
+        [[topology]]\nid = \"net\"\n\
+        [[topology.node]]\nid = \"farm\"\nrole = \"source\"\nfixed_cost = 50\nunit_cost = 2\n\
+        [[topology.node]]\nid = \"mill_a\"\ncapacity = 60\nfixed_cost = 40\nunit_cost = 1\n\
+        [[topology.node]]\nid = \"mill_b\"\ncapacity = 60\nfixed_cost = 40\nunit_cost = 1.5\n\
+        [[topology.node]]\nid = \"shop\"\nrole = \"sink\"\nfixed_cost = 50\nlost_sale_cost = 10\nstock = { max = 100, initial = 100 }\nholding_cost = 0.2\n\
+        [[topology.link]]\nfrom = \"farm\"\nto = \"mill_a\"\n\
+        [[topology.link]]\nfrom = \"farm\"\nto = \"mill_b\"\n\
+        [[topology.link]]\nfrom = \"mill_a\"\nto = \"shop\"\n\
+        [[topology.link]]\nfrom = \"mill_b\"\nto = \"shop\"\nunit_cost = 0.5\n";
+    let s = Scenario::from_toml("w.toml", text).unwrap();
+    assert_eq!(s.currency(), "NT$");
+    let prep = Prepared::new(s).unwrap();
+    // Chain, calm: fixed 150 + 100 · (2 + 1) = 450 a step, 4.5 a unit.
+    assert_eq!(prep.topologies[0].calm_cost(), 450.0);
+    // Net, calm: fixed 180; the farm makes 100 (200); mill_a carries its
+    // 60 (60) and mill_b the other 40 (40 · 1.5 + 40 · 0.5 = 80); the
+    // full shelf holds 100 · 0.2 = 20: 180 + 200 + 60 + 80 + 20 = 540.
+    assert_eq!(prep.topologies[1].calm_cost(), 540.0);
+    // mill down: the chain delivers nothing and loses 100 · 10; the net
+    // sends 60 through mill_b (60 · 2 + 60 · 2 = 240, incl. its link) and
+    // draws 40 from the shelf: 180 + 240 + 0 lost + 60 · 0.2 held = 432.
+    let down_chain = [false, true, false];
+    let (_, c) = model_step(&prep.scenario.topologies[0], &down_chain);
+    assert_eq!(c, 150.0 + 1000.0);
+    let down_net = [false, true, false, false];
+    let (d, c) = model_step(&prep.scenario.topologies[1], &down_net);
+    assert_eq!(d, 100.0);
+    assert!((c - 432.0).abs() < 1e-9, "{c}");
+}
