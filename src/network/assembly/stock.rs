@@ -38,7 +38,7 @@ pub struct StockProgram {
     layout: StockLayout,
     baseline: f64,
     /// The cost coefficients, when the topology costs anything.
-    prices: Option<Prices>,
+    prices: Option<Box<Prices>>,
 }
 
 /// What one unit costs in the program's variables.
@@ -110,7 +110,7 @@ impl StockProgram {
             program: Assembly::program(topo),
             layout: StockLayout::new(topo),
             baseline,
-            prices: Prices::new(topo),
+            prices: Prices::new(topo).map(Box::new),
         }
     }
 
@@ -233,7 +233,7 @@ impl StockProgram {
         };
         let mut lp = Problem::new(direction);
         let prices = match goal {
-            Goal::Cost => self.prices.as_ref(),
+            Goal::Cost => self.prices.as_deref(),
             _ => None,
         };
         let x: Vec<_> = (0..n)
