@@ -11,14 +11,14 @@ pub enum Inventory {
     /// Pool-only: nested maximum flows.
     Flow(StockNetwork),
     /// With assemblers: a sequence of linear programs.
-    Program(Box<StockProgram>),
+    Program(StockProgram),
 }
 
 impl Inventory {
     /// Compile `topo` (baseline F0 `baseline`); `None` when no node holds stock.
     pub fn new(topo: &Topology, baseline: f64) -> Option<Inventory> {
         if topo.nodes.iter().any(|n| n.is_assembler()) {
-            StockProgram::new(topo, baseline).map(|p| Inventory::Program(Box::new(p)))
+            StockProgram::new(topo, baseline).map(Inventory::Program)
         } else {
             StockNetwork::new(topo, baseline).map(Inventory::Flow)
         }
