@@ -74,7 +74,7 @@ impl Lang {
     /// Column headers of the comparison table, in the order of the
     /// English keys (`topology`, `nodes`, … `vs first`); with `stocked`,
     /// `stock used` and `stockout` before `vs first`.
-    pub fn headline(self, stocked: bool) -> Vec<&'static str> {
+    pub fn headline(self, groups: crate::sim::MetricGroups) -> Vec<&'static str> {
         let mut h: Vec<&'static str> = match self {
             Lang::En => vec![
                 "topology",
@@ -103,21 +103,38 @@ impl Lang {
                 "崩潰",
             ],
         };
-        if stocked {
+        if groups.stock {
             h.extend(match self {
                 Lang::En => ["stock used", "stockout"],
                 Lang::ZhTw => ["庫存動用", "缺貨"],
             });
         }
         h.push(self.pick("vs first", "對照第一個"));
+        if groups.cost {
+            h.extend(match self {
+                Lang::En => ["calm cost", "cost", "cost of risk", "cost vs first"],
+                Lang::ZhTw => ["平時成本", "成本", "風險成本", "成本對照第一個"],
+            });
+        }
         h
     }
 
-    /// What the comparison table's columns mean (with `stocked`, the two
-    /// stock columns too).
-    pub fn legend(self, stocked: bool) -> String {
+    /// What the comparison table's columns mean (with stock, the two stock
+    /// columns too; with costs, the cost columns).
+    pub fn legend(self, groups: crate::sim::MetricGroups) -> String {
         let mut text = self.base_legend().to_string();
-        if stocked {
+        if groups.cost {
+            text.push_str(self.pick(
+                " Costs are money per unit of the topology's baseline: calm cost = cost of a step with every node up and every stock full, \
+÷ baseline (the design's efficiency); cost = Σ step costs (fixed, variable, holding, lost sales) ÷ (baseline × steps), \
+mean ± 95% CI over trials; cost of risk = cost − calm cost (what disruptions cost); cost vs first = paired cost difference \
+against the first topology and the share of trials it was strictly cheaper.",
+                "成本以每單位基準產出的金額計：平時成本 = 所有節點正常、庫存全滿時一步的成本 ÷ 基準（設計的效率）；\
+成本 = 各步成本（固定、變動、持有、缺貨損失）總和 ÷（基準 × 步數），各次試驗的平均 ± 95% 信賴區間；\
+風險成本 = 成本 − 平時成本（中斷的代價）；成本對照第一個 = 與第一個拓樸配對比較的成本差，以及它嚴格較便宜的試驗比例。",
+            ));
+        }
+        if groups.stock {
             text.push_str(self.pick(
                 " stock used = units drawn from stock / (baseline × steps), mean over trials; \
 stockout = share of steps that end with some stocked node empty, mean over trials.",

@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable};
+use crate::sim::{
+    COST_METRIC_NAMES, LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable,
+};
 
 /// z for a two-sided 95% normal confidence interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -106,6 +108,18 @@ pub struct MetricSummaries {
     /// (scenarios with stock only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stockout: Option<Summary>,
+    /// C with every node up and every stock full ÷ F0, the same in every
+    /// trial (scenarios with costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_calm: Option<Summary>,
+    /// Σ_t C_t ÷ (F0 · T) per trial, lost sales included (scenarios with
+    /// costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Summary>,
+    /// `cost − cost_calm` per trial: what disruptions cost (scenarios with
+    /// costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_risk: Option<Summary>,
 }
 
 impl MetricSummaries {
@@ -125,7 +139,21 @@ impl MetricSummaries {
             out.push((STOCK_METRIC_NAMES[0], used));
             out.push((STOCK_METRIC_NAMES[1], out_));
         }
+        for (name, s) in COST_METRIC_NAMES
+            .iter()
+            .zip(self.costs().into_iter().flatten())
+        {
+            out.push((name, s));
+        }
         out
+    }
+
+    /// The cost summaries in [`COST_METRIC_NAMES`] order, when present.
+    pub fn costs(&self) -> Option<[&Summary; 3]> {
+        match (&self.cost_calm, &self.cost, &self.cost_risk) {
+            (Some(a), Some(b), Some(c)) => Some([a, b, c]),
+            _ => None,
+        }
     }
 }
 
@@ -136,6 +164,13 @@ pub struct PairedComparison {
     pub service_diff: DiffSummary,
     /// Fraction of trials where this topology's service is strictly higher.
     pub p_better: f64,
+    /// cost(this) − cost(first), paired by trial (scenarios with costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_diff: Option<DiffSummary>,
+    /// Fraction of trials where this topology's cost is strictly lower
+    /// (scenarios with costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_cheaper: Option<f64>,
 }
 
 /// Mean and 95% CI half-width of a paired difference.
@@ -287,6 +322,12 @@ impl Distribution {
         self.points[i..].iter().map(|&(_, c)| c).sum()
     }
 
+    /// How many values are strictly less than `x`.
+    pub fn count_below(&self, x: f64) -> u64 {
+        let i = self.points.partition_point(|&(v, _)| v < x);
+        self.points[..i].iter().map(|&(_, c)| c).sum()
+    }
+
     /// The value of 0-based rank `r` in ascending order (`r < len`).
     fn at_rank(&self, r: u64) -> f64 {
         let mut seen = 0;
@@ -375,6 +416,14 @@ pub struct TopologyTally {
     /// scenarios with stock; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<[Distribution; 2]>,
+    /// One distribution per cost metric ([`COST_METRIC_NAMES`] order), in
+    /// scenarios with costs; absent (and not written) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<[Distribution; 3]>,
+    /// cost(this) − cost(first) per trial (scenarios with costs; empty for
+    /// the first topology).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_diff: Option<Distribution>,
 }
 
 /// Everything the summaries of a run need, in memory that grows with the
@@ -431,6 +480,28 @@ impl Tally {
                     dist.merge(&Distribution::from_values(&mut column));
                 }
             }
+            if rows[t].cost.is_some() {
+                let cost = tally.cost.get_or_insert_with(Default::default);
+                for (m, dist) in cost.iter_mut().enumerate() {
+                    column.clear();
+                    column.extend(
+                        rows.iter()
+                            .skip(t)
+                            .step_by(k)
+                            .map(|r| r.cost.map_or(0.0, |c| c.values()[m])),
+                    );
+                    dist.merge(&Distribution::from_values(&mut column));
+                }
+                let diff = tally.cost_diff.get_or_insert_with(Default::default);
+                if t > 0 {
+                    column.clear();
+                    column.extend(rows.chunks_exact(k).map(|trial| {
+                        let c = |m: &TrialMetrics| m.cost.map_or(0.0, |c| c.cost);
+                        c(&trial[t]) - c(&trial[0])
+                    }));
+                    diff.merge(&Distribution::from_values(&mut column));
+                }
+            }
             if t > 0 {
                 column.clear();
                 column.extend(
@@ -458,6 +529,17 @@ impl Tally {
                     x.merge(y);
                 }
             }
+            if let Some(theirs) = &b.cost {
+                let ours = a.cost.get_or_insert_with(Default::default);
+                for (x, y) in ours.iter_mut().zip(theirs) {
+                    x.merge(y);
+                }
+            }
+            if let Some(theirs) = &b.cost_diff {
+                a.cost_diff
+                    .get_or_insert_with(Default::default)
+                    .merge(theirs);
+            }
         }
         self.trials += other.trials;
     }
@@ -466,6 +548,7 @@ impl Tally {
     /// (the paired differences of the first topology: none).
     pub fn is_consistent(&self) -> bool {
         let stocked = self.topologies.first().is_some_and(|t| t.stock.is_some());
+        let priced = self.topologies.first().is_some_and(|t| t.cost.is_some());
         self.topologies.iter().enumerate().all(|(t, tally)| {
             let diffs = if t == 0 { 0 } else { self.trials };
             tally
@@ -480,6 +563,17 @@ impl Tally {
                     .iter()
                     .flatten()
                     .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
+                && tally.cost.is_some() == priced
+                && tally.cost_diff.is_some() == priced
+                && tally
+                    .cost
+                    .iter()
+                    .flatten()
+                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
+                && tally
+                    .cost_diff
+                    .iter()
+                    .all(|d| d.is_well_formed() && d.checked_len() == Some(diffs))
         })
     }
 
@@ -492,6 +586,8 @@ impl Tally {
                     .iter()
                     .chain([&t.service_diff])
                     .chain(t.stock.iter().flatten())
+                    .chain(t.cost.iter().flatten())
+                    .chain(t.cost_diff.iter())
             })
             .map(Distribution::distinct)
             .max()
@@ -513,6 +609,10 @@ impl Tally {
                     .stock
                     .as_ref()
                     .map(|s| s.each_ref().map(Distribution::summary));
+                let cost = t
+                    .cost
+                    .as_ref()
+                    .map(|s| s.each_ref().map(Distribution::summary));
                 MetricSummaries {
                     lost: service.lost_units(baselines.get(k).copied().unwrap_or(1.0)),
                     service,
@@ -522,6 +622,9 @@ impl Tally {
                     collapse,
                     stock_used: stock.map(|[used, _]| used),
                     stockout: stock.map(|[_, out]| out),
+                    cost_calm: cost.as_ref().map(|[calm, _, _]| calm.clone()),
+                    cost: cost.as_ref().map(|[_, c, _]| c.clone()),
+                    cost_risk: cost.map(|[_, _, risk]| risk),
                 }
             })
             .collect();
@@ -533,13 +636,22 @@ impl Tally {
                 (t > 0).then(|| {
                     let d = &tally.service_diff;
                     let (mean, _, ci95) = d.mean_std_ci();
-                    PairedComparison {
-                        service_diff: DiffSummary { mean, ci95 },
-                        p_better: if d.is_empty() {
+                    let share = |d: &Distribution, n: u64| {
+                        if d.is_empty() {
                             0.0
                         } else {
-                            d.count_above(0.0) as f64 / d.len() as f64
-                        },
+                            n as f64 / d.len() as f64
+                        }
+                    };
+                    let cost = tally.cost_diff.as_ref();
+                    PairedComparison {
+                        service_diff: DiffSummary { mean, ci95 },
+                        p_better: share(d, d.count_above(0.0)),
+                        cost_diff: cost.map(|c| {
+                            let (mean, _, ci95) = c.mean_std_ci();
+                            DiffSummary { mean, ci95 }
+                        }),
+                        p_cheaper: cost.map(|c| share(c, c.count_below(0.0))),
                     }
                 })
             })

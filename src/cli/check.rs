@@ -55,6 +55,11 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         for line in crate::scenario::bom::describe(t)
             .into_iter()
             .chain(crate::scenario::stock::describe(t))
+            .chain(crate::scenario::cost::describe(
+                t,
+                prep.scenario.currency(),
+                Some(p.calm_cost()),
+            ))
         {
             let _ = writeln!(out, "    {line}");
         }

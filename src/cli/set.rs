@@ -289,8 +289,11 @@ fn show_value(v: &Value) -> String {
 /// Tidy CSV: one row per combination × topology, the columns of
 /// `run --format csv` with the `--set` keys after `scenario`.
 pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
-    let stocked = rows.iter().any(|r| r.report.is_stocked());
-    let mut out = summary_header(keys, stocked);
+    let groups = rows
+        .iter()
+        .map(|r| r.report.groups())
+        .fold(Default::default(), crate::sim::MetricGroups::union);
+    let mut out = summary_header(keys, groups);
     for row in rows {
         let values: Vec<String> = row
             .set
@@ -300,7 +303,7 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
                 v => v.to_string(),
             })
             .collect();
-        out.push_str(&summary_rows(&row.report, &values, command, stocked));
+        out.push_str(&summary_rows(&row.report, &values, command, groups));
     }
     out.into_bytes()
 }

@@ -446,7 +446,12 @@ how many they average; another count gives a slightly different R).\n\n",
         ),
     };
     let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
-    let _ = writeln!(md, "| {} | {} |", lang.headline(false)[0], head.join(" | "));
+    let _ = writeln!(
+        md,
+        "| {} | {} |",
+        lang.headline(Default::default())[0],
+        head.join(" | ")
+    );
     let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));
     for t in &sweep.topologies {
         let cells: Vec<String> = t
@@ -482,7 +487,12 @@ fn critical_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
         ),
     };
     let head: Vec<&str> = attacks.iter().map(|&a| attack_title(a, lang)).collect();
-    let _ = writeln!(md, "| {} | {} |", lang.headline(false)[0], head.join(" | "));
+    let _ = writeln!(
+        md,
+        "| {} | {} |",
+        lang.headline(Default::default())[0],
+        head.join(" | ")
+    );
     let _ = writeln!(md, "|:--|{}", "--:|".repeat(attacks.len()));
     for t in &sweep.topologies {
         let cells: Vec<String> = t

@@ -4,7 +4,10 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Exporter, RunReport};
-use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, Prepared, STOCK_METRIC_NAMES, TrialMetrics};
+use crate::sim::{
+    COST_METRIC_NAMES, LOST_METRIC_NAME, METRIC_NAMES, MetricGroups, Prepared, STOCK_METRIC_NAMES,
+    TrialMetrics,
+};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -41,9 +44,10 @@ pub fn formula_safe(s: &str) -> Cow<'_, str> {
 
 impl Exporter for CsvExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
-        let mut out = summary_header(&[], super::any_stocked(reports));
+        let groups = super::any_groups(reports);
+        let mut out = summary_header(&[], groups);
         for r in reports {
-            out.push_str(&summary_rows(r, &[], command, super::any_stocked(reports)));
+            out.push_str(&summary_rows(r, &[], command, groups));
         }
         out.into_bytes()
     }
@@ -52,15 +56,22 @@ impl Exporter for CsvExporter {
 /// Header of every summary CSV (`run --format csv`, `merge`, `run --set`):
 /// `scenario`, then `keys` (the `--set` keys, if any), then one column set
 /// shared by all of them, ending in `warnings` and the reproduce `command`.
-/// With `stocked`, the stock metrics' columns follow the others.
+/// With `groups.stock`, the stock metrics' columns follow the others, then
+/// with `groups.cost` the cost metrics' and, after `p_better`, the paired
+/// cost difference (`cost_diff_mean,cost_diff_ci95,p_cheaper`).
 /// No comment lines: `pandas.read_csv` reads it with no options.
-pub fn summary_header(keys: &[String], stocked: bool) -> String {
+pub fn summary_header(keys: &[String], groups: MetricGroups) -> String {
     let mut out = String::from("scenario");
     for k in keys {
         let _ = write!(out, ",{}", csv_field(k));
     }
     out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
-    let stock: &[&str] = if stocked { &STOCK_METRIC_NAMES } else { &[] };
+    let stock: &[&str] = if groups.stock {
+        &STOCK_METRIC_NAMES
+    } else {
+        &[]
+    };
+    let cost: &[&str] = if groups.cost { &COST_METRIC_NAMES } else { &[] };
     // `lost` right after `below`, as in every table.
     let (head, tail) = METRIC_NAMES.split_at(3);
     for m in head
@@ -68,19 +79,30 @@ pub fn summary_header(keys: &[String], stocked: bool) -> String {
         .chain([&LOST_METRIC_NAME])
         .chain(tail)
         .chain(stock)
+        .chain(cost)
     {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
             let _ = write!(out, ",{m}_{s}");
         }
     }
-    out.push_str(",service_diff_mean,service_diff_ci95,p_better,warnings,command\n");
+    out.push_str(",service_diff_mean,service_diff_ci95,p_better");
+    if groups.cost {
+        out.push_str(",cost_diff_mean,cost_diff_ci95,p_cheaper");
+    }
+    out.push_str(",warnings,command\n");
     out
 }
 
 /// One [`summary_header`] row per topology of `r`; `values` fill the key
-/// columns (stock columns are empty for a report without stock in a file
-/// whose header has them). `warnings` joins the report's warnings with ` | `.
-pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bool) -> String {
+/// columns (stock or cost columns are empty for a report without them in a
+/// file whose header has them). `warnings` joins the report's warnings with
+/// ` | `.
+pub fn summary_rows(
+    r: &RunReport,
+    values: &[String],
+    command: &str,
+    groups: MetricGroups,
+) -> String {
     let mut out = String::new();
     let warnings = csv_field(&r.warnings.join(" | "));
     let command = csv_field(command);
@@ -101,18 +123,43 @@ pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bo
             r.trials,
             r.steps
         );
-        for (_, s) in t.metrics.named() {
-            let _ = write!(
-                out,
-                ",{},{},{},{},{},{}",
-                s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
-            );
-        }
-        if stocked && t.metrics.stock_used.is_none() {
-            out.push_str(&",".repeat(6 * STOCK_METRIC_NAMES.len()));
+        let m = &t.metrics;
+        let stock = [m.stock_used.as_ref(), m.stockout.as_ref()];
+        let cost = [m.cost_calm.as_ref(), m.cost.as_ref(), m.cost_risk.as_ref()];
+        let core = m.named();
+        let summaries = core
+            .iter()
+            .take(METRIC_NAMES.len() + 1)
+            .map(|(_, s)| Some(*s))
+            .chain(stock.into_iter().filter(|_| groups.stock))
+            .chain(cost.into_iter().filter(|_| groups.cost));
+        for s in summaries {
+            match s {
+                Some(s) => {
+                    let _ = write!(
+                        out,
+                        ",{},{},{},{},{},{}",
+                        s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
+                    );
+                }
+                None => out.push_str(",,,,,,"),
+            }
         }
         let cells = vs_first_cells(t.vs_first.as_ref());
-        let _ = writeln!(out, "{},{warnings},{command}", cells.trim_end_matches('\n'));
+        out.push_str(cells.trim_end_matches('\n'));
+        if groups.cost {
+            match t
+                .vs_first
+                .as_ref()
+                .and_then(|c| c.cost_diff.zip(c.p_cheaper))
+            {
+                Some((d, p)) => {
+                    let _ = write!(out, ",{},{},{p}", d.mean, d.ci95);
+                }
+                None => out.push_str(",,,"),
+            }
+        }
+        let _ = writeln!(out, ",{warnings},{command}");
     }
     out
 }
@@ -132,17 +179,20 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
 /// Header of the `--per-trial` file:
 /// `trial,topology,service,nadir,below,lost,recovery,collapse` (with a leading
 /// `scenario` column when `many` scenarios share the file, and
-/// `stock_used,stockout` at the end when `stocked`: some scenario holds
-/// stock). No comment line; the reproduce command goes to the sidecar
-/// `FILE.command`.
-pub fn per_trial_header(many: bool, stocked: bool) -> String {
+/// `stock_used,stockout` at the end when some scenario holds stock, then
+/// `cost_calm,cost,cost_risk` when something costs money). No comment line;
+/// the reproduce command goes to the sidecar `FILE.command`.
+pub fn per_trial_header(many: bool, groups: MetricGroups) -> String {
     let mut out = String::new();
     if many {
         out.push_str("scenario,");
     }
     out.push_str("trial,topology,service,nadir,below,lost,recovery,collapse");
-    if stocked {
+    if groups.stock {
         out.push_str(",stock_used,stockout");
+    }
+    if groups.cost {
+        out.push_str(",cost_calm,cost,cost_risk");
     }
     out.push('\n');
     out
@@ -153,7 +203,7 @@ pub fn per_trial_header(many: bool, stocked: bool) -> String {
 /// baselines give the lost units).
 pub fn per_trial_rows(
     prep: &Prepared,
-    (many, stocked): (bool, bool),
+    (many, groups): (bool, MetricGroups),
     first_trial: u64,
     rows: &[TrialMetrics],
 ) -> String {
@@ -178,12 +228,19 @@ pub fn per_trial_rows(
                 m.recovery,
                 m.collapse
             );
-            match (stocked, m.stock) {
+            match (groups.stock, m.stock) {
                 (false, _) => {}
                 (true, Some(s)) => {
                     let _ = write!(out, ",{},{}", s.used, s.stockout);
                 }
                 (true, None) => out.push_str(",,"),
+            }
+            match (groups.cost, m.cost) {
+                (false, _) => {}
+                (true, Some(c)) => {
+                    let _ = write!(out, ",{},{},{}", c.calm, c.cost, c.risk());
+                }
+                (true, None) => out.push_str(",,,"),
             }
             out.push('\n');
         }

@@ -1,6 +1,6 @@
 //! `--format markdown`: a table to paste into course notes.
 
-use super::{Exporter, RunReport, any_stocked, headline_rows_in};
+use super::{Exporter, RunReport, any_groups, headline_rows_in};
 use crate::lang::Lang;
 
 /// Markdown exporter.
@@ -64,9 +64,9 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
         out.push('\n');
     }
     // Aligned by the English keys, whatever the language shown.
-    let stocked = any_stocked(reports);
-    let mut keys: Vec<&str> = Lang::En.headline(stocked);
-    let mut header: Vec<&str> = lang.headline(stocked);
+    let groups = any_groups(reports);
+    let mut keys: Vec<&str> = Lang::En.headline(groups);
+    let mut header: Vec<&str> = lang.headline(groups);
     if many {
         keys.insert(0, "scenario");
         header.insert(0, lang.pick("scenario", "情境"));
@@ -75,7 +75,7 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     let align: Vec<&str> = keys
         .iter()
         .map(|h| {
-            if matches!(*h, "scenario" | "topology" | "vs first") {
+            if matches!(*h, "scenario" | "topology" | "vs first" | "cost vs first") {
                 ":--"
             } else {
                 "--:"
@@ -84,7 +84,7 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
         .collect();
     out.push_str(&format!("|{}|\n", align.join("|")));
     for r in reports {
-        for row in headline_rows_in(r, stocked, lang) {
+        for row in headline_rows_in(r, groups, lang) {
             let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
             if many {
                 cells.insert(0, cell(&r.scenario.name));
@@ -98,7 +98,7 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     }
     out.push_str(&format!(
         "\n{}\n\n{}`{command}`\n",
-        lang.legend(stocked),
+        lang.legend(groups),
         lang.pick("Reproduce: ", "重現：")
     ));
     out

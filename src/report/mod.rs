@@ -16,7 +16,7 @@ mod trace;
 
 use serde::Serialize;
 
-use crate::sim::Prepared;
+use crate::sim::{MetricGroups, Prepared};
 use crate::stats::{MetricSummaries, PairedComparison, Tally};
 
 pub use csv::{
@@ -86,6 +86,9 @@ pub struct RunReport {
     pub steps: u32,
     /// Per topology, in scenario order.
     pub topologies: Vec<TopologyReport>,
+    /// The money unit of the cost metrics (scenarios with costs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Every scripted shock and the nodes it knocks out in each topology
     /// (absent when the scenario has none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -163,6 +166,7 @@ impl RunReport {
                     vs_first,
                 })
                 .collect(),
+            currency: s.has_costs().then(|| s.currency().to_string()),
             shocks,
             warnings,
             lesson: s.lesson.clone(),
@@ -175,6 +179,19 @@ impl RunReport {
         self.topologies
             .iter()
             .any(|t| t.metrics.stock_used.is_some())
+    }
+
+    /// Does this report carry the cost metrics (something costs money)?
+    pub fn is_priced(&self) -> bool {
+        self.topologies.iter().any(|t| t.metrics.cost.is_some())
+    }
+
+    /// The optional metric groups this report carries.
+    pub fn groups(&self) -> MetricGroups {
+        MetricGroups {
+            stock: self.is_stocked(),
+            cost: self.is_priced(),
+        }
     }
 
     /// The lines printed above human-readable tables: one per shock (what
@@ -202,23 +219,25 @@ impl RunReport {
 }
 
 /// The columns shared by the table and Markdown formats (English keys);
-/// with `stocked`, `stock used` and `stockout` before `vs first`.
-pub(crate) fn headline(stocked: bool) -> Vec<&'static str> {
-    crate::lang::Lang::En.headline(stocked)
+/// with stock, `stock used` and `stockout` before `vs first`; with costs,
+/// the cost columns after it.
+pub(crate) fn headline(groups: MetricGroups) -> Vec<&'static str> {
+    crate::lang::Lang::En.headline(groups)
 }
 
 /// One headline row per topology (formatted for humans), the columns of
 /// [`headline`].
-pub(crate) fn headline_rows(report: &RunReport, stocked: bool) -> Vec<Vec<String>> {
-    headline_rows_in(report, stocked, crate::lang::Lang::En)
+pub(crate) fn headline_rows(report: &RunReport, groups: MetricGroups) -> Vec<Vec<String>> {
+    headline_rows_in(report, groups, crate::lang::Lang::En)
 }
 
 /// [`headline_rows`] with the words of the `vs first` column in `lang`.
 pub(crate) fn headline_rows_in(
     report: &RunReport,
-    stocked: bool,
+    groups: MetricGroups,
     lang: crate::lang::Lang,
 ) -> Vec<Vec<String>> {
+    let currency = report.currency.as_deref().unwrap_or("$");
     report
         .topologies
         .iter()
@@ -237,7 +256,7 @@ pub(crate) fn headline_rows_in(
                 format!("{:.1}", m.recovery.mean),
                 format!("{:.1}%", 100.0 * m.collapse.mean),
             ];
-            if stocked {
+            if groups.stock {
                 let pct = |s: Option<&crate::stats::Summary>| {
                     s.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", 100.0 * s.mean))
                 };
@@ -254,14 +273,53 @@ pub(crate) fn headline_rows_in(
                     100.0 * c.p_better
                 ),
             });
+            if groups.cost {
+                let money = |s: Option<&crate::stats::Summary>, ci: bool| {
+                    s.map_or_else(
+                        || "-".to_string(),
+                        |s| {
+                            if ci {
+                                format!("{currency}{:.2} ± {:.2}", s.mean, s.ci95)
+                            } else {
+                                format!("{currency}{:.2}", s.mean)
+                            }
+                        },
+                    )
+                };
+                row.push(money(m.cost_calm.as_ref(), false));
+                row.push(money(m.cost.as_ref(), true));
+                row.push(money(m.cost_risk.as_ref(), false));
+                row.push(
+                    match t
+                        .vs_first
+                        .as_ref()
+                        .and_then(|c| c.cost_diff.zip(c.p_cheaper))
+                    {
+                        None if t.vs_first.is_none() => {
+                            lang.pick("(reference)", "（對照組）").to_string()
+                        }
+                        None => "-".to_string(),
+                        Some((d, p)) => format!(
+                            "{:+.2} ± {:.2}{}{:.0}%",
+                            d.mean,
+                            d.ci95,
+                            lang.pick(", cheaper in ", "，較便宜的比例 "),
+                            100.0 * p
+                        ),
+                    },
+                );
+            }
             row
         })
         .collect()
 }
 
-/// Do any of `reports` carry the stock metrics?
-pub(crate) fn any_stocked(reports: &[RunReport]) -> bool {
-    reports.iter().any(RunReport::is_stocked)
+/// The optional metric groups any of `reports` carries.
+pub(crate) fn any_groups(reports: &[RunReport]) -> MetricGroups {
+    reports
+        .iter()
+        .map(RunReport::groups)
+        .fold(MetricGroups::default(), MetricGroups::union)
 }
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -271,5 +329,5 @@ fn round(x: f64, digits: i32) -> f64 {
 
 /// The legend printed under human-readable tables of `reports` (English).
 pub(crate) fn legend(reports: &[RunReport]) -> String {
-    crate::lang::Lang::En.legend(any_stocked(reports))
+    crate::lang::Lang::En.legend(any_groups(reports))
 }

@@ -46,6 +46,9 @@ pub struct PartialRun {
     /// The scenario's lesson text.
     #[serde(default)]
     pub lesson: Option<String>,
+    /// The money unit of the cost metrics (scenarios with costs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// SHA-256 of the scenario file.
     pub sha256: String,
     /// Seed.
@@ -106,6 +109,7 @@ impl PartialRun {
             scenario_arg: scenario_arg.to_string(),
             name: s.name.clone(),
             lesson: s.lesson.clone(),
+            currency: s.has_costs().then(|| s.currency().to_string()),
             sha256: s.sha256.clone(),
             seed,
             steps: s.steps,
@@ -223,6 +227,31 @@ impl PartialRun {
                     )));
                 }
             }
+            // Costs are money ≥ 0; what disruptions cost, and a paired
+            // difference, can have either sign.
+            let cost_ranges = [
+                (0.0, f64::MAX, "[0, ∞)"),
+                (0.0, f64::MAX, "[0, ∞)"),
+                (f64::MIN, f64::MAX, "the finite numbers"),
+            ];
+            for ((name, d), (lo, hi, shown)) in crate::sim::COST_METRIC_NAMES
+                .iter()
+                .zip(topo.cost.iter().flatten())
+                .zip(cost_ranges)
+                .chain(topo.cost_diff.iter().map(|d| {
+                    (
+                        (&"cost difference", d),
+                        (f64::MIN, f64::MAX, "the finite numbers"),
+                    )
+                }))
+            {
+                if !d.within(lo, hi) {
+                    return Err(damaged(format!(
+                        "a {name} value of topology {:?} lies outside {shown}",
+                        self.topologies[t].id
+                    )));
+                }
+            }
             if !topo.service_diff.within(-phi, phi) {
                 return Err(damaged(
                     "a service difference lies outside [-1, 1]".to_string(),
@@ -322,6 +351,7 @@ pub fn merge(mut parts: Vec<PartialRun>) -> Result<Merged, ReportError> {
                 vs_first,
             })
             .collect(),
+        currency: first.currency.clone(),
         shocks: first.shock_hits.clone(),
         warnings: first.warnings.clone(),
         lesson: first.lesson.clone(),

@@ -3,7 +3,7 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::escape::visible;
-use super::{Exporter, Format, RunReport, any_stocked, headline, headline_rows, legend};
+use super::{Exporter, Format, RunReport, any_groups, headline, headline_rows, legend};
 
 /// Plain-text table exporter.
 pub struct TableExporter;
@@ -11,8 +11,8 @@ pub struct TableExporter;
 impl Exporter for TableExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
         let many = reports.len() > 1;
-        let stocked = any_stocked(reports);
-        let mut header: Vec<String> = headline(stocked).iter().map(|s| s.to_string()).collect();
+        let groups = any_groups(reports);
+        let mut header: Vec<String> = headline(groups).iter().map(|s| s.to_string()).collect();
         if many {
             header.insert(0, "scenario".into());
         }
@@ -37,7 +37,7 @@ impl Exporter for TableExporter {
                 }
                 out.push('\n');
             }
-            for row in headline_rows(r, stocked) {
+            for row in headline_rows(r, groups) {
                 let mut row: Vec<String> = row.iter().map(|c| visible(c).into_owned()).collect();
                 if many {
                     row.insert(0, visible(&r.scenario.name).into_owned());

@@ -9,7 +9,8 @@ use crate::sim::{Prepared, trace_rows};
 /// rows (down = node ids joined by `;`; command = how to reproduce it, on
 /// every row so `pandas.read_csv` needs no options). When the scenario holds
 /// stock, `drawn` (units drawn / baseline) and `stock` (units held after
-/// the step) come before `command`.
+/// the step) come before `command`; when something costs money, `cost`
+/// (C_t, money per step) after them.
 pub fn trace_csv(
     prep: &Prepared,
     seed: u64,
@@ -18,11 +19,15 @@ pub fn trace_csv(
     command: &str,
 ) -> Vec<u8> {
     let stocked = prep.scenario.has_stock();
-    let mut out = String::from(if stocked {
-        "step,topology,throughput,service,down,drawn,stock,command\n"
-    } else {
-        "step,topology,throughput,service,down,command\n"
-    });
+    let priced = prep.scenario.has_costs();
+    let mut out = String::from("step,topology,throughput,service,down,");
+    if stocked {
+        out.push_str("drawn,stock,");
+    }
+    if priced {
+        out.push_str("cost,");
+    }
+    out.push_str("command\n");
     let command = csv_field(command);
     for row in trace_rows(prep, seed, trial, topologies) {
         let topo = &prep.scenario.topologies[row.topology];
@@ -47,6 +52,9 @@ pub fn trace_csv(
                 unsigned_zero(row.drawn),
                 unsigned_zero(row.stock)
             );
+        }
+        if priced {
+            let _ = write!(out, "{},", unsigned_zero(row.cost));
         }
         let _ = writeln!(out, "{command}");
     }

@@ -94,8 +94,9 @@ pub(super) fn link(ctx: &Ctx<'_>, v: &Option<Spanned<f64>>) -> Result<f64, Input
 }
 
 /// `check`'s line about a topology's costs: the nodes and links that cost
-/// something, summed per kind. Empty when it costs nothing.
-pub fn describe(topo: &super::Topology, currency: &str) -> Vec<String> {
+/// something, summed per kind, and its calm cost per step when known.
+/// Empty when it costs nothing.
+pub fn describe(topo: &super::Topology, currency: &str, calm: Option<f64>) -> Vec<String> {
     if !topo.has_costs() {
         return Vec::new();
     }
@@ -113,6 +114,9 @@ pub fn describe(topo: &super::Topology, currency: &str) -> Vec<String> {
         "costs:   fixed {currency}{} a step; unit costs on {unit} nodes and {priced_links} links; holding on {holding} nodes",
         super::Num(fixed)
     );
+    if let Some(calm) = calm {
+        line += &format!("; calm {currency}{} a step", super::Num(calm));
+    }
     if !lost.is_empty() {
         line += &format!("; lost sale {} ({currency} a unit)", lost.join(", "));
     }

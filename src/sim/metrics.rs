@@ -31,6 +31,38 @@ pub const COST_METRIC_NAMES: [&str; 3] = ["cost_calm", "cost", "cost_risk"];
 
 use super::StepRecord;
 
+/// Which optional metric groups a set of results carries: the stock metrics
+/// ([`STOCK_METRIC_NAMES`], scenarios where some node holds stock) and the
+/// cost metrics ([`COST_METRIC_NAMES`], scenarios where something costs
+/// money). Outputs write a group's columns only when it is present, so a
+/// scenario without stock or costs gives the bytes it gave before they
+/// existed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetricGroups {
+    /// The stock metrics.
+    pub stock: bool,
+    /// The cost metrics.
+    pub cost: bool,
+}
+
+impl MetricGroups {
+    /// The groups of `scenario`'s results.
+    pub fn of(scenario: &crate::scenario::Scenario) -> Self {
+        MetricGroups {
+            stock: scenario.has_stock(),
+            cost: scenario.has_costs(),
+        }
+    }
+
+    /// Every group either carries (several scenarios in one output).
+    pub fn union(self, other: Self) -> Self {
+        MetricGroups {
+            stock: self.stock || other.stock,
+            cost: self.cost || other.cost,
+        }
+    }
+}
+
 /// What one trial did to one topology.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrialMetrics {

@@ -19,6 +19,8 @@ pub struct TraceRow {
     pub drawn: f64,
     /// Units held in stock after the step (every stocked node).
     pub stock: f64,
+    /// What the step cost, C_t (money; 0 where nothing costs money).
+    pub cost: f64,
 }
 
 /// Every step of trial `trial` for the chosen topologies, step-major.
@@ -48,6 +50,7 @@ pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) 
                     down,
                     drawn: r.drawn,
                     stock: run.stock_levels(prep).iter().map(|s| s.1).sum(),
+                    cost: r.cost,
                 });
             }
         }
