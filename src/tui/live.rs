@@ -143,6 +143,8 @@ pub struct LiveTrial {
     pub history: Vec<Vec<f64>>,
     /// Throughput of every step run so far, per topology.
     pub throughput: Vec<Vec<f64>>,
+    /// Per topology: Σ C_t of the steps run so far (money; 0 without costs).
+    spent: Vec<f64>,
     /// Every node event so far, in step order.
     pub log: Vec<LogEntry>,
     /// Per topology, per node: came back up at the last step run.
@@ -257,6 +259,7 @@ impl LiveTrial {
             caches: (0..k).map(|_| FlowCache::default()).collect(),
             history: vec![Vec::new(); k],
             throughput: vec![Vec::new(); k],
+            spent: vec![0.0; k],
             log: Vec::new(),
             recovered,
         }
@@ -310,6 +313,7 @@ impl LiveTrial {
             }
             self.history[k].push(rec.service);
             self.throughput[k].push(rec.throughput);
+            self.spent[k] += rec.cost;
             if self.prep.topologies[k].model.inventory.is_some() {
                 let now = stock_now(&self.prep, run, k, Some(&self.stock[k]));
                 self.stock_history[k].push(stock_share(&now).unwrap_or(0.0));
@@ -383,6 +387,22 @@ impl LiveTrial {
     /// Is the risk worker still computing?
     pub fn risk_running(&self) -> bool {
         self.risk.running()
+    }
+
+    /// What topology `k` has cost so far in this trial per unit of its
+    /// baseline, Σ C_t ÷ (F0 · steps run) (its calm cost before step 0);
+    /// `None` in a scenario without costs.
+    pub fn cost(&self, k: usize) -> Option<f64> {
+        if !self.prep.scenario.has_costs() {
+            return None;
+        }
+        let p = &self.prep.topologies[k];
+        let steps = self.history[k].len();
+        Some(if steps == 0 {
+            p.calm_cost() / p.net.baseline()
+        } else {
+            self.spent[k] / (p.net.baseline() * steps as f64)
+        })
     }
 
     /// φ at the last step run of topology `k` (1 before step 0).

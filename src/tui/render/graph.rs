@@ -26,11 +26,17 @@ fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
     let down = app.live.down_count(k);
     let nodes = app.base_scenario().topologies[k].nodes.len();
     let phi = format!("{:.2}", app.live.service(k));
+    // The trial's cost so far per unit, in scenarios with costs: it rides
+    // with the down count and gives way with it.
+    let cost = app.live.cost(k).map_or_else(String::new, |c| {
+        let unit = app.tr("/u", "/單位");
+        format!("{}{c:.1}{unit} · ", app.base_scenario().currency())
+    });
     let counts = format!("{down}/{nodes} {}", app.tr("down", "停擺"));
     let room = width.saturating_sub(4);
     let label = app.topology_label(k).into_owned();
     let id = app.topology_id(k).into_owned();
-    let full = 4 + phi.width() + 3 + counts.width() + 1;
+    let full = 4 + phi.width() + 3 + cost.width() + counts.width() + 1;
     let short = 4 + phi.width() + 1;
     // The label gives way to the id first, then the down count, then φ:
     // the id is never cut while the panel has room for it alone.
@@ -69,6 +75,9 @@ fn titles(app: &App, k: usize, width: usize) -> (Line<'static>, Line<'static>) {
     ];
     if !counts.is_empty() {
         spans.push(Span::raw(" · "));
+        if !cost.is_empty() {
+            spans.push(Span::raw(cost));
+        }
         spans.push(Span::styled(
             counts,
             if down > 0 {

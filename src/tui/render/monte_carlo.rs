@@ -97,6 +97,9 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                     .fg(topology_color(k))
                     .add_modifier(Modifier::BOLD),
             )));
+            if let Some(line) = cost_line(app, summary, k, width) {
+                compare.push(line);
+            }
         }
     }
     let rows_left = usize::from(r.height).saturating_sub(compare.len());
@@ -199,4 +202,42 @@ mod tests {
         // Half the mode's count fills one of the two rows.
         assert_eq!(rows, vec!["   █", "█  █"]);
     }
+}
+
+/// In scenarios with costs: what topology `k` costs per unit against the
+/// first and the share of trials it was cheaper, shortened to `width`.
+fn cost_line(
+    app: &App,
+    summary: &crate::stats::TableSummary,
+    k: usize,
+    width: usize,
+) -> Option<Line<'static>> {
+    let c = summary.vs_first.get(k)?.as_ref()?;
+    let (diff, p) = c.cost_diff.zip(c.p_cheaper)?;
+    let cur = app.base_scenario().currency();
+    let ours = summary.metrics[k].cost.as_ref()?.mean;
+    let first = summary.metrics[0].cost.as_ref()?.mean;
+    let id = app.topology_id(k);
+    let p = format!("{:.0}%", 100.0 * p);
+    let d = format!("{:+.2}", diff.mean);
+    let candidates = if app.lang_zh {
+        [
+            format!("{id} 成本 {cur}{ours:.2} 對 {cur}{first:.2}，較便宜 {p}"),
+            format!("{id} 成本 Δ{d}，較便宜 {p}"),
+            format!("{id} 較便宜 {p}"),
+            format!("{cur} {p}"),
+        ]
+    } else {
+        [
+            format!("{id} cost {cur}{ours:.2} vs {cur}{first:.2}, cheaper {p}"),
+            format!("{id} cost Δ{d}, cheaper {p}"),
+            format!("{id} cheaper {p}"),
+            format!("{cur} {p}"),
+        ]
+    };
+    let text = candidates.into_iter().find(|t| t.width() <= width)?;
+    Some(Line::from(Span::styled(
+        text,
+        Style::default().fg(topology_color(k)),
+    )))
 }
