@@ -9,6 +9,7 @@ use chainmesh::network::{FlowNetwork, stock_ranking};
 use chainmesh::scenario::{Role, Scenario, Topology};
 use chainmesh::sim::{Prepared, run_trials, trace_rows};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use predicates::prelude::PredicateBooleanExt;
 use proptest::prelude::*;
 
 /// What the four stages of one step find, by the oracle.
@@ -390,8 +391,13 @@ proptest! {
             prop_assert_eq!(x.stock, y.stock);
             prop_assert!(x.cost.is_none() && y.cost.is_some());
         }
+        // Every trace value but C_t itself.
+        let unpriced = |rows: Vec<chainmesh::sim::TraceRow>| -> Vec<_> {
+            rows.into_iter().map(|r| chainmesh::sim::TraceRow { cost: 0.0, ..r }).collect()
+        };
         let (ra, rb) = (trace_rows(&a, seed, 2, &[0]), trace_rows(&b, seed, 2, &[0]));
-        prop_assert_eq!(ra, rb);
+        prop_assert!(ra.iter().all(|r| r.cost == 0.0));
+        prop_assert_eq!(ra, unpriced(rb));
     }
 }
 
@@ -482,4 +488,178 @@ fn worked_example_of_the_docs() {
     let (d, c) = model_step(&prep.scenario.topologies[1], &down_net);
     assert_eq!(d, 100.0);
     assert!((c - 432.0).abs() < 1e-9, "{c}");
+}
+
+/// Bad costs are refused with the file, line and column, the field and what
+/// was expected; the binary exits 2. Costs written in the chunked node
+/// reader's path (many nodes) point at the same place as the whole-file one.
+#[test]
+fn costs_are_validated_with_file_line_and_field() {
+    let base = |node_extra: &str, defaults: &str, link_extra: &str| {
+        format!(
+            "[scenario]\nname = \"v\"\nsector = \"retail\"\n[defaults]\n{defaults}\n\
+[[topology]]\nid = \"t\"\n\
+[[topology.node]]\nid = \"f\"\nrole = \"source\"\n{node_extra}\n\
+[[topology.node]]\nid = \"r\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"f\"\nto = \"r\"\n{link_extra}\n"
+        )
+    };
+    for (text, field, words, line) in [
+        (
+            base("fixed_cost = -1", "", ""),
+            "topology.node.fixed_cost",
+            "≥ 0",
+            11,
+        ),
+        (
+            base("unit_cost = nan", "", ""),
+            "topology.node.unit_cost",
+            "finite",
+            11,
+        ),
+        (
+            base("holding_cost = inf", "", ""),
+            "topology.node.holding_cost",
+            "finite",
+            11,
+        ),
+        (
+            base("unit_cost = 1e16", "", ""),
+            "topology.node.unit_cost",
+            "1e15",
+            11,
+        ),
+        (
+            base("", "unit_cost = -2", ""),
+            "defaults.unit_cost",
+            "≥ 0",
+            5,
+        ),
+        (
+            base("", "", "unit_cost = -0.5"),
+            "topology.link.unit_cost",
+            "≥ 0",
+            18,
+        ),
+        (
+            base("lost_sale_cost = 5", "", ""),
+            "topology.node.lost_sale_cost",
+            "only for sinks",
+            11,
+        ),
+        (
+            base("fixed_cost = \"lots\"", "", ""),
+            "fixed_cost",
+            "string",
+            11,
+        ),
+    ] {
+        let e = Scenario::from_toml("v.toml", &text)
+            .expect_err(&text)
+            .to_string();
+        assert!(e.contains(&format!("v.toml:{line}:")), "line {line}: {e}");
+        assert!(e.contains(field), "{field}: {e}");
+        assert!(e.contains(words), "{words}: {e}");
+    }
+    // lost_sale_cost in [defaults] applies to sinks only: accepted.
+    let s = Scenario::from_toml("v.toml", &base("", "lost_sale_cost = 7", "")).unwrap();
+    let costs: Vec<f64> = s.topologies[0]
+        .nodes
+        .iter()
+        .map(|n| n.cost.lost_sale)
+        .collect();
+    assert_eq!(costs, [0.0, 7.0]);
+    // The binary: exit 2 and the message, nothing on stdout.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, base("unit_cost = -1", "", "")).unwrap();
+    assert_cmd::Command::cargo_bin("chainmesh")
+        .unwrap()
+        .arg("run")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicates::str::contains("bad.toml:11:")
+                .and(predicates::str::contains("topology.node.unit_cost")),
+        );
+}
+
+/// A file without costs writes no cost column anywhere, and `run --format
+/// json` of a file with costs carries every cost metric as an object like
+/// `service`'s, with the currency.
+#[test]
+fn cost_columns_only_where_something_costs() {
+    let run = |text: &str, format: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.toml");
+        std::fs::write(&p, text).unwrap();
+        let out = assert_cmd::Command::cargo_bin("chainmesh")
+            .unwrap()
+            .args(["run", "--trials", "20", "--format", format])
+            .arg(&p)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let bare = "[scenario]\nname = \"c\"\nsector = \"retail\"\nsteps = 30\n\
+[[topology]]\nid = \"chain\"\n\
+[[topology.node]]\nid = \"f\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"r\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"f\"\nto = \"r\"\n\
+[[topology]]\nid = \"net\"\n\
+[[topology.node]]\nid = \"f\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"g\"\nrole = \"source\"\n\
+[[topology.node]]\nid = \"r\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"f\"\nto = \"r\"\n\
+[[topology.link]]\nfrom = \"g\"\nto = \"r\"\n";
+    for format in ["csv", "json", "markdown", "table"] {
+        assert!(!run(bare, format).contains("cost"), "{format}");
+    }
+    let priced = bare.replacen("[[topology]]", "[defaults]\nfixed_cost = 10\nlost_sale_cost = 3\ncurrency_is_not_a_default = 1\n[[topology]]", 1);
+    // An unknown key is refused (typo guard), so write the file properly.
+    assert!(Scenario::from_toml("p.toml", &priced).is_err());
+    let priced = bare
+        .replacen(
+            "sector = \"retail\"\n",
+            "sector = \"retail\"\ncurrency = \"€\"\n",
+            1,
+        )
+        .replacen(
+            "[[topology]]",
+            "[defaults]\nfixed_cost = 10\nlost_sale_cost = 3\n[[topology]]",
+            1,
+        );
+    let json: serde_json::Value = serde_json::from_str(&run(&priced, "json")).unwrap();
+    let report = &json["reports"][0];
+    let report = if report.is_null() { &json } else { report };
+    assert_eq!(report["currency"], "€", "{report}");
+    for t in report["topologies"].as_array().unwrap() {
+        for m in ["cost_calm", "cost", "cost_risk"] {
+            let o = &t["metrics"][m];
+            assert!(o["mean"].is_number() && o["ci95"].is_number(), "{m}: {o}");
+        }
+        // Calm: one source at 10 and a sink at 10 (chain), 20 ÷ F0 100.
+        if t["id"] == "chain" {
+            assert_eq!(t["metrics"]["cost_calm"]["mean"], 0.2);
+            assert_eq!(t["metrics"]["cost_calm"]["std"], 0.0);
+        }
+    }
+    let net = &report["topologies"][1]["vs_first"];
+    assert!(
+        net["cost_diff"]["mean"].is_number() && net["p_cheaper"].is_number(),
+        "{net}"
+    );
+    let csv = run(&priced, "csv");
+    let header = csv.lines().next().unwrap();
+    for col in [
+        "cost_calm_mean",
+        "cost_mean",
+        "cost_risk_p95",
+        "cost_diff_mean",
+        "p_cheaper",
+    ] {
+        assert!(header.split(',').any(|c| c == col), "{col} in {header}");
+    }
 }
