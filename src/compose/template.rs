@@ -282,7 +282,14 @@ pub fn render(name: &str, file: &str, template: Template, sector: Sector, nodes:
          # Values every node gets unless it sets its own.\n\
          [defaults]\n\
          failure_rate = 0.01    # chance an up node fails in a step\n\
-         repair = {{ dist = \"geometric\", mean = 5 }}   # outage length: fixed, uniform or geometric\n\n\
+         repair = {{ dist = \"geometric\", mean = 5 }}   # outage length: fixed, uniform or geometric\n\
+         # Costs (optional; docs/model.md, section 1c): uncomment to put the designs'\n\
+         # efficiency and their outages on one scale (money; `currency = \"NT$\"` in\n\
+         # [scenario] names the unit). A link can have its own `unit_cost` too.\n\
+         # fixed_cost = 20      # per step for keeping a node, up or down\n\
+         # unit_cost = 5        # per unit passing through a node\n\
+         # holding_cost = 0.5   # per unit of stock held at the end of a step\n\
+         # lost_sale_cost = 60  # sinks only: per unit of demand not delivered\n\n\
          # A scripted shock (uncomment to use): at step 20 the highest-betweenness firm\n\
          # of every topology is down for 10 steps.\n\
          # [[shock]]\n\
