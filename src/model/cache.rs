@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
 use crate::network::{CostScratch, FlowNetwork, FlowSolver, StockScratch};
 
-use super::cost::CostModel;
+use super::cost::{CostMemo, CostModel};
 
 use super::method::{Method, MethodChooser};
 
@@ -62,6 +62,11 @@ pub struct FlowCache {
     pub stock: StockScratch,
     /// Buffers of the cost stage ([`CostModel`]).
     pub cost: CostScratch,
+    /// V* of stocked steps already solved ([`CostMemo`]).
+    pub cost_memo: CostMemo,
+    /// Solve every stocked step, never reusing the last one (the test
+    /// oracle of [`super::StepModel`]'s reuse; the same numbers, slower).
+    pub stepwise: bool,
     /// V* of a step that delivers production alone, per down-set
     /// (networks of at most 64 nodes).
     variable: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
@@ -79,6 +84,8 @@ pub struct FlowCache {
     held: Option<(Vec<bool>, f64)>,
     /// Repair or solve afresh, whichever is cheaper here (incremental mode).
     method: MethodChooser,
+    /// Stocked steps whose stages were solved (not idle, not reused).
+    pub stock_solves: u64,
     /// Lookups answered from the memo.
     pub hits: u64,
     /// Lookups that ran a full solve.

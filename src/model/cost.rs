@@ -12,6 +12,8 @@
 //! every node up and every stock full the cost is the **calm** cost, known
 //! when the topology is compiled.
 
+use std::collections::HashMap;
+
 use crate::network::assembly::StockProgram;
 use crate::network::{CostFlow, CostScratch, FlowNetwork, StockScratch};
 use crate::scenario::Topology;
@@ -30,6 +32,24 @@ pub struct CostModel {
     stage: Option<Stage>,
     /// C with every node up and every stock full.
     calm: f64,
+}
+
+/// Most V* values a [`CostMemo`] keeps before it is cleared.
+const MEMO_CAPACITY: usize = 1 << 16;
+/// Networks of at most this many nodes memoise stocked steps' V*.
+const MEMO_MAX_NODES: usize = 64;
+
+/// V* of stocked pool-only steps, keyed by the bits of everything it is a
+/// function of: the down-set, Σ d, every draw and every refill. Steps with
+/// whole-number flows repeat those few patterns across steps and trials
+/// (a store refilling by its spare capacity, a shelf covering the same
+/// shortfall), so a hit replaces a minimum-cost flow; a hit is bit for bit
+/// what the solve gives, so the memo changes only the time. One per
+/// topology and thread (in the [`super::FlowCache`]).
+#[derive(Debug, Default)]
+pub struct CostMemo {
+    map: HashMap<Box<[u64]>, f64>,
+    key: Vec<u64>,
 }
 
 /// How the fourth stage is solved.
@@ -104,13 +124,29 @@ impl CostModel {
         delivered: f64,
         program_variable: f64,
         stock: &StockScratch,
-        scratch: &mut CostScratch,
+        (scratch, memo): (&mut CostScratch, &mut CostMemo),
     ) -> f64 {
         match &self.stage {
             None => 0.0,
             Some(Stage::Flow(f)) => {
                 let (draws, refills) = stock.draws();
-                f.variable_cost(down, delivered, draws, refills, scratch)
+                if down.len() > MEMO_MAX_NODES {
+                    return f.variable_cost(down, delivered, draws, refills, scratch);
+                }
+                memo.key.clear();
+                memo.key.push(super::cache::mask(down));
+                memo.key.push(delivered.to_bits());
+                memo.key
+                    .extend(draws.iter().chain(refills).map(|x| x.to_bits()));
+                if let Some(&v) = memo.map.get(memo.key.as_slice()) {
+                    return v;
+                }
+                let v = f.variable_cost(down, delivered, draws, refills, scratch);
+                if memo.map.len() >= MEMO_CAPACITY {
+                    memo.map.clear();
+                }
+                memo.map.insert(memo.key.as_slice().into(), v);
+                v
             }
             Some(Stage::Program(_)) => program_variable,
         }

@@ -52,6 +52,12 @@ impl Inventory {
         self.layout().tol()
     }
 
+    /// Rank `j`'s level after drawing `y` and refilling `r`, snapped to 0
+    /// or max within the tolerance (as every step does).
+    pub fn settle(&self, j: usize, level: f64, y: f64, r: f64) -> f64 {
+        self.layout().settle(j, level, y, r)
+    }
+
     /// One step with the nodes marked in `down` out of service, from the
     /// levels in `level` (per rank), which it updates. Pure: depends only on
     /// `down` and `level`.

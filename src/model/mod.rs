@@ -12,6 +12,6 @@ mod method;
 mod step;
 
 pub use cache::{FlowCache, IdleKey};
-pub use cost::CostModel;
+pub use cost::{CostMemo, CostModel};
 pub use inventory::Inventory;
 pub use step::{StepModel, StepOutcome, StepState};

@@ -66,6 +66,25 @@ pub struct StepState {
     level: Vec<f64>,
     /// This trial's last assembly optimum (large assembly topologies only).
     warm: WarmStart,
+    /// The last stocked step solved for the current down-set (pool-only
+    /// topologies), while it may be reused ([`StepModel::step`]).
+    held: Option<HeldStep>,
+    /// The levels before the step being solved (a buffer).
+    before: Vec<f64>,
+}
+
+/// A solved stocked step of a pool-only topology and the levels it was
+/// solved from.
+#[derive(Debug, Clone, Default)]
+struct HeldStep {
+    /// Per rank: the levels before the step, its draws and refills.
+    from: Vec<f64>,
+    draws: Vec<f64>,
+    refills: Vec<f64>,
+    delivered: f64,
+    drawn: f64,
+    /// V* of the step (0 without costs).
+    variable: f64,
 }
 
 /// The outcome of one step.
@@ -99,6 +118,7 @@ impl StepModel {
         // next one from the canonical optimum, whatever trial it ran before.
         state.warm = WarmStart::default();
         state.level.clear();
+        state.held = None;
         if let Some(inv) = &self.inventory {
             state.level.extend_from_slice(inv.initial());
         }
@@ -128,6 +148,7 @@ impl StepModel {
     ) -> StepOutcome {
         if changed {
             state.dirty = true;
+            state.held = None;
         }
         if state.dirty {
             state.production = if down_count == 0 {
@@ -151,19 +172,94 @@ impl StepModel {
         let mut variable = state.variable;
         if let Some(inv) = &self.inventory {
             let baseline = net.baseline();
-            let (delivered, drawn, moved) = self.stocked(inv, state, down, baseline, cache);
+            let (delivered, drawn, moved) = match self.reuse(inv, state, cache) {
+                Some(held) => held,
+                None => {
+                    let holds = !cache.stepwise && matches!(inv, Inventory::Flow(_));
+                    if holds {
+                        state.before.clear();
+                        state.before.extend_from_slice(&state.level);
+                    }
+                    let (delivered, drawn, moved) = self.stocked(inv, state, down, baseline, cache);
+                    let moved = match (&self.cost, moved) {
+                        (Some(c), Some(program)) => Some(c.stocked_variable(
+                            down,
+                            delivered,
+                            program,
+                            &cache.stock,
+                            (&mut cache.cost, &mut cache.cost_memo),
+                        )),
+                        (None, Some(_)) => Some(0.0),
+                        (_, None) => None,
+                    };
+                    if let (true, Some(v)) = (holds, moved) {
+                        let mut held = state.held.take().unwrap_or_default();
+                        let (draws, refills) = cache.stock.draws();
+                        held.from.clone_from(&state.before);
+                        held.draws.clear();
+                        held.draws.extend_from_slice(draws);
+                        held.refills.clear();
+                        held.refills.extend_from_slice(refills);
+                        (held.delivered, held.drawn, held.variable) = (delivered, drawn, v);
+                        state.held = Some(held);
+                    }
+                    (delivered, drawn, moved)
+                }
+            };
             out.throughput = delivered;
             out.drawn = drawn / baseline;
             out.stockout = state.level.iter().any(|&l| l <= 0.0);
-            if let (Some(c), Some(program)) = (&self.cost, moved) {
-                variable =
-                    c.stocked_variable(down, delivered, program, &cache.stock, &mut cache.cost);
+            if let Some(v) = moved {
+                variable = v;
             }
         }
         if let Some(c) = &self.cost {
             out.cost = c.total(variable, &state.level);
         }
         out
+    }
+
+    /// The step held in `state` again, when it is still the optimum:
+    /// (delivered, drawn, `Some(V*)`), levels updated. Pool-only topologies
+    /// (whose stock step is nested max flows) only.
+    ///
+    /// Between two events the stages' programs differ only in the stock
+    /// caps, y_j ≤ level_j and r_j ≤ max_j − level_j. If every cap that
+    /// moved was slack by more than the tolerance at the held solution, both
+    /// for the levels it was solved from and for today's, the held solution
+    /// is still the lexicographic optimum (a constraint slack at an optimum
+    /// of a convex program can be dropped, then put back anywhere that keeps
+    /// it slack). The max flows find it bit for bit as well: a slack stock
+    /// or refill arc is never the bottleneck of an augmenting path (arcs out
+    /// of S and into T′ never lose flow, so one that bottlenecked would end
+    /// saturated), so every push is the same, and draws are read as the flow
+    /// on their arc, not as level − residual. `docs/model.md`, section 1b,
+    /// "Reuse"; `tests/stock.rs` checks every step against solving it.
+    fn reuse(
+        &self,
+        inv: &Inventory,
+        state: &mut StepState,
+        cache: &FlowCache,
+    ) -> Option<(f64, f64, Option<f64>)> {
+        if cache.stepwise || !matches!(inv, Inventory::Flow(_)) {
+            return None;
+        }
+        let held = state.held.as_ref()?;
+        let tol = inv.tol();
+        let slack = |j: usize, level: f64| {
+            let (y, r) = (held.draws[j], held.refills[j]);
+            y < level - tol && r < inv.max()[j] - level - tol
+        };
+        let fits = state.level.iter().enumerate().all(|(j, &l)| {
+            l.to_bits() == held.from[j].to_bits() || (slack(j, l) && slack(j, held.from[j]))
+        });
+        if !fits {
+            return None;
+        }
+        for (j, l) in state.level.iter_mut().enumerate() {
+            *l = inv.settle(j, *l, held.draws[j], held.refills[j]);
+        }
+        Some((held.delivered, held.drawn, Some(held.variable)))
     }
 
     /// The stock stages from `state`'s levels: (delivered, drawn) units,
@@ -185,6 +281,7 @@ impl StepModel {
             (s.drawn > 0.0 || s.refilled > 0.0).then_some(s.variable)
         };
         if down.len() > IDLE_MEMO_MAX || state.level.len() > IDLE_MEMO_MAX {
+            cache.stock_solves += 1;
             let step = inv.step(down, &mut state.level, &mut cache.stock);
             return (step.delivered, step.drawn, moved(&step));
         }
@@ -205,6 +302,7 @@ impl StepModel {
         if cache.idle(&key) == Some(true) {
             return (production, 0.0, None);
         }
+        cache.stock_solves += 1;
         let step = inv.step(down, &mut state.level, &mut cache.stock);
         cache.remember_idle(key, step.drawn <= 0.0 && step.refilled <= 0.0);
         (step.delivered, step.drawn, moved(&step))

@@ -241,7 +241,10 @@ impl StockNetwork {
             solver.residual[a] = level[j];
             let got = g.augment(solver);
             delivered += got;
-            scratch.draw[j] = level[j] - solver.residual[a];
+            // The flow on the arc (its reverse residual): the sum of the
+            // pushes through it, which does not depend on `level[j]` unless
+            // the arc saturates (see `StepModel`'s reuse of a step).
+            scratch.draw[j] = solver.residual[g.rev[a] as usize];
             // Frozen: no later path may draw more of it.
             solver.residual[a] = 0.0;
         }
