@@ -32,6 +32,14 @@ pub struct CostModel {
     stage: Option<Stage>,
     /// C with every node up and every stock full.
     calm: f64,
+    /// Pool-only: V* with every node up, and per node whether the calm
+    /// least-cost flow passes through it. A step that delivers the whole
+    /// baseline from production with only idle nodes down costs that V*:
+    /// the calm flow is still feasible, and nothing cheaper appeared.
+    calm_variable: f64,
+    calm_used: Vec<bool>,
+    /// The topology's baseline F0.
+    baseline: f64,
 }
 
 /// Most V* values a [`CostMemo`] keeps before it is cleared.
@@ -87,10 +95,18 @@ impl CostModel {
             holding,
             stage,
             calm: 0.0,
+            calm_variable: 0.0,
+            calm_used: Vec::new(),
+            baseline: net.baseline(),
         };
         let full: Vec<f64> = inventory.map_or_else(Vec::new, |i| i.max().to_vec());
         let up = vec![false; topo.nodes.len()];
-        let v = model.idle_variable(&up, net.baseline(), &mut CostScratch::default());
+        let mut scratch = CostScratch::default();
+        let v = model.idle_variable(&up, net.baseline(), &mut scratch);
+        if let Some(Stage::Flow(f)) = &model.stage {
+            model.calm_used = f.node_flows(&scratch).iter().map(|&x| x > 0.0).collect();
+        }
+        model.calm_variable = v;
         model.calm = model.total(v, &full);
         Some(model)
     }
@@ -110,7 +126,17 @@ impl CostModel {
     pub fn idle_variable(&self, down: &[bool], delivered: f64, scratch: &mut CostScratch) -> f64 {
         match &self.stage {
             None => 0.0,
-            Some(Stage::Flow(f)) => f.variable_cost(down, delivered, &[], &[], scratch),
+            Some(Stage::Flow(f)) => {
+                let idle_down = !self.calm_used.is_empty()
+                    && down
+                        .iter()
+                        .zip(&self.calm_used)
+                        .all(|(&d, &used)| !(d && used));
+                if idle_down && delivered.to_bits() == self.baseline.to_bits() {
+                    return self.calm_variable;
+                }
+                f.variable_cost(down, delivered, &[], &[], scratch)
+            }
             Some(Stage::Program(p)) => p.variable_cost(down, delivered),
         }
     }

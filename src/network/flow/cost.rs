@@ -57,6 +57,9 @@ pub struct CostFlow {
     delivery_arc: u32,
     draw_arc: Vec<u32>,
     refill_arc: Vec<u32>,
+    /// Reduced costs at or below this count as 0 (round-off of the
+    /// potentials): 1e-12 of the longest possible path's cost.
+    admissible: f64,
 }
 
 /// Reusable buffers of [`CostFlow::variable_cost`]; one per thread.
@@ -68,6 +71,9 @@ pub struct CostScratch {
     via: Vec<u32>,
     done: Vec<bool>,
     heap: BinaryHeap<Entry>,
+    /// Per vertex: the next arc the admissible search tries.
+    next: Vec<u32>,
+    stack: Vec<u32>,
 }
 
 /// A Dijkstra queue entry, smallest distance first (ties by vertex).
@@ -130,6 +136,7 @@ impl CostFlow {
             costs.extend([0.0, 0.0]);
         }
         let (first, head, cap, rev, forward) = csr(2 * n + 4, &arcs);
+        let longest: f64 = costs.iter().map(|c| c.abs()).sum();
         let mut cost = vec![0.0; cap.len()];
         for (k, &a) in forward.iter().enumerate() {
             cost[a as usize] = costs[k];
@@ -174,6 +181,7 @@ impl CostFlow {
             refill_arc: (0..ranked.len())
                 .map(|j| forward[topology + 3 + 2 * j])
                 .collect(),
+            admissible: 1e-12 * (1.0 + longest),
         }
     }
 
@@ -203,6 +211,10 @@ impl CostFlow {
         }
         let drawn: f64 = draws.iter().sum();
         let refilled: f64 = refills.iter().sum();
+        if delivered <= 0.0 && drawn <= 0.0 && refilled <= 0.0 {
+            // Nothing moves: every unit of demand is lost.
+            return self.lost_everything();
+        }
         let production = (delivered + refilled - drawn).max(0.0);
         r[self.production_arc as usize] = production;
         r[self.delivery_arc as usize] = delivered;
@@ -216,27 +228,45 @@ impl CostFlow {
         scratch.via.resize(vertices, NONE);
         scratch.done.resize(vertices, false);
         while self.shortest_path(s_star, t_star, scratch) {
-            // Potentials: reduced costs stay ≥ 0 on every residual arc.
+            // Potentials: reduced costs stay ≥ 0 on every residual arc, and
+            // 0 along every shortest path.
             let reach = scratch.dist[t_star as usize];
             for v in 0..vertices {
                 scratch.potential[v] += scratch.dist[v].min(reach);
             }
-            let mut push = f64::INFINITY;
-            let mut v = t_star;
-            while v != s_star {
-                let a = scratch.via[v as usize] as usize;
-                push = push.min(scratch.residual[a]);
-                v = self.head[self.rev[a] as usize];
-            }
-            let mut v = t_star;
-            while v != s_star {
-                let a = scratch.via[v as usize] as usize;
-                scratch.residual[a] -= push;
-                scratch.residual[self.rev[a] as usize] += push;
-                v = self.head[self.rev[a] as usize];
+            // Every shortest path at once (primal-dual): augment along
+            // arcs of zero reduced cost until none reaches T*.
+            scratch.next.clear();
+            scratch.next.extend_from_slice(&self.first[..vertices]);
+            while self.admissible_path(s_star, t_star, scratch) {
+                let mut push = f64::INFINITY;
+                for &a in &scratch.stack {
+                    push = push.min(scratch.residual[a as usize]);
+                }
+                for &a in &scratch.stack {
+                    scratch.residual[a as usize] -= push;
+                    scratch.residual[self.rev[a as usize] as usize] += push;
+                }
             }
         }
         self.priced(&scratch.residual)
+    }
+
+    /// V of a step in which nothing moves: Σ lost_sale · demand.
+    fn lost_everything(&self) -> f64 {
+        (0..self.nodes)
+            .filter(|&i| self.sink_arc[i] != NONE && self.lost_sale[i] > 0.0)
+            .map(|i| self.lost_sale[i] * self.demand[i])
+            .sum()
+    }
+
+    /// Per node, the flow through its capacity in the flow `scratch` holds
+    /// after [`variable_cost`](Self::variable_cost).
+    pub fn node_flows(&self, scratch: &CostScratch) -> Vec<f64> {
+        self.split
+            .iter()
+            .map(|&a| scratch.residual[self.rev[a as usize] as usize])
+            .collect()
     }
 
     /// V of the flow held in `residual`, term by term (each ≥ 0).
@@ -257,6 +287,51 @@ impl CostFlow {
             }
         }
         v
+    }
+
+    /// A path from `s` to `t` over residual arcs of zero reduced cost, as
+    /// the arcs in `scratch.stack`; false when there is none. Arcs that
+    /// lead nowhere are skipped for good (`next`), as in Dinic's blocking
+    /// flow, and a vertex is entered once per search, so zero-cost cycles
+    /// cannot trap it.
+    fn admissible_path(&self, s: u32, t: u32, scratch: &mut CostScratch) -> bool {
+        scratch.stack.clear();
+        scratch.done.fill(false);
+        let mut u = s;
+        scratch.done[s as usize] = true;
+        loop {
+            if u == t {
+                return true;
+            }
+            let end = self.first[u as usize + 1];
+            let mut advanced = false;
+            while scratch.next[u as usize] < end {
+                let a = scratch.next[u as usize] as usize;
+                let v = self.head[a];
+                let reduced =
+                    self.cost[a] + scratch.potential[u as usize] - scratch.potential[v as usize];
+                if scratch.residual[a] > EPS
+                    && reduced <= self.admissible
+                    && !scratch.done[v as usize]
+                {
+                    scratch.done[v as usize] = true;
+                    scratch.stack.push(a as u32);
+                    u = v;
+                    advanced = true;
+                    break;
+                }
+                scratch.next[u as usize] += 1;
+            }
+            if advanced {
+                continue;
+            }
+            // A dead end: retreat, and never try the arc into it again.
+            let Some(a) = scratch.stack.pop() else {
+                return false;
+            };
+            u = self.head[self.rev[a as usize] as usize];
+            scratch.next[u as usize] += 1;
+        }
     }
 
     /// Dijkstra over arcs with residual > EPS by reduced cost; fills `dist`
