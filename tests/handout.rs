@@ -247,7 +247,11 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
             "{sizes}"
         );
     }
-    assert!(md.contains("random removal orders (`chainmesh sweep`"));
+    assert!(
+        md.contains("random removal orders with seed")
+            && md.contains("the TUI's `w` view average the same 100 by default"),
+        "{md}"
+    );
     let (texts, _) = svg_texts(&out.join("pandemic-2020-service.svg"));
     assert!(
         texts.iter().any(|t| t.contains("1 step = 2 days")),

@@ -520,7 +520,7 @@ fn the_sweep_view_equals_chainmesh_sweep() {
     assert!(out.status.success(), "{command}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["seed"], 42);
-    assert_eq!(json["trials"], 50);
+    assert_eq!(json["trials"], chainmesh::sweep::DEFAULT_RANDOM_ORDERS);
     assert_eq!(json["points"], 21);
     assert_eq!(json["service_level"], report.service_level);
     let topologies = json["topologies"].as_array().expect("topologies");
