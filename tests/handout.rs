@@ -686,7 +686,9 @@ fn the_handout_and_the_cli_give_the_same_r_for_one_seed() {
         "the TUI's w view"
     );
     assert!(
-        md.contains(&format!("a mean over {orders} random removal orders with seed 11")),
+        md.contains(&format!(
+            "a mean over {orders} random removal orders with seed 11"
+        )),
         "{md}"
     );
     let mut rows = 0;

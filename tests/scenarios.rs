@@ -291,7 +291,10 @@ fn manufacturing_lesson_explains_the_degree_attack_r_on_the_default_seed() {
         assert!(lesson.contains(&claim), "{claim:?} not in {lesson}");
     }
     let zh = s.lesson_zh.clone().expect("lesson_zh");
-    assert!(zh.contains("1、0.6、0，對比 1、0.5、0") && zh.contains("21 對 17"), "{zh}");
+    assert!(
+        zh.contains("1、0.6、0，對比 1、0.5、0") && zh.contains("21 對 17"),
+        "{zh}"
+    );
 
     let opts = SweepOptions {
         attacks: vec![Attack::Random, Attack::Degree],
@@ -327,8 +330,16 @@ fn manufacturing_lesson_explains_the_degree_attack_r_on_the_default_seed() {
 
     // The degree attack's first three nodes and φ after each removal.
     for (id, first, phi) in [
-        ("multi_sourced", ["contract_assembler", "plant_north", "plant_south"], [1.0, 0.6, 0.0]),
-        ("single_sourced", ["logistics_a", "logistics_b", "plant_north"], [1.0, 0.5, 0.0]),
+        (
+            "multi_sourced",
+            ["contract_assembler", "plant_north", "plant_south"],
+            [1.0, 0.6, 0.0],
+        ),
+        (
+            "single_sourced",
+            ["logistics_a", "logistics_b", "plant_north"],
+            [1.0, 0.5, 0.0],
+        ),
     ] {
         let t = &s.topologies[s.topology_index(id).expect("topology")];
         let g = SweepGraph::from_topology(t);
@@ -342,7 +353,14 @@ fn manufacturing_lesson_explains_the_degree_attack_r_on_the_default_seed() {
         }
         // R = Σ φ(k) / n: the sums are 1.6 and 1.5, the divisors 21 and 17.
         let sum: f64 = phi.iter().sum();
-        let curve_r = if id == "multi_sourced" { multi_deg } else { single_deg };
-        assert!((curve_r - sum / t.nodes.len() as f64).abs() < 1e-9, "{id}: R {curve_r}");
+        let curve_r = if id == "multi_sourced" {
+            multi_deg
+        } else {
+            single_deg
+        };
+        assert!(
+            (curve_r - sum / t.nodes.len() as f64).abs() < 1e-9,
+            "{id}: R {curve_r}"
+        );
     }
 }

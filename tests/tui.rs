@@ -442,7 +442,10 @@ fn w_opens_and_closes_the_sweep_view() {
     assert_eq!(a.sweep.report.as_ref(), Some(&want));
     assert_eq!(want.points, 21);
     assert_eq!(want.trials, chainmesh::sweep::DEFAULT_RANDOM_ORDERS);
-    assert_eq!(want.trials, 100, "the default of sweep, the handout and the TUI");
+    assert_eq!(
+        want.trials, 100,
+        "the default of sweep, the handout and the TUI"
+    );
     assert_eq!(want.topologies.len(), 2);
     assert!(want.topologies.iter().all(|t| t.curves.len() == 3));
     assert_eq!(

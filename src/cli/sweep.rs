@@ -5,7 +5,10 @@ use super::{CliError, load_edited};
 use crate::front::output::{check_writable, emit};
 use crate::front::reproduce::Reproduce;
 use crate::scenario::Scenario;
-use crate::sweep::{Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
+use crate::sweep::{
+    Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, chosen_attacks, serialize,
+    sweep_scenario,
+};
 
 /// `chainmesh sweep`.
 pub fn run(args: &SweepArgs) -> Result<(), CliError> {

@@ -154,7 +154,11 @@ fn layout(topo: &Topology, legend_cells: usize, title_cells: usize) -> Drawing {
             p.push(end);
         } else {
             // Along the lane between two rows, then down the gutter left of the target.
-            let lane = if yv < yu { yu - ROW / 2.0 } else { yu + ROW / 2.0 };
+            let lane = if yv < yu {
+                yu - ROW / 2.0
+            } else {
+                yu + ROW / 2.0
+            };
             let gx = xv - RADIUS - GUTTER / 3.0;
             p.push((port_x[cu], lane));
             p.push((gx, lane));
@@ -309,10 +313,18 @@ mod tests {
                         let squash = |x: &str| x.replace(' ', "");
                         assert_eq!(squash(&lines.concat()), squash(&n.label), "{} cut", n.id);
                         let (x0, y0, x1, y1) = d.boxes[i];
-                        assert!(x1 <= d.width - MARGIN + 1e-9, "{}: outside the drawing", n.id);
+                        assert!(
+                            x1 <= d.width - MARGIN + 1e-9,
+                            "{}: outside the drawing",
+                            n.id
+                        );
                         for (j, &(a0, b0, a1, b1)) in d.boxes.iter().enumerate() {
                             let overlap = j != i && a0 < x1 && x0 < a1 && b0 < y1 && y0 < b1;
-                            assert!(!overlap, "{}: labels of {} and {} overlap", t.id, n.id, t.nodes[j].id);
+                            assert!(
+                                !overlap,
+                                "{}: labels of {} and {} overlap",
+                                t.id, n.id, t.nodes[j].id
+                            );
                         }
                     }
                     for (k, p) in d.links.iter().enumerate() {

@@ -96,7 +96,11 @@ impl Builder<'_> {
     /// input carrying `product`, and that input its own, back to a source.
     fn supply(&mut self, v: usize, product: Option<&str>, m: f64) -> Result<(), Why> {
         let carries = |u: usize| product.is_none() || self.products[u].as_deref() == product;
-        let candidates: Vec<usize> = self.preds[v].iter().copied().filter(|&u| carries(u)).collect();
+        let candidates: Vec<usize> = self.preds[v]
+            .iter()
+            .copied()
+            .filter(|&u| carries(u))
+            .collect();
         let fresh = candidates.iter().copied().find(|&u| self.at[u].is_none());
         let q = self.quantity(v, product);
         if let Some(u) = fresh {

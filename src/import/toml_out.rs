@@ -354,7 +354,8 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
             toml_string(&format!("Longest chain ({} stages)", chain.stages))
         );
         for (k, &(i, role, capacity)) in chain.nodes.iter().enumerate() {
-            let note = (k == chain.stages).then_some("suppliers of the parts the path does not bring");
+            let note =
+                (k == chain.stages).then_some("suppliers of the parts the path does not bring");
             node_block(&mut out, &net.nodes[i], role, note, Some(capacity));
         }
         for &(from, to) in &chain.links {
