@@ -16,7 +16,7 @@
 //! file is escaped for XML ([`crate::report::escape::html`]).
 //!
 //! Labels are never cut: a label wraps onto two lines (at spaces, or between
-//! CJK characters, as the TUI wraps), and each column is as wide as its
+//! CJK characters, as the TUI wraps: [`crate::lang::wrap`]), and each column is as wide as its
 //! widest label. Links never cross a label: a link leaves its node by a
 //! short stub to the right of the node's label, to the column's port line;
 //! a link to the next column then runs through the gutter between the
@@ -58,7 +58,7 @@ fn label_lines(label: &str) -> Vec<String> {
         return vec![label.to_string()];
     }
     (LINE_CELLS..=label.width())
-        .map(|w| crate::tui::text::wrap(label, w))
+        .map(|w| crate::lang::wrap(label, w))
         .find(|lines| lines.len() <= 2)
         .unwrap_or_else(|| vec![label.to_string()])
 }
