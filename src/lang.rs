@@ -12,6 +12,8 @@
 //! language, so scripts that read them never break. Messages of the core's
 //! errors (scenario validation, I/O) stay English.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::scenario::{Scenario, Sector};
 
 /// A language of the user interface and the handout.
@@ -189,6 +191,97 @@ pub fn localize(mut scenario: Scenario, lang: Lang) -> Scenario {
         }
     }
     scenario
+}
+
+/// Full-width punctuation that never starts a line (it closes what is
+/// before it).
+pub const NO_LINE_START: &str = "，。、；：？！）」』》〉】〕…";
+/// Full-width punctuation that never ends a line (it opens what follows).
+pub const NO_LINE_END: &str = "（「『《〈【〔";
+
+/// `s` wrapped into lines of at most `width` cells (the TUI's help and
+/// lesson, the handout's drawings): at spaces between
+/// words, and between any two wide (CJK) characters, which need no space;
+/// a word wider than a line is split by characters. Full-width closing
+/// punctuation never starts a line and opening punctuation never ends one
+/// (`，` stays after the word it follows). Line breaks in `s` start new
+/// lines.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        // (token, has a space before it)
+        let mut tokens: Vec<(String, bool)> = Vec::new();
+        let mut word = String::new();
+        let mut space = false;
+        for c in para.chars() {
+            if c == ' ' {
+                if !word.is_empty() {
+                    tokens.push((std::mem::take(&mut word), space));
+                }
+                space = true;
+            } else if c.width().unwrap_or(0) > 1 {
+                if NO_LINE_START.contains(c) && !space {
+                    // Closing punctuation stays with what it closes.
+                    if !word.is_empty() {
+                        word.push(c);
+                        tokens.push((std::mem::take(&mut word), false));
+                        continue;
+                    }
+                    if let Some((last, _)) = tokens.last_mut() {
+                        last.push(c);
+                        continue;
+                    }
+                }
+                if word.chars().last().is_some_and(|l| NO_LINE_END.contains(l)) {
+                    // After an opening bracket: one token with it.
+                    word.push(c);
+                    tokens.push((std::mem::take(&mut word), space));
+                    space = false;
+                    continue;
+                }
+                if !word.is_empty() {
+                    tokens.push((std::mem::take(&mut word), space));
+                    space = false;
+                }
+                if NO_LINE_END.contains(c) {
+                    // Opening punctuation stays with what it opens.
+                    word.push(c);
+                    continue;
+                }
+                tokens.push((c.to_string(), space));
+                space = false;
+            } else {
+                word.push(c);
+            }
+        }
+        if !word.is_empty() {
+            tokens.push((word, space));
+        }
+        let mut line = String::new();
+        for (token, space) in tokens {
+            let gap = usize::from(space && !line.is_empty());
+            if line.width() + gap + token.width() <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&token);
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // A token wider than a line: split it by characters.
+            for c in token.chars() {
+                if line.width() + c.width().unwrap_or(0) > width {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push(c);
+            }
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]

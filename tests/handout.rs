@@ -247,7 +247,11 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
             "{sizes}"
         );
     }
-    assert!(md.contains("random removal orders (`chainmesh sweep`"));
+    assert!(
+        md.contains("random removal orders with seed")
+            && md.contains("the TUI's `w` view average the same 100 by default"),
+        "{md}"
+    );
     let (texts, _) = svg_texts(&out.join("pandemic-2020-service.svg"));
     assert!(
         texts.iter().any(|t| t.contains("1 step = 2 days")),
@@ -658,4 +662,47 @@ fn zh_tw_handout_notices_are_in_chinese() {
         assert!(!zh.contains(words), "zh handout still says {words:?}");
         assert!(en.contains(words), "English handout lacks {words:?}");
     }
+}
+
+/// Issue 26: the handout, `chainmesh sweep` and the TUI average the same
+/// number of random removal orders by default, so one seed gives one R
+/// (the handout's Monte Carlo `--trials` does not change it).
+#[test]
+fn the_handout_and_the_cli_give_the_same_r_for_one_seed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = report(tmp.path(), &["manufacturing"], "11");
+    let md = text(&out.join("report.md"));
+    let json = chainmesh()
+        .args(["sweep", "manufacturing", "--seed", "11", "--format", "json"])
+        .output()
+        .expect("sweep runs");
+    assert!(json.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let orders = v["trials"].as_u64().expect("trials");
+    assert_eq!(orders, chainmesh::sweep::DEFAULT_RANDOM_ORDERS);
+    assert_eq!(
+        chainmesh::tui::sweep::options(11).trials,
+        orders,
+        "the TUI's w view"
+    );
+    assert!(
+        md.contains(&format!(
+            "a mean over {orders} random removal orders with seed 11"
+        )),
+        "{md}"
+    );
+    let mut rows = 0;
+    for t in v["topologies"].as_array().expect("topologies") {
+        let cells: Vec<String> = t["attacks"]
+            .as_array()
+            .expect("attacks")
+            .iter()
+            .map(|a| format!("{:.3}", a["robustness"].as_f64().expect("R")))
+            .collect();
+        let label = t["label"].as_str().expect("label");
+        let row = format!("| {label} | {} |", cells.join(" | "));
+        assert!(md.contains(&row), "{row} not in\n{md}");
+        rows += 1;
+    }
+    assert_eq!(rows, 3);
 }

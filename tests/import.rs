@@ -843,3 +843,53 @@ fn a_json_seed_up_to_u64_max_is_exact() {
     let (_, s) = import(&[path.to_str().expect("utf-8 path")], &[]);
     assert_eq!(s.seed, u64::MAX);
 }
+
+/// Issue 26: `--chain longest` on a network with a bill of materials. The
+/// longest path (farm -> mill -> factory -> shop -> buyers) brings cocoa to
+/// the factory but not sugar, which alone failed with "factory needs sugar
+/// … link a supplier": the chain now takes one sugar maker from the network
+/// (the first in file order), sized so the chain's baseline is the network's.
+#[test]
+fn chain_longest_brings_every_part_an_assembler_on_the_path_needs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (n, l) = (dir.path().join("nodes.csv"), dir.path().join("links.csv"));
+    std::fs::write(
+        &n,
+        "id,role,product,needs,capacity\n\
+         farm,source,cocoa,,100\n\
+         mill,,,,\n\
+         sugar_a,source,sugar,,100\n\
+         sugar_b,source,sugar,,100\n\
+         factory,,candy,cocoa:1;sugar:2,50\n\
+         shop,,,,\n\
+         buyers,sink,,,\n",
+    )
+    .expect("write");
+    std::fs::write(
+        &l,
+        "from,to\nfarm,mill\nmill,factory\nsugar_a,factory\nsugar_b,factory\nfactory,shop\nshop,buyers\n",
+    )
+    .expect("write");
+    let (text, s) = import(
+        &[n.to_str().expect("p"), l.to_str().expect("p")],
+        &["--chain", "longest"],
+    );
+    let (net, chain) = (&s.topologies[0], &s.topologies[1]);
+    let ids: Vec<&str> = chain.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["farm", "mill", "factory", "shop", "buyers", "sugar_a"],
+        "{text}"
+    );
+    assert_eq!(chain.label, "Longest chain (5 stages)");
+    assert_eq!(FlowNetwork::new(net).baseline(), 50.0);
+    assert_eq!(FlowNetwork::new(chain).baseline(), 50.0, "{text}");
+    // Two sugar per candy: the sugar maker passes 100 for the chain's 50.
+    assert_eq!(node(chain, "sugar_a").capacity, 100.0);
+    assert_eq!(node(chain, "farm").capacity, 50.0);
+    assert_eq!(node(chain, "sugar_a").role, Role::Source);
+    let f = chain.node_index("factory").expect("factory");
+    let sugar = chain.node_index("sugar_a").expect("sugar_a");
+    assert!(chain.links.iter().any(|l| l.from == sugar && l.to == f));
+    assert_eq!(chain.links.len(), 5);
+}

@@ -265,3 +265,102 @@ fn manufacturing_lesson_explains_the_threshold_on_the_default_seed() {
     assert!(multi.below.mean > chain.below.mean);
     assert!(multi.recovery.mean > chain.recovery.mean);
 }
+
+/// Manufacturing, default seed and sweep: under the degree attack the
+/// multi-sourced network scores a lower R than the single-sourced one, and
+/// the lesson says why — the attack takes the three assembly sites first
+/// (two makers per part double their links), three removals stop both
+/// networks (φ 1, 0.6, 0 against 1, 0.5, 0), and R divides by 21 nodes
+/// instead of 17; the random-failure R is about twice as high.
+#[test]
+fn manufacturing_lesson_explains_the_degree_attack_r_on_the_default_seed() {
+    use chainmesh::sweep::{
+        Attack, DEFAULT_RANDOM_ORDERS, SweepGraph, SweepOptions, sweep_scenario,
+    };
+    let s = load("manufacturing");
+    let lesson = s.lesson.clone().expect("lesson");
+    for claim in [
+        "degree attack",
+        "8 \nsupplier links instead of 4",
+        "three assembly sites first",
+        "1, 0.6, 0 against \n1, 0.5, 0",
+        "(21 \nagainst 17)",
+        "about twice",
+    ] {
+        let claim = claim.replace(" \n", " ");
+        assert!(lesson.contains(&claim), "{claim:?} not in {lesson}");
+    }
+    let zh = s.lesson_zh.clone().expect("lesson_zh");
+    assert!(
+        zh.contains("1、0.6、0，對比 1、0.5、0") && zh.contains("21 對 17"),
+        "{zh}"
+    );
+
+    let opts = SweepOptions {
+        attacks: vec![Attack::Random, Attack::Degree],
+        points: 21,
+        trials: DEFAULT_RANDOM_ORDERS,
+        seed: s.seed,
+        adaptive: false,
+    };
+    let report = sweep_scenario(&s, &opts);
+    let topo = |id: &str| {
+        report
+            .topologies
+            .iter()
+            .find(|t| t.id == id)
+            .expect("topology")
+    };
+    let (single, multi) = (topo("single_sourced"), topo("multi_sourced"));
+    assert_eq!((single.nodes, multi.nodes), (17, 21));
+    let r = |t: &chainmesh::sweep::TopologySweep, a: Attack| {
+        t.curves
+            .iter()
+            .find(|c| c.attack == a)
+            .and_then(|c| c.robustness)
+            .expect("R")
+    };
+    let (single_deg, multi_deg) = (r(single, Attack::Degree), r(multi, Attack::Degree));
+    assert!(multi_deg < single_deg, "{multi_deg} vs {single_deg}");
+    let (single_rnd, multi_rnd) = (r(single, Attack::Random), r(multi, Attack::Random));
+    assert!(
+        (1.6..2.4).contains(&(multi_rnd / single_rnd)),
+        "random R {multi_rnd} vs {single_rnd}: not about twice"
+    );
+
+    // The degree attack's first three nodes and φ after each removal.
+    for (id, first, phi) in [
+        (
+            "multi_sourced",
+            ["contract_assembler", "plant_north", "plant_south"],
+            [1.0, 0.6, 0.0],
+        ),
+        (
+            "single_sourced",
+            ["logistics_a", "logistics_b", "plant_north"],
+            [1.0, 0.5, 0.0],
+        ),
+    ] {
+        let t = &s.topologies[s.topology_index(id).expect("topology")];
+        let g = SweepGraph::from_topology(t);
+        let order = g.order(Attack::Degree, false, s.seed, 0);
+        let mut ids: Vec<&str> = order[..3].iter().map(|&v| t.nodes[v].id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, first, "{id}");
+        let (got, _) = g.measure(&order, &[1, 2, 3], &mut Default::default());
+        for (g, w) in got.iter().zip(phi) {
+            assert!((g - w).abs() < 1e-9, "{id}: φ {got:?}, lesson says {phi:?}");
+        }
+        // R = Σ φ(k) / n: the sums are 1.6 and 1.5, the divisors 21 and 17.
+        let sum: f64 = phi.iter().sum();
+        let curve_r = if id == "multi_sourced" {
+            multi_deg
+        } else {
+            single_deg
+        };
+        assert!(
+            (curve_r - sum / t.nodes.len() as f64).abs() < 1e-9,
+            "{id}: R {curve_r}"
+        );
+    }
+}

@@ -431,8 +431,9 @@ fn csv_is_tidy_and_json_has_the_curves() {
             "scenario,topology,nodes,attack,removed,f,phi_mean,phi_ci95,giant_mean,giant_ci95,critical_removed,critical_fraction,robustness,command"
         )
     );
-    // No --trials: the fixture's own `trials = 200`.
-    let command = "chainmesh sweep tests/fixtures/series.toml --attack degree,random --points 5 --trials 200 --seed 7";
+    // No --trials: the default shared with the handout and the TUI (100),
+    // not the fixture's Monte Carlo `trials = 200`.
+    let command = "chainmesh sweep tests/fixtures/series.toml --attack degree,random --points 5 --trials 100 --seed 7";
     // The command has commas, so it is quoted; strip it before splitting.
     let quoted = format!(",\"{command}\"");
     let rows: Vec<Vec<&str>> = lines

@@ -417,10 +417,11 @@ fn bisection_finds_the_exact_critical_count_on_large_graphs() {
     assert_eq!(every.critical_removed, Some(kc));
 }
 
-/// `sweep` averages the scenario's own trial count unless told otherwise,
-/// and its reproduce command pins it.
+/// `sweep` averages the same number of random orders as the handout and
+/// the TUI (not the scenario's Monte Carlo trial count: unequal.toml says
+/// `trials = 50`), and its reproduce command pins it (issue 26).
 #[test]
-fn sweep_defaults_to_the_scenarios_trial_count() {
+fn sweep_defaults_to_the_shared_number_of_random_orders() {
     let v: serde_json::Value = serde_json::from_str(&ok(&[
         "sweep",
         "tests/fixtures/unequal.toml",
@@ -430,13 +431,15 @@ fn sweep_defaults_to_the_scenarios_trial_count() {
         "json",
     ]))
     .expect("json");
-    assert_eq!(v["trials"], 50, "unequal.toml says trials = 50");
-    assert_eq!(v["topologies"][0]["attacks"][0]["trials"], 50);
+    let orders = chainmesh::sweep::DEFAULT_RANDOM_ORDERS;
+    assert_eq!(orders, 100);
+    assert_eq!(v["trials"], orders);
+    assert_eq!(v["topologies"][0]["attacks"][0]["trials"], orders);
     assert!(
         v["command"]
             .as_str()
             .expect("command")
-            .contains("--trials 50"),
+            .contains("--trials 100"),
         "{}",
         v["command"]
     );

@@ -441,12 +441,16 @@ fn w_opens_and_closes_the_sweep_view() {
     let want = sweep_scenario(&scenario(), &sweep_options(42));
     assert_eq!(a.sweep.report.as_ref(), Some(&want));
     assert_eq!(want.points, 21);
-    assert_eq!(want.trials, 50);
+    assert_eq!(want.trials, chainmesh::sweep::DEFAULT_RANDOM_ORDERS);
+    assert_eq!(
+        want.trials, 100,
+        "the default of sweep, the handout and the TUI"
+    );
     assert_eq!(want.topologies.len(), 2);
     assert!(want.topologies.iter().all(|t| t.curves.len() == 3));
     assert_eq!(
         a.sweep_command(),
-        format!("chainmesh sweep {FARM} --points 21 --trials 50 --seed 42")
+        format!("chainmesh sweep {FARM} --points 21 --trials 100 --seed 42")
     );
     // `g` (or Tab) switches the metric; other keys do nothing here.
     press(&mut a, KeyCode::Char('g'));
@@ -519,7 +523,7 @@ fn the_sweep_view_equals_chainmesh_sweep() {
     assert!(out.status.success(), "{command}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["seed"], 42);
-    assert_eq!(json["trials"], 50);
+    assert_eq!(json["trials"], chainmesh::sweep::DEFAULT_RANDOM_ORDERS);
     assert_eq!(json["points"], 21);
     assert_eq!(json["service_level"], report.service_level);
     let topologies = json["topologies"].as_array().expect("topologies");

@@ -279,7 +279,7 @@ pub struct SweepArgs {
     /// Points on each curve at most, from k = 0 to n nodes removed (every k when n < points).
     #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub points: u64,
-    /// Random removal orders averaged for `--attack random` (default: the scenario's `trials`).
+    /// Random removal orders averaged for `--attack random` (default: 100, as the handout and the TUI).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub trials: Option<u64>,
     /// Seed of the random orders (default: the scenario's `seed`).
@@ -327,7 +327,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Monte Carlo trials per scenario (default: the scenario's `trials`); the
-    /// random-removal curve averages min(trials, 100) orders.
+    /// random-removal curve averages 100 orders, as `chainmesh sweep` and the TUI.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
     #[command(flatten)]

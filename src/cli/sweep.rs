@@ -5,7 +5,10 @@ use super::{CliError, load_edited};
 use crate::front::output::{check_writable, emit};
 use crate::front::reproduce::Reproduce;
 use crate::scenario::Scenario;
-use crate::sweep::{Attack, SweepOptions, SweepReport, chosen_attacks, serialize, sweep_scenario};
+use crate::sweep::{
+    Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, chosen_attacks, serialize,
+    sweep_scenario,
+};
 
 /// `chainmesh sweep`.
 pub fn run(args: &SweepArgs) -> Result<(), CliError> {
@@ -27,7 +30,7 @@ pub fn run(args: &SweepArgs) -> Result<(), CliError> {
                 let opts = SweepOptions {
                     attacks: attacks.clone(),
                     points: args.points as usize,
-                    trials: args.trials.unwrap_or(s.trials),
+                    trials: args.trials.unwrap_or(DEFAULT_RANDOM_ORDERS),
                     seed: args.seed.unwrap_or(s.seed),
                     adaptive: args.adaptive,
                 };
@@ -51,11 +54,7 @@ fn sweep_command(args: &SweepArgs, attacks: &[Attack], scenarios: &[Scenario]) -
         .opt("points", args.points)
         .sets(&args.edit.spelled());
     if attacks.contains(&Attack::Random) {
-        match (args.trials, scenarios) {
-            (Some(t), _) => c = c.opt("trials", t),
-            (None, [one]) => c = c.opt("trials", one.trials),
-            (None, _) => {}
-        }
+        c = c.opt("trials", args.trials.unwrap_or(DEFAULT_RANDOM_ORDERS));
         match (args.seed, scenarios) {
             (Some(s), _) => c = c.opt("seed", s),
             (None, [one]) => c = c.opt("seed", one.seed),

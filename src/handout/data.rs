@@ -9,13 +9,11 @@ use crate::sim::{
     FlowCache, MetricsAccumulator, Prepared, TopologyRisk, TopologyRun, TrialMetrics,
 };
 use crate::stats::{Distribution, Tally, quantile_sorted};
-use crate::sweep::{Attack, SweepOptions, SweepReport, sweep_scenario};
+use crate::sweep::{Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, sweep_scenario};
 
 /// Most per-step φ values kept for the percentile band (trials × steps ×
 /// topologies); beyond it the band uses the first trials only.
 pub const MAX_STORED_VALUES: usize = 4_000_000;
-/// Random removal orders averaged by the attack-tolerance sweep, at most.
-pub const MAX_SWEEP_ORDERS: u64 = 100;
 /// Points on each attack-tolerance curve (f = 0, 0.05, …, 1).
 pub const SWEEP_POINTS: usize = 21;
 /// Largest topology swept; bigger ones skip the attack-tolerance chart.
@@ -181,7 +179,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
 }
 
 /// The attack-tolerance sweep of the handout, or why it was skipped.
-pub fn sweep(prep: &Prepared, seed: u64, trials: u64) -> Result<SweepReport, HandoutError> {
+pub fn sweep(prep: &Prepared, seed: u64) -> Result<SweepReport, HandoutError> {
     let s = &prep.scenario;
     if let Some(big) = s
         .topologies
@@ -198,16 +196,11 @@ pub fn sweep(prep: &Prepared, seed: u64, trials: u64) -> Result<SweepReport, Han
         &SweepOptions {
             attacks: Attack::ALL.to_vec(),
             points: SWEEP_POINTS,
-            trials: sweep_orders(trials),
+            trials: DEFAULT_RANDOM_ORDERS,
             seed,
             adaptive: false,
         },
     ))
-}
-
-/// Random removal orders averaged for `trials` Monte Carlo trials.
-pub fn sweep_orders(trials: u64) -> u64 {
-    trials.clamp(1, MAX_SWEEP_ORDERS)
 }
 
 #[cfg(test)]
@@ -270,6 +263,6 @@ mod tests {
         assert_eq!(HandoutError::NoRiskTable.to_string(), "no risk table");
         let prep = prepared("agriculture");
         assert!(risk(&prep).iter().all(Result::is_ok));
-        assert!(sweep(&prep, 1, 2).is_ok());
+        assert!(sweep(&prep, 1).is_ok());
     }
 }

@@ -426,22 +426,27 @@ fn robustness_table(md: &mut String, sweep: &SweepReport, lang: Lang) {
         })
         .collect();
     let orders = sweep.trials;
+    let seed = sweep.seed;
     let _ = match lang {
         Lang::En => write!(
             md,
             "**Robustness R** — the mean φ left as nodes are removed one by one, R = (1/n) Σ φ(k) \
 for k = 1 … n (Schneider et al., PNAS 2011). It is fair between topologies of different sizes, \
 here {}: a linear chain scores 0 (any removal stops it); higher is sturdier. Under random \
-failures R is a mean over {orders} random removal orders (`chainmesh sweep` and the TUI say \
-how many they average; another count gives a slightly different R).\n\n",
+failures R is a mean over {orders} random removal orders with seed {seed} (`chainmesh sweep` \
+and the TUI's `w` view average the same {orders} by default, so they show the same R). R divides \
+by every node, so nodes an attack never has to remove (a second maker of each part) lower R \
+without changing what is left after each removal: read the curves next to R.\n\n",
             sizes.join(", ")
         ),
         Lang::ZhTw => write!(
             md,
             "**穩健度 R** — 逐一移除節點時剩下的平均 φ，R = (1/n) Σ φ(k)，k = 1 … n（Schneider \
 等人，PNAS 2011）。它對不同大小的拓樸一樣公平，這裡是 {}：線性鏈的分數是 0（移除任何一個\
-就停擺）；越高越堅固。隨機故障的 R 是 {orders} 種隨機移除順序的平均（`chainmesh sweep` \
-與 TUI 會標明各自平均了幾種順序；順序數不同，R 也會略有不同）。\n\n",
+就停擺）；越高越堅固。隨機故障的 R 是 {orders} 種隨機移除順序（種子 {seed}）的平均（`chainmesh sweep` \
+與 TUI 的 `w` 畫面預設也平均同樣 {orders} 種順序，所以 R 相同）。R 除以所有節點數，所以攻擊\
+從不需要移除的節點（每種零件的第二家廠商）會拉低 R，卻不改變每次移除後剩下的流量：請把曲線和 R \
+一起看。\n\n",
             sizes.join("、")
         ),
     };

@@ -95,7 +95,7 @@ pub fn build(
         let trials = trials.unwrap_or(s.trials);
         let collected = data::collect(&prep, seed, trials);
         let report = RunReport::new(&prep, seed, &collected.tally);
-        let sweep = data::sweep(&prep, seed, trials);
+        let sweep = data::sweep(&prep, seed);
         let risk = data::risk(&prep);
         // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
         let stem = Path::new(arg)

@@ -9,6 +9,7 @@
 //! parser itself before anything is written. Nothing here touches the
 //! file system except [`read_input`]; the command writes the text.
 
+pub mod chain;
 pub mod csv;
 pub mod fields;
 pub mod graphml;
@@ -234,14 +235,24 @@ pub fn import(files: &[InputFile], opts: &ImportOptions) -> Result<Imported, Inp
     }
     let path = roles::longest_path(&net, &role_list)
         .ok_or_else(|| whole("no source -> sink path for --chain longest".into()))?;
-    layout.chain = Some((&path, baseline));
+    // What every node carries, `product` inferred through pools as `check` does.
+    let products: Vec<Option<String>> = scenario.topologies[0]
+        .nodes
+        .iter()
+        .map(|n| n.product.clone())
+        .collect();
+    let cannot = |why: String| {
+        let ids: Vec<&str> = path.iter().map(|&i| net.nodes[i].id.as_str()).collect();
+        whole(format!(
+            "--chain longest could not build a chain from the longest source -> sink path ({}): {why}; import without --chain and write the chain topology by hand",
+            ids.join(" -> ")
+        ))
+    };
+    let chain = chain::bom_chain(&net, &products, &role_list, &path, baseline).map_err(cannot)?;
+    layout.chain = Some((&chain, baseline));
     let text = toml_out::render(&net, &layout);
     let scenario = compiled(out_name, &text)
-        .map_err(|e| {
-            shock_error(&net, &text, &e).unwrap_or_else(|| {
-                whole(format!("the chain is not a valid topology: {}", e.message))
-            })
-        })?
+        .map_err(|e| shock_error(&net, &text, &e).unwrap_or_else(|| cannot(e.message)))?
         .scenario;
     Ok(Imported {
         toml: text,

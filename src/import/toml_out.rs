@@ -22,8 +22,8 @@ pub struct Layout<'a> {
     pub name: &'a str,
     /// Role of every node and why (from [`super::roles::infer`]).
     pub roles: &'a [(Role, RoleOrigin)],
-    /// The longest source→sink path and the network's baseline, for `--chain longest`.
-    pub chain: Option<(&'a [usize], f64)>,
+    /// The chain of `--chain longest` and the network's baseline.
+    pub chain: Option<(&'a super::chain::Chain, f64)>,
 }
 
 /// `s` as a TOML basic string, quotes included.
@@ -327,7 +327,7 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
         link_block(&mut out, &net.nodes, l);
     }
 
-    if let Some((path, baseline)) = layout.chain {
+    if let Some((chain, baseline)) = layout.chain {
         out.push_str(
             "\n# The longest source -> sink path of the network above, as a linear chain with\n",
         );
@@ -339,27 +339,29 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
         out.push_str(
             "# links are unlimited; failure rates, repairs and sectors are the firms' own.\n",
         );
+        if chain.nodes.len() > chain.stages {
+            out.push_str(
+                "# The path's assemblers need parts it does not bring: one supplier per part\n\
+# (and its own inputs back to a source) is taken from the network, first in file\n\
+# order; a part maker passes as many units as the baseline takes of its part.\n",
+            );
+        }
         out.push_str("[[topology]]\n");
         let _ = writeln!(out, "id = {}", toml_string(&chain_id));
         let _ = writeln!(
             out,
             "label = {}",
-            toml_string(&format!("Longest chain ({} stages)", path.len()))
+            toml_string(&format!("Longest chain ({} stages)", chain.stages))
         );
-        for (k, &i) in path.iter().enumerate() {
-            let role = if k == 0 {
-                Role::Source
-            } else if k + 1 == path.len() {
-                Role::Sink
-            } else {
-                Role::Relay
-            };
-            node_block(&mut out, &net.nodes[i], role, None, Some(baseline));
+        for (k, &(i, role, capacity)) in chain.nodes.iter().enumerate() {
+            let note =
+                (k == chain.stages).then_some("suppliers of the parts the path does not bring");
+            node_block(&mut out, &net.nodes[i], role, note, Some(capacity));
         }
-        for w in path.windows(2) {
+        for &(from, to) in &chain.links {
             let l = LinkSpec {
-                from: w[0],
-                to: w[1],
+                from,
+                to,
                 ..LinkSpec::default()
             };
             link_block(&mut out, &net.nodes, &l);

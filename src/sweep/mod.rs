@@ -126,6 +126,11 @@ impl std::fmt::Display for Attack {
     }
 }
 
+/// Random removal orders averaged for [`Attack::Random`] by default, the
+/// same for every front: `chainmesh sweep` (unless `--trials`), the handout
+/// and the TUI's `w` view, so one seed gives one R everywhere.
+pub const DEFAULT_RANDOM_ORDERS: u64 = 100;
+
 /// What to sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepOptions {

@@ -1,9 +1,9 @@
 //! The attack-tolerance sweep behind `w`: φ and the giant component against
 //! the fraction of nodes removed, for every topology and attack.
 //!
-//! The numbers are [`sweep_scenario`]'s with [`options`] (21 points, 50
-//! random orders, the app's seed), so the view equals
-//! `chainmesh sweep <scenario> --points 21 --trials 50 --seed <seed>`.
+//! The numbers are [`sweep_scenario`]'s with [`options`] (21 points,
+//! [`DEFAULT_RANDOM_ORDERS`] random orders, the app's seed), so the view
+//! equals `chainmesh sweep <scenario> --seed <seed>` and the handout's sweep.
 //! The sweep depends only on the topologies and the service level, not on
 //! failure rates, repairs or shocks, so the sliders and knock-outs leave it
 //! alone; a new seed recomputes it the next time the view opens.
@@ -17,12 +17,12 @@ use std::thread;
 
 use super::worker::McMode;
 use crate::scenario::Scenario;
-use crate::sweep::{Attack, SweepOptions, SweepReport, sweep_scenario};
+use crate::sweep::{Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, sweep_scenario};
 
 /// Points on each curve, f = 0, 0.05, …, 1.
 pub const POINTS: usize = 21;
-/// Random removal orders averaged.
-pub const TRIALS: u64 = 50;
+/// Random removal orders averaged: the default of every front.
+pub const TRIALS: u64 = DEFAULT_RANDOM_ORDERS;
 
 /// The sweep the view shows for `seed`.
 pub fn options(seed: u64) -> SweepOptions {
