@@ -95,6 +95,7 @@ fn tidy_toml_message(message: &str) -> String {
         "RawHeader",
         "RawDefaults",
         "RawShock",
+        "RawHazard",
         "RawTopology",
         "RawNode",
         "RawLink",
@@ -222,6 +223,11 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         .iter()
         .map(|s| build_shock(ctx, s.span(), s.get_ref(), steps, &topologies))
         .collect::<Result<Vec<_>, _>>()?;
+    let hazards = raw
+        .hazard
+        .iter()
+        .map(|h| super::hazard::build(ctx, h.span(), h.get_ref(), steps, &topologies))
+        .collect::<Result<Vec<_>, _>>()?;
 
     Ok(Scenario {
         name,
@@ -240,6 +246,7 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
             .map(|u| u.trim().to_string())
             .filter(|u| !u.is_empty()),
         shocks,
+        hazards,
         topologies,
         sha256: String::new(),
         origin: Origin {
@@ -382,6 +389,7 @@ fn build_node(ctx: &Ctx<'_>, n: &RawNode, d: &Defaults) -> Result<Node, InputErr
         label_zh: n.label_zh.clone(),
         role,
         sector: n.sector.clone().filter(|s| !s.is_empty()),
+        region: super::hazard::region(n.region.as_ref()),
         capacity: match &n.capacity {
             Some(c) => capacity(ctx, c, "topology.node.capacity")?,
             None => d.capacity,
@@ -695,7 +703,7 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
     super::values::probability(*v.get_ref()).map_err(|m| ctx.err(v.span(), field, m))
 }
 
-fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
+pub(super) fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
     let bad = |m: String| ctx.err(r.span(), field, m);
     match *r.get_ref() {
         RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {

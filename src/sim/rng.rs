@@ -23,6 +23,34 @@ impl Stream {
         Stream(rng)
     }
 
+    /// The stream of hazard strikes of trial `trial` of seed `seed`: the
+    /// same in every topology (common random numbers), and apart from
+    /// [`Stream::new`]'s so that a file without hazards draws exactly what
+    /// it drew before hazards existed.
+    pub fn hazard_strikes(seed: u64, trial: u64) -> Stream {
+        Stream::keyed(seed, STRIKES_TAG, trial)
+    }
+
+    /// The stream of topology `topo`'s hazard hits (who goes down, for how
+    /// long) in trial `trial` of seed `seed`: one per topology, apart from
+    /// every other stream.
+    pub fn hazard_hits(seed: u64, trial: u64, topo: usize) -> Stream {
+        Stream::keyed(seed, HITS_TAG.wrapping_add(topo as u64), trial)
+    }
+
+    /// ChaCha8 keyed by `seed`'s key with `tag` mixed into its last eight
+    /// bytes (a domain of its own: no seed's plain key is another's tagged
+    /// one), stream `trial`.
+    fn keyed(seed: u64, tag: u64, trial: u64) -> Stream {
+        let mut key = ChaCha8Rng::seed_from_u64(seed).get_seed();
+        for (b, t) in key[24..].iter_mut().zip(tag.to_le_bytes()) {
+            *b ^= t;
+        }
+        let mut rng = ChaCha8Rng::from_seed(key);
+        rng.set_stream(trial);
+        Stream(rng)
+    }
+
     /// The next raw 64-bit word.
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
@@ -71,6 +99,11 @@ impl Stream {
     }
 }
 
+/// Key tag of the hazard strike streams ("hzstrike").
+const STRIKES_TAG: u64 = u64::from_le_bytes(*b"hzstrike");
+/// Key tag of topology 0's hazard hit stream ("hzhits00"; topology k adds k).
+const HITS_TAG: u64 = u64::from_le_bytes(*b"hzhits00");
+
 /// ln(1 - p) for a per-step failure probability, or `None` when p == 0.
 pub fn ln_survival(p: f64) -> Option<f64> {
     (p > 0.0).then(|| libm::log1p(-p))
@@ -96,6 +129,26 @@ mod tests {
         7886285670807131020,
     ];
     const GOLDEN_42_7: u64 = 2370525664269707216;
+
+    #[test]
+    fn hazard_streams_are_pinned_and_apart() {
+        // Golden values: if these change, every shared seed with hazards breaks.
+        let strikes = Stream::hazard_strikes(42, 0).next_u64();
+        let hits0 = Stream::hazard_hits(42, 0, 0).next_u64();
+        let hits1 = Stream::hazard_hits(42, 0, 1).next_u64();
+        assert!(!GOLDEN_42_0.contains(&strikes));
+        assert_ne!(strikes, hits0);
+        assert_ne!(hits0, hits1);
+        assert_ne!(strikes, Stream::hazard_strikes(42, 1).next_u64());
+        assert_ne!(strikes, Stream::hazard_strikes(43, 0).next_u64());
+        assert_eq!((strikes, hits0, hits1), GOLDEN_HAZARD_42_0);
+    }
+
+    const GOLDEN_HAZARD_42_0: (u64, u64, u64) = (
+        12811173616888330624,
+        123035114883935069,
+        16052377951538363587,
+    );
 
     #[test]
     fn below_stays_in_range_and_covers_it() {
