@@ -128,6 +128,19 @@ stockout = share of steps that end with some stocked node empty, mean over trial
         text
     }
 
+    /// The heading of the hazard column (scenarios with hazards).
+    pub fn hazard_heading(self) -> &'static str {
+        self.pick("hazard hits", "災害衝擊")
+    }
+
+    /// What the hazard column means, appended to [`Lang::legend`].
+    pub fn hazard_legend(self) -> &'static str {
+        self.pick(
+            " hazard hits = nodes taken down by regional hazard strikes per trial (a node hit again while down counts again), mean over trials.",
+            "災害衝擊 = 每次試驗中區域災害擊倒的節點數（已停擺的節點再次被擊中也計入），各次試驗的平均。",
+        )
+    }
+
     const fn base_legend(self) -> &'static str {
         match self {
             Lang::En => {

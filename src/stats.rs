@@ -5,7 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable};
+use crate::sim::{
+    HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics,
+    TrialTable,
+};
 
 /// z for a two-sided 95% normal confidence interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -106,12 +109,15 @@ pub struct MetricSummaries {
     /// (scenarios with stock only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stockout: Option<Summary>,
+    /// Node hits by hazard strikes per trial (scenarios with hazards only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<Summary>,
 }
 
 impl MetricSummaries {
     /// The summaries with their names, in [`METRIC_NAMES`] order with
     /// [`LOST_METRIC_NAME`] after `below`, then the stock metrics
-    /// ([`STOCK_METRIC_NAMES`]) when present.
+    /// ([`STOCK_METRIC_NAMES`]) and the hazard hits when present.
     pub fn named(&self) -> Vec<(&'static str, &Summary)> {
         let mut out = vec![
             (METRIC_NAMES[0], &self.service),
@@ -124,6 +130,9 @@ impl MetricSummaries {
         if let (Some(used), Some(out_)) = (&self.stock_used, &self.stockout) {
             out.push((STOCK_METRIC_NAMES[0], used));
             out.push((STOCK_METRIC_NAMES[1], out_));
+        }
+        if let Some(hits) = &self.hazard_hits {
+            out.push((HAZARD_METRIC_NAME, hits));
         }
         out
     }
@@ -375,6 +384,10 @@ pub struct TopologyTally {
     /// scenarios with stock; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<[Distribution; 2]>,
+    /// The hazard hits per trial, in scenarios with hazards; absent (and not
+    /// written) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<Distribution>,
 }
 
 /// Everything the summaries of a run need, in memory that grows with the
@@ -431,6 +444,19 @@ impl Tally {
                     dist.merge(&Distribution::from_values(&mut column));
                 }
             }
+            if rows[t].hazard_hits.is_some() {
+                column.clear();
+                column.extend(
+                    rows.iter()
+                        .skip(t)
+                        .step_by(k)
+                        .map(|r| r.hazard_hits.unwrap_or(0.0)),
+                );
+                tally
+                    .hazard_hits
+                    .get_or_insert_with(Default::default)
+                    .merge(&Distribution::from_values(&mut column));
+            }
             if t > 0 {
                 column.clear();
                 column.extend(
@@ -458,6 +484,9 @@ impl Tally {
                     x.merge(y);
                 }
             }
+            if let Some(theirs) = &b.hazard_hits {
+                a.hazard_hits.get_or_insert_with(Default::default).merge(theirs);
+            }
         }
         self.trials += other.trials;
     }
@@ -466,6 +495,10 @@ impl Tally {
     /// (the paired differences of the first topology: none).
     pub fn is_consistent(&self) -> bool {
         let stocked = self.topologies.first().is_some_and(|t| t.stock.is_some());
+        let hazards = self
+            .topologies
+            .first()
+            .is_some_and(|t| t.hazard_hits.is_some());
         self.topologies.iter().enumerate().all(|(t, tally)| {
             let diffs = if t == 0 { 0 } else { self.trials };
             tally
@@ -480,6 +513,11 @@ impl Tally {
                     .iter()
                     .flatten()
                     .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
+                && tally.hazard_hits.is_some() == hazards
+                && tally
+                    .hazard_hits
+                    .iter()
+                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
         })
     }
 
@@ -492,6 +530,7 @@ impl Tally {
                     .iter()
                     .chain([&t.service_diff])
                     .chain(t.stock.iter().flatten())
+                    .chain(t.hazard_hits.iter())
             })
             .map(Distribution::distinct)
             .max()
@@ -522,6 +561,7 @@ impl Tally {
                     collapse,
                     stock_used: stock.map(|[used, _]| used),
                     stockout: stock.map(|[_, out]| out),
+                    hazard_hits: t.hazard_hits.as_ref().map(Distribution::summary),
                 }
             })
             .collect();
@@ -578,6 +618,7 @@ mod tests {
             recovery: 2.0,
             collapse: 0.0,
             stock: None,
+            hazard_hits: None,
         }
     }
 

@@ -86,10 +86,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     // renamed into place only when every run completed.
     let many = preps.len() > 1;
     let stocked = preps.iter().any(|p| p.scenario.has_stock());
+    let hazards = preps.iter().any(|p| p.scenario.has_hazards());
     let mut per_trial = match &args.per_trial {
         Some(path) => {
             let mut f = AtomicFile::create(path)?;
-            f.write(per_trial_header(many, stocked).as_bytes())?;
+            f.write(per_trial_header(many, (stocked, hazards)).as_bytes())?;
             Some(f)
         }
         None => None,
@@ -106,7 +107,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             arg,
             crate::front::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
-                Some(f) => f.write(per_trial_rows(p, (many, stocked), first, rows).as_bytes()),
+                Some(f) => f.write(per_trial_rows(p, (many, stocked, hazards), first, rows).as_bytes()),
                 None => Ok(()),
             },
         )?;

@@ -290,7 +290,8 @@ fn show_value(v: &Value) -> String {
 /// `run --format csv` with the `--set` keys after `scenario`.
 pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
     let stocked = rows.iter().any(|r| r.report.is_stocked());
-    let mut out = summary_header(keys, stocked);
+    let hazards = rows.iter().any(|r| r.report.has_hazards());
+    let mut out = summary_header(keys, (stocked, hazards));
     for row in rows {
         let values: Vec<String> = row
             .set
@@ -300,7 +301,7 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
                 v => v.to_string(),
             })
             .collect();
-        out.push_str(&summary_rows(&row.report, &values, command, stocked));
+        out.push_str(&summary_rows(&row.report, &values, command, (stocked, hazards)));
     }
     out.into_bytes()
 }

@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Exporter, RunReport};
-use crate::sim::{LOST_METRIC_NAME, METRIC_NAMES, Prepared, STOCK_METRIC_NAMES, TrialMetrics};
+use crate::sim::{
+    HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, Prepared, STOCK_METRIC_NAMES, TrialMetrics,
+};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -41,9 +43,10 @@ pub fn formula_safe(s: &str) -> Cow<'_, str> {
 
 impl Exporter for CsvExporter {
     fn serialize(&self, reports: &[RunReport], command: &str) -> Vec<u8> {
-        let mut out = summary_header(&[], super::any_stocked(reports));
+        let extra = (super::any_stocked(reports), super::any_hazards(reports));
+        let mut out = summary_header(&[], extra);
         for r in reports {
-            out.push_str(&summary_rows(r, &[], command, super::any_stocked(reports)));
+            out.push_str(&summary_rows(r, &[], command, extra));
         }
         out.into_bytes()
     }
@@ -52,15 +55,17 @@ impl Exporter for CsvExporter {
 /// Header of every summary CSV (`run --format csv`, `merge`, `run --set`):
 /// `scenario`, then `keys` (the `--set` keys, if any), then one column set
 /// shared by all of them, ending in `warnings` and the reproduce `command`.
-/// With `stocked`, the stock metrics' columns follow the others.
+/// With `stocked`, the stock metrics' columns follow the others; with
+/// `hazards`, the hazard metric's after them.
 /// No comment lines: `pandas.read_csv` reads it with no options.
-pub fn summary_header(keys: &[String], stocked: bool) -> String {
+pub fn summary_header(keys: &[String], (stocked, hazards): (bool, bool)) -> String {
     let mut out = String::from("scenario");
     for k in keys {
         let _ = write!(out, ",{}", csv_field(k));
     }
     out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
     let stock: &[&str] = if stocked { &STOCK_METRIC_NAMES } else { &[] };
+    let hazard: &[&str] = if hazards { &[HAZARD_METRIC_NAME] } else { &[] };
     // `lost` right after `below`, as in every table.
     let (head, tail) = METRIC_NAMES.split_at(3);
     for m in head
@@ -68,6 +73,7 @@ pub fn summary_header(keys: &[String], stocked: bool) -> String {
         .chain([&LOST_METRIC_NAME])
         .chain(tail)
         .chain(stock)
+        .chain(hazard)
     {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
             let _ = write!(out, ",{m}_{s}");
@@ -80,7 +86,12 @@ pub fn summary_header(keys: &[String], stocked: bool) -> String {
 /// One [`summary_header`] row per topology of `r`; `values` fill the key
 /// columns (stock columns are empty for a report without stock in a file
 /// whose header has them). `warnings` joins the report's warnings with ` | `.
-pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bool) -> String {
+pub fn summary_rows(
+    r: &RunReport,
+    values: &[String],
+    command: &str,
+    (stocked, hazards): (bool, bool),
+) -> String {
     let mut out = String::new();
     let warnings = csv_field(&r.warnings.join(" | "));
     let command = csv_field(command);
@@ -101,7 +112,10 @@ pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bo
             r.trials,
             r.steps
         );
-        for (_, s) in t.metrics.named() {
+        for (name, s) in t.metrics.named() {
+            if name == HAZARD_METRIC_NAME {
+                continue;
+            }
             let _ = write!(
                 out,
                 ",{},{},{},{},{},{}",
@@ -110,6 +124,18 @@ pub fn summary_rows(r: &RunReport, values: &[String], command: &str, stocked: bo
         }
         if stocked && t.metrics.stock_used.is_none() {
             out.push_str(&",".repeat(6 * STOCK_METRIC_NAMES.len()));
+        }
+        if hazards {
+            match &t.metrics.hazard_hits {
+                Some(s) => {
+                    let _ = write!(
+                        out,
+                        ",{},{},{},{},{},{}",
+                        s.mean, s.std, s.ci95, s.p5, s.p50, s.p95
+                    );
+                }
+                None => out.push_str(&",".repeat(6)),
+            }
         }
         let cells = vs_first_cells(t.vs_first.as_ref());
         let _ = writeln!(out, "{},{warnings},{command}", cells.trim_end_matches('\n'));
@@ -133,9 +159,10 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
 /// `trial,topology,service,nadir,below,lost,recovery,collapse` (with a leading
 /// `scenario` column when `many` scenarios share the file, and
 /// `stock_used,stockout` at the end when `stocked`: some scenario holds
-/// stock). No comment line; the reproduce command goes to the sidecar
+/// stock, then `hazard_hits` when `hazards`: some scenario has hazards).
+/// No comment line; the reproduce command goes to the sidecar
 /// `FILE.command`.
-pub fn per_trial_header(many: bool, stocked: bool) -> String {
+pub fn per_trial_header(many: bool, (stocked, hazards): (bool, bool)) -> String {
     let mut out = String::new();
     if many {
         out.push_str("scenario,");
@@ -143,6 +170,9 @@ pub fn per_trial_header(many: bool, stocked: bool) -> String {
     out.push_str("trial,topology,service,nadir,below,lost,recovery,collapse");
     if stocked {
         out.push_str(",stock_used,stockout");
+    }
+    if hazards {
+        let _ = write!(out, ",{HAZARD_METRIC_NAME}");
     }
     out.push('\n');
     out
@@ -153,7 +183,7 @@ pub fn per_trial_header(many: bool, stocked: bool) -> String {
 /// baselines give the lost units).
 pub fn per_trial_rows(
     prep: &Prepared,
-    (many, stocked): (bool, bool),
+    (many, stocked, hazards): (bool, bool, bool),
     first_trial: u64,
     rows: &[TrialMetrics],
 ) -> String {
@@ -184,6 +214,13 @@ pub fn per_trial_rows(
                     let _ = write!(out, ",{},{}", s.used, s.stockout);
                 }
                 (true, None) => out.push_str(",,"),
+            }
+            match (hazards, m.hazard_hits) {
+                (false, _) => {}
+                (true, Some(h)) => {
+                    let _ = write!(out, ",{h}");
+                }
+                (true, None) => out.push(','),
             }
             out.push('\n');
         }

@@ -1,6 +1,9 @@
 //! `--format markdown`: a table to paste into course notes.
 
-use super::{Exporter, RunReport, any_stocked, headline_rows_in};
+use super::{
+    Exporter, RunReport, any_hazards, any_stocked, hazard_cell, headline_rows_in,
+    insert_hazard_cell,
+};
 use crate::lang::Lang;
 
 /// Markdown exporter.
@@ -67,6 +70,11 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     let stocked = any_stocked(reports);
     let mut keys: Vec<&str> = Lang::En.headline(stocked);
     let mut header: Vec<&str> = lang.headline(stocked);
+    let hazards = any_hazards(reports);
+    if hazards {
+        insert_hazard_cell(&mut keys, Lang::En.hazard_heading());
+        insert_hazard_cell(&mut header, lang.hazard_heading());
+    }
     if many {
         keys.insert(0, "scenario");
         header.insert(0, lang.pick("scenario", "情境"));
@@ -84,8 +92,14 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
         .collect();
     out.push_str(&format!("|{}|\n", align.join("|")));
     for r in reports {
-        for row in headline_rows_in(r, stocked, lang) {
+        for (row, t) in headline_rows_in(r, stocked, lang)
+            .into_iter()
+            .zip(&r.topologies)
+        {
             let mut cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
+            if hazards {
+                insert_hazard_cell(&mut cells, cell(&hazard_cell(t)));
+            }
             if many {
                 cells.insert(0, cell(&r.scenario.name));
             }
@@ -98,7 +112,7 @@ pub fn markdown(reports: &[RunReport], command: &str, lang: Lang) -> String {
     }
     out.push_str(&format!(
         "\n{}\n\n{}`{command}`\n",
-        lang.legend(stocked),
+        lang.legend(stocked) + if hazards { lang.hazard_legend() } else { "" },
         lang.pick("Reproduce: ", "重現：")
     ));
     out

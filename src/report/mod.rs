@@ -177,6 +177,13 @@ impl RunReport {
             .any(|t| t.metrics.stock_used.is_some())
     }
 
+    /// Does this report carry the hazard metric (its scenario has hazards)?
+    pub fn has_hazards(&self) -> bool {
+        self.topologies
+            .iter()
+            .any(|t| t.metrics.hazard_hits.is_some())
+    }
+
     /// The lines printed above human-readable tables: one per shock (what
     /// it hit and skipped), then every warning.
     pub fn notice_lines(&self) -> Vec<String> {
@@ -264,6 +271,27 @@ pub(crate) fn any_stocked(reports: &[RunReport]) -> bool {
     reports.iter().any(RunReport::is_stocked)
 }
 
+/// Do any of `reports` carry the hazard metric?
+pub(crate) fn any_hazards(reports: &[RunReport]) -> bool {
+    reports.iter().any(RunReport::has_hazards)
+}
+
+/// Put `cell` before the last cell of `row` (the hazard column goes just
+/// before `vs first`, after the stock columns).
+pub(crate) fn insert_hazard_cell<T>(row: &mut Vec<T>, cell: T) {
+    let at = row.len().saturating_sub(1);
+    row.insert(at, cell);
+}
+
+/// The hazard column's cell of topology `t`: mean node hits per trial, or
+/// `-` for a report without hazards.
+pub(crate) fn hazard_cell(t: &TopologyReport) -> String {
+    t.metrics
+        .hazard_hits
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |s| format!("{:.2}", s.mean))
+}
+
 fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
@@ -271,5 +299,9 @@ fn round(x: f64, digits: i32) -> f64 {
 
 /// The legend printed under human-readable tables of `reports` (English).
 pub(crate) fn legend(reports: &[RunReport]) -> String {
-    crate::lang::Lang::En.legend(any_stocked(reports))
+    let mut text = crate::lang::Lang::En.legend(any_stocked(reports));
+    if any_hazards(reports) {
+        text.push_str(crate::lang::Lang::En.hazard_legend());
+    }
+    text
 }

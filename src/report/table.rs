@@ -3,7 +3,10 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::escape::visible;
-use super::{Exporter, Format, RunReport, any_stocked, headline, headline_rows, legend};
+use super::{
+    Exporter, Format, RunReport, any_hazards, any_stocked, hazard_cell, headline, headline_rows,
+    insert_hazard_cell, legend,
+};
 
 /// Plain-text table exporter.
 pub struct TableExporter;
@@ -13,6 +16,10 @@ impl Exporter for TableExporter {
         let many = reports.len() > 1;
         let stocked = any_stocked(reports);
         let mut header: Vec<String> = headline(stocked).iter().map(|s| s.to_string()).collect();
+        let hazards = any_hazards(reports);
+        if hazards {
+            insert_hazard_cell(&mut header, crate::lang::Lang::En.hazard_heading().into());
+        }
         if many {
             header.insert(0, "scenario".into());
         }
@@ -37,8 +44,11 @@ impl Exporter for TableExporter {
                 }
                 out.push('\n');
             }
-            for row in headline_rows(r, stocked) {
+            for (row, t) in headline_rows(r, stocked).into_iter().zip(&r.topologies) {
                 let mut row: Vec<String> = row.iter().map(|c| visible(c).into_owned()).collect();
+                if hazards {
+                    insert_hazard_cell(&mut row, hazard_cell(t));
+                }
                 if many {
                     row.insert(0, visible(&r.scenario.name).into_owned());
                 }

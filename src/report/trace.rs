@@ -9,7 +9,9 @@ use crate::sim::{Prepared, trace_rows};
 /// rows (down = node ids joined by `;`; command = how to reproduce it, on
 /// every row so `pandas.read_csv` needs no options). When the scenario holds
 /// stock, `drawn` (units drawn / baseline) and `stock` (units held after
-/// the step) come before `command`.
+/// the step) come before `command`; when it has hazards, `hazard` (the
+/// labels of the hazards that struck at the step, joined by `;`) and
+/// `hazard_hits` (the nodes of the topology they hit) come after those.
 pub fn trace_csv(
     prep: &Prepared,
     seed: u64,
@@ -18,11 +20,15 @@ pub fn trace_csv(
     command: &str,
 ) -> Vec<u8> {
     let stocked = prep.scenario.has_stock();
+    let hazards = prep.scenario.has_hazards();
     let mut out = String::from(if stocked {
         "step,topology,throughput,service,down,drawn,stock,command\n"
     } else {
         "step,topology,throughput,service,down,command\n"
     });
+    if hazards {
+        out.insert_str(out.len() - "command\n".len(), "hazard,hazard_hits,");
+    }
     let command = csv_field(command);
     for row in trace_rows(prep, seed, trial, topologies) {
         let topo = &prep.scenario.topologies[row.topology];
@@ -46,6 +52,19 @@ pub fn trace_csv(
                 "{},{},",
                 unsigned_zero(row.drawn),
                 unsigned_zero(row.stock)
+            );
+        }
+        if hazards {
+            let struck: Vec<&str> = row
+                .struck
+                .iter()
+                .map(|&h| prep.scenario.hazards[h].label.as_str())
+                .collect();
+            let _ = write!(
+                out,
+                "{},{},",
+                csv_field(&struck.join(";")),
+                row.hazard_hits
             );
         }
         let _ = writeln!(out, "{command}");

@@ -22,6 +22,10 @@ pub fn lost_units(service: f64, baseline: f64) -> f64 {
 /// gives today's bytes).
 pub const STOCK_METRIC_NAMES: [&str; 2] = ["stock_used", "stockout"];
 
+/// Name of the hazard metric: node hits per trial, output after the stock
+/// metrics in scenarios with hazards (and nowhere else).
+pub const HAZARD_METRIC_NAME: &str = "hazard_hits";
+
 use super::StepRecord;
 
 /// What one trial did to one topology.
@@ -41,6 +45,10 @@ pub struct TrialMetrics {
     /// The stock metrics, in scenarios where some node holds stock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<StockMetrics>,
+    /// Node hits by hazard strikes ([`HAZARD_METRIC_NAME`]), in scenarios
+    /// with hazards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<f64>,
 }
 
 /// What one trial drew from stock (scenarios with stock only).
@@ -85,6 +93,8 @@ pub struct MetricsAccumulator {
     collapse: bool,
     /// `Some((Σ drawn share, stockout steps))` when the scenario has stock.
     stock: Option<(f64, u32)>,
+    /// `Some(hits)` when the scenario has hazards.
+    hazard_hits: Option<u64>,
 }
 
 /// φ at or below this counts as zero throughput.
@@ -103,6 +113,7 @@ impl MetricsAccumulator {
             in_run: false,
             collapse: false,
             stock: None,
+            hazard_hits: None,
         }
     }
 
@@ -113,12 +124,22 @@ impl MetricsAccumulator {
         self
     }
 
-    /// Record the next step: its φ and what it drew from stock.
+    /// Also count the hazard hits (for a scenario with hazards; every
+    /// topology of it reports them, 0 where no node has a struck region).
+    pub fn with_hazards(mut self, hazards: bool) -> Self {
+        self.hazard_hits = hazards.then_some(0);
+        self
+    }
+
+    /// Record the next step: its φ, what it drew from stock and the hazard hits.
     pub fn push_step(&mut self, rec: &StepRecord) {
         self.push(rec.service);
         if let Some((drawn, out)) = &mut self.stock {
             *drawn += rec.drawn;
             *out += u32::from(rec.stockout);
+        }
+        if let Some(hits) = &mut self.hazard_hits {
+            *hits += u64::from(rec.hazard_hits);
         }
     }
 
@@ -158,6 +179,7 @@ impl MetricsAccumulator {
                 used: drawn / n,
                 stockout: f64::from(out) / n,
             }),
+            hazard_hits: self.hazard_hits.map(|h| h as f64),
         }
     }
 }

@@ -16,7 +16,7 @@ mod trace;
 pub use crate::model::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{
-    LOST_METRIC_NAME, METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics,
+    HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics,
     TrialMetrics, lost_units,
 };
 pub use monte_carlo::{

@@ -59,9 +59,12 @@ pub fn run_trial_stoppable(
     out.clear();
     let level = prep.scenario.service_level;
     let stocked = prep.scenario.has_stock();
+    let hazards = prep.scenario.has_hazards();
     for (run, cache) in ws.runs.iter_mut().zip(ws.caches.iter_mut()) {
         run.reset(prep, seed, trial);
-        let mut acc = MetricsAccumulator::new(level).with_stock(stocked);
+        let mut acc = MetricsAccumulator::new(level)
+            .with_stock(stocked)
+            .with_hazards(hazards);
         let mut steps = 0u32;
         while let Some(rec) = run.step(prep, cache) {
             acc.push_step(&rec);
@@ -176,6 +179,7 @@ pub fn run_trials_streaming(
         recovery: 0.0,
         collapse: 0.0,
         stock: None,
+        hazard_hits: None,
     };
     let mut values: Vec<TrialMetrics> = Vec::new();
     let mut start = range.start;

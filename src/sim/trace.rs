@@ -19,6 +19,10 @@ pub struct TraceRow {
     pub drawn: f64,
     /// Units held in stock after the step (every stocked node).
     pub stock: f64,
+    /// The hazards (indices) that struck at the step, the same in every topology.
+    pub struck: Vec<usize>,
+    /// Nodes of this topology the hazards hit at the step.
+    pub hazard_hits: u32,
 }
 
 /// Every step of trial `trial` for the chosen topologies, step-major.
@@ -48,6 +52,8 @@ pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) 
                     down,
                     drawn: r.drawn,
                     stock: run.stock_levels(prep).iter().map(|s| s.1).sum(),
+                    struck: run.struck().collect(),
+                    hazard_hits: r.hazard_hits,
                 });
             }
         }

@@ -38,6 +38,10 @@ pub fn cause_text(app: &App, cause: Cause) -> String {
             }
             None => format!("{} {k}", app.tr("shock", "衝擊")),
         },
+        Cause::Hazard(k) => match app.base_scenario().hazards.get(k) {
+            Some(h) => format!("{} {}", clean(&h.label), clean(&h.regions_text())),
+            None => format!("{} {k}", app.tr("hazard", "災害")),
+        },
     }
 }
 
