@@ -485,7 +485,9 @@ impl Tally {
                 }
             }
             if let Some(theirs) = &b.hazard_hits {
-                a.hazard_hits.get_or_insert_with(Default::default).merge(theirs);
+                a.hazard_hits
+                    .get_or_insert_with(Default::default)
+                    .merge(theirs);
             }
         }
         self.trials += other.trials;

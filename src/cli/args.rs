@@ -112,7 +112,7 @@ pub struct SimArgs {
     #[arg(long = "shock", value_name = "SPEC")]
     pub shocks: Vec<String>,
     /// Multiply the file's values as the TUI's parameter panel does, e.g.
-    /// failure_rate=1.5,repair=2,shock=0 (repeatable: applied in order, before --shock).
+    /// failure_rate=1.5,repair=2,shock=0,hazard=2 (repeatable: applied in order, before --shock).
     #[arg(long = "scale", value_name = "KEY=FACTOR,...", value_parser = parse_scale)]
     pub scales: Vec<String>,
 }

@@ -107,7 +107,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             arg,
             crate::front::output::quiet(),
             &mut |first, rows| match per_trial.as_mut() {
-                Some(f) => f.write(per_trial_rows(p, (many, stocked, hazards), first, rows).as_bytes()),
+                Some(f) => {
+                    f.write(per_trial_rows(p, (many, stocked, hazards), first, rows).as_bytes())
+                }
                 None => Ok(()),
             },
         )?;

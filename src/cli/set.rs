@@ -301,7 +301,12 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
                 v => v.to_string(),
             })
             .collect();
-        out.push_str(&summary_rows(&row.report, &values, command, (stocked, hazards)));
+        out.push_str(&summary_rows(
+            &row.report,
+            &values,
+            command,
+            (stocked, hazards),
+        ));
     }
     out.into_bytes()
 }

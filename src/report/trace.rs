@@ -60,12 +60,7 @@ pub fn trace_csv(
                 .iter()
                 .map(|&h| prep.scenario.hazards[h].label.as_str())
                 .collect();
-            let _ = write!(
-                out,
-                "{},{},",
-                csv_field(&struck.join(";")),
-                row.hazard_hits
-            );
+            let _ = write!(out, "{},{},", csv_field(&struck.join(";")), row.hazard_hits);
         }
         let _ = writeln!(out, "{command}");
     }

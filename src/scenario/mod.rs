@@ -42,8 +42,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use hazard::Hazard;
 pub use error::{InputError, Num, field_at, line_column, unclosed_bracket};
+pub use hazard::Hazard;
 pub use shock_arg::parse_shock_arg;
 
 /// Default number of steps per trial.

@@ -703,7 +703,11 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
     super::values::probability(*v.get_ref()).map_err(|m| ctx.err(v.span(), field, m))
 }
 
-pub(super) fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
+pub(super) fn repair(
+    ctx: &Ctx<'_>,
+    r: &Spanned<RawRepair>,
+    field: &str,
+) -> Result<Repair, InputError> {
     let bad = |m: String| ctx.err(r.span(), field, m);
     match *r.get_ref() {
         RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {

@@ -24,8 +24,8 @@
 //! failures rather than nodes × steps.
 
 use std::cmp::Reverse;
-use std::ops::Range;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::rng::{Stream, ln_survival};

@@ -16,8 +16,8 @@ mod trace;
 pub use crate::model::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{
-    HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics,
-    TrialMetrics, lost_units,
+    HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, MetricsAccumulator, STOCK_METRIC_NAMES,
+    StockMetrics, TrialMetrics, lost_units,
 };
 pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,

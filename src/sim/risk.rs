@@ -76,10 +76,12 @@ pub fn risk(scenario: &Scenario, topologies: &[usize]) -> Result<Vec<TopologyRis
         .max()
         .unwrap_or(0);
     let steps = horizon.max(longest_repair.min(MAX_RISK_STEPS)).max(1);
-    // The deterministic world: nothing fails by chance, no scripted shock,
+    // The deterministic world: nothing fails by chance (no hazard either),
+    // no scripted shock,
     // every stock full at step 0.
     let mut calm = scenario.clone();
     calm.shocks.clear();
+    calm.hazards.clear();
     calm.steps = steps;
     for t in &mut calm.topologies {
         for n in &mut t.nodes {
