@@ -22,12 +22,13 @@ pub const MAX_LINKS: usize = 2_000_000;
 const MAX_REPAIR: u32 = crate::scenario::limits::MAX_REPAIR as u32;
 
 /// Node fields the importer understands.
-pub const NODE_FIELDS: [&str; 13] = [
+pub const NODE_FIELDS: [&str; 14] = [
     "id",
     "label",
     "label_zh",
     "role",
     "sector",
+    "region",
     "capacity",
     "failure_rate",
     "repair",
@@ -405,6 +406,7 @@ fn node_spec(
             "label_zh" => node.label_zh = Some(text(cell)),
             "role" => node.role = Some(role(source, cell)?),
             "sector" => node.sector = Some(text(cell)),
+            "region" => node.region = Some(text(cell)).filter(|r| !r.trim().is_empty()),
             "capacity" => node.capacity = Some(capacity(source, cell, "capacity")?),
             "failure_rate" => node.failure_rate = Some(failure_rate(source, cell)?),
             "repair" => node.repair = Some(repair(source, cell)?),

@@ -232,6 +232,8 @@ pub struct NodeSpec {
     pub role: Option<Role>,
     /// Sector.
     pub sector: Option<String>,
+    /// Region (the target of `[[hazard]]`s).
+    pub region: Option<String>,
     /// Units per step, finite, > 0 and at most 1e15.
     pub capacity: Option<f64>,
     /// Probability of failing in a step, in [0, 1).

@@ -179,6 +179,9 @@ fn node_block(
     if let Some(s) = &node.sector {
         let _ = writeln!(out, "sector = {}", toml_string(s));
     }
+    if let Some(r) = &node.region {
+        let _ = writeln!(out, "region = {}", toml_string(r));
+    }
     if let Some(c) = capacity {
         let _ = writeln!(out, "capacity = {}", toml_float(c));
     }

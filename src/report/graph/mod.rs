@@ -107,6 +107,9 @@ pub fn node_attributes(n: &Node) -> Vec<(&'static str, Attr)> {
     if let Some(s) = &n.sector {
         a.push(("sector", Attr::Text(s.clone())));
     }
+    if let Some(r) = &n.region {
+        a.push(("region", Attr::Text(r.clone())));
+    }
     a.push(("capacity", Attr::Num(n.capacity)));
     a.push(("failure_rate", Attr::Num(n.failure_rate)));
     a.push(("repair", Attr::Text(repair_text(&n.repair))));
