@@ -55,6 +55,7 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         for line in crate::scenario::bom::describe(t)
             .into_iter()
             .chain(crate::scenario::stock::describe(t))
+            .chain(crate::scenario::hazard::describe(t))
         {
             let _ = writeln!(out, "    {line}");
         }
@@ -75,6 +76,9 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         if let Some(d) = sh.duration {
             line.push_str(&format!("; {d} steps"));
         }
+        let _ = writeln!(out, "  {}", visible(&line));
+    }
+    for line in crate::scenario::hazard::describe_hazards(&s.hazards, &s.topologies) {
         let _ = writeln!(out, "  {}", visible(&line));
     }
     out

@@ -5,7 +5,7 @@
 //! `start < end ≤ steps`, at least one region, and every region is the
 //! `region` of some node of some topology (an unknown one is a typo).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -253,4 +253,100 @@ fn duration(ctx: &Ctx<'_>, d: &Spanned<toml::Value>) -> Result<Repair, InputErro
             ),
         )),
     }
+}
+
+/// What `check` says about `topo`'s regions: one line listing each region
+/// with its nodes, then a warning for every group of alternatives that
+/// shares one region (all sources, or all makers of one product, when
+/// there are at least two): one hazard stops them together. Empty when no
+/// node has a region.
+pub fn describe(topo: &Topology) -> Vec<String> {
+    let mut by_region: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for n in &topo.nodes {
+        if let Some(r) = n.region.as_deref() {
+            by_region.entry(r).or_default().push(n.id.as_str());
+        }
+    }
+    if by_region.is_empty() {
+        return Vec::new();
+    }
+    const LISTED: usize = 12;
+    let regions: Vec<String> = by_region
+        .iter()
+        .map(|(r, ids)| {
+            let mut shown = ids[..ids.len().min(LISTED)].join(", ");
+            if ids.len() > LISTED {
+                shown.push_str(&format!(", … and {} more", ids.len() - LISTED));
+            }
+            format!("{r} ({shown})")
+        })
+        .collect();
+    let mut out = vec![format!("regions: {}", regions.join("; "))];
+    let mut groups: Vec<(String, Vec<&super::Node>)> = vec![(
+        "sources".to_string(),
+        topo.nodes
+            .iter()
+            .filter(|n| n.role == super::Role::Source)
+            .collect(),
+    )];
+    let mut by_product: BTreeMap<&str, Vec<&super::Node>> = BTreeMap::new();
+    for n in &topo.nodes {
+        if let Some(p) = n.product.as_deref()
+            && n.role != super::Role::Sink
+        {
+            by_product.entry(p).or_default().push(n);
+        }
+    }
+    for (p, nodes) in by_product {
+        groups.push((format!("{p} suppliers"), nodes));
+    }
+    for (what, nodes) in groups {
+        if nodes.len() < 2 {
+            continue;
+        }
+        let first = nodes[0].region.as_deref();
+        if let Some(r) = first
+            && nodes.iter().all(|n| n.region.as_deref() == Some(r))
+        {
+            out.push(format!(
+                "warning: all {} {what} are in region {r}: one hazard stops them together",
+                nodes.len()
+            ));
+        }
+    }
+    out
+}
+
+/// One line per hazard for `check`: what it strikes, how often, for how
+/// long, and how many nodes of each topology its regions hold.
+pub fn describe_hazards(hazards: &[Hazard], topologies: &[Topology]) -> Vec<String> {
+    hazards
+        .iter()
+        .map(|h| {
+            let reach: Vec<String> = topologies
+                .iter()
+                .map(|t| {
+                    let n = t
+                        .nodes
+                        .iter()
+                        .filter(|n| h.covers(n.region.as_deref()))
+                        .count();
+                    format!("{} {n}", t.id)
+                })
+                .collect();
+            let duration = h
+                .duration
+                .map_or_else(|| "the node's own repair".to_string(), |d| d.to_string());
+            format!(
+                "hazard {:?}: region {}, rate {} per step in steps {}..{}, hit {}, outage {duration}; nodes in reach: {}",
+                h.label,
+                h.regions_text(),
+                Num(h.rate),
+                h.start,
+                h.end,
+                Num(h.hit),
+                reach.join(", ")
+            )
+        })
+        .collect()
 }
