@@ -352,6 +352,10 @@ pub struct RiskArgs {
     /// Only this topology (default: all).
     #[arg(long, value_name = "ID")]
     pub topology: Option<String>,
+    /// Knock out one node at a time (default) or every node of one region
+    /// at a time (`region`: the nodes a regional hazard strikes together).
+    #[arg(long, value_name = "node|region", value_parser = ["node", "region"])]
+    pub by: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

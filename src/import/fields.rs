@@ -41,7 +41,7 @@ pub const NODE_FIELDS: [&str; 14] = [
 /// Link fields the importer understands.
 pub const LINK_FIELDS: [&str; 4] = ["from", "to", "capacity", "both_ways"];
 /// Graph-level fields (written by `chainmesh export`).
-const GRAPH_FIELDS: [&str; 8] = [
+const GRAPH_FIELDS: [&str; 9] = [
     "name",
     "id",
     "label",
@@ -50,6 +50,7 @@ const GRAPH_FIELDS: [&str; 8] = [
     "seed",
     "service_level",
     "shocks",
+    "hazards",
 ];
 
 /// `--map FIELD=COLUMN` pairs: the column (or attribute) named COLUMN is read as FIELD.
@@ -469,6 +470,18 @@ fn read_settings(
             "shocks" => {
                 s.shocks = shocks(source, cell)?;
                 s.shocks_at = Some((source.clone(), cell.place.clone()));
+            }
+            "hazards" => {
+                let text = text(cell);
+                s.hazards = serde_json::from_str(&text).map_err(|e| {
+                    source.err(
+                        &cell.place,
+                        "hazards",
+                        format!(
+                            "expected a JSON array of hazards with the keys of a [[hazard]] table, like [{{\"regions\": [\"south\"], \"rate\": 0.01}}]: {e}"
+                        ),
+                    )
+                })?;
             }
             _ => {}
         }

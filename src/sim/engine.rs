@@ -10,8 +10,8 @@
 //!    stages (deliver, draw, refill) of `docs/model.md`, "Inventory" — the
 //!    step model's business ([`crate::model::StepModel`]).
 //!
-//! Step 3 draws from streams of its own ([`Stream::hazard_strikes`], the same
-//! in every topology, and [`Stream::hazard_hits`], one per topology), and
+//! Step 3 draws from streams of its own ([`Stream::hazard_strikes`], one per
+//! hazard, and [`Stream::hazard_hits`], each topology its own copy), and
 //! only in scenarios with hazards: a file without them draws what it always
 //! drew. A hazard's strike steps are drawn once per trial, as geometric gaps
 //! (a Bernoulli trial per step of its window, at a cost proportional to its
@@ -225,12 +225,12 @@ impl PreparedTopology {
 }
 
 /// The strike steps of `hazards` in one trial of `steps` steps, `(step,
-/// hazard)` ascending, from the trial's strike stream: hazard by hazard,
-/// geometric gaps between strikes (each step of its window strikes with
-/// probability `rate`, independently), at a cost proportional to the strikes.
+/// hazard)` ascending, each hazard from its own strike stream: geometric
+/// gaps between strikes (each step of its window strikes with probability
+/// `rate`, independently), at a cost proportional to the strikes.
 fn strike_steps(hazards: &[Hazard], steps: u32, seed: u64, trial: u64, out: &mut Vec<(u32, u32)>) {
-    let mut stream = Stream::hazard_strikes(seed, trial);
     for (h, hazard) in hazards.iter().enumerate() {
+        let mut stream = Stream::hazard_strikes(seed, trial, h);
         let Some(ln_q) = ln_survival(hazard.rate) else {
             continue;
         };
@@ -454,7 +454,7 @@ impl TopologyRun {
         let hazards = &prep.scenario.hazards;
         if !hazards.is_empty() {
             strike_steps(hazards, self.steps, seed, trial, &mut self.strikes);
-            self.hazard_stream = Some(Stream::hazard_hits(seed, trial, self.topo));
+            self.hazard_stream = Some(Stream::hazard_hits(seed, trial));
         }
     }
 

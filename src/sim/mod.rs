@@ -23,5 +23,5 @@ pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
     run_trials_streaming,
 };
-pub use risk::{MAX_RISK_STEPS, RiskRow, TopologyRisk, risk};
+pub use risk::{MAX_RISK_STEPS, RiskRow, RiskUnit, TopologyRisk, risk, risk_by};
 pub use trace::{TraceRow, trace_rows};
