@@ -316,3 +316,80 @@ fn bad_hazards_are_refused_with_field_and_place() {
         assert!(shown.contains("bad.toml:"), "{body}: {shown}");
     }
 }
+
+/// `risk --by region` knocks a whole region out; `sweep --attack region`
+/// removes regions largest first; `check` warns about alternatives that
+/// share a region; `--scale hazard=s` multiplies rates (capped, 0 removes).
+#[test]
+fn regions_in_risk_sweep_check_and_scale() {
+    use chainmesh::compose::scale::Scale;
+    use chainmesh::sim::{RiskUnit, risk_by};
+    use chainmesh::sweep::{Attack, SweepGraph};
+
+    let hazard = "[[hazard]]\nregion = \"south\"\nrate = 0.2\n";
+    let s = parse(&parallel(50, 10, &["south", "south", "north"], hazard));
+    let tables = risk_by(&s, &[0], RiskUnit::Region).expect("risk");
+    let rows: Vec<(&str, f64)> = tables[0]
+        .rows
+        .iter()
+        .map(|r| (r.node.as_str(), r.lost))
+        .collect();
+    // Either region alone leaves a relay that carries the whole demand.
+    assert_eq!(rows, vec![("north", 0.0), ("south", 0.0)]);
+
+    let graph = SweepGraph::from_topology(&s.topologies[0]);
+    let order = graph.order(Attack::Region, false, 0, 0);
+    let ids: Vec<&str> = order
+        .iter()
+        .map(|&v| s.topologies[0].nodes[v].id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["r0", "r1", "r2", "s", "t"],
+        "south (2) before north (1), then the rest"
+    );
+
+    let lines = chainmesh::scenario::hazard::describe(&s.topologies[0]);
+    assert_eq!(lines[0], "regions: north (r2); south (r0, r1)");
+    assert!(lines.iter().all(|l| !l.starts_with("warning")), "{lines:?}");
+
+    let one = parse(&parallel(50, 10, &["south", "south"], hazard));
+    let lines = chainmesh::scenario::hazard::describe(&one.topologies[0]);
+    assert!(
+        lines.iter().all(|l| !l.contains("sources")),
+        "one source only: {lines:?}"
+    );
+
+    let doubled = Scale::parse("hazard=2").expect("scale").apply(&s);
+    assert_eq!(doubled.hazards[0].rate, 0.4);
+    let capped = Scale::parse("hazard=100").expect("scale").apply(&s);
+    assert_eq!(capped.hazards[0].rate, 0.99);
+    let none = Scale::parse("hazard=0").expect("scale").apply(&s);
+    assert!(!none.has_hazards());
+    assert_eq!(
+        Scale::parse("hazard=2").expect("scale").arg().as_deref(),
+        Some("hazard=2")
+    );
+}
+
+/// Every source of a topology in one region draws a warning from `check`.
+#[test]
+fn check_warns_when_every_source_shares_a_region() {
+    let text = "[scenario]\nname = \"w\"\nsector = \"other\"\n\
+[[hazard]]\nregion = \"south\"\nrate = 0.01\n\
+[[topology]]\nid = \"t\"\n\
+[[topology.node]]\nid = \"a\"\nrole = \"source\"\nregion = \"south\"\n\
+[[topology.node]]\nid = \"b\"\nrole = \"source\"\nregion = \"south\"\n\
+[[topology.node]]\nid = \"c\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"a\"\nto = \"c\"\n\
+[[topology.link]]\nfrom = \"b\"\nto = \"c\"\n";
+    let s = parse(text);
+    let lines = chainmesh::scenario::hazard::describe(&s.topologies[0]);
+    assert!(
+        lines.contains(
+            &"warning: all 2 sources are in region south: one hazard stops them together"
+                .to_string()
+        ),
+        "{lines:?}"
+    );
+}
