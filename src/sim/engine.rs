@@ -392,6 +392,8 @@ pub struct TopologyRun {
     last_strikes: Range<usize>,
     /// Node hits of the last step run.
     last_hits: u32,
+    /// Some hazard strikes in this trial (step (3) runs at all).
+    hazard_live: bool,
     /// Who goes down when a hazard strikes, and for how long (scenarios
     /// with hazards only).
     hazard_stream: Option<Stream>,
@@ -423,6 +425,7 @@ impl TopologyRun {
             next_strike: 0,
             last_strikes: 0..0,
             last_hits: 0,
+            hazard_live: false,
             hazard_stream: None,
         };
         run.reset(prep, seed, trial);
@@ -450,11 +453,13 @@ impl TopologyRun {
         self.next_strike = 0;
         self.last_strikes = 0..0;
         self.last_hits = 0;
+        self.hazard_live = false;
         self.hazard_stream = None;
         let hazards = &prep.scenario.hazards;
         if !hazards.is_empty() {
             strike_steps(hazards, self.steps, seed, trial, &mut self.strikes);
             self.hazard_stream = Some(Stream::hazard_hits(seed, trial));
+            self.hazard_live = !self.strikes.is_empty();
         }
     }
 
@@ -619,32 +624,11 @@ impl TopologyRun {
             }
         }
 
-        // (3) Hazards striking now, in file order; each node of their
-        // regions, in node order, goes down with probability `hit`.
-        let mut hazard_hits = 0u32;
-        let first_strike = self.next_strike;
-        while let Some(&(at, h)) = self.strikes.get(self.next_strike) {
-            if at > t {
-                break;
-            }
-            self.next_strike += 1;
-            let h = h as usize;
-            let hazard = &prep.scenario.hazards[h];
-            for &i in &p.hazard_nodes[h] {
-                let Some(stream) = self.hazard_stream.as_mut() else {
-                    break;
-                };
-                if stream.unit_open0() > hazard.hit {
-                    continue;
-                }
-                let d = stream.repair(hazard.duration.as_ref().unwrap_or(&p.repair[i]));
-                hazard_hits += 1;
-                self.knock_out(i, t.saturating_add(d), Cause::Hazard(h));
-            }
+        // (3) Hazards striking now (out of line: files without hazards
+        // pay one comparison per step).
+        if self.hazard_live {
+            self.hazards(prep, p, t);
         }
-
-        self.last_strikes = first_strike..self.next_strike;
-        self.last_hits = hazard_hits;
 
         // (4) Random failures scheduled for now, in node order.
         while let Some(&Reverse((at, i))) = self.failures.peek() {
@@ -678,8 +662,38 @@ impl TopologyRun {
             down: self.down_count,
             drawn,
             stockout,
-            hazard_hits,
+            hazard_hits: self.last_hits,
         })
+    }
+
+    /// Step (3) at step `t`: the hazards striking now, in file order; each
+    /// node of their regions, in node order, goes down with probability
+    /// `hit`. Records the strikes and hits of the step.
+    #[inline(never)]
+    fn hazards(&mut self, prep: &Prepared, p: &PreparedTopology, t: u32) {
+        let mut hazard_hits = 0u32;
+        let first_strike = self.next_strike;
+        while let Some(&(at, h)) = self.strikes.get(self.next_strike) {
+            if at > t {
+                break;
+            }
+            self.next_strike += 1;
+            let h = h as usize;
+            let hazard = &prep.scenario.hazards[h];
+            for &i in &p.hazard_nodes[h] {
+                let Some(stream) = self.hazard_stream.as_mut() else {
+                    break;
+                };
+                if stream.unit_open0() > hazard.hit {
+                    continue;
+                }
+                let d = stream.repair(hazard.duration.as_ref().unwrap_or(&p.repair[i]));
+                hazard_hits += 1;
+                self.knock_out(i, t.saturating_add(d), Cause::Hazard(h));
+            }
+        }
+        self.last_strikes = first_strike..self.next_strike;
+        self.last_hits = hazard_hits;
     }
 
     /// Stock held per node of the topology after the last step run (0 for
