@@ -203,7 +203,7 @@ mod tests {
             (
                 " speed =2",
                 ComposeError::ScaleKey("speed".into()),
-                "unknown key \"speed\"; expected failure_rate, repair, shock",
+                "unknown key \"speed\"; expected failure_rate, repair, shock, hazard",
             ),
         ];
         for (spec, kind, text) in cases {

@@ -242,7 +242,7 @@ fn duration(ctx: &Ctx<'_>, d: &Spanned<toml::Value>) -> Result<Repair, InputErro
                     ),
                 )
             })?;
-            super::validate::repair(ctx, &Spanned::new(d.span(), raw), field)
+            super::values::repair(&raw).map_err(|m| ctx.err(d.span(), field, m))
         }
         other => Err(ctx.err(
             d.span(),

@@ -703,36 +703,6 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
     super::values::probability(*v.get_ref()).map_err(|m| ctx.err(v.span(), field, m))
 }
 
-pub(super) fn repair(
-    ctx: &Ctx<'_>,
-    r: &Spanned<RawRepair>,
-    field: &str,
-) -> Result<Repair, InputError> {
-    let bad = |m: String| ctx.err(r.span(), field, m);
-    match *r.get_ref() {
-        RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {
-            steps: steps as u32,
-        }),
-        RawRepair::Fixed { steps } => Err(bad(format!(
-            "expected fixed steps in 1..={MAX_REPAIR}, found {steps}"
-        ))),
-        RawRepair::Uniform { min, max } if 1 <= min && min <= max && max <= MAX_REPAIR => {
-            Ok(Repair::Uniform {
-                min: min as u32,
-                max: max as u32,
-            })
-        }
-        RawRepair::Uniform { min, max } => Err(bad(format!(
-            "expected 1 <= min <= max <= {MAX_REPAIR} for a uniform repair, found min = {min}, max = {max}"
-        ))),
-        RawRepair::Geometric { mean }
-            if mean.is_finite() && (1.0..=MAX_REPAIR as f64).contains(&mean) =>
-        {
-            Ok(Repair::Geometric { mean })
-        }
-        RawRepair::Geometric { mean } => Err(bad(format!(
-            "expected a geometric mean in [1, {MAX_REPAIR}] steps, found {}",
-            Num(mean)
-        ))),
-    }
+fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
+    super::values::repair(r.get_ref()).map_err(|m| ctx.err(r.span(), field, m))
 }
