@@ -393,3 +393,51 @@ fn check_warns_when_every_source_shares_a_region() {
         "{lines:?}"
     );
 }
+
+/// The TUI's event log gives every hazard strike a line of its own
+/// ("Typhoon south: 2 nodes down"), in the same step in every topology, and
+/// the inspector shows a node's region.
+#[test]
+fn the_tui_logs_each_strike_and_shows_regions() {
+    use chainmesh::tui::render::render;
+    use chainmesh::tui::{App, McMode, Message, TuiOptions};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    let hazard = "[[hazard]]\nlabel = \"Typhoon\"\nregion = \"south\"\nrate = 0.3\nduration = 2\n";
+    let scenario = parse(&parallel(40, 10, &["south", "south", "north"], hazard));
+    let mut app = App::new(
+        TuiOptions {
+            scenario,
+            scenario_arg: "hazard.toml".into(),
+            seed: 1,
+            trial: 0,
+            shocks: Vec::new(),
+            scales: Vec::new(),
+            lang_zh: false,
+        },
+        McMode::Off,
+    )
+    .expect("app starts");
+    for _ in 0..40 {
+        app.update(Message::Step);
+    }
+    let strikes: Vec<_> = app.live.log.iter().filter(|e| e.strike.is_some()).collect();
+    assert!(!strikes.is_empty(), "rate 0.3 over 40 steps strikes");
+    assert!(
+        strikes
+            .iter()
+            .all(|e| e.strike == Some(2) || e.strike == Some(0))
+    );
+    app.update(Message::Resize(160, 48));
+    let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    t.draw(|f| render(&app, f)).expect("draws");
+    let screen = t.backend().to_string();
+    assert!(screen.contains("≈ Typhoon south: 2 nodes down"), "{screen}");
+
+    let lines = chainmesh::tui::render::inspector::lines(&app, 0, 2, 80);
+    let text: String = lines
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+        .collect();
+    assert!(text.contains("region south"), "{text}");
+}

@@ -129,6 +129,18 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Part::Key(Span::styled(format!(" φ {before:.2}→{after:.2}"), style))
             });
             match ev.kind {
+                EventKind::Down { cause, .. } if e.strike.is_some() => {
+                    // A hazard strike: "Typhoon lowland: 2 nodes down".
+                    let n = e.strike.unwrap_or(0);
+                    let what = if app.lang_zh {
+                        format!("{}：{n} 個節點停擺", cause_text(app, cause))
+                    } else {
+                        let nodes = if n == 1 { "node" } else { "nodes" };
+                        format!("{}: {n} {nodes} down", cause_text(app, cause))
+                    };
+                    parts.push(Part::Whole(Span::styled("≈ ", red)));
+                    parts.push(Part::Text(Span::styled(what, red)));
+                }
                 EventKind::Down { cause, until } => {
                     parts.push(Part::Whole(Span::styled("✗ ", red)));
                     parts.push(name);

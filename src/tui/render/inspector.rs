@@ -225,7 +225,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
             .log
             .iter()
             .rev()
-            .find(|e| e.topo == k && e.event.node == i)
+            .find(|e| e.topo == k && e.event.node == i && e.strike.is_none())
             .and_then(|e| match e.event.kind {
                 EventKind::Down { cause, .. } => Some(super::events::cause_text(app, cause)),
                 EventKind::Up => None,
