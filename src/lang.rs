@@ -111,6 +111,9 @@ impl Lang {
                 Lang::ZhTw => ["庫存動用", "缺貨"],
             });
         }
+        if groups.hazard {
+            h.push(self.hazard_heading());
+        }
         h.push(self.pick("vs first", "對照第一個"));
         if groups.cost {
             h.extend(match self {
@@ -125,6 +128,17 @@ impl Lang {
     /// columns too; with costs, the cost columns).
     pub fn legend(self, groups: crate::sim::MetricGroups) -> String {
         let mut text = self.base_legend().to_string();
+        if groups.stock {
+            text.push_str(self.pick(
+                " stock used = units drawn from stock / (baseline × steps), mean over trials; \
+stockout = share of steps that end with some stocked node empty, mean over trials.",
+                "庫存動用 = 從庫存取用的數量 / （基準 × 步數），各次試驗的平均；\
+缺貨 = 某個有庫存的節點在步末庫存為零的步數比例，各次試驗的平均。",
+            ));
+        }
+        if groups.hazard {
+            text.push_str(self.hazard_legend());
+        }
         if groups.cost {
             text.push_str(self.pick(
                 " Costs are money per unit of the topology's baseline: calm cost = cost of a step with every node up and every stock full, \
@@ -136,15 +150,20 @@ against the first topology and the share of trials it was strictly cheaper.",
 風險成本 = 成本 − 平時成本（中斷的代價）；成本對照第一個 = 與第一個拓樸配對比較的成本差，以及它嚴格較便宜的試驗比例。",
             ));
         }
-        if groups.stock {
-            text.push_str(self.pick(
-                " stock used = units drawn from stock / (baseline × steps), mean over trials; \
-stockout = share of steps that end with some stocked node empty, mean over trials.",
-                "庫存動用 = 從庫存取用的數量 / （基準 × 步數），各次試驗的平均；\
-缺貨 = 某個有庫存的節點在步末庫存為零的步數比例，各次試驗的平均。",
-            ));
-        }
         text
+    }
+
+    /// The heading of the hazard column (scenarios with hazards).
+    pub fn hazard_heading(self) -> &'static str {
+        self.pick("hazard hits", "災害衝擊")
+    }
+
+    /// What the hazard column means, appended to [`Lang::legend`].
+    pub fn hazard_legend(self) -> &'static str {
+        self.pick(
+            " hazard hits = nodes taken down by regional hazard strikes per trial (a node hit again while down counts again), mean over trials.",
+            "災害衝擊 = 每次試驗中區域災害擊倒的節點數（已停擺的節點再次被擊中也計入），各次試驗的平均。",
+        )
     }
 
     const fn base_legend(self) -> &'static str {

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::sim::{
-    COST_METRIC_NAMES, LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES, TrialMetrics, TrialTable,
+    COST_METRIC_NAMES, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES,
+    TrialMetrics, TrialTable,
 };
 
 /// z for a two-sided 95% normal confidence interval.
@@ -108,6 +109,9 @@ pub struct MetricSummaries {
     /// (scenarios with stock only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stockout: Option<Summary>,
+    /// Node hits by hazard strikes per trial (scenarios with hazards only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<Summary>,
     /// C with every node up and every stock full ÷ F0, the same in every
     /// trial (scenarios with costs only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,7 +129,7 @@ pub struct MetricSummaries {
 impl MetricSummaries {
     /// The summaries with their names, in [`METRIC_NAMES`] order with
     /// [`LOST_METRIC_NAME`] after `below`, then the stock metrics
-    /// ([`STOCK_METRIC_NAMES`]) when present.
+    /// ([`STOCK_METRIC_NAMES`]) and the hazard hits when present.
     pub fn named(&self) -> Vec<(&'static str, &Summary)> {
         let mut out = vec![
             (METRIC_NAMES[0], &self.service),
@@ -138,6 +142,9 @@ impl MetricSummaries {
         if let (Some(used), Some(out_)) = (&self.stock_used, &self.stockout) {
             out.push((STOCK_METRIC_NAMES[0], used));
             out.push((STOCK_METRIC_NAMES[1], out_));
+        }
+        if let Some(hits) = &self.hazard_hits {
+            out.push((HAZARD_METRIC_NAME, hits));
         }
         for (name, s) in COST_METRIC_NAMES
             .iter()
@@ -416,6 +423,10 @@ pub struct TopologyTally {
     /// scenarios with stock; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<[Distribution; 2]>,
+    /// The hazard hits per trial, in scenarios with hazards; absent (and not
+    /// written) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<Distribution>,
     /// One distribution per cost metric ([`COST_METRIC_NAMES`] order), in
     /// scenarios with costs; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,6 +491,19 @@ impl Tally {
                     dist.merge(&Distribution::from_values(&mut column));
                 }
             }
+            if rows[t].hazard_hits.is_some() {
+                column.clear();
+                column.extend(
+                    rows.iter()
+                        .skip(t)
+                        .step_by(k)
+                        .map(|r| r.hazard_hits.unwrap_or(0.0)),
+                );
+                tally
+                    .hazard_hits
+                    .get_or_insert_with(Default::default)
+                    .merge(&Distribution::from_values(&mut column));
+            }
             if rows[t].cost.is_some() {
                 let cost = tally.cost.get_or_insert_with(Default::default);
                 for (m, dist) in cost.iter_mut().enumerate() {
@@ -529,6 +553,11 @@ impl Tally {
                     x.merge(y);
                 }
             }
+            if let Some(theirs) = &b.hazard_hits {
+                a.hazard_hits
+                    .get_or_insert_with(Default::default)
+                    .merge(theirs);
+            }
             if let Some(theirs) = &b.cost {
                 let ours = a.cost.get_or_insert_with(Default::default);
                 for (x, y) in ours.iter_mut().zip(theirs) {
@@ -549,6 +578,10 @@ impl Tally {
     pub fn is_consistent(&self) -> bool {
         let stocked = self.topologies.first().is_some_and(|t| t.stock.is_some());
         let priced = self.topologies.first().is_some_and(|t| t.cost.is_some());
+        let hazards = self
+            .topologies
+            .first()
+            .is_some_and(|t| t.hazard_hits.is_some());
         self.topologies.iter().enumerate().all(|(t, tally)| {
             let diffs = if t == 0 { 0 } else { self.trials };
             tally
@@ -562,6 +595,11 @@ impl Tally {
                     .stock
                     .iter()
                     .flatten()
+                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
+                && tally.hazard_hits.is_some() == hazards
+                && tally
+                    .hazard_hits
+                    .iter()
                     .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
                 && tally.cost.is_some() == priced
                 && tally.cost_diff.is_some() == priced
@@ -586,6 +624,7 @@ impl Tally {
                     .iter()
                     .chain([&t.service_diff])
                     .chain(t.stock.iter().flatten())
+                    .chain(t.hazard_hits.iter())
                     .chain(t.cost.iter().flatten())
                     .chain(t.cost_diff.iter())
             })
@@ -622,6 +661,7 @@ impl Tally {
                     collapse,
                     stock_used: stock.map(|[used, _]| used),
                     stockout: stock.map(|[_, out]| out),
+                    hazard_hits: t.hazard_hits.as_ref().map(Distribution::summary),
                     cost_calm: cost.as_ref().map(|[calm, _, _]| calm.clone()),
                     cost: cost.as_ref().map(|[_, c, _]| c.clone()),
                     cost_risk: cost.map(|[_, _, risk]| risk),
@@ -691,6 +731,7 @@ mod tests {
             collapse: 0.0,
             stock: None,
             cost: None,
+            hazard_hits: None,
         }
     }
 

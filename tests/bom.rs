@@ -437,7 +437,10 @@ fn manufacturing_lesson_multi_sourcing_each_part_is_what_helps() {
     let b = chainmesh::scenario::builtin::find("manufacturing").expect("built in");
     let s = Scenario::from_toml(b.name, b.text).expect("valid");
     let ids: Vec<&str> = s.topologies.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, ["chain", "single_sourced", "multi_sourced"]);
+    assert_eq!(
+        ids,
+        ["chain", "single_sourced", "multi_sourced", "same_park"]
+    );
     let seed = s.seed;
     let prep = Prepared::new(s).expect("scenario compiles");
     let summary = summarize(&run_trials(&prep, seed, 0..300), &prep.baselines());
@@ -581,8 +584,8 @@ fn assembly_results_do_not_depend_on_thread_count() {
     // Trial 137 replayed on its own: mean φ over its steps = its service.
     let trace = run(&["trace", "manufacturing", "--trial", "137"]);
     let trace = String::from_utf8_lossy(&trace);
-    let topologies = ["chain", "single_sourced", "multi_sourced"];
-    let (mut sum, mut steps) = ([0.0f64; 3], [0usize; 3]);
+    let topologies = ["chain", "single_sourced", "multi_sourced", "same_park"];
+    let (mut sum, mut steps) = ([0.0f64; 4], [0usize; 4]);
     for line in trace
         .lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("step"))

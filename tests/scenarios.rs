@@ -364,3 +364,68 @@ fn manufacturing_lesson_explains_the_degree_attack_r_on_the_default_seed() {
         );
     }
 }
+
+/// Regional hazards (issue 24), the lessons' claims on the default seed and
+/// trial count: in manufacturing, two battery makers in one science park
+/// take twice the earthquake's hits of makers on both sides of the strait,
+/// and serve worse, paired trial by trial (false redundancy); in
+/// agriculture the typhoon reaches the chain's only farm and three lowland
+/// nodes of the network, which still serves better.
+#[test]
+fn hazard_lessons_hold_on_the_default_seed() {
+    let s = load("manufacturing");
+    assert!(
+        s.lesson
+            .as_deref()
+            .is_some_and(|l| l.contains("false redundancy"))
+    );
+    assert!(
+        s.lesson_zh
+            .as_deref()
+            .is_some_and(|l| l.contains("假性備援"))
+    );
+    let (seed, trials) = (s.seed, s.trials);
+    let prep = Prepared::new(s).expect("scenario compiles");
+    let table = run_trials(&prep, seed, 0..trials);
+    let k = |id: &str| prep.scenario.topology_index(id).expect("topology");
+    let (multi, park) = (k("multi_sourced"), k("same_park"));
+    let m = summarize(&table, &prep.baselines()).metrics;
+    let hits = |t: usize| m[t].hazard_hits.expect("hazard metric").mean;
+    assert!(hits(multi) > 0.0);
+    assert!(
+        (hits(park) / hits(multi) - 2.0).abs() < 1e-9,
+        "one strike, two makers"
+    );
+    let diffs: Vec<f64> = table
+        .column(multi)
+        .zip(table.column(park))
+        .map(|(a, b)| a.service - b.service)
+        .collect();
+    let (mean, _, ci) = chainmesh::stats::mean_std_ci(&diffs);
+    assert!(
+        mean - ci > 0.0,
+        "across the strait beats one park: {mean:+.4} ± {ci:.4}"
+    );
+
+    let s = load("agriculture");
+    assert!(
+        s.lesson
+            .as_deref()
+            .is_some_and(|l| l.contains("hazard hits"))
+    );
+    assert!(
+        s.lesson_zh
+            .as_deref()
+            .is_some_and(|l| l.contains("災害衝擊"))
+    );
+    let (seed, trials) = (s.seed, s.trials);
+    let prep = Prepared::new(s).expect("scenario compiles");
+    let m = summarize(&run_trials(&prep, seed, 0..trials), &prep.baselines()).metrics;
+    let (chain, net) = (&m[0], &m[1]);
+    let (ch, nh) = (
+        chain.hazard_hits.expect("hazard metric").mean,
+        net.hazard_hits.expect("hazard metric").mean,
+    );
+    assert!(ch > 0.0 && nh > ch, "chain {ch}, network {nh}");
+    assert!(net.service.mean > chain.service.mean);
+}

@@ -112,7 +112,7 @@ pub struct SimArgs {
     #[arg(long = "shock", value_name = "SPEC")]
     pub shocks: Vec<String>,
     /// Multiply the file's values as the TUI's parameter panel does, e.g.
-    /// failure_rate=1.5,repair=2,shock=0 (repeatable: applied in order, before --shock).
+    /// failure_rate=1.5,repair=2,shock=0,hazard=2 (repeatable: applied in order, before --shock).
     #[arg(long = "scale", value_name = "KEY=FACTOR,...", value_parser = parse_scale)]
     pub scales: Vec<String>,
 }
@@ -352,6 +352,10 @@ pub struct RiskArgs {
     /// Only this topology (default: all).
     #[arg(long, value_name = "ID")]
     pub topology: Option<String>,
+    /// Knock out one node at a time (default) or every node of one region
+    /// at a time (`region`: the nodes a regional hazard strikes together).
+    #[arg(long, value_name = "node|region", value_parser = ["node", "region"])]
+    pub by: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -60,6 +60,7 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
                 prep.scenario.currency(),
                 Some(p.calm_cost()),
             ))
+            .chain(crate::scenario::hazard::describe(t))
         {
             let _ = writeln!(out, "    {line}");
         }
@@ -80,6 +81,9 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         if let Some(d) = sh.duration {
             line.push_str(&format!("; {d} steps"));
         }
+        let _ = writeln!(out, "  {}", visible(&line));
+    }
+    for line in crate::scenario::hazard::describe_hazards(&s.hazards, &s.topologies) {
         let _ = writeln!(out, "  {}", visible(&line));
     }
     out

@@ -37,6 +37,7 @@ value_enum!(Attack {
     Attack::Random => "random", "Uniformly random order (failures), averaged over trials";
     Attack::Degree => "degree", "Highest (undirected) degree first";
     Attack::Betweenness => "betweenness", "Highest betweenness first";
+    Attack::Region => "region", "Whole regions, largest first (the nodes a regional hazard strikes together)";
 });
 
 value_enum!(Model {

@@ -5,7 +5,9 @@
 //! Invariants: the result is still a valid scenario — failure rates are
 //! capped at 0.99, repair times and shock durations stay at least one step,
 //! shock counts at least one node and fractions at most 1; `shock=0`
-//! removes the file's scripted shocks. Several `--scale`s apply in order
+//! removes the file's scripted shocks; hazard rates are capped at 0.99 and
+//! `hazard=0` removes the hazards (a file without them draws nothing for
+//! them, as if it never had them). Several `--scale`s apply in order
 //! (rounding makes two scalings differ from one by their product).
 
 use super::ComposeError;
@@ -20,6 +22,8 @@ pub struct Scale {
     pub repair: f64,
     /// × the file's scripted shocks' node counts, fractions and durations (0 removes them).
     pub shock: f64,
+    /// × every hazard's strike rate (capped at 0.99; 0 removes the hazards).
+    pub hazard: f64,
 }
 
 impl Default for Scale {
@@ -28,12 +32,13 @@ impl Default for Scale {
             failure_rate: 1.0,
             repair: 1.0,
             shock: 1.0,
+            hazard: 1.0,
         }
     }
 }
 
 /// The keys of `--scale`, in the order they are written back.
-pub const KEYS: [&str; 3] = ["failure_rate", "repair", "shock"];
+pub const KEYS: [&str; 4] = ["failure_rate", "repair", "shock", "hazard"];
 
 impl Scale {
     /// Parse `failure_rate=1.5,repair=2,shock=0` (any subset, any order).
@@ -61,6 +66,7 @@ impl Scale {
                     s.repair = f
                 }
                 "shock" => s.shock = f,
+                "hazard" => s.hazard = f,
                 other => {
                     return Err(ComposeError::ScaleKey(other.to_string()));
                 }
@@ -78,7 +84,7 @@ impl Scale {
     pub fn arg(&self) -> Option<String> {
         let parts: Vec<String> = KEYS
             .iter()
-            .zip([self.failure_rate, self.repair, self.shock])
+            .zip([self.failure_rate, self.repair, self.shock, self.hazard])
             .filter(|(_, v)| *v != 1.0)
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
@@ -110,6 +116,13 @@ impl Scale {
                     }
                     other => other.clone(),
                 };
+            }
+        }
+        if self.hazard <= 0.0 {
+            s.hazards.clear();
+        } else {
+            for h in &mut s.hazards {
+                h.rate = (h.rate * self.hazard).clamp(0.0, 0.99);
             }
         }
         s
@@ -190,7 +203,7 @@ mod tests {
             (
                 " speed =2",
                 ComposeError::ScaleKey("speed".into()),
-                "unknown key \"speed\"; expected failure_rate, repair, shock",
+                "unknown key \"speed\"; expected failure_rate, repair, shock, hazard",
             ),
         ];
         for (spec, kind, text) in cases {

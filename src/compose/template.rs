@@ -297,7 +297,19 @@ pub fn render(name: &str, file: &str, template: Template, sector: Sector, nodes:
          # select = \"betweenness\"   # random, degree, betweenness, sector or nodes\n\
          # count = 1\n\
          # duration = 10\n\
-         # label = \"Key partner goes down\"\n",
+         # label = \"Key partner goes down\"\n\n\
+         # A regional hazard (uncomment to use, and give some nodes `region = \"south\"`):\n\
+         # it strikes at random steps, the same steps in every topology, and takes\n\
+         # down the nodes of its region together. Backups in the same region are\n\
+         # not backups when it strikes.\n\
+         # [[hazard]]\n\
+         # label = \"Typhoon\"\n\
+         # region = \"south\"         # or regions = [\"south\", \"east\"]\n\
+         # rate = 0.01              # chance per step that it strikes, in [0, 1)\n\
+         # hit = 1.0                # chance each node of the region goes down, in [0, 1]\n\
+         # duration = {{ dist = \"uniform\", min = 3, max = 10 }}   # omitted = the node's own repair\n\
+         # start = 0                # optional window [start, end) in which it can strike\n\
+         # end = 100\n",
         t = match template {
             Template::Chain => "chain",
             Template::Network => "network",

@@ -99,6 +99,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
     let chunk = (1_000_000 / per_trial).clamp(1, 4096) as u64;
     let level = prep.scenario.service_level;
     let stocked = prep.scenario.has_stock();
+    let hazards = prep.scenario.has_hazards();
 
     let mut tally = Tally::new(k);
     let mut values: Vec<TrialMetrics> = Vec::with_capacity(chunk as usize * k);
@@ -121,7 +122,9 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
                     let mut phi = vec![0.0; per_trial];
                     for (t, (run, cache)) in runs.iter_mut().zip(caches.iter_mut()).enumerate() {
                         run.reset(prep, seed, trial);
-                        let mut acc = MetricsAccumulator::new(level).with_stock(stocked);
+                        let mut acc = MetricsAccumulator::new(level)
+                            .with_stock(stocked)
+                            .with_hazards(hazards);
                         let mut s = 0;
                         while let Some(rec) = run.step(prep, cache) {
                             acc.push_step(&rec);

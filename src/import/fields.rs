@@ -22,12 +22,13 @@ pub const MAX_LINKS: usize = 2_000_000;
 const MAX_REPAIR: u32 = crate::scenario::limits::MAX_REPAIR as u32;
 
 /// Node fields the importer understands.
-pub const NODE_FIELDS: [&str; 13] = [
+pub const NODE_FIELDS: [&str; 14] = [
     "id",
     "label",
     "label_zh",
     "role",
     "sector",
+    "region",
     "capacity",
     "failure_rate",
     "repair",
@@ -40,7 +41,7 @@ pub const NODE_FIELDS: [&str; 13] = [
 /// Link fields the importer understands.
 pub const LINK_FIELDS: [&str; 4] = ["from", "to", "capacity", "both_ways"];
 /// Graph-level fields (written by `chainmesh export`).
-const GRAPH_FIELDS: [&str; 8] = [
+const GRAPH_FIELDS: [&str; 9] = [
     "name",
     "id",
     "label",
@@ -49,6 +50,7 @@ const GRAPH_FIELDS: [&str; 8] = [
     "seed",
     "service_level",
     "shocks",
+    "hazards",
 ];
 
 /// `--map FIELD=COLUMN` pairs: the column (or attribute) named COLUMN is read as FIELD.
@@ -405,6 +407,7 @@ fn node_spec(
             "label_zh" => node.label_zh = Some(text(cell)),
             "role" => node.role = Some(role(source, cell)?),
             "sector" => node.sector = Some(text(cell)),
+            "region" => node.region = Some(text(cell)).filter(|r| !r.trim().is_empty()),
             "capacity" => node.capacity = Some(capacity(source, cell, "capacity")?),
             "failure_rate" => node.failure_rate = Some(failure_rate(source, cell)?),
             "repair" => node.repair = Some(repair(source, cell)?),
@@ -467,6 +470,18 @@ fn read_settings(
             "shocks" => {
                 s.shocks = shocks(source, cell)?;
                 s.shocks_at = Some((source.clone(), cell.place.clone()));
+            }
+            "hazards" => {
+                let text = text(cell);
+                s.hazards = serde_json::from_str(&text).map_err(|e| {
+                    source.err(
+                        &cell.place,
+                        "hazards",
+                        format!(
+                            "expected a JSON array of hazards with the keys of a [[hazard]] table, like [{{\"regions\": [\"south\"], \"rate\": 0.01}}]: {e}"
+                        ),
+                    )
+                })?;
             }
             _ => {}
         }

@@ -232,6 +232,8 @@ pub struct NodeSpec {
     pub role: Option<Role>,
     /// Sector.
     pub sector: Option<String>,
+    /// Region (the target of `[[hazard]]`s).
+    pub region: Option<String>,
     /// Units per step, finite, > 0 and at most 1e15.
     pub capacity: Option<f64>,
     /// Probability of failing in a step, in [0, 1).
@@ -290,6 +292,39 @@ pub struct Settings {
     pub shocks: Vec<ShockSpec>,
     /// The file and place of the `shocks` attribute, for errors found later.
     pub shocks_at: Option<(Source, Place)>,
+    /// Regional hazards from the graph's `hazards` attribute (what `export`
+    /// writes), in file order; their meaning is checked by the scenario parser.
+    pub hazards: Vec<HazardSpec>,
+}
+
+/// One regional hazard as a graph file carries it: a JSON object with the
+/// `[[hazard]]` table's own keys (unknown keys are an error).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HazardSpec {
+    /// Description.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// One region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Several regions.
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    /// Strike probability per step.
+    pub rate: f64,
+    /// Probability each node of the region goes down.
+    #[serde(default)]
+    pub hit: Option<f64>,
+    /// Outage: a number of steps or a repair table.
+    #[serde(default)]
+    pub duration: Option<serde_json::Value>,
+    /// First step it can strike.
+    #[serde(default)]
+    pub start: Option<i64>,
+    /// It strikes before this step.
+    #[serde(default)]
+    pub end: Option<i64>,
 }
 
 /// One scripted shock as a graph file carries it: a JSON object with the

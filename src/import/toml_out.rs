@@ -179,6 +179,9 @@ fn node_block(
     if let Some(s) = &node.sector {
         let _ = writeln!(out, "sector = {}", toml_string(s));
     }
+    if let Some(r) = &node.region {
+        let _ = writeln!(out, "region = {}", toml_string(r));
+    }
     if let Some(c) = capacity {
         let _ = writeln!(out, "capacity = {}", toml_float(c));
     }
@@ -231,6 +234,63 @@ fn shock_block(out: &mut String, s: &ShockSpec) {
     }
     if let Some(l) = &s.label {
         let _ = writeln!(out, "label = {}", toml_string(l));
+    }
+}
+
+/// One `[[hazard]]` table, keys in the scenario format's order. Values are
+/// written as given; the scenario parser checks their meaning.
+fn hazard_block(out: &mut String, h: &super::model::HazardSpec) {
+    out.push_str("\n[[hazard]]\n");
+    if let Some(l) = &h.label {
+        let _ = writeln!(out, "label = {}", toml_string(l));
+    }
+    if let Some(r) = &h.region {
+        let _ = writeln!(out, "region = {}", toml_string(r));
+    }
+    if let Some(rs) = &h.regions {
+        let rs: Vec<String> = rs.iter().map(|r| toml_string(r)).collect();
+        let _ = writeln!(out, "regions = [{}]", rs.join(", "));
+    }
+    let _ = writeln!(out, "rate = {}", toml_float(h.rate));
+    if let Some(x) = h.hit {
+        let _ = writeln!(out, "hit = {}", toml_float(x));
+    }
+    if let Some(d) = &h.duration {
+        let _ = writeln!(out, "duration = {}", toml_inline(d));
+    }
+    if let Some(x) = h.start {
+        let _ = writeln!(out, "start = {x}");
+    }
+    if let Some(x) = h.end {
+        let _ = writeln!(out, "end = {x}");
+    }
+}
+
+/// A JSON scalar or flat object as a TOML value (`{ dist = "uniform", max = 12, min = 5 }`).
+fn toml_inline(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => toml_string(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Object(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| {
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    let key = if bare { k.clone() } else { toml_string(k) };
+                    format!("{key} = {}", toml_inline(v))
+                })
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        }
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(toml_inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Null => "\"\"".to_string(),
     }
 }
 
@@ -310,6 +370,12 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
     }
     for shock in &s.shocks {
         shock_block(&mut out, shock);
+    }
+    if !s.hazards.is_empty() {
+        out.push_str("\n# Regional hazards, from the file's `hazards` attribute.\n");
+    }
+    for h in &s.hazards {
+        hazard_block(&mut out, h);
     }
 
     let (id, chain_id) = topology_ids(net);

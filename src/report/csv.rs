@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use super::{Exporter, RunReport};
 use crate::sim::{
-    COST_METRIC_NAMES, LOST_METRIC_NAME, METRIC_NAMES, MetricGroups, Prepared, STOCK_METRIC_NAMES,
-    TrialMetrics,
+    COST_METRIC_NAMES, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, MetricGroups, Prepared,
+    STOCK_METRIC_NAMES, TrialMetrics,
 };
 use crate::stats::PairedComparison;
 
@@ -57,8 +57,9 @@ impl Exporter for CsvExporter {
 /// `scenario`, then `keys` (the `--set` keys, if any), then one column set
 /// shared by all of them, ending in `warnings` and the reproduce `command`.
 /// With `groups.stock`, the stock metrics' columns follow the others, then
-/// with `groups.cost` the cost metrics' and, after `p_better`, the paired
-/// cost difference (`cost_diff_mean,cost_diff_ci95,p_cheaper`).
+/// with `groups.hazard` the hazard metric's, then with `groups.cost` the
+/// cost metrics' and, after `p_better`, the paired cost difference
+/// (`cost_diff_mean,cost_diff_ci95,p_cheaper`).
 /// No comment lines: `pandas.read_csv` reads it with no options.
 pub fn summary_header(keys: &[String], groups: MetricGroups) -> String {
     let mut out = String::from("scenario");
@@ -71,6 +72,11 @@ pub fn summary_header(keys: &[String], groups: MetricGroups) -> String {
     } else {
         &[]
     };
+    let hazard: &[&str] = if groups.hazard {
+        &[HAZARD_METRIC_NAME]
+    } else {
+        &[]
+    };
     let cost: &[&str] = if groups.cost { &COST_METRIC_NAMES } else { &[] };
     // `lost` right after `below`, as in every table.
     let (head, tail) = METRIC_NAMES.split_at(3);
@@ -79,6 +85,7 @@ pub fn summary_header(keys: &[String], groups: MetricGroups) -> String {
         .chain([&LOST_METRIC_NAME])
         .chain(tail)
         .chain(stock)
+        .chain(hazard)
         .chain(cost)
     {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
@@ -125,6 +132,7 @@ pub fn summary_rows(
         );
         let m = &t.metrics;
         let stock = [m.stock_used.as_ref(), m.stockout.as_ref()];
+        let hazard = [m.hazard_hits.as_ref()];
         let cost = [m.cost_calm.as_ref(), m.cost.as_ref(), m.cost_risk.as_ref()];
         let core = m.named();
         let summaries = core
@@ -132,6 +140,7 @@ pub fn summary_rows(
             .take(METRIC_NAMES.len() + 1)
             .map(|(_, s)| Some(*s))
             .chain(stock.into_iter().filter(|_| groups.stock))
+            .chain(hazard.into_iter().filter(|_| groups.hazard))
             .chain(cost.into_iter().filter(|_| groups.cost));
         for s in summaries {
             match s {
@@ -180,6 +189,7 @@ pub fn vs_first_cells(vs_first: Option<&PairedComparison>) -> String {
 /// `trial,topology,service,nadir,below,lost,recovery,collapse` (with a leading
 /// `scenario` column when `many` scenarios share the file, and
 /// `stock_used,stockout` at the end when some scenario holds stock, then
+/// `hazard_hits` when some scenario has hazards, then
 /// `cost_calm,cost,cost_risk` when something costs money). No comment line;
 /// the reproduce command goes to the sidecar `FILE.command`.
 pub fn per_trial_header(many: bool, groups: MetricGroups) -> String {
@@ -190,6 +200,9 @@ pub fn per_trial_header(many: bool, groups: MetricGroups) -> String {
     out.push_str("trial,topology,service,nadir,below,lost,recovery,collapse");
     if groups.stock {
         out.push_str(",stock_used,stockout");
+    }
+    if groups.hazard {
+        let _ = write!(out, ",{HAZARD_METRIC_NAME}");
     }
     if groups.cost {
         out.push_str(",cost_calm,cost,cost_risk");
@@ -234,6 +247,13 @@ pub fn per_trial_rows(
                     let _ = write!(out, ",{},{}", s.used, s.stockout);
                 }
                 (true, None) => out.push_str(",,"),
+            }
+            match (groups.hazard, m.hazard_hits) {
+                (false, _) => {}
+                (true, Some(h)) => {
+                    let _ = write!(out, ",{h}");
+                }
+                (true, None) => out.push(','),
             }
             match (groups.cost, m.cost) {
                 (false, _) => {}

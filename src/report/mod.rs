@@ -186,10 +186,18 @@ impl RunReport {
         self.topologies.iter().any(|t| t.metrics.cost.is_some())
     }
 
+    /// Does this report carry the hazard metric (its scenario has hazards)?
+    pub fn has_hazards(&self) -> bool {
+        self.topologies
+            .iter()
+            .any(|t| t.metrics.hazard_hits.is_some())
+    }
+
     /// The optional metric groups this report carries.
     pub fn groups(&self) -> MetricGroups {
         MetricGroups {
             stock: self.is_stocked(),
+            hazard: self.has_hazards(),
             cost: self.is_priced(),
         }
     }
@@ -263,6 +271,9 @@ pub(crate) fn headline_rows_in(
                 row.push(pct(m.stock_used.as_ref()));
                 row.push(pct(m.stockout.as_ref()));
             }
+            if groups.hazard {
+                row.push(hazard_cell(t));
+            }
             row.push(match &t.vs_first {
                 None => lang.pick("(reference)", "（對照組）").to_string(),
                 Some(c) => format!(
@@ -320,6 +331,15 @@ pub(crate) fn any_groups(reports: &[RunReport]) -> MetricGroups {
         .iter()
         .map(RunReport::groups)
         .fold(MetricGroups::default(), MetricGroups::union)
+}
+
+/// The hazard column's cell of topology `t`: mean node hits per trial, or
+/// `-` for a report without hazards.
+pub(crate) fn hazard_cell(t: &TopologyReport) -> String {
+    t.metrics
+        .hazard_hits
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |s| format!("{:.2}", s.mean))
 }
 
 fn round(x: f64, digits: i32) -> f64 {

@@ -9,7 +9,7 @@
 //! at least one topology, finite positive baselines, every metric value
 //! finite and inside its range (φ, nadir, below, collapse in [0, 1],
 //! recovery in [0, steps], paired differences in [−1, 1], stock_used ≥ 0 and
-//! stockout in [0, 1] where present), counts summed
+//! stockout in [0, 1] and hazard_hits ≥ 0 where present), counts summed
 //! without overflow and equal to the range length per metric — and the
 //! `digest` (SHA-256 of the part's canonical JSON with an empty digest)
 //! must match, so a hand-edited or damaged part is refused. The digest
@@ -226,6 +226,16 @@ impl PartialRun {
                         self.topologies[t].id
                     )));
                 }
+            }
+            // Hazard hits are a count of node hits: whole and not negative.
+            if let Some(d) = &topo.hazard_hits
+                && !d.within(0.0, f64::MAX)
+            {
+                return Err(damaged(format!(
+                    "a {} value of topology {:?} lies outside [0, ∞)",
+                    crate::sim::HAZARD_METRIC_NAME,
+                    self.topologies[t].id
+                )));
             }
             // Costs are money ≥ 0; what disruptions cost, and a paired
             // difference, can have either sign.

@@ -75,6 +75,21 @@ pub fn serialize(
     tables: &[TopologyRisk],
     command: &str,
 ) -> Vec<u8> {
+    serialize_by(format, scenario, tables, command, "node")
+}
+
+/// [`serialize`] of tables whose rows knock out a `unit` ("node", or
+/// "region" for `risk --by region`): the first column of the table and
+/// CSV formats, and the legend, say which (JSON keeps the key `node`).
+pub fn serialize_by(
+    format: Format,
+    scenario: &str,
+    tables: &[TopologyRisk],
+    command: &str,
+    unit: &str,
+) -> Vec<u8> {
+    let mut header = HEADER;
+    header[0] = unit;
     let mut out = String::new();
     match format {
         Format::Table | Format::Markdown => {
@@ -96,7 +111,7 @@ pub fn serialize(
                 );
                 if md {
                     let _ = writeln!(out, "**{}**\n", markdown_inline(&title));
-                    let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+                    let _ = writeln!(out, "| {} |", header.join(" | "));
                     let _ = writeln!(out, "|:--|--:|--:|--:|--:|:--|");
                     for r in &t.rows {
                         let _ = writeln!(out, "| {} |", cells(r).join(" | "));
@@ -104,13 +119,20 @@ pub fn serialize(
                     out.push('\n');
                 } else {
                     let _ = writeln!(out, "{title}");
-                    let mut rows = vec![HEADER.iter().map(|s| s.to_string()).collect()];
+                    let mut rows = vec![header.iter().map(|s| s.to_string()).collect()];
                     rows.extend(t.rows.iter().map(cells));
                     out.push_str(&aligned(&rows, |c| c == 0 || c == 5));
                     out.push('\n');
                 }
             }
-            let legend = "TTS: steps until service first falls below the service level with the node down (≥ H: never within the horizon); TTR: mean repair; lost: units not delivered over ⌈TTR⌉ steps; exposure: lost / the topology's largest lost.";
+            let legend = format!(
+                "TTS: steps until service first falls below the service level with the {unit} down (≥ H: never within the horizon); TTR: mean repair{}; lost: units not delivered over ⌈TTR⌉ steps; exposure: lost / the topology's largest lost.",
+                if unit == "node" {
+                    ""
+                } else {
+                    " (the longest among its nodes)"
+                }
+            );
             if md {
                 let _ = writeln!(out, "{legend}\n\n`{command}`");
             } else {
@@ -118,7 +140,10 @@ pub fn serialize(
             }
         }
         Format::Csv => {
-            out.push_str("topology,node,tts,tts_censored,ttr,lost,exposure,flag\n");
+            let _ = writeln!(
+                out,
+                "topology,{unit},tts,tts_censored,ttr,lost,exposure,flag"
+            );
             for t in tables {
                 for r in &t.rows {
                     let _ = writeln!(

@@ -9,8 +9,10 @@ use crate::sim::{Prepared, trace_rows};
 /// rows (down = node ids joined by `;`; command = how to reproduce it, on
 /// every row so `pandas.read_csv` needs no options). When the scenario holds
 /// stock, `drawn` (units drawn / baseline) and `stock` (units held after
-/// the step) come before `command`; when something costs money, `cost`
-/// (C_t, money per step) after them.
+/// the step) come before `command`; when it has hazards, `hazard` (the
+/// labels of the hazards that struck at the step, joined by `;`) and
+/// `hazard_hits` (the nodes of the topology they hit) come after those;
+/// when something costs money, `cost` (C_t, money per step) last.
 pub fn trace_csv(
     prep: &Prepared,
     seed: u64,
@@ -19,10 +21,14 @@ pub fn trace_csv(
     command: &str,
 ) -> Vec<u8> {
     let stocked = prep.scenario.has_stock();
+    let hazards = prep.scenario.has_hazards();
     let priced = prep.scenario.has_costs();
     let mut out = String::from("step,topology,throughput,service,down,");
     if stocked {
         out.push_str("drawn,stock,");
+    }
+    if hazards {
+        out.push_str("hazard,hazard_hits,");
     }
     if priced {
         out.push_str("cost,");
@@ -52,6 +58,14 @@ pub fn trace_csv(
                 unsigned_zero(row.drawn),
                 unsigned_zero(row.stock)
             );
+        }
+        if hazards {
+            let struck: Vec<&str> = row
+                .struck
+                .iter()
+                .map(|&h| prep.scenario.hazards[h].label.as_str())
+                .collect();
+            let _ = write!(out, "{},{},", csv_field(&struck.join(";")), row.hazard_hits);
         }
         if priced {
             let _ = write!(out, "{},", unsigned_zero(row.cost));

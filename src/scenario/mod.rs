@@ -28,6 +28,7 @@ mod chunked;
 mod context;
 pub mod cost;
 mod error;
+pub mod hazard;
 pub mod limits;
 pub mod raw;
 pub mod schema;
@@ -43,6 +44,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use error::{InputError, Num, field_at, line_column, unclosed_bracket};
+pub use hazard::Hazard;
 pub use shock_arg::parse_shock_arg;
 
 /// Default number of steps per trial.
@@ -87,6 +89,8 @@ pub struct Scenario {
     pub currency: Option<String>,
     /// Scripted shocks, applied in every topology, in file order.
     pub shocks: Vec<Shock>,
+    /// Regional hazards, in file order (empty: none, and no draws for them).
+    pub hazards: Vec<Hazard>,
     /// One or more topologies; the first is the reference.
     pub topologies: Vec<Topology>,
     /// Lower-case hex SHA-256 of the file's bytes.
@@ -218,6 +222,8 @@ pub struct Node {
     pub role: Role,
     /// Free-form sector, used by `select = "sector"` shocks.
     pub sector: Option<String>,
+    /// Where the node is: the hazards of this region can strike it.
+    pub region: Option<String>,
     /// Units per step the node can pass; finite and > 0.
     pub capacity: f64,
     /// Probability an up node fails in a step, in [0, 1).
@@ -361,6 +367,12 @@ impl Scenario {
     /// The money unit costs are written in ("$" unless the file says).
     pub fn currency(&self) -> &str {
         self.currency.as_deref().unwrap_or("$")
+    }
+
+    /// Does the scenario have hazards? Only then do outputs carry the
+    /// `hazard_hits` metric (a file without hazards gives today's bytes).
+    pub fn has_hazards(&self) -> bool {
+        !self.hazards.is_empty()
     }
 
     /// Parse and validate TOML text. `origin` names the file in errors.

@@ -37,6 +37,11 @@ pub struct RawFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawShock>")]
     pub shock: Vec<Spanned<RawShock>>,
+    /// Regional hazards: random strikes that take down the nodes of a region
+    /// together (stochastic, unlike the scripted `[[shock]]`s).
+    #[serde(default)]
+    #[schemars(with = "Vec<RawHazard>")]
+    pub hazard: Vec<Spanned<RawHazard>>,
     /// The networks to compare (at least one); the first is the reference.
     #[serde(default)]
     #[schemars(with = "Vec<RawTopology>", length(min = 1))]
@@ -225,6 +230,59 @@ pub struct RawShock {
     pub label: Option<String>,
 }
 
+/// A `[[hazard]]`: a regional hazard (a typhoon, an earthquake, a port
+/// closure) that strikes at random steps, the same steps in every topology,
+/// and takes down each node of its region(s) with probability `hit`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Hazard")]
+pub struct RawHazard {
+    /// Short name shown in the UI and reports (default: its regions).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The region it strikes: a `region` some node has (give `region` or `regions`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub region: Option<Spanned<String>>,
+    /// The regions it strikes together (give `region` or `regions`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>", length(min = 1))]
+    pub regions: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Probability per step that it strikes, in [0, 1).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", required, range(min = 0), extend("exclusiveMaximum" = 1))]
+    pub rate: Option<Spanned<f64>>,
+    /// Probability that each node of the region goes down when it strikes,
+    /// in [0, 1] (default 1).
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", range(min = 0, max = 1), extend("default" = 1))]
+    pub hit: Option<Spanned<f64>>,
+    /// Outage of each struck node: a number of steps or a repair table such
+    /// as `{ dist = "uniform", min = 3, max = 10 }` (default: the node's own repair).
+    #[serde(default)]
+    #[schemars(with = "Option<RawDuration>")]
+    pub duration: Option<Spanned<toml::Value>>,
+    /// First step at which it can strike (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", range(min = 0, max = MAX_STEPS - 1))]
+    pub start: Option<Spanned<i64>>,
+    /// It strikes only before this step (default: the scenario's `steps`).
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", range(min = 1, max = MAX_STEPS))]
+    pub end: Option<Spanned<i64>>,
+}
+
+/// An outage length: a number of steps, or a repair distribution.
+#[derive(JsonSchema)]
+#[schemars(rename = "Duration", untagged)]
+#[allow(dead_code)]
+pub enum RawDuration {
+    /// Always this many steps, 1 to 1000000.
+    Steps(#[schemars(range(min = 1, max = MAX_REPAIR))] i64),
+    /// Drawn from a distribution, for each struck node.
+    Dist(RawRepair),
+}
+
 /// A `[[topology]]`: one network of nodes and links (a chain, an ecosystem network, …).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -274,6 +332,10 @@ pub struct RawNode {
     /// Free-form sector, the target of `select = "sector"` shocks.
     #[serde(default)]
     pub sector: Option<String>,
+    /// Where the node is, e.g. "south": the `[[hazard]]`s of that region can
+    /// strike it (default: no region, hit by no hazard).
+    #[serde(default)]
+    pub region: Option<String>,
     /// Units per step the node can pass, finite, > 0 and at most 1e15
     /// (default: `[defaults] capacity`).
     #[serde(default)]

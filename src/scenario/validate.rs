@@ -95,6 +95,7 @@ fn tidy_toml_message(message: &str) -> String {
         "RawHeader",
         "RawDefaults",
         "RawShock",
+        "RawHazard",
         "RawTopology",
         "RawNode",
         "RawLink",
@@ -223,6 +224,11 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
         .iter()
         .map(|s| build_shock(ctx, s.span(), s.get_ref(), steps, &topologies))
         .collect::<Result<Vec<_>, _>>()?;
+    let hazards = raw
+        .hazard
+        .iter()
+        .map(|h| super::hazard::build(ctx, h.span(), h.get_ref(), steps, &topologies))
+        .collect::<Result<Vec<_>, _>>()?;
 
     Ok(Scenario {
         name,
@@ -246,6 +252,7 @@ fn build(ctx: &Ctx<'_>, raw: RawFile) -> Result<Scenario, InputError> {
             .map(|u| u.trim().to_string())
             .filter(|u| !u.is_empty()),
         shocks,
+        hazards,
         topologies,
         sha256: String::new(),
         origin: Origin {
@@ -390,6 +397,7 @@ fn build_node(ctx: &Ctx<'_>, n: &RawNode, d: &Defaults) -> Result<Node, InputErr
         label_zh: n.label_zh.clone(),
         role,
         sector: n.sector.clone().filter(|s| !s.is_empty()),
+        region: super::hazard::region(n.region.as_ref()),
         capacity: match &n.capacity {
             Some(c) => capacity(ctx, c, "topology.node.capacity")?,
             None => d.capacity,
@@ -706,31 +714,5 @@ fn probability(ctx: &Ctx<'_>, v: &Spanned<f64>, field: &str) -> Result<f64, Inpu
 }
 
 fn repair(ctx: &Ctx<'_>, r: &Spanned<RawRepair>, field: &str) -> Result<Repair, InputError> {
-    let bad = |m: String| ctx.err(r.span(), field, m);
-    match *r.get_ref() {
-        RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {
-            steps: steps as u32,
-        }),
-        RawRepair::Fixed { steps } => Err(bad(format!(
-            "expected fixed steps in 1..={MAX_REPAIR}, found {steps}"
-        ))),
-        RawRepair::Uniform { min, max } if 1 <= min && min <= max && max <= MAX_REPAIR => {
-            Ok(Repair::Uniform {
-                min: min as u32,
-                max: max as u32,
-            })
-        }
-        RawRepair::Uniform { min, max } => Err(bad(format!(
-            "expected 1 <= min <= max <= {MAX_REPAIR} for a uniform repair, found min = {min}, max = {max}"
-        ))),
-        RawRepair::Geometric { mean }
-            if mean.is_finite() && (1.0..=MAX_REPAIR as f64).contains(&mean) =>
-        {
-            Ok(Repair::Geometric { mean })
-        }
-        RawRepair::Geometric { mean } => Err(bad(format!(
-            "expected a geometric mean in [1, {MAX_REPAIR}] steps, found {}",
-            Num(mean)
-        ))),
-    }
+    super::values::repair(r.get_ref()).map_err(|m| ctx.err(r.span(), field, m))
 }

@@ -71,6 +71,40 @@ pub fn demand(x: f64) -> Result<f64, String> {
     }
 }
 
+/// A repair distribution as written: every sample at least one step, at
+/// most [`MAX_REPAIR`](super::limits::MAX_REPAIR).
+pub fn repair(raw: &super::raw::RawRepair) -> Result<super::Repair, String> {
+    use super::Repair;
+    use super::limits::MAX_REPAIR;
+    use super::raw::RawRepair;
+    match *raw {
+        RawRepair::Fixed { steps } if (1..=MAX_REPAIR).contains(&steps) => Ok(Repair::Fixed {
+            steps: steps as u32,
+        }),
+        RawRepair::Fixed { steps } => Err(format!(
+            "expected fixed steps in 1..={MAX_REPAIR}, found {steps}"
+        )),
+        RawRepair::Uniform { min, max } if 1 <= min && min <= max && max <= MAX_REPAIR => {
+            Ok(Repair::Uniform {
+                min: min as u32,
+                max: max as u32,
+            })
+        }
+        RawRepair::Uniform { min, max } => Err(format!(
+            "expected 1 <= min <= max <= {MAX_REPAIR} for a uniform repair, found min = {min}, max = {max}"
+        )),
+        RawRepair::Geometric { mean }
+            if mean.is_finite() && (1.0..=MAX_REPAIR as f64).contains(&mean) =>
+        {
+            Ok(Repair::Geometric { mean })
+        }
+        RawRepair::Geometric { mean } => Err(format!(
+            "expected a geometric mean in [1, {MAX_REPAIR}] steps, found {}",
+            Num(mean)
+        )),
+    }
+}
+
 /// A cost (money per step, per unit or per unit held): finite, ≥ 0, at most
 /// [`MAX_AMOUNT`].
 pub fn cost(x: f64) -> Result<f64, String> {

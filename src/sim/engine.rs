@@ -3,12 +3,21 @@
 //! Step `t` does, in order (see `docs/model.md`):
 //! 1. nodes whose outage ends at `t` come back up;
 //! 2. shocks with `at == t` force their nodes down (extending running outages);
-//! 3. every up node fails with its failure rate, for a sampled repair;
-//! 4. φ_t is computed from the nodes that are up; with stock, by the three
+//! 3. hazards striking at `t` take down each node of their regions with
+//!    probability `hit` (extending running outages);
+//! 4. every up node fails with its failure rate, for a sampled repair;
+//! 5. φ_t is computed from the nodes that are up; with stock, by the three
 //!    stages (deliver, draw, refill) of `docs/model.md`, "Inventory" — the
 //!    step model's business ([`crate::model::StepModel`]).
 //!
-//! Step 3 is event-driven: when a node comes up at step `s` it draws, once,
+//! Step 3 draws from streams of its own ([`Stream::hazard_strikes`], one per
+//! hazard, and [`Stream::hazard_hits`], each topology its own copy), and
+//! only in scenarios with hazards: a file without them draws what it always
+//! drew. A hazard's strike steps are drawn once per trial, as geometric gaps
+//! (a Bernoulli trial per step of its window, at a cost proportional to its
+//! strikes).
+//!
+//! Step 4 is event-driven: when a node comes up at step `s` it draws, once,
 //! the number `K` of steps it survives (geometric with the node's failure
 //! rate) and fails at `s + K`. By memorylessness this has exactly the law of a
 //! Bernoulli trial per up step, at a cost proportional to the number of
@@ -16,13 +25,14 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::rng::{Stream, ln_survival};
 use crate::model::{FlowCache, StepModel, StepState};
 use crate::network::centrality::{betweenness, degree, ranking};
 use crate::network::{FlowNetwork, check_flow};
-use crate::scenario::{InputError, Repair, Scenario, Selection, Shock, Topology};
+use crate::scenario::{Hazard, InputError, Repair, Scenario, Selection, Shock, Topology};
 
 /// Never: a step index beyond every horizon.
 const NEVER: u32 = u32::MAX;
@@ -52,6 +62,8 @@ pub struct PreparedTopology {
     by_betweenness: OnceLock<Vec<usize>>,
     /// The scenario's shocks resolved for this topology.
     shocks: Vec<ResolvedShock>,
+    /// Per hazard of the scenario, the nodes of its regions here (node order).
+    hazard_nodes: Vec<Vec<usize>>,
     /// The topology itself, for resolving shocks added later.
     topo: Topology,
     /// What one step means here (production, stock).
@@ -81,7 +93,7 @@ enum Targets {
 }
 
 impl PreparedTopology {
-    fn new(topo: &Topology, shocks: &[Shock]) -> Self {
+    fn new(topo: &Topology, shocks: &[Shock], hazards: &[Hazard]) -> Self {
         let net = FlowNetwork::new(topo);
         let model = StepModel::new(topo, &net, is_series(topo));
         let mut p = PreparedTopology {
@@ -96,6 +108,14 @@ impl PreparedTopology {
             by_degree: OnceLock::new(),
             by_betweenness: OnceLock::new(),
             shocks: Vec::new(),
+            hazard_nodes: hazards
+                .iter()
+                .map(|h| {
+                    (0..topo.nodes.len())
+                        .filter(|&i| h.covers(topo.nodes[i].region.as_deref()))
+                        .collect()
+                })
+                .collect(),
             topo: topo.clone(),
         };
         p.shocks = shocks
@@ -210,6 +230,26 @@ impl PreparedTopology {
     }
 }
 
+/// The strike steps of `hazards` in one trial of `steps` steps, `(step,
+/// hazard)` ascending, each hazard from its own strike stream: geometric
+/// gaps between strikes (each step of its window strikes with probability
+/// `rate`, independently), at a cost proportional to the strikes.
+fn strike_steps(hazards: &[Hazard], steps: u32, seed: u64, trial: u64, out: &mut Vec<(u32, u32)>) {
+    for (h, hazard) in hazards.iter().enumerate() {
+        let mut stream = Stream::hazard_strikes(seed, trial, h);
+        let Some(ln_q) = ln_survival(hazard.rate) else {
+            continue;
+        };
+        let end = u64::from(hazard.end.min(steps));
+        let mut at = u64::from(hazard.start).saturating_add(stream.geometric0(ln_q));
+        while at < end {
+            out.push((at as u32, h as u32));
+            at = at.saturating_add(1).saturating_add(stream.geometric0(ln_q));
+        }
+    }
+    out.sort_unstable();
+}
+
 /// Is `topo` a simple directed path from its only source to its only sink?
 fn is_series(topo: &Topology) -> bool {
     use crate::scenario::Role;
@@ -256,7 +296,7 @@ impl Prepared {
             .iter()
             .enumerate()
             .map(|(k, t)| {
-                let p = PreparedTopology::new(t, &scenario.shocks);
+                let p = PreparedTopology::new(t, &scenario.shocks, &scenario.hazards);
                 check_flow(&scenario, k, &p.net).map(|()| p)
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -279,6 +319,8 @@ pub enum Cause {
     Random,
     /// Scripted shock number `k` (file shocks first, then added ones).
     Shock(usize),
+    /// A strike of the scenario's hazard number `k`.
+    Hazard(usize),
 }
 
 /// What happened to a node at a step.
@@ -319,6 +361,9 @@ pub struct StepRecord {
     pub stockout: bool,
     /// What the step cost, C_t (money; 0 where nothing costs money).
     pub cost: f64,
+    /// Node hits of the hazards that struck at this step (a node hit while
+    /// already down counts too; 0 without hazards).
+    pub hazard_hits: u32,
 }
 
 /// The state of one topology in one trial.
@@ -346,6 +391,20 @@ pub struct TopologyRun {
     /// What the step model carries from step to step (production, stock
     /// levels, the assembly warm start).
     state: StepState,
+    /// This trial's hazard strikes, `(step, hazard)` ascending (empty
+    /// without hazards).
+    strikes: Vec<(u32, u32)>,
+    /// The next strike of `strikes` to apply.
+    next_strike: usize,
+    /// The strikes of `strikes` applied at the last step run.
+    last_strikes: Range<usize>,
+    /// Node hits of the last step run.
+    last_hits: u32,
+    /// Some hazard strikes in this trial (step (3) runs at all).
+    hazard_live: bool,
+    /// Who goes down when a hazard strikes, and for how long (scenarios
+    /// with hazards only).
+    hazard_stream: Option<Stream>,
 }
 
 impl TopologyRun {
@@ -370,6 +429,12 @@ impl TopologyRun {
             picks: Vec::new(),
             pool: Vec::new(),
             state: StepState::default(),
+            strikes: Vec::new(),
+            next_strike: 0,
+            last_strikes: 0..0,
+            last_hits: 0,
+            hazard_live: false,
+            hazard_stream: None,
         };
         run.reset(prep, seed, trial);
         run
@@ -392,6 +457,36 @@ impl TopologyRun {
         for i in 0..self.down.len() {
             self.schedule_failure(p, i, 0);
         }
+        self.strikes.clear();
+        self.next_strike = 0;
+        self.last_strikes = 0..0;
+        self.last_hits = 0;
+        self.hazard_live = false;
+        self.hazard_stream = None;
+        let hazards = &prep.scenario.hazards;
+        if !hazards.is_empty() {
+            strike_steps(hazards, self.steps, seed, trial, &mut self.strikes);
+            self.hazard_stream = Some(Stream::hazard_hits(seed, trial));
+            self.hazard_live = !self.strikes.is_empty();
+        }
+    }
+
+    /// This trial's hazard strikes, `(step, hazard index)` in step order
+    /// (hazards in file order within a step): the same in every topology.
+    pub fn strikes(&self) -> &[(u32, u32)] {
+        &self.strikes
+    }
+
+    /// The hazards (indices, file order) that struck at the last step run.
+    pub fn struck(&self) -> impl Iterator<Item = usize> + '_ {
+        self.strikes[self.last_strikes.clone()]
+            .iter()
+            .map(|&(_, h)| h as usize)
+    }
+
+    /// Node hits of the hazards that struck at the last step run.
+    pub fn hazard_hits(&self) -> u32 {
+        self.last_hits
     }
 
     /// How many frontier nodes this run's warm start holds fixed (large
@@ -537,7 +632,13 @@ impl TopologyRun {
             }
         }
 
-        // (3) Random failures scheduled for now, in node order.
+        // (3) Hazards striking now (out of line: files without hazards
+        // pay one comparison per step).
+        if self.hazard_live {
+            self.hazards(prep, p, t);
+        }
+
+        // (4) Random failures scheduled for now, in node order.
         while let Some(&Reverse((at, i))) = self.failures.peek() {
             if at > t {
                 break;
@@ -550,7 +651,7 @@ impl TopologyRun {
             }
         }
 
-        // (4) Throughput from the nodes that are up (and the stock): the
+        // (5) Throughput from the nodes that are up (and the stock): the
         // step model's rule.
         let out = p.model.step(
             &p.net,
@@ -570,7 +671,38 @@ impl TopologyRun {
             drawn,
             stockout,
             cost: out.cost,
+            hazard_hits: self.last_hits,
         })
+    }
+
+    /// Step (3) at step `t`: the hazards striking now, in file order; each
+    /// node of their regions, in node order, goes down with probability
+    /// `hit`. Records the strikes and hits of the step.
+    #[inline(never)]
+    fn hazards(&mut self, prep: &Prepared, p: &PreparedTopology, t: u32) {
+        let mut hazard_hits = 0u32;
+        let first_strike = self.next_strike;
+        while let Some(&(at, h)) = self.strikes.get(self.next_strike) {
+            if at > t {
+                break;
+            }
+            self.next_strike += 1;
+            let h = h as usize;
+            let hazard = &prep.scenario.hazards[h];
+            for &i in &p.hazard_nodes[h] {
+                let Some(stream) = self.hazard_stream.as_mut() else {
+                    break;
+                };
+                if stream.unit_open0() > hazard.hit {
+                    continue;
+                }
+                let d = stream.repair(hazard.duration.as_ref().unwrap_or(&p.repair[i]));
+                hazard_hits += 1;
+                self.knock_out(i, t.saturating_add(d), Cause::Hazard(h));
+            }
+        }
+        self.last_strikes = first_strike..self.next_strike;
+        self.last_hits = hazard_hits;
     }
 
     /// Stock held per node of the topology after the last step run (0 for

@@ -28,6 +28,9 @@ pub const STOCK_METRIC_NAMES: [&str; 2] = ["stock_used", "stockout"];
 /// the cost per unit of baseline over a trial (lost sales included), and
 /// what disruptions cost (`cost − cost_calm`).
 pub const COST_METRIC_NAMES: [&str; 3] = ["cost_calm", "cost", "cost_risk"];
+/// Name of the hazard metric: node hits per trial, output after the stock
+/// metrics in scenarios with hazards (and nowhere else).
+pub const HAZARD_METRIC_NAME: &str = "hazard_hits";
 
 use super::StepRecord;
 
@@ -41,6 +44,8 @@ use super::StepRecord;
 pub struct MetricGroups {
     /// The stock metrics.
     pub stock: bool,
+    /// The hazard metric ([`HAZARD_METRIC_NAME`]).
+    pub hazard: bool,
     /// The cost metrics.
     pub cost: bool,
 }
@@ -50,6 +55,7 @@ impl MetricGroups {
     pub fn of(scenario: &crate::scenario::Scenario) -> Self {
         MetricGroups {
             stock: scenario.has_stock(),
+            hazard: scenario.has_hazards(),
             cost: scenario.has_costs(),
         }
     }
@@ -58,6 +64,7 @@ impl MetricGroups {
     pub fn union(self, other: Self) -> Self {
         MetricGroups {
             stock: self.stock || other.stock,
+            hazard: self.hazard || other.hazard,
             cost: self.cost || other.cost,
         }
     }
@@ -80,6 +87,10 @@ pub struct TrialMetrics {
     /// The stock metrics, in scenarios where some node holds stock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<StockMetrics>,
+    /// Node hits by hazard strikes ([`HAZARD_METRIC_NAME`]), in scenarios
+    /// with hazards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard_hits: Option<f64>,
     /// The cost metrics, in scenarios where something costs money.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostMetrics>,
@@ -151,6 +162,8 @@ pub struct MetricsAccumulator {
     stock: Option<(f64, u32)>,
     /// `Some((Σ C_t, calm C, F0))` when the scenario has costs.
     cost: Option<(f64, f64, f64)>,
+    /// `Some(hits)` when the scenario has hazards.
+    hazard_hits: Option<u64>,
 }
 
 /// φ at or below this counts as zero throughput.
@@ -170,6 +183,7 @@ impl MetricsAccumulator {
             collapse: false,
             stock: None,
             cost: None,
+            hazard_hits: None,
         }
     }
 
@@ -188,7 +202,14 @@ impl MetricsAccumulator {
         self
     }
 
-    /// Record the next step: its φ and what it drew from stock.
+    /// Also count the hazard hits (for a scenario with hazards; every
+    /// topology of it reports them, 0 where no node has a struck region).
+    pub fn with_hazards(mut self, hazards: bool) -> Self {
+        self.hazard_hits = hazards.then_some(0);
+        self
+    }
+
+    /// Record the next step: its φ, what it drew from stock and the hazard hits.
     pub fn push_step(&mut self, rec: &StepRecord) {
         self.push(rec.service);
         if let Some((drawn, out)) = &mut self.stock {
@@ -197,6 +218,9 @@ impl MetricsAccumulator {
         }
         if let Some((sum, _, _)) = &mut self.cost {
             *sum += rec.cost;
+        }
+        if let Some(hits) = &mut self.hazard_hits {
+            *hits += u64::from(rec.hazard_hits);
         }
     }
 
@@ -240,6 +264,7 @@ impl MetricsAccumulator {
                 calm: calm / f0,
                 cost: sum / (f0 * n),
             }),
+            hazard_hits: self.hazard_hits.map(|h| h as f64),
         }
     }
 }

@@ -16,12 +16,12 @@ mod trace;
 pub use crate::model::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
 pub use metrics::{
-    COST_METRIC_NAMES, CostMetrics, LOST_METRIC_NAME, METRIC_NAMES, MetricGroups,
-    MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics, lost_units,
+    COST_METRIC_NAMES, CostMetrics, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES,
+    MetricGroups, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics, lost_units,
 };
 pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, run_trial, run_trials, run_trials_controlled,
     run_trials_streaming,
 };
-pub use risk::{MAX_RISK_STEPS, RiskRow, TopologyRisk, risk};
+pub use risk::{MAX_RISK_STEPS, RiskRow, RiskUnit, TopologyRisk, risk, risk_by};
 pub use trace::{TraceRow, trace_rows};

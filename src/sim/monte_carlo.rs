@@ -60,6 +60,7 @@ pub fn run_trial_stoppable(
     let level = prep.scenario.service_level;
     let stocked = prep.scenario.has_stock();
     let priced = prep.scenario.has_costs();
+    let hazards = prep.scenario.has_hazards();
     for ((run, cache), p) in ws
         .runs
         .iter_mut()
@@ -69,6 +70,7 @@ pub fn run_trial_stoppable(
         run.reset(prep, seed, trial);
         let mut acc = MetricsAccumulator::new(level)
             .with_stock(stocked)
+            .with_hazards(hazards)
             .with_cost(priced, p.calm_cost(), p.net.baseline());
         let mut steps = 0u32;
         while let Some(rec) = run.step(prep, cache) {
@@ -185,6 +187,7 @@ pub fn run_trials_streaming(
         collapse: 0.0,
         stock: None,
         cost: None,
+        hazard_hits: None,
     };
     let mut values: Vec<TrialMetrics> = Vec::new();
     let mut start = range.start;

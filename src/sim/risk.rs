@@ -66,8 +66,28 @@ pub struct TopologyRisk {
     pub rows: Vec<RiskRow>,
 }
 
+/// What `risk` knocks out, one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RiskUnit {
+    /// One node (TTR: its mean repair).
+    Node,
+    /// Every node of one region at once (`risk --by region`; TTR: the
+    /// longest mean repair among them, when the last one is back). A row
+    /// per region the topology has, named by the region.
+    Region,
+}
+
 /// The risk tables of the topologies `topologies` (indices) of `scenario`.
 pub fn risk(scenario: &Scenario, topologies: &[usize]) -> Result<Vec<TopologyRisk>, InputError> {
+    risk_by(scenario, topologies, RiskUnit::Node)
+}
+
+/// [`risk`] knocking out `unit`s: nodes, or whole regions.
+pub fn risk_by(
+    scenario: &Scenario,
+    topologies: &[usize],
+    unit: RiskUnit,
+) -> Result<Vec<TopologyRisk>, InputError> {
     let horizon = scenario.steps;
     let longest_repair = topologies
         .iter()
@@ -76,10 +96,12 @@ pub fn risk(scenario: &Scenario, topologies: &[usize]) -> Result<Vec<TopologyRis
         .max()
         .unwrap_or(0);
     let steps = horizon.max(longest_repair.min(MAX_RISK_STEPS)).max(1);
-    // The deterministic world: nothing fails by chance, no scripted shock,
+    // The deterministic world: nothing fails by chance (no hazard either),
+    // no scripted shock,
     // every stock full at step 0.
     let mut calm = scenario.clone();
     calm.shocks.clear();
+    calm.hazards.clear();
     calm.steps = steps;
     for t in &mut calm.topologies {
         for n in &mut t.nodes {
@@ -90,7 +112,7 @@ pub fn risk(scenario: &Scenario, topologies: &[usize]) -> Result<Vec<TopologyRis
     let prep = Prepared::new(calm)?;
     Ok(topologies
         .iter()
-        .map(|&k| topology_risk(&prep, k, horizon, scenario.service_level))
+        .map(|&k| topology_risk(&prep, k, horizon, scenario.service_level, unit))
         .collect())
 }
 
@@ -103,22 +125,51 @@ fn ttr_steps(mean: f64) -> u32 {
     }
 }
 
-fn topology_risk(prep: &Prepared, k: usize, horizon: u32, level: f64) -> TopologyRisk {
+/// What one row knocks out: its name, the ids of its nodes, its TTR.
+fn units(topo: &crate::scenario::Topology, unit: RiskUnit) -> Vec<(String, Vec<String>, f64)> {
+    match unit {
+        RiskUnit::Node => topo
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), vec![n.id.clone()], n.repair.mean()))
+            .collect(),
+        RiskUnit::Region => {
+            let mut by: std::collections::BTreeMap<&str, (Vec<String>, f64)> =
+                std::collections::BTreeMap::new();
+            for n in &topo.nodes {
+                if let Some(r) = n.region.as_deref() {
+                    let e = by.entry(r).or_insert_with(|| (Vec::new(), 0.0));
+                    e.0.push(n.id.clone());
+                    e.1 = e.1.max(n.repair.mean());
+                }
+            }
+            by.into_iter()
+                .map(|(r, (ids, ttr))| (r.to_string(), ids, ttr))
+                .collect()
+        }
+    }
+}
+
+fn topology_risk(
+    prep: &Prepared,
+    k: usize,
+    horizon: u32,
+    level: f64,
+    unit: RiskUnit,
+) -> TopologyRisk {
     let topo = &prep.scenario.topologies[k];
     let baseline = prep.topologies[k].net.baseline();
     let mut cache = FlowCache::default();
-    let mut rows: Vec<RiskRow> = topo
-        .nodes
-        .iter()
-        .map(|node| {
-            let ttr = node.repair.mean();
+    let mut rows: Vec<RiskRow> = units(topo, unit)
+        .into_iter()
+        .map(|(name, ids, ttr)| {
             let repair_steps = ttr_steps(ttr);
             let mut run = TopologyRun::new(prep, k, 0, 0);
             run.add_shock(
                 prep,
                 &Shock {
                     at: 0,
-                    select: Selection::Nodes(vec![node.id.clone()]),
+                    select: Selection::Nodes(ids),
                     duration: Some(prep.scenario.steps),
                     label: None,
                 },
@@ -146,7 +197,7 @@ fn topology_risk(prep: &Prepared, k: usize, horizon: u32, level: f64) -> Topolog
                 None => (horizon, true),
             };
             RiskRow {
-                node: node.id.clone(),
+                node: name,
                 tts,
                 tts_censored,
                 ttr,

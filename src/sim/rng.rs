@@ -23,6 +23,36 @@ impl Stream {
         Stream(rng)
     }
 
+    /// The stream of the strikes of hazard number `hazard` (file order) in
+    /// trial `trial` of seed `seed`: the same in every topology (common
+    /// random numbers), one per hazard (adding or removing a hazard moves no
+    /// other hazard's strikes), and apart from [`Stream::new`]'s, so that a
+    /// file without hazards draws exactly what it drew before hazards existed.
+    pub fn hazard_strikes(seed: u64, trial: u64, hazard: usize) -> Stream {
+        Stream::keyed(seed, STRIKES_TAG.wrapping_add(hazard as u64), trial)
+    }
+
+    /// The stream of the hazard hits (who goes down, for how long) of trial
+    /// `trial` of seed `seed`, apart from every other stream. Like
+    /// [`Stream::new`]'s, every topology draws from its own copy, so a
+    /// topology's numbers do not depend on its place in the file.
+    pub fn hazard_hits(seed: u64, trial: u64) -> Stream {
+        Stream::keyed(seed, HITS_TAG, trial)
+    }
+
+    /// ChaCha8 keyed by `seed`'s key with `tag` mixed into its last eight
+    /// bytes (a domain of its own: no seed's plain key is another's tagged
+    /// one), stream `trial`.
+    fn keyed(seed: u64, tag: u64, trial: u64) -> Stream {
+        let mut key = ChaCha8Rng::seed_from_u64(seed).get_seed();
+        for (b, t) in key[24..].iter_mut().zip(tag.to_le_bytes()) {
+            *b ^= t;
+        }
+        let mut rng = ChaCha8Rng::from_seed(key);
+        rng.set_stream(trial);
+        Stream(rng)
+    }
+
     /// The next raw 64-bit word.
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()
@@ -71,6 +101,11 @@ impl Stream {
     }
 }
 
+/// Key tag of hazard 0's strike stream ("hzstrike"; hazard h adds h).
+const STRIKES_TAG: u64 = u64::from_le_bytes(*b"hzstrike");
+/// Key tag of the hazard hit stream ("hzhits00").
+const HITS_TAG: u64 = u64::from_le_bytes(*b"hzhits00");
+
 /// ln(1 - p) for a per-step failure probability, or `None` when p == 0.
 pub fn ln_survival(p: f64) -> Option<f64> {
     (p > 0.0).then(|| libm::log1p(-p))
@@ -96,6 +131,26 @@ mod tests {
         7886285670807131020,
     ];
     const GOLDEN_42_7: u64 = 2370525664269707216;
+
+    #[test]
+    fn hazard_streams_are_pinned_and_apart() {
+        // Golden values: if these change, every shared seed with hazards breaks.
+        let strikes = Stream::hazard_strikes(42, 0, 0).next_u64();
+        let strikes1 = Stream::hazard_strikes(42, 0, 1).next_u64();
+        let hits = Stream::hazard_hits(42, 0).next_u64();
+        assert!(!GOLDEN_42_0.contains(&strikes) && !GOLDEN_42_0.contains(&hits));
+        assert_ne!(strikes, hits);
+        assert_ne!(strikes, strikes1);
+        assert_ne!(strikes, Stream::hazard_strikes(42, 1, 0).next_u64());
+        assert_ne!(strikes, Stream::hazard_strikes(43, 0, 0).next_u64());
+        assert_eq!((strikes, strikes1, hits), GOLDEN_HAZARD_42_0);
+    }
+
+    const GOLDEN_HAZARD_42_0: (u64, u64, u64) = (
+        12811173616888330624,
+        3271700668182254508,
+        123035114883935069,
+    );
 
     #[test]
     fn below_stays_in_range_and_covers_it() {

@@ -21,6 +21,10 @@ pub struct TraceRow {
     pub stock: f64,
     /// What the step cost, C_t (money; 0 where nothing costs money).
     pub cost: f64,
+    /// The hazards (indices) that struck at the step, the same in every topology.
+    pub struck: Vec<usize>,
+    /// Nodes of this topology the hazards hit at the step.
+    pub hazard_hits: u32,
 }
 
 /// Every step of trial `trial` for the chosen topologies, step-major.
@@ -51,6 +55,8 @@ pub fn trace_rows(prep: &Prepared, seed: u64, trial: u64, topologies: &[usize]) 
                     drawn: r.drawn,
                     stock: run.stock_levels(prep).iter().map(|s| s.1).sum(),
                     cost: r.cost,
+                    struck: run.struck().collect(),
+                    hazard_hits: r.hazard_hits,
                 });
             }
         }

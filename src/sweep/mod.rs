@@ -51,6 +51,10 @@ pub enum Attack {
     Degree,
     /// Highest betweenness first.
     Betweenness,
+    /// Whole regions, largest first (ties by region name), each region's
+    /// nodes by id; nodes without a region last, by id. Only on request
+    /// (`--attack region`): not in [`Attack::ALL`], nor a shock selection.
+    Region,
 }
 
 impl Attack {
@@ -63,7 +67,7 @@ impl Attack {
         match self {
             Attack::Random => Attack::Degree,
             Attack::Degree => Attack::Betweenness,
-            Attack::Betweenness => Attack::Random,
+            Attack::Betweenness | Attack::Region => Attack::Random,
         }
     }
 
@@ -74,6 +78,7 @@ impl Attack {
             Attack::Random => "random",
             Attack::Degree => "degree",
             Attack::Betweenness => "betweenness",
+            Attack::Region => "region",
         }
     }
 
@@ -85,6 +90,7 @@ impl Attack {
                 Attack::Random => "隨機",
                 Attack::Degree => "連結數",
                 Attack::Betweenness => "中介中心性",
+                Attack::Region => "區域",
             },
         }
     }
@@ -99,6 +105,8 @@ impl Attack {
             (Lang::ZhTw, Attack::Random) => "隨機",
             (Lang::ZhTw, Attack::Degree) => "連結數最高",
             (Lang::ZhTw, Attack::Betweenness) => "中介中心性最高",
+            (Lang::En, Attack::Region) => "a largest-region",
+            (Lang::ZhTw, Attack::Region) => "最大區域的",
         }
     }
 
@@ -111,6 +119,8 @@ impl Attack {
             (Lang::ZhTw, Attack::Random) => "隨機故障",
             (Lang::ZhTw, Attack::Degree) => "攻擊：連結數最高者先",
             (Lang::ZhTw, Attack::Betweenness) => "攻擊：中介中心性最高者先",
+            (Lang::En, Attack::Region) => "hazard: largest region first",
+            (Lang::ZhTw, Attack::Region) => "災害：最大區域先",
         }
     }
 
@@ -230,6 +240,8 @@ pub struct SweepGraph {
     pub tie: Vec<usize>,
     /// Flow network for φ; `None` sweeps only the component curve.
     pub flow: Option<FlowNetwork>,
+    /// Region of each node, for [`Attack::Region`] (empty: no regions).
+    pub region: Vec<Option<String>>,
 }
 
 impl SweepGraph {
@@ -245,6 +257,7 @@ impl SweepGraph {
             adj: undirected_neighbours(topo),
             tie,
             flow: Some(FlowNetwork::new(topo)),
+            region: topo.nodes.iter().map(|n| n.region.clone()).collect(),
         }
     }
 
@@ -255,6 +268,7 @@ impl SweepGraph {
             adj,
             tie,
             flow: None,
+            region: Vec::new(),
         }
     }
 
@@ -274,6 +288,7 @@ impl SweepGraph {
             Attack::Random => order::random_order(self.len(), seed, trial),
             Attack::Degree => order::degree_order(&self.adj, &self.tie, adaptive),
             Attack::Betweenness => order::betweenness_order(&self.adj, &self.tie, adaptive),
+            Attack::Region => order::region_order(&self.region, &self.tie, self.len()),
         }
     }
 

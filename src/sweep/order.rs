@@ -20,6 +20,29 @@ pub fn random_order(n: usize, seed: u64, trial: u64) -> Vec<usize> {
     order
 }
 
+/// Whole regions, largest first (ties by region name), each region's nodes
+/// by `tie`; then the nodes without a region, by `tie` (`region` may be
+/// empty: no node has one).
+pub fn region_order(region: &[Option<String>], tie: &[usize], n: usize) -> Vec<usize> {
+    let mut size: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for r in region.iter().flatten() {
+        *size.entry(r.as_str()).or_default() += 1;
+    }
+    let mut ranked: Vec<(&str, usize)> = size.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let rank_of = |v: usize| {
+        region
+            .get(v)
+            .and_then(|r| r.as_deref())
+            .and_then(|r| ranked.iter().position(|(x, _)| *x == r))
+            .unwrap_or(ranked.len())
+    };
+    let rank: Vec<usize> = (0..n).map(rank_of).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&v| (rank[v], tie[v]));
+    order
+}
+
 /// Scores are compared after rounding to 1e-9 relative precision, exactly as
 /// [`crate::network::centrality::ranking`] does, so equal scores tie.
 fn quantise(x: f64) -> f64 {

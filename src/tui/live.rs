@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::network::{FlowDetail, FlowSolver};
-use crate::sim::{Event, EventKind, FlowCache, Prepared, TopologyRisk, TopologyRun};
+use crate::sim::{Cause, Event, EventKind, FlowCache, Prepared, TopologyRisk, TopologyRun};
 
 /// Topologies with more nodes than this get no risk row in the inspector:
 /// `risk` runs one deterministic trial per node, too slow to do between
@@ -126,6 +126,10 @@ pub struct LogEntry {
     pub topo: usize,
     /// The engine's event.
     pub event: Event,
+    /// `Some(n)` for the line of a hazard strike (not a node's event): the
+    /// event's cause names the hazard, `n` counts the nodes it took down
+    /// in this topology (the event's node means nothing then).
+    pub strike: Option<u32>,
 }
 
 /// The state of the trial being watched.
@@ -324,7 +328,33 @@ impl LiveTrial {
                 if e.kind == EventKind::Up {
                     self.recovered[k][e.node] = true;
                 }
-                self.log.push(LogEntry { topo: k, event: *e });
+                self.log.push(LogEntry {
+                    topo: k,
+                    event: *e,
+                    strike: None,
+                });
+            }
+            // One line per hazard strike, above its nodes' lines (the log
+            // shows the newest first).
+            for h in run.struck() {
+                let cause = Cause::Hazard(h);
+                let down = run
+                    .events()
+                    .iter()
+                    .filter(|e| matches!(e.kind, EventKind::Down { cause: c, .. } if c == cause))
+                    .count() as u32;
+                self.log.push(LogEntry {
+                    topo: k,
+                    event: Event {
+                        step: rec.step,
+                        node: 0,
+                        kind: EventKind::Down {
+                            cause,
+                            until: rec.step,
+                        },
+                    },
+                    strike: Some(down),
+                });
             }
         }
         true

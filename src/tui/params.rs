@@ -105,6 +105,7 @@ impl Params {
             failure_rate: self.failure,
             repair: self.repair,
             shock: self.shock,
+            hazard: 1.0,
         }
     }
 

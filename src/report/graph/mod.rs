@@ -18,7 +18,7 @@ pub mod nodelink;
 
 use serde_json::{Map, Value, json};
 
-use crate::scenario::{Amount, Node, Repair, Scenario, Selection, Shock, Topology};
+use crate::scenario::{Amount, Hazard, Node, Repair, Scenario, Selection, Shock, Topology};
 
 /// Graph file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +107,9 @@ pub fn node_attributes(n: &Node) -> Vec<(&'static str, Attr)> {
     if let Some(s) = &n.sector {
         a.push(("sector", Attr::Text(s.clone())));
     }
+    if let Some(r) = &n.region {
+        a.push(("region", Attr::Text(r.clone())));
+    }
     a.push(("capacity", Attr::Num(n.capacity)));
     a.push(("failure_rate", Attr::Num(n.failure_rate)));
     a.push(("repair", Attr::Text(repair_text(&n.repair))));
@@ -183,8 +186,51 @@ pub fn shocks_json(s: &Scenario, t: &Topology) -> Option<Value> {
     (!shocks.is_empty()).then(|| Value::Array(shocks.iter().map(shock_json).collect()))
 }
 
+/// The scenario's hazards that reach topology `t` (some region of theirs
+/// is a region of `t`), each with only those regions, in file order. (A
+/// hazard left out moves the strike streams of those after it: the numbers
+/// of an exported topology match the scenario's when no hazard is left out,
+/// as in every built-in.)
+pub fn hazards_for(s: &Scenario, t: &Topology) -> Vec<Hazard> {
+    s.hazards
+        .iter()
+        .filter_map(|h| {
+            let kept: Vec<String> = h
+                .regions
+                .iter()
+                .filter(|r| t.nodes.iter().any(|n| n.region.as_ref() == Some(*r)))
+                .cloned()
+                .collect();
+            (!kept.is_empty()).then(|| Hazard {
+                regions: kept,
+                ..h.clone()
+            })
+        })
+        .collect()
+}
+
+/// One hazard as a JSON object with the `[[hazard]]` table's own keys.
+pub fn hazard_json(h: &Hazard) -> Value {
+    let mut m = Map::new();
+    m.insert("label".into(), json!(h.label));
+    m.insert("regions".into(), json!(h.regions));
+    m.insert("rate".into(), json!(h.rate));
+    m.insert("hit".into(), json!(h.hit));
+    if let Some(d) = h.duration {
+        let d = match d {
+            Repair::Fixed { steps } => json!(steps),
+            Repair::Uniform { min, max } => json!({"dist": "uniform", "min": min, "max": max}),
+            Repair::Geometric { mean } => json!({"dist": "geometric", "mean": mean}),
+        };
+        m.insert("duration".into(), d);
+    }
+    m.insert("start".into(), json!(h.start));
+    m.insert("end".into(), json!(h.end));
+    Value::Object(m)
+}
+
 /// The graph's attributes: scenario name and run settings, topology id and
-/// label, and `shocks` when the scenario has any.
+/// label, `shocks` and `hazards` when the scenario has any.
 pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)> {
     let mut a = vec![
         ("name", Attr::Text(s.name.clone())),
@@ -197,6 +243,13 @@ pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)>
     ];
     if let Some(shocks) = shocks_json(s, t) {
         a.push(("shocks", Attr::Json(shocks)));
+    }
+    let hazards = hazards_for(s, t);
+    if !hazards.is_empty() {
+        a.push((
+            "hazards",
+            Attr::Json(Value::Array(hazards.iter().map(hazard_json).collect())),
+        ));
     }
     a
 }

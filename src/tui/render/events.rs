@@ -38,6 +38,10 @@ pub fn cause_text(app: &App, cause: Cause) -> String {
             }
             None => format!("{} {k}", app.tr("shock", "衝擊")),
         },
+        Cause::Hazard(k) => match app.base_scenario().hazards.get(k) {
+            Some(h) => format!("{} {}", clean(&h.label), clean(&h.regions_text())),
+            None => format!("{} {k}", app.tr("hazard", "災害")),
+        },
     }
 }
 
@@ -125,6 +129,18 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Part::Key(Span::styled(format!(" φ {before:.2}→{after:.2}"), style))
             });
             match ev.kind {
+                EventKind::Down { cause, .. } if e.strike.is_some() => {
+                    // A hazard strike: "Typhoon lowland: 2 nodes down".
+                    let n = e.strike.unwrap_or(0);
+                    let what = if app.lang_zh {
+                        format!("{}：{n} 個節點停擺", cause_text(app, cause))
+                    } else {
+                        let nodes = if n == 1 { "node" } else { "nodes" };
+                        format!("{}: {n} {nodes} down", cause_text(app, cause))
+                    };
+                    parts.push(Part::Whole(Span::styled("≈ ", red)));
+                    parts.push(Part::Text(Span::styled(what, red)));
+                }
                 EventKind::Down { cause, until } => {
                     parts.push(Part::Whole(Span::styled("✗ ", red)));
                     parts.push(name);

@@ -1,5 +1,5 @@
 //! Enter / click: everything about the selected node — both labels, role,
-//! sector, capacity, failure rate, repair, state, the flow through it now
+//! sector, region, capacity, failure rate, repair, state, the flow through it now
 //! against the baseline, whether it is on the minimum cut, its stock and its
 //! risk row (TTS, TTR, exposure) — drawn where the Monte Carlo and event
 //! panes are, so the graphs stay in view.
@@ -186,6 +186,10 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
         who.push(g(format!(" · {} ", app.tr("sector", "產業"))));
         who.push(Part::Cut(Span::raw(clean(s).into_owned())));
     }
+    if let Some(r) = &base.region {
+        who.push(g(format!(" · {} ", app.tr("region", "區域"))));
+        who.push(Part::Cut(Span::raw(clean(r).into_owned())));
+    }
     out.push(fit_parts(who, width));
 
     // A label and its value are drawn together or not at all.
@@ -221,7 +225,7 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
             .log
             .iter()
             .rev()
-            .find(|e| e.topo == k && e.event.node == i)
+            .find(|e| e.topo == k && e.event.node == i && e.strike.is_none())
             .and_then(|e| match e.event.kind {
                 EventKind::Down { cause, .. } => Some(super::events::cause_text(app, cause)),
                 EventKind::Up => None,
