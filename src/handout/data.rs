@@ -5,9 +5,7 @@
 use rayon::prelude::*;
 
 use super::HandoutError;
-use crate::sim::{
-    FlowCache, MetricsAccumulator, Prepared, TopologyRisk, TopologyRun, TrialMetrics,
-};
+use crate::sim::{FlowCache, Prepared, TopologyRisk, TopologyRun, TrialMetrics};
 use crate::stats::{Distribution, Tally, quantile_sorted};
 use crate::sweep::{Attack, DEFAULT_RANDOM_ORDERS, SweepOptions, SweepReport, sweep_scenario};
 
@@ -97,9 +95,6 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
     let band_trials = ((MAX_STORED_VALUES / per_trial).max(1) as u64).min(trials);
     // Chunks bound the transient memory to about a million values.
     let chunk = (1_000_000 / per_trial).clamp(1, 4096) as u64;
-    let level = prep.scenario.service_level;
-    let stocked = prep.scenario.has_stock();
-    let hazards = prep.scenario.has_hazards();
 
     let mut tally = Tally::new(k);
     let mut values: Vec<TrialMetrics> = Vec::with_capacity(chunk as usize * k);
@@ -122,9 +117,7 @@ pub fn collect(prep: &Prepared, seed: u64, trials: u64) -> Collected {
                     let mut phi = vec![0.0; per_trial];
                     for (t, (run, cache)) in runs.iter_mut().zip(caches.iter_mut()).enumerate() {
                         run.reset(prep, seed, trial);
-                        let mut acc = MetricsAccumulator::new(level)
-                            .with_stock(stocked)
-                            .with_hazards(hazards);
+                        let mut acc = crate::sim::accumulator(prep, t);
                         let mut s = 0;
                         while let Some(rec) = run.step(prep, cache) {
                             acc.push_step(&rec);

@@ -40,6 +40,18 @@ pub fn run_trial(
     run_trial_stoppable(prep, seed, trial, ws, out, &never);
 }
 
+/// A fresh accumulator of topology `k`'s per-trial metrics, with every
+/// optional group its scenario carries (stock, hazards, costs): the one
+/// place that decides which metrics a trial records.
+pub fn accumulator(prep: &Prepared, k: usize) -> MetricsAccumulator {
+    let s = &prep.scenario;
+    let p = &prep.topologies[k];
+    MetricsAccumulator::new(s.service_level)
+        .with_stock(s.has_stock())
+        .with_hazards(s.has_hazards())
+        .with_cost(s.has_costs(), p.calm_cost(), p.net.baseline())
+}
+
 /// Steps between two looks at the stop flag inside a trial: one relaxed
 /// atomic load per 16 max-flow steps costs nothing measurable, and even a
 /// 4,000-node trial stops within a fraction of a second.
@@ -57,21 +69,9 @@ pub fn run_trial_stoppable(
     stop: &AtomicBool,
 ) -> bool {
     out.clear();
-    let level = prep.scenario.service_level;
-    let stocked = prep.scenario.has_stock();
-    let priced = prep.scenario.has_costs();
-    let hazards = prep.scenario.has_hazards();
-    for ((run, cache), p) in ws
-        .runs
-        .iter_mut()
-        .zip(ws.caches.iter_mut())
-        .zip(&prep.topologies)
-    {
+    for (k, (run, cache)) in ws.runs.iter_mut().zip(ws.caches.iter_mut()).enumerate() {
         run.reset(prep, seed, trial);
-        let mut acc = MetricsAccumulator::new(level)
-            .with_stock(stocked)
-            .with_hazards(hazards)
-            .with_cost(priced, p.calm_cost(), p.net.baseline());
+        let mut acc = accumulator(prep, k);
         let mut steps = 0u32;
         while let Some(rec) = run.step(prep, cache) {
             acc.push_step(&rec);
