@@ -231,7 +231,9 @@ pub fn price(
         return Err(PriceError::NoCosts(base.name.clone()));
     }
     if opts.scales.is_empty() {
-        return Err(PriceError::Scales("expected at least one risk scale".into()));
+        return Err(PriceError::Scales(
+            "expected at least one risk scale".into(),
+        ));
     }
     let calm_prep = Prepared::new(base.clone())?;
     let k = base.topologies.len();

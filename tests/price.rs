@@ -103,9 +103,7 @@ fn priced(s: &Scenario, scales: &[f64], trials: u64, seed: u64) -> PriceReport {
         trials,
         seed,
     };
-    price(s, &opts, &ctl)
-        .expect("priced")
-        .expect("not stopped")
+    price(s, &opts, &ctl).expect("priced").expect("not stopped")
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -257,7 +255,11 @@ fn json_has_costs_per_scale_the_calm_cost_and_the_break_even() {
     assert_eq!(v["trials"], 5);
     assert_eq!(v["seed"], 3);
     assert_eq!(v["scales"].as_array().map(Vec::len), Some(5));
-    assert!(v["command"].as_str().is_some_and(|c| c.contains("--scales 0,0.25,0.5,0.75,1")));
+    assert!(
+        v["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("--scales 0,0.25,0.5,0.75,1"))
+    );
     let topologies = v["topologies"].as_array().expect("topologies");
     assert_eq!(topologies.len(), 2);
     let chain = &topologies[0];
@@ -364,9 +366,16 @@ fn the_handout_of_a_scenario_without_costs_has_no_price_part() {
         run: "r".into(),
         report: "r".into(),
     };
-    let files = build(&["free.toml".into()], vec![s], Some(3), None, &commands, Lang::En)
-        .expect("handout")
-        .files;
+    let files = build(
+        &["free.toml".into()],
+        vec![s],
+        Some(3),
+        None,
+        &commands,
+        Lang::En,
+    )
+    .expect("handout")
+    .files;
     assert!(!files.iter().any(|(n, _)| n.contains("price")));
     let md = files
         .iter()
@@ -374,4 +383,48 @@ fn the_handout_of_a_scenario_without_costs_has_no_price_part() {
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .expect("report.md");
     assert!(!md.contains("price of resilience"), "{md}");
+}
+
+/// `--set` edits the scenario before pricing (here it adds the costs the
+/// file lacks), the reproduce command carries it, and `--out` writes the file.
+#[test]
+fn set_edits_the_scenario_and_out_writes_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let free = dir.path().join("free.toml");
+    std::fs::write(
+        &free,
+        hand_text(130.0, 0.0).replace("lost_sale_cost = 10\n", ""),
+    )
+    .expect("write");
+    let priced_file = dir.path().join("hand.toml");
+    std::fs::write(&priced_file, hand_text(130.0, 0.0)).expect("write");
+    let out_path = dir.path().join("price.json");
+    let out = chainmesh(&[
+        "price",
+        free.to_str().expect("utf-8"),
+        "--set",
+        "defaults.lost_sale_cost=10",
+        "--format",
+        "json",
+        "--out",
+        out_path.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let edited: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out_path).expect("written")).expect("json");
+    assert!(
+        edited["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("--set defaults.lost_sale_cost=10")),
+        "{edited}"
+    );
+    let direct = chainmesh(&[
+        "price",
+        priced_file.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    let direct: serde_json::Value = serde_json::from_slice(&direct.stdout).expect("json");
+    assert_eq!(edited["topologies"], direct["topologies"]);
 }

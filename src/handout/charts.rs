@@ -1010,7 +1010,6 @@ impl Chart for AttackChart<'_> {
     }
 }
 
-
 /// Chart 4 (scenarios with costs only): the expected cost per unit of
 /// baseline against the risk scale, one line per topology with its 95 % CI
 /// band, today's risk (scale 1) dotted, and each topology's break-even with

@@ -333,9 +333,50 @@ fn short(x: f64) -> String {
     t.to_string()
 }
 
+/// `name costs 34 % less than reference` (`c`, `r`: their costs), in
+/// money per unit when the reference costs nothing.
+fn compared(c: f64, r: f64, (name, reference): (&str, &str), currency: &str, lang: Lang) -> String {
+    let pct = if r > 0.0 {
+        100.0 * (c - r) / r
+    } else {
+        f64::NAN
+    };
+    let more = c > r;
+    match lang {
+        Lang::En if pct.is_finite() && pct.abs() < 0.5 => {
+            format!("{name} costs about the same as {reference}")
+        }
+        Lang::En if pct.is_finite() => format!(
+            "{name} costs {:.0} % {} than {reference}",
+            pct.abs(),
+            if more { "more" } else { "less" }
+        ),
+        Lang::En => format!(
+            "{name} costs {} {} per unit {} than {reference}",
+            short((c - r).abs()),
+            escape(currency),
+            if more { "more" } else { "less" }
+        ),
+        Lang::ZhTw if pct.is_finite() && pct.abs() < 0.5 => {
+            format!("{name} 的成本與 {reference} 差不多")
+        }
+        Lang::ZhTw if pct.is_finite() => format!(
+            "{name} 的成本比 {reference} {} {:.0} %",
+            if more { "高" } else { "低" },
+            pct.abs()
+        ),
+        Lang::ZhTw => format!(
+            "{name} 每單位的成本比 {reference} {} {} {}",
+            if more { "高" } else { "低" },
+            short((c - r).abs()),
+            escape(currency)
+        ),
+    }
+}
+
 /// The sentences that read the price chart, one per topology after the
-/// first: what it costs against the first at today's risk (scale 1, when
-/// priced), and from which risk scale it is cheaper.
+/// first: what it costs against the first in calm times and at today's
+/// risk (scale 1, when priced), and from which risk scale it is cheaper.
 pub fn price_sentences(p: &PriceReport, lang: Lang) -> Vec<String> {
     let Some(first) = p.topologies.first() else {
         return Vec::new();
@@ -347,46 +388,29 @@ pub fn price_sentences(p: &PriceReport, lang: Lang) -> Vec<String> {
         .skip(1)
         .map(|t| {
             let (name, reference) = (escape(&t.label), escape(&first.label));
-            let mut text = match today {
-                None => match lang {
-                    Lang::En => format!("{name}: "),
-                    Lang::ZhTw => format!("{name}："),
-                },
-                Some(i) => {
-                    let (c, r) = (t.costs[i].mean, first.costs[i].mean);
-                    let pct = if r > 0.0 { 100.0 * (c - r) / r } else { f64::NAN };
-                    match lang {
-                        Lang::En if pct.is_finite() && pct.abs() < 0.5 => {
-                            format!("At today's risk {name} costs about the same as {reference}")
-                        }
-                        Lang::En if pct.is_finite() => format!(
-                            "At today's risk {name} costs {:.0} % {} than {reference}",
-                            pct.abs(),
-                            if pct > 0.0 { "more" } else { "less" }
-                        ),
-                        Lang::En => format!(
-                            "At today's risk {name} costs {} {} per unit {} than {reference}",
-                            short((c - r).abs()),
-                            escape(&p.currency),
-                            if c > r { "more" } else { "less" }
-                        ),
-                        Lang::ZhTw if pct.is_finite() && pct.abs() < 0.5 => {
-                            format!("在現況風險下，{name} 的成本與 {reference} 差不多")
-                        }
-                        Lang::ZhTw if pct.is_finite() => format!(
-                            "在現況風險下，{name} 的成本比 {reference} {} {:.0} %",
-                            if pct > 0.0 { "高" } else { "低" },
-                            pct.abs()
-                        ),
-                        Lang::ZhTw => format!(
-                            "在現況風險下，{name} 每單位的成本比 {reference} {} {} {}",
-                            if c > r { "高" } else { "低" },
-                            short((c - r).abs()),
-                            escape(&p.currency)
-                        ),
-                    }
-                }
+            let versus = |c: f64, r: f64| compared(c, r, (&name, &reference), &p.currency, lang);
+            let mut text = match lang {
+                Lang::En => format!(
+                    "In calm times (nothing fails) {}. ",
+                    versus(t.cost_calm, first.cost_calm)
+                ),
+                Lang::ZhTw => format!(
+                    "在平時（沒有任何故障），{}。",
+                    versus(t.cost_calm, first.cost_calm)
+                ),
             };
+            match (today, lang) {
+                (None, Lang::En) => text.push_str(&format!("{name}: ")),
+                (None, Lang::ZhTw) => text.push_str(&format!("{name}：")),
+                (Some(i), Lang::En) => text.push_str(&format!(
+                    "At today's risk {}",
+                    versus(t.costs[i].mean, first.costs[i].mean)
+                )),
+                (Some(i), Lang::ZhTw) => text.push_str(&format!(
+                    "在現況風險下，{}",
+                    versus(t.costs[i].mean, first.costs[i].mean)
+                )),
+            }
             let sep = match (today, lang) {
                 (None, _) => "",
                 (Some(_), Lang::En) => "; ",
@@ -402,10 +426,10 @@ pub fn price_sentences(p: &PriceReport, lang: Lang) -> Vec<String> {
                     "風險高於現況故障率與衝擊的約 {} 倍時，它比較便宜。",
                     short(s)
                 ),
-                (BreakEven::FirstScale(s), Lang::En) if s == 0.0 => {
+                (BreakEven::FirstScale(0.0), Lang::En) => {
                     "it is cheaper even in calm times (no failures, no shocks).".to_string()
                 }
-                (BreakEven::FirstScale(s), Lang::ZhTw) if s == 0.0 => {
+                (BreakEven::FirstScale(0.0), Lang::ZhTw) => {
                     "即使在平時（沒有故障、沒有衝擊）它也比較便宜。".to_string()
                 }
                 (BreakEven::FirstScale(s), Lang::En) => format!(

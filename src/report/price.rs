@@ -72,10 +72,7 @@ pub fn break_even_text(b: BreakEven, lang: Lang) -> String {
         BreakEven::FirstScale(s) => format!(
             "{}{}",
             Num(s),
-            lang.pick(
-                " (cheaper from the first scale)",
-                "（第一個倍數就較便宜）"
-            )
+            lang.pick(" (cheaper from the first scale)", "（第一個倍數就較便宜）")
         ),
         BreakEven::Never => lang.pick("never in range", "範圍內不會").to_string(),
     }
@@ -125,7 +122,7 @@ fn human(report: &PriceReport, command: &str, lang: Lang, markdown: bool) -> Str
             report.currency, report.trials, report.seed, report.steps
         ),
         Lang::ZhTw => format!(
-            "每單位基準的成本（{}），{} 次試驗的平均 ± 95% 信賴區間（種子 {}，{} 步）；風險倍數 s：故障率與預設衝擊 × s（0 = 平時，1 = 檔案原本的風險）",
+            "每單位基準的成本（{}），{} 次試驗的平均 ± 95% 信賴區間（種子 {}，{} 步）；風險倍數 s：故障率與腳本衝擊 × s（0 = 平時，1 = 檔案原本的風險）",
             report.currency, report.trials, report.seed, report.steps
         ),
     };
@@ -173,17 +170,17 @@ fn human(report: &PriceReport, command: &str, lang: Lang, markdown: bool) -> Str
         }
         let _ = write!(
             out,
-            "\n{}\n\n{}: `{command}`\n",
+            "\n{}\n\n{}`{command}`\n",
             legend(report, lang),
-            lang.pick("Reproduce", "重現")
+            lang.pick("Reproduce: ", "重現：")
         );
     } else {
         out.push_str(&aligned(&rows, |c| c == 0));
         let _ = write!(
             out,
-            "\n{}\n\n{}: {command}\n",
+            "\n{}\n\n{}{command}\n",
             legend(report, lang),
-            lang.pick("reproduce", "重現")
+            lang.pick("reproduce: ", "重現：")
         );
     }
     out
@@ -198,7 +195,11 @@ fn csv(report: &PriceReport, command: &str) -> String {
     let command = csv_field(command);
     for t in &report.topologies {
         let id = csv_field(&t.id);
-        let be = t.break_even.scale().map(|s| s.to_string()).unwrap_or_default();
+        let be = t
+            .break_even
+            .scale()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         for (i, s) in report.scales.iter().enumerate() {
             let c = &t.costs[i];
             let (dm, dc, pc) = match t.vs_first.as_ref().and_then(|v| v.get(i)) {
@@ -321,8 +322,8 @@ fn json(report: &PriceReport, command: &str) -> String {
             .collect(),
         command,
     };
-    let mut out = serde_json::to_string_pretty(&doc)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
 }
@@ -381,8 +382,8 @@ mod tests {
 
     #[test]
     fn the_table_has_a_row_per_scale_and_marks_the_break_even() {
-        let text = String::from_utf8(serialize(Format::Table, &report(), "cmd", Lang::En))
-            .expect("utf-8");
+        let text =
+            String::from_utf8(serialize(Format::Table, &report(), "cmd", Lang::En)).expect("utf-8");
         assert!(text.contains("1 (today)"), "{text}");
         assert!(text.contains("≈ 0.67 (interpolated)"), "{text}");
         assert!(text.contains("—"), "{text}");
@@ -397,6 +398,10 @@ mod tests {
         let text =
             String::from_utf8(serialize(Format::Csv, &report(), "cmd", Lang::En)).expect("utf-8");
         assert_eq!(text.lines().count(), 1 + 2 * 3, "{text}");
-        assert!(text.lines().nth(4).is_some_and(|l| l.starts_with("hand,net,0,1.5,")));
+        assert!(
+            text.lines()
+                .nth(4)
+                .is_some_and(|l| l.starts_with("hand,net,0,1.5,"))
+        );
     }
 }
