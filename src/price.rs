@@ -330,11 +330,15 @@ mod tests {
             break_even(&scales, &chain, &[9.0, 9.0, 9.0, 9.0]),
             BreakEven::Never
         );
-        // Equal is not cheaper; the first strictly cheaper point counts.
+        // Equal is not cheaper: the first strictly cheaper point (1.5)
+        // decides, and the line from the equal point before it (d = 0 at
+        // 1.0) crosses zero there, at 1.0, interpolated.
         assert_eq!(
             break_even(&scales, &chain, &[1.0, 2.0, 3.0, 3.0]),
-            BreakEven::Interpolated(1.5)
+            BreakEven::Interpolated(1.0)
         );
+        // Equal everywhere: never cheaper.
+        assert_eq!(break_even(&scales, &chain, &chain), BreakEven::Never);
         // Cheaper, dearer, cheaper again: the first crossing.
         assert_eq!(
             break_even(&[1.0, 2.0], &[1.0, 1.0], &[0.5, 2.0]),
