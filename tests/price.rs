@@ -428,3 +428,63 @@ fn set_edits_the_scenario_and_out_writes_the_file() {
     let direct: serde_json::Value = serde_json::from_slice(&direct.stdout).expect("json");
     assert_eq!(edited["topologies"], direct["topologies"]);
 }
+
+/// Ctrl-C (SIGINT) stops a long `price`: exit 130, and the temporary file
+/// of `--out` is gone.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_price_with_nothing_written() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let (dir, path) = write_hand("hand.toml", 130.0, 0.05);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("chainmesh"))
+        .args([
+            "price",
+            path.to_str().expect("utf-8"),
+            "--trials",
+            "100000000",
+            "--out",
+            "p.json",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let temp = || {
+        std::fs::read_dir(dir.path()).expect("dir").any(|e| {
+            e.expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".p.json")
+        })
+    };
+    let t0 = Instant::now();
+    while !temp() {
+        assert!(t0.elapsed() < Duration::from_secs(60), "no temporary file");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let ok = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success());
+    let t0 = Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code();
+        }
+        if t0.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("still running after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(130));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["hand.toml"]);
+}
