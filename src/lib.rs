@@ -12,6 +12,7 @@
 //! stats               exact distributions and summaries
 //! compose             scenario files chainmesh writes (`new` template, generators)
 //! sweep               attack curves
+//! price               expected costs over a grid of risk scales, the break-even
 //! lang                the one catalogue of English / Traditional Chinese words
 //! report              one exporter per format (bytes out), partial results and merge
 //! handout             the lecturer's handout: document and charts (files as bytes)
@@ -35,6 +36,7 @@ pub mod import;
 pub mod lang;
 pub mod model;
 pub mod network;
+pub mod price;
 pub mod report;
 pub mod scenario;
 pub mod sim;

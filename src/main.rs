@@ -54,6 +54,7 @@ fn dispatch(command: Option<Command>) -> Result<(), CliError> {
         Some(Command::New(a)) => cli::new::run(&a),
         Some(Command::Report(a)) => cli::report::run(&a),
         Some(Command::Risk(a)) => cli::risk::run(&a),
+        Some(Command::Price(a)) => cli::price::run(&a),
         Some(Command::Completions(a)) => {
             let script = cli::completions::completions(a.shell);
             chainmesh::front::output::emit(None, &script).map_err(CliError::Other)

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Modules that must not import `cli`, `tui`, `front` or clap.
-const CORE: [&str; 12] = [
-    "scenario", "network", "model", "sim", "metrics", "stats", "compose", "sweep", "report",
-    "handout", "lang", "import",
+const CORE: [&str; 13] = [
+    "scenario", "network", "model", "sim", "metrics", "stats", "compose", "sweep", "price",
+    "report", "handout", "lang", "import",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -51,6 +51,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Time to survive, time to recover and risk exposure of every node (one knocked out at a time).
     Risk(RiskArgs),
+    /// The price of resilience: expected cost per topology over a grid of risk scales, and the break-even.
+    Price(PriceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
     Completions(CompletionsArgs),
     /// Print the man page as roff, or write every page into a folder.
@@ -362,6 +364,48 @@ pub struct RiskArgs {
     /// Write the output to FILE instead of stdout (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `chainmesh price`.
+#[derive(Debug, Args)]
+pub struct PriceArgs {
+    /// Scenario file or built-in name (it must have costs: see docs/model.md, section 1c).
+    #[arg(value_name = "FILE|NAME")]
+    pub scenario: String,
+    /// Risk scales s, increasing: failure rates and scripted shocks × s
+    /// (0 = no random failures and no shocks, 1 = the file's own risk).
+    #[arg(long, value_name = "S,...", value_parser = parse_scales, default_value = "0,0.25,0.5,0.75,1,1.25,1.5,1.75,2,2.25,2.5,2.75,3")]
+    pub scales: Scales,
+    /// Trials per scale (default: the scenario's `trials`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Seed, the same for every scale (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub work: WorkArgs,
+    #[command(flatten)]
+    pub edit: SetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Language of the table and Markdown words: `en` or `zh-TW` (CSV and JSON keep English keys).
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-TW"])]
+    pub lang: String,
+}
+
+/// The risk scales of `price --scales`, as parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scales(pub Vec<f64>);
+
+/// Check `--scales` (a bad list is clap's usage error, exit 2).
+fn parse_scales(s: &str) -> Result<Scales, String> {
+    crate::price::parse_scales(s)
+        .map(Scales)
+        .map_err(|e| e.to_string())
 }
 
 /// `chainmesh import`.

@@ -57,6 +57,10 @@ impl Command {
                 inputs.extend(scenario_file(&a.scenario));
                 outputs.extend(file("--out", &a.out));
             }
+            Command::Price(a) => {
+                inputs.extend(scenario_file(&a.scenario));
+                outputs.extend(file("--out", &a.out));
+            }
             Command::Import(a) => {
                 inputs.extend(a.files.iter().map(|p| p.as_path()));
                 outputs.extend(file("--out", &a.out));

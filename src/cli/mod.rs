@@ -13,6 +13,7 @@ pub mod import;
 pub mod list;
 pub mod merge;
 pub mod new;
+pub mod price;
 pub mod progress;
 pub mod report;
 pub mod risk;

@@ -26,6 +26,7 @@ use plotters::style::{FontDesc, FontFamily, FontStyle, register_font};
 use super::HandoutError;
 use super::data::TimeBand;
 use crate::lang::Lang;
+use crate::price::PriceReport;
 use crate::stats::Distribution;
 use crate::sweep::{Attack, SweepReport};
 
@@ -1009,6 +1010,215 @@ impl Chart for AttackChart<'_> {
     }
 }
 
+/// Chart 4 (scenarios with costs only): the expected cost per unit of
+/// baseline against the risk scale, one line per topology with its 95 % CI
+/// band, today's risk (scale 1) dotted, and each topology's break-even with
+/// the first marked by a ring on the first topology's line and a dashed
+/// drop line labelled with the scale.
+///
+/// ```text
+///  cost ┤            ╱ chain
+///       ┤        ╱ ○────── network      ○ break-even ≈ 1.6
+///       ┤────╱───┆
+///       ┤ ╱      ┆   ┊ today
+///       └────────┴───┴──────── risk scale
+/// ```
+pub struct PriceChart<'a> {
+    /// Chart title.
+    pub title: String,
+    /// One entry per topology.
+    pub series: &'a [Series],
+    /// The prices (topologies in the same order as `series`).
+    pub price: &'a PriceReport,
+    /// Language of the chart's own text.
+    pub lang: Lang,
+}
+
+/// The first topology's mean cost at scale `s`, on the straight lines
+/// between the grid points (where a break-even ring sits).
+fn reference_cost_at(p: &PriceReport, s: f64) -> Option<f64> {
+    let first = p.topologies.first()?;
+    let points: Vec<(f64, f64)> = p
+        .scales
+        .iter()
+        .zip(&first.costs)
+        .map(|(&x, c)| (x, c.mean))
+        .collect();
+    let i = points.iter().position(|&(x, _)| x >= s)?;
+    if i == 0 {
+        return Some(points[0].1);
+    }
+    let ((x0, y0), (x1, y1)) = (points[i - 1], points[i]);
+    Some(y0 + (y1 - y0) * (s - x0) / (x1 - x0))
+}
+
+impl Chart for PriceChart<'_> {
+    fn file_texts(&self) -> Vec<&str> {
+        let labels = self.series.iter().map(|s| s.label.as_str());
+        std::iter::once(self.title.as_str()).chain(labels).collect()
+    }
+    fn size(&self) -> (u32, u32) {
+        (960, 540)
+    }
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: Px) -> DrawResult<DB> {
+        let p = self.price;
+        let (trials, currency) = (p.trials, p.currency.as_str());
+        let subtitle = match self.lang {
+            Lang::En => format!(
+                "mean cost per unit of baseline over {trials} trials at each risk scale (shaded: 95% CI) · scale s: failure rates and scripted shocks × s"
+            ),
+            Lang::ZhTw => format!(
+                "各風險倍數下 {trials} 次試驗的每單位基準平均成本（陰影：95% 信賴區間）· 倍數 s：故障率與腳本衝擊 × s"
+            ),
+        };
+        let mut legend: Vec<Entry> = self
+            .series
+            .iter()
+            .map(|s| Entry::new(Key::Line, colour(s.colour), s.label.clone()))
+            .collect();
+        let today = p.scales.first().is_some_and(|&a| a <= 1.0)
+            && p.scales.last().is_some_and(|&b| b >= 1.0);
+        if today {
+            legend.push(Entry::new(
+                Key::Dotted,
+                MUTED,
+                px.tr("today's risk (scale 1)", "現況風險（倍數 1）"),
+            ));
+        }
+        if p.topologies.iter().any(|t| t.break_even.scale().is_some()) {
+            legend.push(Entry::new(
+                Key::Dashed,
+                MUTED,
+                px.tr(
+                    "break-even with the first topology",
+                    "與第一個拓樸的損益兩平點",
+                ),
+            ));
+        }
+        let body = frame(root, px, &self.title, &subtitle, &legend)?;
+        let lo_x = p.scales.first().copied().unwrap_or(0.0);
+        let hi_x = p.scales.last().copied().unwrap_or(1.0).max(lo_x + 1e-9);
+        let costs = || p.topologies.iter().flat_map(|t| t.costs.iter());
+        let top = costs()
+            .map(|c| c.mean + c.ci95)
+            .fold(0.0, f64::max)
+            .max(1e-9)
+            * 1.08;
+        let bottom = costs().map(|c| c.mean - c.ci95).fold(0.0, f64::min);
+        let digits = if top >= 100.0 {
+            0
+        } else if top >= 10.0 {
+            1
+        } else {
+            2
+        };
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(px.i(12.0))
+            .margin_right(px.i(24.0))
+            .margin_top(px.i(6.0))
+            .x_label_area_size(px.i(42.0))
+            .y_label_area_size(px.i(62.0))
+            .build_cartesian_2d(lo_x..hi_x, bottom..top)?;
+        let y_desc = match self.lang {
+            Lang::En => format!("cost per unit of baseline ({currency})"),
+            Lang::ZhTw => format!("每單位基準的成本（{currency}）"),
+        };
+        chart
+            .configure_mesh()
+            .x_desc(px.tr(
+                "risk scale (1 = today's failure rates and shocks)",
+                "風險倍數（1 = 現況的故障率與衝擊）",
+            ))
+            .y_desc(y_desc)
+            .axis_desc_style(px.text(15.0))
+            .label_style(px.text(13.0))
+            .bold_line_style(px.line(GRID, 1.0))
+            .light_line_style(TRANSPARENT)
+            .axis_style(px.line(MUTED, 1.0))
+            .x_labels(p.scales.len().clamp(2, 13))
+            .x_label_formatter(&|v| {
+                let t = format!("{v:.2}");
+                t.trim_end_matches('0').trim_end_matches('.').to_string()
+            })
+            .y_label_formatter(&|v| format!("{v:.digits$}"))
+            .draw()?;
+        if today {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(1.0, bottom), (1.0, top)],
+                px.i(1.5),
+                px.i(3.5),
+                px.line(MUTED, 1.4),
+            ))?;
+        }
+        for (s, t) in self.series.iter().zip(&p.topologies) {
+            let c = colour(s.colour);
+            if t.costs.iter().any(|x| x.ci95 > 0.0) {
+                let mut outline: Vec<(f64, f64)> = p
+                    .scales
+                    .iter()
+                    .zip(&t.costs)
+                    .map(|(&x, m)| (x, m.mean + m.ci95))
+                    .collect();
+                outline.extend(
+                    p.scales
+                        .iter()
+                        .zip(&t.costs)
+                        .rev()
+                        .map(|(&x, m)| (x, m.mean - m.ci95)),
+                );
+                chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.18).filled())))?;
+            }
+        }
+        for (s, t) in self.series.iter().zip(&p.topologies) {
+            let points: Vec<(f64, f64)> = p
+                .scales
+                .iter()
+                .zip(&t.costs)
+                .map(|(&x, m)| (x, m.mean))
+                .collect();
+            chart.draw_series(
+                LineSeries::new(points, px.line(colour(s.colour), 2.5)).point_size(px.u(3.0)),
+            )?;
+        }
+        for (s, t) in self.series.iter().zip(&p.topologies) {
+            let Some(at) = t.break_even.scale() else {
+                continue;
+            };
+            let Some(y) = reference_cost_at(p, at) else {
+                continue;
+            };
+            let c = colour(s.colour);
+            chart.draw_series(DashedLineSeries::new(
+                vec![(at, bottom), (at, y)],
+                px.i(6.0),
+                px.i(4.0),
+                px.line(c, 1.5),
+            ))?;
+            chart.draw_series(std::iter::once(Circle::new(
+                (at, y),
+                px.u(7.0),
+                px.line(c, 2.5),
+            )))?;
+            let label = if t.break_even.is_interpolated() {
+                format!("≈ {at:.2}")
+            } else {
+                format!("{at}")
+            };
+            let nudge = ((hi_x - lo_x) * 0.012, (top - bottom) * 0.025);
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (at + nudge.0, y + nudge.1),
+                px.bold(13.0).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            )))?;
+        }
+        Ok(())
+    }
+}
+
 /// Render chart 1.
 pub fn time_chart(c: &TimeChart<'_>) -> Result<Figure, HandoutError> {
     render(c)
@@ -1021,6 +1231,11 @@ pub fn histogram_chart(c: &HistogramChart<'_>) -> Result<Figure, HandoutError> {
 
 /// Render chart 3.
 pub fn attack_chart(c: &AttackChart<'_>) -> Result<Figure, HandoutError> {
+    render(c)
+}
+
+/// Render chart 4 (the price of resilience).
+pub fn price_chart(c: &PriceChart<'_>) -> Result<Figure, HandoutError> {
     render(c)
 }
 

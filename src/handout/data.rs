@@ -199,6 +199,39 @@ pub fn sweep(prep: &Prepared, seed: u64) -> Result<SweepReport, HandoutError> {
     ))
 }
 
+/// Trials per risk scale of the handout's price chart, at most (the
+/// default grid runs 13 scales: `chainmesh price` gives more).
+pub const MAX_PRICE_TRIALS: u64 = 1_000;
+
+/// The price of resilience over the default grid of risk scales
+/// (`chainmesh price`'s numbers for min(trials, [`MAX_PRICE_TRIALS`])
+/// trials), for a scenario with costs; `None` for one without.
+pub fn price(
+    scenario: &crate::scenario::Scenario,
+    seed: u64,
+    trials: u64,
+) -> Result<Option<crate::price::PriceReport>, HandoutError> {
+    if !scenario.has_costs() {
+        return Ok(None);
+    }
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let ctl = crate::sim::RunControl {
+        on_trial: &|| {},
+        stop: &never,
+    };
+    let opts = crate::price::PriceOptions {
+        scales: crate::price::DEFAULT_SCALES.to_vec(),
+        trials: trials.min(MAX_PRICE_TRIALS),
+        seed,
+    };
+    match crate::price::price(scenario, &opts, &ctl) {
+        Ok(report) => Ok(report),
+        Err(crate::price::PriceError::Input(e)) => Err(HandoutError::Input(e)),
+        // Checked above: the scenario has costs and the grid is not empty.
+        Err(e) => Err(HandoutError::Price(e.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,8 @@ use super::HandoutError;
 use super::charts::attack_title;
 use super::data::{MAX_STORED_VALUES, RISK_ROWS};
 use crate::lang::Lang;
+use crate::price::{BreakEven, PriceReport};
+use crate::report::price::{break_even_text, scale_label};
 use crate::report::{RunReport, localized_markdown};
 use crate::sim::TopologyRisk;
 use crate::sweep::SweepReport;
@@ -33,6 +35,8 @@ pub struct Section {
     pub sweep: Result<SweepReport, HandoutError>,
     /// Per topology: its risk table (`chainmesh risk`), or why it was skipped.
     pub risk: Vec<Result<TopologyRisk, HandoutError>>,
+    /// The price of resilience (`chainmesh price`), for a scenario with costs.
+    pub price: Option<PriceReport>,
 }
 
 /// File names of a section's charts (without extension).
@@ -42,6 +46,11 @@ pub fn chart_stems(slug: &str) -> [String; 3] {
         format!("{slug}-distribution"),
         format!("{slug}-attack"),
     ]
+}
+
+/// File name (without extension) of a section's price chart (scenarios with costs).
+pub fn price_stem(slug: &str) -> String {
+    format!("{slug}-price")
 }
 
 /// File name (without extension) of the drawing of topology `k` of a section.
@@ -270,6 +279,10 @@ dependable service; a long left tail means some runs go badly. [PNG]({distributi
         ),
     };
 
+    if let Some(p) = &s.price {
+        price_part(md, p, &s.slug, lang);
+    }
+
     let _ = writeln!(md, "### {}\n", lang.pick("Attack tolerance", "攻擊容忍度"));
     match &s.sweep {
         Err(why) => {
@@ -311,6 +324,201 @@ targeted attacks remove the best-connected nodes first (by degree, or by between
         }
     }
     risk_tables(md, &s.risk, lang);
+}
+
+/// `x` with at most two decimals and no trailing zeros (`1.6`, `0.65`, `2`).
+fn short(x: f64) -> String {
+    let t = format!("{x:.2}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    t.to_string()
+}
+
+/// `name costs 34 % less than reference` (`c`, `r`: their costs), in
+/// money per unit when the reference costs nothing.
+fn compared(c: f64, r: f64, (name, reference): (&str, &str), currency: &str, lang: Lang) -> String {
+    let pct = if r > 0.0 {
+        100.0 * (c - r) / r
+    } else {
+        f64::NAN
+    };
+    let more = c > r;
+    match lang {
+        Lang::En if pct.is_finite() && pct.abs() < 0.5 => {
+            format!("{name} costs about the same as {reference}")
+        }
+        Lang::En if pct.is_finite() => format!(
+            "{name} costs {:.0} % {} than {reference}",
+            pct.abs(),
+            if more { "more" } else { "less" }
+        ),
+        Lang::En => format!(
+            "{name} costs {} {} per unit {} than {reference}",
+            short((c - r).abs()),
+            escape(currency),
+            if more { "more" } else { "less" }
+        ),
+        Lang::ZhTw if pct.is_finite() && pct.abs() < 0.5 => {
+            format!("{name} 的成本與 {reference} 差不多")
+        }
+        Lang::ZhTw if pct.is_finite() => format!(
+            "{name} 的成本比 {reference} {} {:.0} %",
+            if more { "高" } else { "低" },
+            pct.abs()
+        ),
+        Lang::ZhTw => format!(
+            "{name} 每單位的成本比 {reference} {} {} {}",
+            if more { "高" } else { "低" },
+            short((c - r).abs()),
+            escape(currency)
+        ),
+    }
+}
+
+/// The sentences that read the price chart, one per topology after the
+/// first: what it costs against the first in calm times and at today's
+/// risk (scale 1, when priced), and from which risk scale it is cheaper.
+pub fn price_sentences(p: &PriceReport, lang: Lang) -> Vec<String> {
+    let Some(first) = p.topologies.first() else {
+        return Vec::new();
+    };
+    let today = p.scale_index(1.0);
+    let highest = p.scales.last().copied().unwrap_or(0.0);
+    p.topologies
+        .iter()
+        .skip(1)
+        .map(|t| {
+            let (name, reference) = (escape(&t.label), escape(&first.label));
+            let versus = |c: f64, r: f64| compared(c, r, (&name, &reference), &p.currency, lang);
+            let mut text = match lang {
+                Lang::En => format!(
+                    "In calm times (nothing fails) {}. ",
+                    versus(t.cost_calm, first.cost_calm)
+                ),
+                Lang::ZhTw => format!(
+                    "在平時（沒有任何故障），{}。",
+                    versus(t.cost_calm, first.cost_calm)
+                ),
+            };
+            match (today, lang) {
+                (None, Lang::En) => text.push_str(&format!("{name}: ")),
+                (None, Lang::ZhTw) => text.push_str(&format!("{name}：")),
+                (Some(i), Lang::En) => text.push_str(&format!(
+                    "At today's risk {}",
+                    versus(t.costs[i].mean, first.costs[i].mean)
+                )),
+                (Some(i), Lang::ZhTw) => text.push_str(&format!(
+                    "在現況風險下，{}",
+                    versus(t.costs[i].mean, first.costs[i].mean)
+                )),
+            }
+            let sep = match (today, lang) {
+                (None, _) => "",
+                (Some(_), Lang::En) => "; ",
+                (Some(_), Lang::ZhTw) => "；",
+            };
+            text.push_str(sep);
+            let tail = match (t.break_even, lang) {
+                (BreakEven::Interpolated(s), Lang::En) => format!(
+                    "above about {}× today's failure rates and shocks it is cheaper.",
+                    short(s)
+                ),
+                (BreakEven::Interpolated(s), Lang::ZhTw) => format!(
+                    "風險高於現況故障率與衝擊的約 {} 倍時，它比較便宜。",
+                    short(s)
+                ),
+                (BreakEven::FirstScale(0.0), Lang::En) => {
+                    "it is cheaper even in calm times (no failures, no shocks).".to_string()
+                }
+                (BreakEven::FirstScale(0.0), Lang::ZhTw) => {
+                    "即使在平時（沒有故障、沒有衝擊）它也比較便宜。".to_string()
+                }
+                (BreakEven::FirstScale(s), Lang::En) => format!(
+                    "it is already cheaper at {}× today's risk, the lowest priced.",
+                    short(s)
+                ),
+                (BreakEven::FirstScale(s), Lang::ZhTw) => {
+                    format!("在最低的倍數（現況風險的 {} 倍）它就已經比較便宜。", short(s))
+                }
+                (BreakEven::Never | BreakEven::Reference, Lang::En) => format!(
+                    "it stays dearer up to {}× today's failure rates and shocks, the highest priced.",
+                    short(highest)
+                ),
+                (BreakEven::Never | BreakEven::Reference, Lang::ZhTw) => format!(
+                    "直到現況故障率與衝擊的 {} 倍（計算的最高倍數），它都比較貴。",
+                    short(highest)
+                ),
+            };
+            text.push_str(&tail);
+            text
+        })
+        .collect()
+}
+
+/// "The price of resilience": the chart, the sentences that read it and a
+/// short table (calm cost, cost at today's risk and at the highest scale,
+/// break-even).
+fn price_part(md: &mut String, p: &PriceReport, slug: &str, lang: Lang) {
+    let stem = price_stem(slug);
+    let _ = writeln!(
+        md,
+        "### {}\n",
+        lang.pick("The price of resilience", "韌性的代價")
+    );
+    let _ = writeln!(
+        md,
+        "![{}]({stem}.svg)\n",
+        lang.pick(
+            "Expected cost per unit of baseline against the risk scale, per topology, with the break-even marked",
+            "各拓樸每單位基準的期望成本對風險倍數，並標示損益兩平點"
+        )
+    );
+    let (trials, currency) = (p.trials, escape(&p.currency));
+    let _ = match lang {
+        Lang::En => write!(
+            md,
+            "What each design costs, in {currency} per unit of its baseline over a trial: its fixed, \
+unit and holding costs plus the sales it loses. At risk scale s every failure rate and scripted \
+shock is multiplied by s (0: nothing fails, 1: the scenario as written); each point is the mean \
+of {trials} trials, the same trials at every scale (common random numbers). "
+        ),
+        Lang::ZhTw => write!(
+            md,
+            "每種設計的成本，以一次試驗中每單位基準的 {currency} 計：固定、單位與持有成本，加上失去的銷售。\
+在風險倍數 s 下，每個故障率與腳本衝擊都乘以 s（0：沒有任何故障，1：情境原本的設定）；\
+每一點是 {trials} 次試驗的平均，每個倍數用同一批試驗（共同隨機數）。"
+        ),
+    };
+    for sentence in price_sentences(p, lang) {
+        md.push_str(&sentence);
+        md.push(' ');
+    }
+    let _ = writeln!(md, "[PNG]({stem}.png)\n");
+    let today = p.scale_index(1.0);
+    let last = p.scales.len().checked_sub(1);
+    let mut header = vec![
+        lang.pick("topology", "拓樸").to_string(),
+        lang.pick("calm", "平時").to_string(),
+    ];
+    let mut columns = Vec::new();
+    for i in [today, last].into_iter().flatten() {
+        if !columns.contains(&i) {
+            columns.push(i);
+            header.push(format!("s = {}", scale_label(p.scales[i], lang)));
+        }
+    }
+    header.push(lang.pick("break-even", "損益兩平").to_string());
+    let _ = writeln!(md, "| {} |", header.join(" | "));
+    let _ = writeln!(md, "|:--|{}", "--:|".repeat(header.len() - 1));
+    for t in &p.topologies {
+        let mut row = vec![escape(&t.id), format!("{:.3}", t.cost_calm)];
+        for &i in &columns {
+            let c = &t.costs[i];
+            row.push(format!("{:.3} ± {:.3}", c.mean, c.ci95));
+        }
+        row.push(break_even_text(t.break_even, lang));
+        let _ = writeln!(md, "| {} |", row.join(" | "));
+    }
+    md.push('\n');
 }
 
 /// The risk table of each topology (`chainmesh risk`): the [`RISK_ROWS`]

@@ -52,4 +52,7 @@ pub enum HandoutError {
     /// The risk computation returned fewer tables than topologies asked for.
     #[error("no risk table")]
     NoRiskTable,
+    /// The price of resilience could not be computed.
+    #[error("cannot price the scenario: {0}")]
+    Price(String),
 }

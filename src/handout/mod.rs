@@ -33,7 +33,7 @@ use crate::sim::Prepared;
 use crate::stats::Distribution;
 pub use error::HandoutError;
 
-use charts::{AttackChart, Figure, HistogramChart, Series, TimeChart};
+use charts::{AttackChart, Figure, HistogramChart, PriceChart, Series, TimeChart};
 use document::{Section, chart_stems};
 
 /// Name of the Markdown report in the output folder.
@@ -97,6 +97,9 @@ pub fn build(
         let report = RunReport::new(&prep, seed, &collected.tally);
         let sweep = data::sweep(&prep, seed);
         let risk = data::risk(&prep);
+        // Only a scenario with costs gets the price chart: one without
+        // keeps its handout byte for byte.
+        let price = data::price(s, seed, trials)?;
         // Charts are named after the argument (`agriculture`, `my-farm.toml` → `my-farm`).
         let stem = Path::new(arg)
             .file_stem()
@@ -154,6 +157,7 @@ pub fn build(
         let mut time = Vec::new();
         let mut hist = Vec::new();
         let mut att = Vec::new();
+        let mut priced = Vec::new();
         for &(name, series) in &langs {
             let title = |en: &str, zh: &str| format!("{name}{}", lang.pick(en, zh));
             time.push(charts::time_chart(&TimeChart {
@@ -180,11 +184,22 @@ pub fn build(
                     lang,
                 })?);
             }
+            if let Some(p) = &price {
+                priced.push(charts::price_chart(&PriceChart {
+                    title: title(": the price of resilience", "：韌性的代價"),
+                    series,
+                    price: p,
+                    lang,
+                })?);
+            }
         }
         figures.push((service, Figure::pair(time)));
         figures.push((distribution, Figure::pair(hist)));
         if !att.is_empty() {
             figures.push((attack, Figure::pair(att)));
+        }
+        if !priced.is_empty() {
+            figures.push((document::price_stem(&slug), Figure::pair(priced)));
         }
         for (k, t) in s.topologies.iter().enumerate() {
             let name = format!("{}.svg", document::drawing_stem(&slug, k));
@@ -206,6 +221,7 @@ pub fn build(
             shocks,
             sweep,
             risk,
+            price,
         });
     }
     let md = document::markdown(&sections, &commands.run, &commands.report, lang);

@@ -10,6 +10,7 @@ mod json;
 mod markdown;
 pub mod notes;
 pub mod partial;
+pub mod price;
 pub mod risk;
 mod table;
 mod trace;
