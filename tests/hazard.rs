@@ -441,3 +441,17 @@ fn the_tui_logs_each_strike_and_shows_regions() {
         .collect();
     assert!(text.contains("region south"), "{text}");
 }
+
+/// A hazard without `end` strikes until the trial ends, also when `--steps`
+/// makes the trial longer than the file's; one with `end` stops there.
+#[test]
+fn a_hazard_without_end_covers_a_longer_trial() {
+    let hazards = "[[hazard]]\nregion = \"south\"\nrate = 0.3\n\
+[[hazard]]\nregion = \"north\"\nrate = 0.3\nend = 50\n";
+    let mut s = parse(&parallel(50, 10, &["south", "north"], hazards));
+    s.steps = 200;
+    let prep = Prepared::new(s).expect("prepared");
+    let run = TopologyRun::new(&prep, 0, 1, 0);
+    assert!(run.strikes().iter().any(|&(t, h)| h == 0 && t >= 50));
+    assert!(run.strikes().iter().all(|&(t, h)| h == 0 || t < 50));
+}

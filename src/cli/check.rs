@@ -83,7 +83,7 @@ pub fn describe(arg: &str, prep: &Prepared) -> String {
         }
         let _ = writeln!(out, "  {}", visible(&line));
     }
-    for line in crate::scenario::hazard::describe_hazards(&s.hazards, &s.topologies) {
+    for line in crate::scenario::hazard::describe_hazards(&s.hazards, &s.topologies, s.steps) {
         let _ = writeln!(out, "  {}", visible(&line));
     }
     out

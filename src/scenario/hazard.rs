@@ -2,7 +2,7 @@
 //! regions (docs/model.md, "Regional hazards").
 //!
 //! Invariants of every [`Hazard`] built here: `0 ≤ rate < 1`, `0 ≤ hit ≤ 1`,
-//! `start < end ≤ steps`, at least one region, and every region is the
+//! `start < end ≤ steps` (when `end` is given), at least one region, and every region is the
 //! `region` of some node of some topology (an unknown one is a typo).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,8 +30,9 @@ pub struct Hazard {
     pub duration: Option<Repair>,
     /// First step at which it can strike.
     pub start: u32,
-    /// It strikes only at steps before this one.
-    pub end: u32,
+    /// It strikes only at steps before this one; `None`: until the trial
+    /// ends (also when `--steps` makes it longer than the file's).
+    pub end: Option<u32>,
 }
 
 impl Hazard {
@@ -180,8 +181,8 @@ pub(super) fn build(
         }
     };
     let end = match &h.end {
-        None => steps,
-        Some(e) => {
+        None => None,
+        Some(e) => Some({
             let x = *e.get_ref();
             if x <= i64::from(start) || x > i64::from(steps) {
                 return Err(ctx.err(
@@ -194,7 +195,7 @@ pub(super) fn build(
                 ));
             }
             x as u32
-        }
+        }),
     };
     let label = h
         .label
@@ -319,7 +320,7 @@ pub fn describe(topo: &Topology) -> Vec<String> {
 
 /// One line per hazard for `check`: what it strikes, how often, for how
 /// long, and how many nodes of each topology its regions hold.
-pub fn describe_hazards(hazards: &[Hazard], topologies: &[Topology]) -> Vec<String> {
+pub fn describe_hazards(hazards: &[Hazard], topologies: &[Topology], steps: u32) -> Vec<String> {
     hazards
         .iter()
         .map(|h| {
@@ -343,7 +344,7 @@ pub fn describe_hazards(hazards: &[Hazard], topologies: &[Topology]) -> Vec<Stri
                 h.regions_text(),
                 Num(h.rate),
                 h.start,
-                h.end,
+                h.end.unwrap_or(steps).min(steps),
                 Num(h.hit),
                 reach.join(", ")
             )

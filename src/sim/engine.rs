@@ -240,7 +240,7 @@ fn strike_steps(hazards: &[Hazard], steps: u32, seed: u64, trial: u64, out: &mut
         let Some(ln_q) = ln_survival(hazard.rate) else {
             continue;
         };
-        let end = u64::from(hazard.end.min(steps));
+        let end = u64::from(hazard.end.map_or(steps, |e| e.min(steps)));
         let mut at = u64::from(hazard.start).saturating_add(stream.geometric0(ln_q));
         while at < end {
             out.push((at as u32, h as u32));

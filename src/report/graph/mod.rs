@@ -225,7 +225,9 @@ pub fn hazard_json(h: &Hazard) -> Value {
         m.insert("duration".into(), d);
     }
     m.insert("start".into(), json!(h.start));
-    m.insert("end".into(), json!(h.end));
+    if let Some(end) = h.end {
+        m.insert("end".into(), json!(end));
+    }
     Value::Object(m)
 }
 
