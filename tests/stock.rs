@@ -8,7 +8,6 @@ use chainmesh::model::Inventory;
 use chainmesh::network::{StockNetwork, StockProgram, StockScratch, stock_ranking};
 use chainmesh::scenario::{Role, Scenario, Topology};
 use chainmesh::sim::{FlowCache, Prepared, StepRecord, TopologyRun, risk};
-use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use proptest::prelude::*;
 
 /// Standard output of a successful `chainmesh ARGS`.
@@ -166,108 +165,11 @@ fn stock_is_ranked_by_hops_to_the_nearest_sink_then_id() {
     assert_eq!(ids, ["shop", "a", "b", "src", "island"]);
 }
 
-/// The three stages as separate linear programs, written here from the
-/// model's text alone (nothing shared with chainmesh's solvers): returns
+/// The three stages by the independent oracle of `common::stage_lp`:
 /// (delivered, draw per rank, refill per rank).
 fn lexicographic_lp(topo: &Topology, down: &[bool], level: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
-    let ranked = stock_ranking(topo);
-    let n = topo.nodes.len();
-    let f0 = chainmesh::network::FlowNetwork::new(topo).baseline();
-    let big: f64 = topo
-        .nodes
-        .iter()
-        .map(|x| x.capacity + x.stock.max)
-        .sum::<f64>()
-        + 1.0;
-    let k = ranked.len();
-    let tol = 1e-9;
-    // Bounds of y and r per rank, tightened stage by stage.
-    let mut y: Vec<(f64, f64)> = (0..k)
-        .map(|j| (0.0, if down[ranked[j]] { 0.0 } else { level[j] }))
-        .collect();
-    let mut r: Vec<(f64, f64)> = (0..k)
-        .map(|j| {
-            let m = topo.nodes[ranked[j]].stock.max;
-            (0.0, if down[ranked[j]] { 0.0 } else { m - level[j] })
-        })
-        .collect();
-    // objective: 0 = Σd, 1 + j = −y_j (minimise), 1 + k + j = r_j.
-    let solve = |goal: usize, y: &[(f64, f64)], r: &[(f64, f64)], floor: Option<f64>| -> f64 {
-        let mut lp = Problem::new(OptimizationDirection::Maximize);
-        let x: Vec<_> = (0..n)
-            .map(|v| {
-                lp.add_var(
-                    0.0,
-                    (0.0, if down[v] { 0.0 } else { topo.nodes[v].capacity }),
-                )
-            })
-            .collect();
-        let mut inflow: Vec<Vec<_>> = vec![Vec::new(); n];
-        let mut outflow: Vec<Vec<_>> = vec![Vec::new(); n];
-        for l in &topo.links {
-            let c = if l.capacity.is_finite() {
-                l.capacity
-            } else {
-                big
-            };
-            let e = lp.add_var(0.0, (0.0, c));
-            outflow[l.from].push(e);
-            inflow[l.to].push(e);
-            if l.both_ways {
-                let e = lp.add_var(0.0, (0.0, c));
-                outflow[l.to].push(e);
-                inflow[l.from].push(e);
-            }
-        }
-        let mut ds = Vec::new();
-        for v in 0..n {
-            let node = &topo.nodes[v];
-            if node.role != Role::Source {
-                let mut row = vec![(x[v], 1.0)];
-                row.extend(inflow[v].iter().map(|&e| (e, -1.0)));
-                lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-            }
-            let mut row = vec![(x[v], -1.0)];
-            row.extend(outflow[v].iter().map(|&e| (e, 1.0)));
-            if node.role == Role::Sink {
-                let d = lp.add_var(if goal == 0 { 1.0 } else { 0.0 }, (0.0, node.demand()));
-                row.push((d, 1.0));
-                ds.push(d);
-            }
-            if let Some(j) = ranked.iter().position(|&u| u == v) {
-                let yv = lp.add_var(if goal == 1 + j { -1.0 } else { 0.0 }, y[j]);
-                let rv = lp.add_var(if goal == 1 + k + j { 1.0 } else { 0.0 }, r[j]);
-                row.push((yv, -1.0));
-                row.push((rv, 1.0));
-            }
-            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
-        }
-        let total: Vec<_> = ds.iter().map(|&d| (d, 1.0)).collect();
-        lp.add_constraint(total.as_slice(), ComparisonOp::Le, f0);
-        if let Some(fl) = floor {
-            lp.add_constraint(total.as_slice(), ComparisonOp::Ge, fl);
-        }
-        lp.solve()
-            .expect("feasible")
-            .into_solution()
-            .expect("optimal")
-            .objective()
-    };
-    let delivered = solve(0, &y, &r, None);
-    let floor = Some(delivered - tol);
-    for j in (0..k).rev() {
-        let v = (-solve(1 + j, &y, &r, floor)).max(0.0);
-        y[j] = (v, v + tol);
-    }
-    for j in 0..k {
-        let v = solve(1 + k + j, &y, &r, floor).max(0.0);
-        r[j] = ((v - tol).max(0.0), v);
-    }
-    (
-        delivered,
-        y.iter().map(|b| b.0).collect(),
-        r.iter().map(|b| b.1).collect(),
-    )
+    let o = common::stage_lp::four_stages(topo, down, level);
+    (o.delivered, o.draws, o.refills)
 }
 
 fn arb_stocked() -> impl Strategy<Value = (Topology, Vec<bool>, Vec<f64>)> {

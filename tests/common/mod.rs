@@ -3,6 +3,7 @@
 
 pub mod dense_lp;
 pub mod oracle;
+pub mod stage_lp;
 
 use std::fmt::Write;
 
