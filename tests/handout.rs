@@ -91,8 +91,8 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
     assert!(html.contains("<table>"));
     assert_eq!(
         html.matches("<svg ").count(),
-        5,
-        "three inline charts and a drawing of each of the two topologies"
+        6,
+        "three inline charts, the price chart (agriculture has costs) and a drawing of each of the two topologies"
     );
     // Each drawing parses and names its topology and every node.
     let agriculture = chainmesh::cli::load("agriculture").expect("built-in");
@@ -128,7 +128,8 @@ fn writes_markdown_html_and_every_chart_as_svg_and_png() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 10, "{names:?}");
+    // Three charts and the price chart as SVG and PNG, two drawings, two pages.
+    assert_eq!(names.len(), 12, "{names:?}");
 }
 
 #[test]
@@ -231,9 +232,10 @@ fn several_scenarios_share_one_table_and_get_their_own_charts() {
             svg_texts(&out.join(name));
         }
     }
-    // Six charts and a drawing of each of the 2 + 3 topologies (pandemic
-    // has its chain with safety stock).
-    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 11);
+    // Six charts, the two price charts (both scenarios have costs) and a
+    // drawing of each of the 2 + 3 topologies (pandemic has its chain with
+    // safety stock).
+    assert_eq!(text(&out.join("report.html")).matches("<svg ").count(), 13);
     // Issue 26: each section's R sentence names its own topologies and
     // sizes (not "a 5-node chain and a 22-node network") and how many
     // random orders it averages; the pandemic's charts read in days.
@@ -426,14 +428,17 @@ fn zh_tw_handout_translates_every_heading_table_header_and_chart_text() {
             .filter(|w| w[1].starts_with("|:--"))
             .map(|w| w[0])
             .collect();
-        // The comparison, two sweep tables per scenario, a risk table per topology.
-        let topologies: usize = scenarios
+        // The comparison, two sweep tables per scenario, a price table per
+        // scenario with costs, a risk table per topology.
+        let loaded: Vec<_> = scenarios
             .iter()
-            .map(|n| chainmesh::cli::load(n).expect("built-in").topologies.len())
-            .sum();
+            .map(|n| chainmesh::cli::load(n).expect("built-in"))
+            .collect();
+        let topologies: usize = loaded.iter().map(|s| s.topologies.len()).sum();
+        let priced = loaded.iter().filter(|s| s.has_costs()).count();
         assert_eq!(
             headers.len(),
-            1 + 2 * scenarios.len() + topologies,
+            1 + 2 * scenarios.len() + priced + topologies,
             "{headers:?}"
         );
         for h in &headers {
@@ -483,6 +488,8 @@ fn zh_tw_handout_has_the_same_numbers_and_chinese_pngs() {
     let numbers = |md: &str| -> Vec<String> {
         md.lines()
             .filter(|l| l.starts_with("| chain") || l.starts_with("| network"))
+            // The comparison table's rows (the price table's have 5 cells).
+            .filter(|l| l.matches('|').count() > 12)
             .map(|l| l.split('|').skip(2).take(9).collect::<Vec<_>>().join("|"))
             .collect()
     };
@@ -704,5 +711,6 @@ fn the_handout_and_the_cli_give_the_same_r_for_one_seed() {
         assert!(md.contains(&row), "{row} not in\n{md}");
         rows += 1;
     }
-    assert_eq!(rows, 3);
+    // manufacturing: chain, single_sourced, multi_sourced, same_park.
+    assert_eq!(rows, 4);
 }

@@ -649,7 +649,7 @@ fn trace_help_and_long_numbers_print_as_meant() {
     // Stock drawn to exactly nothing is `0`, never `-0`.
     let trace = ok(&["trace", "agriculture"], d);
     assert!(trace.starts_with(
-        "step,topology,throughput,service,down,drawn,stock,hazard,hazard_hits,command"
+        "step,topology,throughput,service,down,drawn,stock,hazard,hazard_hits,cost,command"
     ));
     for line in trace.lines() {
         assert!(!line.split(',').any(|c| c == "-0"), "{line}");

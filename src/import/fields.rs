@@ -22,7 +22,7 @@ pub const MAX_LINKS: usize = 2_000_000;
 const MAX_REPAIR: u32 = crate::scenario::limits::MAX_REPAIR as u32;
 
 /// Node fields the importer understands.
-pub const NODE_FIELDS: [&str; 14] = [
+pub const NODE_FIELDS: [&str; 18] = [
     "id",
     "label",
     "label_zh",
@@ -37,11 +37,16 @@ pub const NODE_FIELDS: [&str; 14] = [
     "stock",
     "stock_initial",
     "demand",
+    "fixed_cost",
+    "unit_cost",
+    "holding_cost",
+    "lost_sale_cost",
 ];
 /// Link fields the importer understands.
-pub const LINK_FIELDS: [&str; 4] = ["from", "to", "capacity", "both_ways"];
+pub const LINK_FIELDS: [&str; 5] = ["from", "to", "capacity", "both_ways", "unit_cost"];
 /// Graph-level fields (written by `chainmesh export`).
-const GRAPH_FIELDS: [&str; 9] = [
+const GRAPH_FIELDS: [&str; 10] = [
+    "currency",
     "name",
     "id",
     "label",
@@ -281,6 +286,7 @@ pub fn build(tables: &[Table], map: &FieldMap) -> Result<Network, crate::scenari
                     ends[usize::from(field == "to")] = Some(index);
                 }
                 "capacity" => link.capacity = Some(capacity(source, cell, "capacity")?),
+                "unit_cost" => link.unit_cost = Some(cost(source, cell, "unit_cost")?),
                 "both_ways" | "directed" => {
                     let b = boolean(source, cell, &field)?;
                     link.both_ways = if field == "directed" { !b } else { b };
@@ -416,6 +422,10 @@ fn node_spec(
             "stock" => node.stock = Some(stock(source, cell, "stock")?),
             "stock_initial" => node.stock_initial = Some(stock(source, cell, "stock_initial")?),
             "demand" => node.demand = Some(capacity(source, cell, "demand")?),
+            "fixed_cost" | "unit_cost" | "holding_cost" | "lost_sale_cost" => {
+                let x = cost(source, cell, &field)?;
+                node.costs.push((field.clone(), x));
+            }
             "kind" => {}
             _ => node.extra.push((cell.name.clone(), cell.value.to_string())),
         }
@@ -444,6 +454,7 @@ fn read_settings(
         }
         match field.as_str() {
             "name" => s.name = Some(text(cell)),
+            "currency" => s.currency = Some(text(cell)),
             "label" => s.topology_label = Some(text(cell)),
             "id" => {
                 let t = text(cell);
@@ -663,6 +674,11 @@ fn capacity(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::sce
 fn failure_rate(source: &Source, cell: &Cell) -> Result<f64, crate::scenario::InputError> {
     let x = number(source, cell, "failure_rate")?;
     values::probability(x).map_err(|m| source.err(&cell.place, "failure_rate", m))
+}
+
+fn cost(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::scenario::InputError> {
+    let x = number(source, cell, field)?;
+    values::cost(x).map_err(|m| source.err(&cell.place, field, m))
 }
 
 fn stock(source: &Source, cell: &Cell, field: &str) -> Result<f64, crate::scenario::InputError> {

@@ -250,6 +250,10 @@ pub struct NodeSpec {
     pub stock_initial: Option<f64>,
     /// A sink's demand per step, finite and > 0.
     pub demand: Option<f64>,
+    /// Its costs as `(key, value)`: `fixed_cost`, `unit_cost`,
+    /// `holding_cost`, `lost_sale_cost` (the scenario parser checks which
+    /// belong where).
+    pub costs: Vec<(String, f64)>,
     /// Attributes the scenario has no field for: kept as comments.
     pub extra: Vec<(String, String)>,
 }
@@ -265,6 +269,8 @@ pub struct LinkSpec {
     pub capacity: Option<f64>,
     /// Usable in both directions.
     pub both_ways: bool,
+    /// Money per unit shipped.
+    pub unit_cost: Option<f64>,
     /// Attributes the scenario has no field for: kept as comments.
     pub extra: Vec<(String, String)>,
 }
@@ -274,6 +280,8 @@ pub struct LinkSpec {
 pub struct Settings {
     /// Scenario name.
     pub name: Option<String>,
+    /// The money unit of costs.
+    pub currency: Option<String>,
     /// Topology id (a valid scenario id).
     pub topology_id: Option<String>,
     /// Topology label.

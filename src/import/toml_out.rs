@@ -194,6 +194,9 @@ fn node_block(
     for line in bom_lines(node) {
         let _ = writeln!(out, "{line}");
     }
+    for (key, x) in &node.costs {
+        let _ = writeln!(out, "{key} = {}", toml_float(*x));
+    }
 }
 
 fn link_block(out: &mut String, nodes: &[NodeSpec], l: &LinkSpec) {
@@ -207,6 +210,9 @@ fn link_block(out: &mut String, nodes: &[NodeSpec], l: &LinkSpec) {
     }
     if l.both_ways {
         out.push_str("both_ways = true\n");
+    }
+    if let Some(c) = l.unit_cost {
+        let _ = writeln!(out, "unit_cost = {}", toml_float(c));
     }
 }
 
@@ -361,6 +367,9 @@ pub fn render(net: &Network, layout: &Layout<'_>) -> String {
     }
     if let Some(v) = s.seed {
         let _ = writeln!(out, "seed = {v}");
+    }
+    if let Some(c) = &s.currency {
+        let _ = writeln!(out, "currency = {}", toml_string(c));
     }
     if let Some(v) = s.service_level {
         let _ = writeln!(out, "service_level = {}", toml_float(v));

@@ -182,11 +182,21 @@ impl FlowCache {
         if down.len() > MEMO_MAX_NODES {
             return cost.idle_variable(down, production, &mut self.cost);
         }
-        let key = mask(down);
+        // With assemblers the memo is keyed by the producing set, and a miss
+        // solves the canonical down-set of that set, so the value is a
+        // function of the set alone whichever down-set came first.
+        let producing = cost.producing_key(down, &mut self.lp);
+        let key = producing.unwrap_or_else(|| mask(down));
         if let Some(&v) = self.variable.get(&key) {
             return v;
         }
-        let v = cost.idle_variable(down, production, &mut self.cost);
+        let v = match producing {
+            Some(set) => {
+                let canonical: Vec<bool> = (0..down.len()).map(|i| set & (1 << i) == 0).collect();
+                cost.idle_variable(&canonical, production, &mut self.cost)
+            }
+            None => cost.idle_variable(down, production, &mut self.cost),
+        };
         if self.variable.len() >= CAPACITY {
             self.variable.clear();
         }

@@ -160,7 +160,13 @@ impl CostModel {
                     return f.variable_cost(down, delivered, draws, refills, scratch);
                 }
                 memo.key.clear();
-                memo.key.push(super::cache::mask(down));
+                // The down-set as bits (at most 64 nodes).
+                let set = down
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| **d)
+                    .fold(0u64, |k, (i, _)| k | 1 << i);
+                memo.key.push(set);
                 memo.key.push(delivered.to_bits());
                 memo.key
                     .extend(draws.iter().chain(refills).map(|x| x.to_bits()));
@@ -175,6 +181,24 @@ impl CostModel {
                 v
             }
             Some(Stage::Program(_)) => program_variable,
+        }
+    }
+
+    /// With assemblers (at most 64 nodes): the producing set of `down` as a
+    /// bit mask. V* of a step that delivers production alone depends on
+    /// the down-set only through it: a node outside it makes nothing in any
+    /// least-cost flow (it is down, starved, or feeds nothing that
+    /// produces, and every cost is ≥ 0), so [`CostModel::idle_variable`]
+    /// of the canonical down-set "everything outside the set" is the value
+    /// of every down-set with that producing set.
+    pub fn producing_key(
+        &self,
+        down: &[bool],
+        scratch: &mut crate::network::assembly::AssemblyScratch,
+    ) -> Option<u64> {
+        match &self.stage {
+            Some(Stage::Program(p)) if down.len() <= 64 => Some(p.producing_key(down, scratch)),
+            _ => None,
         }
     }
 

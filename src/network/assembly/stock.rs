@@ -114,6 +114,12 @@ impl StockProgram {
         }
     }
 
+    /// The producing set of `down` as a bit mask ([`Assembly::producing_key`];
+    /// at most 64 nodes).
+    pub fn producing_key(&self, down: &[bool], scratch: &mut super::AssemblyScratch) -> u64 {
+        self.program.producing_key(down, scratch)
+    }
+
     /// The least variable cost of a step with the nodes marked in `down`
     /// out of service that delivers `delivered` units with no stock drawn
     /// or refilled (0 when the topology costs nothing).

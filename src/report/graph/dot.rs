@@ -130,6 +130,12 @@ pub fn write(scenario: &Scenario, topologies: &[&Topology]) -> String {
                 attrs.push("dir=both".to_string());
                 attrs.push("both_ways=\"true\"".to_string());
             }
+            if l.unit_cost > 0.0 {
+                attrs.push(format!(
+                    "unit_cost={}",
+                    quote(&format!("{:?}", l.unit_cost))
+                ));
+            }
             let list = if attrs.is_empty() {
                 String::new()
             } else {

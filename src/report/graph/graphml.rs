@@ -92,6 +92,11 @@ pub fn write(scenario: &Scenario, t: &Topology) -> String {
         "  <key id=\"e_capacity\" for=\"edge\" attr.name=\"capacity\" attr.type=\"double\"/>\n",
     );
     out.push_str("  <key id=\"e_both_ways\" for=\"edge\" attr.name=\"both_ways\" attr.type=\"boolean\"><default>false</default></key>\n");
+    if t.links.iter().any(|l| l.unit_cost > 0.0) {
+        out.push_str(
+            "  <key id=\"e_unit_cost\" for=\"edge\" attr.name=\"unit_cost\" attr.type=\"double\"/>\n",
+        );
+    }
     let _ = writeln!(
         out,
         "  <graph id=\"{}\" edgedefault=\"directed\">",
@@ -119,6 +124,9 @@ pub fn write(scenario: &Scenario, t: &Topology) -> String {
         }
         if l.both_ways {
             out.push_str("<data key=\"e_both_ways\">true</data>");
+        }
+        if l.unit_cost > 0.0 {
+            let _ = write!(out, "<data key=\"e_unit_cost\">{:?}</data>", l.unit_cost);
         }
         out.push_str("</edge>\n");
     }

@@ -114,6 +114,16 @@ pub fn node_attributes(n: &Node) -> Vec<(&'static str, Attr)> {
     a.push(("failure_rate", Attr::Num(n.failure_rate)));
     a.push(("repair", Attr::Text(repair_text(&n.repair))));
     a.extend(bom_attributes(n));
+    for (key, x) in [
+        ("fixed_cost", n.cost.fixed),
+        ("unit_cost", n.cost.unit),
+        ("holding_cost", n.cost.holding),
+        ("lost_sale_cost", n.cost.lost_sale),
+    ] {
+        if x > 0.0 {
+            a.push((key, Attr::Num(x)));
+        }
+    }
     a
 }
 
@@ -243,6 +253,9 @@ pub fn graph_attributes(s: &Scenario, t: &Topology) -> Vec<(&'static str, Attr)>
         ("seed", Attr::Text(s.seed.to_string())),
         ("service_level", Attr::Num(s.service_level)),
     ];
+    if let Some(c) = &s.currency {
+        a.push(("currency", Attr::Text(c.clone())));
+    }
     if let Some(shocks) = shocks_json(s, t) {
         a.push(("shocks", Attr::Json(shocks)));
     }

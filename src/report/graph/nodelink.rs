@@ -51,6 +51,9 @@ pub fn write(scenario: &Scenario, t: &Topology) -> String {
                 m.insert("capacity".into(), json!(l.capacity));
             }
             m.insert("both_ways".into(), Value::Bool(l.both_ways));
+            if l.unit_cost > 0.0 {
+                m.insert("unit_cost".into(), json!(l.unit_cost));
+            }
             Value::Object(m)
         })
         .collect();
