@@ -43,6 +43,8 @@ fn report(dir: &Path, name: &str, extra: &[&str]) -> String {
 fn rows(md: &str) -> Vec<&str> {
     md.lines()
         .filter(|l| l.starts_with("| chain |") || l.starts_with("| network |"))
+        // The comparison table's rows, not the price table's (5 cells).
+        .filter(|l| l.matches('|').count() > 12)
         .collect()
 }
 

@@ -234,7 +234,8 @@ pub fn lesson(app: &App, scroll: u16, area: Rect, frame: &mut Frame) {
         app.tr("This scenario has no lesson.", "這個情境沒有觀察重點。")
             .into()
     });
-    let wrapped = wrap(&text, usize::from(w.saturating_sub(2)));
+    // One cell kept free on the right: a number never touches the border.
+    let wrapped = wrap(&text, usize::from(w.saturating_sub(3)));
     let h = (wrapped.len() as u16 + 3).min(area.height.saturating_sub(2));
     let r = centered(area, w, h);
     let block = popup_block(app.tr("lesson: what to look for", "觀察重點"), r, frame);
