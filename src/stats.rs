@@ -662,8 +662,8 @@ impl Tally {
                     stock_used: stock.map(|[used, _]| used),
                     stockout: stock.map(|[_, out]| out),
                     hazard_hits: t.hazard_hits.as_ref().map(Distribution::summary),
-                    cost_calm: cost.as_ref().map(|[calm, _, _]| calm.clone()),
-                    cost: cost.as_ref().map(|[_, c, _]| c.clone()),
+                    cost_calm: cost.map(|[calm, _, _]| calm),
+                    cost: cost.map(|[_, c, _]| c),
                     cost_risk: cost.map(|[_, _, risk]| risk),
                 }
             })

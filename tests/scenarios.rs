@@ -443,7 +443,15 @@ fn cost_lessons_state_the_calm_premium_and_the_break_even_on_the_default_seed() 
     use chainmesh::sim::RunControl;
     // (scenario, topology, calm cost of the first, of this one, premium %,
     // break-even scale or None for "never within 3×").
-    let claims: [(&str, &str, &str, &str, &str, Option<f64>); 12] = [
+    type Claim = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<f64>,
+    );
+    let claims: [Claim; 12] = [
         (
             "agriculture",
             "network",

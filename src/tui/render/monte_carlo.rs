@@ -192,18 +192,6 @@ fn histogram(points: impl Iterator<Item = (f64, u64)>, width: usize, rows: usize
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::histogram;
-
-    #[test]
-    fn histogram_puts_full_bars_at_the_mode() {
-        let rows = histogram([(0.0, 1), (1.0, 2)].into_iter(), 4, 2);
-        // Half the mode's count fills one of the two rows.
-        assert_eq!(rows, vec!["   █", "█  █"]);
-    }
-}
-
 /// In scenarios with costs: what topology `k` costs per unit against the
 /// first and the share of trials it was cheaper, shortened to `width`.
 fn cost_line(
@@ -240,4 +228,16 @@ fn cost_line(
         text,
         Style::default().fg(topology_color(k)),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::histogram;
+
+    #[test]
+    fn histogram_puts_full_bars_at_the_mode() {
+        let rows = histogram([(0.0, 1), (1.0, 2)].into_iter(), 4, 2);
+        // Half the mode's count fills one of the two rows.
+        assert_eq!(rows, vec!["   █", "█  █"]);
+    }
 }
