@@ -1069,10 +1069,10 @@ impl Chart for PriceChart<'_> {
         let (trials, currency) = (p.trials, p.currency.as_str());
         let subtitle = match self.lang {
             Lang::En => format!(
-                "mean cost per unit of baseline over {trials} trials at each risk scale (shaded: 95% CI) · scale s: failure rates and scripted shocks × s"
+                "mean cost per unit of baseline over {trials} trials at each risk scale (shaded: 95% CI) · scale s: failure rates, scripted shocks and hazards × s"
             ),
             Lang::ZhTw => format!(
-                "各風險倍數下 {trials} 次試驗的每單位基準平均成本（陰影：95% 信賴區間）· 倍數 s：故障率與腳本衝擊 × s"
+                "各風險倍數下 {trials} 次試驗的每單位基準平均成本（陰影：95% 信賴區間）· 倍數 s：故障率、腳本衝擊與區域災害 × s"
             ),
         };
         let mut legend: Vec<Entry> = self

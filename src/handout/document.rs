@@ -477,14 +477,14 @@ fn price_part(md: &mut String, p: &PriceReport, slug: &str, lang: Lang) {
         Lang::En => write!(
             md,
             "What each design costs, in {currency} per unit of its baseline over a trial: its fixed, \
-unit and holding costs plus the sales it loses. At risk scale s every failure rate and scripted \
-shock is multiplied by s (0: nothing fails, 1: the scenario as written); each point is the mean \
+unit and holding costs plus the sales it loses. At risk scale s every failure rate, scripted \
+shock and hazard rate is multiplied by s (0: nothing fails, 1: the scenario as written); each point is the mean \
 of {trials} trials, the same trials at every scale (common random numbers). "
         ),
         Lang::ZhTw => write!(
             md,
             "每種設計的成本，以一次試驗中每單位基準的 {currency} 計：固定、單位與持有成本，加上失去的銷售。\
-在風險倍數 s 下，每個故障率與腳本衝擊都乘以 s（0：沒有任何故障，1：情境原本的設定）；\
+在風險倍數 s 下，每個故障率、腳本衝擊與區域災害的發生率都乘以 s（0：沒有任何故障，1：情境原本的設定）；\
 每一點是 {trials} 次試驗的平均，每個倍數用同一批試驗（共同隨機數）。"
         ),
     };

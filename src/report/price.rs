@@ -118,11 +118,11 @@ fn human(report: &PriceReport, command: &str, lang: Lang, markdown: bool) -> Str
     );
     let about = match lang {
         Lang::En => format!(
-            "{} per unit of baseline, mean ± 95% CI over {} trials (seed {}, {} steps); risk scale s: failure rates and scripted shocks × s (0 = calm, 1 = the file's own risk)",
+            "{} per unit of baseline, mean ± 95% CI over {} trials (seed {}, {} steps); risk scale s: failure rates, scripted shocks and hazards × s (0 = calm, 1 = the file's own risk)",
             report.currency, report.trials, report.seed, report.steps
         ),
         Lang::ZhTw => format!(
-            "每單位基準的成本（{}），{} 次試驗的平均 ± 95% 信賴區間（種子 {}，{} 步）；風險倍數 s：故障率與腳本衝擊 × s（0 = 平時，1 = 檔案原本的風險）",
+            "每單位基準的成本（{}），{} 次試驗的平均 ± 95% 信賴區間（種子 {}，{} 步）；風險倍數 s：故障率、腳本衝擊與區域災害 × s（0 = 平時，1 = 檔案原本的風險）",
             report.currency, report.trials, report.seed, report.steps
         ),
     };
