@@ -124,8 +124,17 @@ impl StockProgram {
     /// out of service that delivers `delivered` units with no stock drawn
     /// or refilled (0 when the topology costs nothing).
     pub fn variable_cost(&self, down: &[bool], delivered: f64) -> f64 {
-        if self.prices.is_none() {
+        let Some(p) = &self.prices else {
             return 0.0;
+        };
+        if delivered <= 0.0 {
+            // Nothing is delivered and nothing drawn: the least-cost flow
+            // makes nothing (every cost is ≥ 0) and every sale is lost.
+            let a = &self.program;
+            return (0..a.role.len())
+                .filter(|&v| a.role[v] == Role::Sink)
+                .map(|v| p.lost_sale[v] * a.demand[v])
+                .sum();
         }
         let k = self.layout.ranked().len();
         let mut fixed = Fixed {
