@@ -88,8 +88,11 @@ fn node_draws(n: usize) -> impl Strategy<Value = Vec<NodeDraw>> {
     )
 }
 
-fn arb_priced_pool() -> impl Strategy<Value = (Topology, Vec<bool>)> {
-    common::arb_topology().prop_flat_map(|t| {
+/// `topologies` with random costs, stock (see [`priced`]) and down nodes.
+fn arb_priced(
+    topologies: impl Strategy<Value = Topology>,
+) -> impl Strategy<Value = (Topology, Vec<bool>)> {
+    topologies.prop_flat_map(|t| {
         let (n, m) = (t.nodes.len(), t.links.len());
         (
             Just(t),
@@ -101,21 +104,17 @@ fn arb_priced_pool() -> impl Strategy<Value = (Topology, Vec<bool>)> {
     })
 }
 
+fn arb_priced_pool() -> impl Strategy<Value = (Topology, Vec<bool>)> {
+    arb_priced(common::arb_topology())
+}
+
 fn arb_priced_assembly() -> impl Strategy<Value = (Topology, Vec<bool>)> {
-    common::arb_assembly_text().prop_flat_map(|text| {
-        let t = Scenario::from_toml("a.toml", &text)
+    arb_priced(common::arb_assembly_text().prop_map(|text| {
+        Scenario::from_toml("a.toml", &text)
             .expect("valid")
             .topologies
-            .remove(0);
-        let (n, m) = (t.nodes.len(), t.links.len());
-        (
-            Just(t),
-            node_draws(n),
-            prop::collection::vec(0u32..6, m),
-            prop::collection::vec(prop::bool::weighted(0.25), n),
-        )
-            .prop_map(|(t, nodes, links, down)| (priced(t, nodes, links), down))
-    })
+            .remove(0)
+    }))
 }
 
 /// `got` equals `want` to 1e-9 relative (absolute below 1).
