@@ -19,7 +19,7 @@
 
 use crate::compose::scale::Scale;
 use crate::scenario::{InputError, Scenario};
-use crate::sim::{Prepared, RunControl, run_trials_streaming};
+use crate::sim::{Prepared, RunControl, WorkspacePool, run_trials_pooled};
 use crate::stats::{Distribution, Summary};
 
 /// The default grid: 0, 0.25, …, 3.
@@ -241,16 +241,26 @@ pub fn price(
     let k = base.topologies.len();
     let mut costs: Vec<Vec<Summary>> = vec![Vec::with_capacity(opts.scales.len()); k];
     let mut diffs: Vec<Vec<CostDiff>> = vec![Vec::with_capacity(opts.scales.len()); k];
+    // One pool for every scale: the scales change only risk, so each
+    // topology's flow caches (pure functions of its network) stay warm.
+    let pool = WorkspacePool::default();
     for &s in &opts.scales {
         let prep = Prepared::new(risk_scale(s).apply(base))?;
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); k];
-        let done = run_trials_streaming(&prep, opts.seed, 0..opts.trials, ctl, &mut |_, rows| {
-            for trial in rows.chunks(k.max(1)) {
-                for (t, m) in trial.iter().enumerate() {
-                    values[t].push(m.cost.map_or(0.0, |c| c.cost));
+        let done = run_trials_pooled(
+            &prep,
+            opts.seed,
+            0..opts.trials,
+            ctl,
+            &pool,
+            &mut |_, rows| {
+                for trial in rows.chunks(k.max(1)) {
+                    for (t, m) in trial.iter().enumerate() {
+                        values[t].push(m.cost.map_or(0.0, |c| c.cost));
+                    }
                 }
-            }
-        });
+            },
+        );
         if !done {
             return Ok(None);
         }

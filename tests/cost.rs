@@ -160,6 +160,20 @@ proptest! {
     fn assembly_cost_stage_equals_an_independent_lp((t, down) in arb_priced_assembly()) {
         check_against_oracle(&t, &down)?;
     }
+
+    /// Networks with assemblers and costs but no stock, whose cost stage
+    /// starts from the calm optimum (the weighted program of
+    /// `docs/model.md` 1c): the same.
+    #[test]
+    fn assembly_cost_stage_without_stock_equals_an_independent_lp(
+        (mut t, down) in arb_priced_assembly()
+    ) {
+        for node in &mut t.nodes {
+            node.stock.max = 0.0;
+            node.stock.initial = 0.0;
+        }
+        check_against_oracle(&t, &down)?;
+    }
 }
 
 /// `text` with stock at every node and, with `costs` = (fixed, unit, lost

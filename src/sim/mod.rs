@@ -20,8 +20,8 @@ pub use metrics::{
     MetricGroups, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics, lost_units,
 };
 pub use monte_carlo::{
-    CHUNK_TRIALS, RunControl, TrialTable, Workspace, accumulator, run_trial, run_trials,
-    run_trials_controlled, run_trials_streaming,
+    CHUNK_TRIALS, RunControl, TrialTable, Workspace, WorkspacePool, accumulator, run_trial,
+    run_trials, run_trials_controlled, run_trials_pooled, run_trials_streaming,
 };
 pub use risk::{MAX_RISK_STEPS, RiskRow, RiskUnit, TopologyRisk, risk, risk_by};
 pub use trace::{TraceRow, trace_rows};

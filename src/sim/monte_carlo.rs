@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::{FlowCache, MetricsAccumulator, Prepared, TopologyRun, TrialMetrics};
+use crate::scenario::Topology;
 
 /// Per-thread scratch: one run state and one flow cache per topology.
 #[derive(Debug, Default)]
@@ -14,6 +15,24 @@ pub struct Workspace {
     runs: Vec<TopologyRun>,
     /// Flow caches, one per topology (hit/miss counters are cumulative).
     pub caches: Vec<FlowCache>,
+    /// Per topology: the topology its caches were built for.
+    built_for: Vec<Topology>,
+}
+
+/// Do `a` and `b` compile to the same network (everything but the failure
+/// rates and repairs equal)? Every value a flow cache holds is a pure
+/// function of the network and the down-set, so two [`Prepared`] of one
+/// scenario that differ only in risk (`chainmesh price`'s scales) may share
+/// caches.
+fn same_network(a: &Topology, b: &Topology) -> bool {
+    a.links == b.links
+        && a.nodes.len() == b.nodes.len()
+        && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
+            let mut x = x.clone();
+            x.failure_rate = y.failure_rate;
+            x.repair = y.repair.clone();
+            x == *y
+        })
 }
 
 impl Workspace {
@@ -23,9 +42,42 @@ impl Workspace {
         Workspace {
             runs: (0..k).map(|t| TopologyRun::new(prep, t, 0, 0)).collect(),
             caches: (0..k).map(|_| FlowCache::default()).collect(),
+            built_for: prep
+                .topologies
+                .iter()
+                .map(|p| p.topology().clone())
+                .collect(),
+        }
+    }
+
+    /// Make this workspace (built for some scenario) ready for `prep`:
+    /// fresh run states always, and the caches of a topology kept only if
+    /// it has the same network (else emptied).
+    fn rebind(&mut self, prep: &Prepared) {
+        let k = prep.topologies.len();
+        self.runs = (0..k).map(|t| TopologyRun::new(prep, t, 0, 0)).collect();
+        self.caches.truncate(k);
+        self.built_for.truncate(k);
+        for (t, p) in prep.topologies.iter().enumerate() {
+            match self.built_for.get(t) {
+                Some(was) if same_network(was, p.topology()) => {}
+                Some(_) => {
+                    self.caches[t] = FlowCache::default();
+                    self.built_for[t] = p.topology().clone();
+                }
+                None => {
+                    self.caches.push(FlowCache::default());
+                    self.built_for.push(p.topology().clone());
+                }
+            }
         }
     }
 }
+
+/// Workspaces kept between runs of trials, so that flow caches stay warm
+/// (see [`run_trials_pooled`]).
+#[derive(Debug, Default)]
+pub struct WorkspacePool(Mutex<Vec<Workspace>>);
 
 /// Run trial `trial` of seed `seed` on every topology (each from the same
 /// stream: common random numbers) and return one metrics row per topology.
@@ -169,6 +221,22 @@ pub fn run_trials_streaming(
     ctl: &RunControl<'_>,
     sink: &mut dyn FnMut(u64, &[TrialMetrics]),
 ) -> bool {
+    run_trials_pooled(prep, seed, range, ctl, &WorkspacePool::default(), sink)
+}
+
+/// [`run_trials_streaming`] with workspaces taken from (and returned to)
+/// `pool`, which may have served other scenarios before: a topology keeps
+/// its warm caches when its network is the one they were built for (the
+/// risk scales of `chainmesh price`) and starts cold otherwise. Caches only
+/// change the speed, so the numbers are those of a fresh pool.
+pub fn run_trials_pooled(
+    prep: &Prepared,
+    seed: u64,
+    range: Range<u64>,
+    ctl: &RunControl<'_>,
+    pool: &WorkspacePool,
+    sink: &mut dyn FnMut(u64, &[TrialMetrics]),
+) -> bool {
     let k = prep.topologies.len().max(1);
     // Inside a chunk each block of trials runs on one thread with one
     // workspace, taken from a pool so flow memos stay warm across chunks.
@@ -178,7 +246,7 @@ pub fn run_trials_streaming(
     // still spread evenly over the threads.
     let threads = rayon::current_num_threads().max(1);
     let block_for = |trials: usize| (trials / (8 * threads)).clamp(1, 64);
-    let pool: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
+    let pool = &pool.0;
     let blank = TrialMetrics {
         service: 0.0,
         nadir: 0.0,
@@ -203,7 +271,7 @@ pub fn run_trials_streaming(
             .par_chunks_mut(block_trials * k)
             .enumerate()
             .for_each_init(
-                || Pooled::take(&pool, prep),
+                || Pooled::take(pool, prep),
                 |p, (block, slots)| {
                     let first = start + (block * block_trials) as u64;
                     for (i, row) in slots.chunks_mut(k).enumerate() {
@@ -243,9 +311,15 @@ struct Pooled<'a> {
 
 impl<'a> Pooled<'a> {
     fn take(pool: &'a Mutex<Vec<Workspace>>, prep: &Prepared) -> Self {
-        let ws = pool.lock().ok().and_then(|mut p| p.pop());
+        let ws = match pool.lock().ok().and_then(|mut p| p.pop()) {
+            Some(mut ws) => {
+                ws.rebind(prep);
+                ws
+            }
+            None => Workspace::new(prep),
+        };
         Pooled {
-            ws: ws.unwrap_or_else(|| Workspace::new(prep)),
+            ws,
             out: Vec::with_capacity(prep.topologies.len()),
             pool,
         }

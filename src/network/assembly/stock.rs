@@ -17,14 +17,16 @@
 //! With costs (`docs/model.md`, section 1c) a fourth program holds every
 //! earlier result (Σ d, every draw, every refill) and minimises the
 //! variable cost V = Σ unit_cost · x + Σ unit_cost · f + Σ lost_sale ·
-//! (demand − d); V is read off its solution term by term. A topology with
-//! assemblers and costs but no stock uses the same program with no draws
-//! or refills ([`StockProgram::priced`], [`StockProgram::variable_cost`]).
+//! (demand − d); V is read off its solution term by term. A step with no
+//! draw or refill ([`StockProgram::variable_cost`]) starts instead from the
+//! calm optimum of one weighted program (V − M · Σ d, [`CalmStart`]) and
+//! re-optimises after forcing its down nodes to 0; it falls back to the
+//! exact program when the weighted optimum delivers less than stage 1.
 //!
 //! For pool-only topologies [`crate::network::StockNetwork`] computes the
 //! same stages as nested max flows; tests compare the two.
 
-use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
 use super::Assembly;
 use crate::network::StockLayout;
@@ -39,6 +41,49 @@ pub struct StockProgram {
     baseline: f64,
     /// The cost coefficients, when the topology costs anything.
     prices: Option<Box<Prices>>,
+    /// The cost stage of the calm step solved once, where every cost
+    /// stage without draws or refills starts ([`StockProgram::variable_cost`]).
+    calm: Option<Box<CalmStart>>,
+}
+
+/// The cost stage of the calm step as ONE weighted program, solved: every
+/// node up, no draw, no refill, and the objective V − M · Σ d (Σ d ≤ F0).
+/// An optimum of it that delivers the most any flow can is a least-V flow
+/// among those (for any such flow y, M · D − V(x) ≥ M · D − V(y)), so the
+/// lexicographic pair of stages 1 and 4 becomes one program, and a step's
+/// edit (the outputs of its down nodes forced to 0) re-optimises in a few
+/// dual simplex pivots. M only has to be large enough in practice: a step
+/// whose weighted optimum delivers less than stage 1 did is solved the exact
+/// way instead ([`StockProgram::variable_cost`]).
+#[derive(Debug, Clone)]
+struct CalmStart {
+    solution: Solution,
+    vars: Vars,
+    /// V of `solution`, read term by term.
+    value: f64,
+    /// Per node: does `solution` make anything there (x_v ≠ 0)?
+    used: Vec<bool>,
+}
+
+/// The variables of one stage's program.
+#[derive(Debug, Clone)]
+struct Vars {
+    /// Per node: its output x_v.
+    x: Vec<Variable>,
+    /// Per arc: its flow.
+    f: Vec<Variable>,
+    /// Per sink: (node, its delivery d_v).
+    sinks: Vec<(usize, Variable)>,
+}
+
+/// How a program holds Σ d.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Total {
+    /// By rows: Σ d ≤ F0, and Σ d ≥ the delivered amount after stage 1.
+    Held,
+    /// By the objective: M per unit of Σ d (maximised, with V minimised),
+    /// and the row Σ d ≤ F0.
+    Weighted(f64),
 }
 
 /// What one unit costs in the program's variables.
@@ -106,12 +151,114 @@ impl StockProgram {
     /// Compile `topo` with its cost coefficients, with or without stock
     /// (the cost stage of an assembly topology without stock).
     pub fn priced(topo: &Topology, baseline: f64) -> StockProgram {
-        StockProgram {
+        let mut program = StockProgram {
             program: Assembly::program(topo),
             layout: StockLayout::new(topo),
             baseline,
             prices: Prices::new(topo).map(Box::new),
+            calm: None,
+        };
+        if program.prices.is_some() {
+            program.calm = program.calm_start().map(Box::new);
         }
+        program
+    }
+
+    /// The cost stage of the calm step, solved ([`CalmStart`]); `None` if
+    /// the solver fails or its optimum does not deliver F0 (every cost stage
+    /// is then solved the exact way).
+    fn calm_start(&self) -> Option<CalmStart> {
+        let n = self.program.role.len();
+        let k = self.layout.ranked().len();
+        let fixed = Fixed {
+            delivered: self.baseline,
+            y: vec![(0.0, 0.0); k],
+            r: vec![(0.0, 0.0); k],
+        };
+        let weight = self.weight()?;
+        let (lp, vars) = self.build(&vec![false; n], &fixed, Goal::Cost, Total::Weighted(weight));
+        let solution = lp.solve().ok()?.into_solution().ok()?;
+        if !self.delivers(&solution, &vars, self.baseline) {
+            return None;
+        }
+        let value = self.read_cost(&solution, &vars)?;
+        let used = vars.x.iter().map(|&x| solution[x] != 0.0).collect();
+        Some(CalmStart {
+            solution,
+            vars,
+            value,
+            used,
+        })
+    }
+
+    /// M of [`CalmStart`]: four times what one more unit delivered could
+    /// cost if it passed every priced node and link once, times the largest
+    /// part quantity once per assembler (a unit may need that many of a part
+    /// at each level of the bill of materials). `None` when that is not a
+    /// modest number (the exact way is then the only way).
+    fn weight(&self) -> Option<f64> {
+        let p = self.prices.as_deref()?;
+        let a = &self.program;
+        let once: f64 = p.unit.iter().chain(&p.arc).sum::<f64>() + 1.0;
+        let q = a.needs.iter().flatten().fold(1.0f64, |m, &q| m.max(q));
+        let levels = a.needs.iter().filter(|n| !n.is_empty()).count() as i32;
+        let weight = 4.0 * once * q.powi(levels);
+        (weight.is_finite() && weight <= 1e9 * once).then_some(weight)
+    }
+
+    /// Does `solution` deliver at least `delivered` (within the tolerance)?
+    fn delivers(&self, solution: &Solution, vars: &Vars, delivered: f64) -> bool {
+        let total: f64 = vars.sinks.iter().map(|&(_, d)| solution[d]).sum();
+        total >= delivered - self.layout.tol()
+    }
+
+    /// V* from the calm start ([`CalmStart`]): the outputs of the frontier
+    /// of `down` (the down nodes that would produce given the producing set,
+    /// [`Assembly::frontier`]) forced to 0 and the weighted program
+    /// re-optimised by microlp's dual simplex. Every other node outside the
+    /// producing set has no producing supply, so with costs ≥ 0 it carries
+    /// nothing that costs anything in a least-cost flow: this is V* of the
+    /// program with every down node at 0. When everything is delivered and
+    /// the calm flow makes nothing at a down node, the calm flow is feasible
+    /// and stays optimal: V* without a solve. Pure in (`down`, `delivered`);
+    /// `None` when an edit fails or the optimum delivers less than
+    /// `delivered` (M too small: the caller solves the exact way).
+    fn variable_cost_warm(&self, calm: &CalmStart, down: &[bool], delivered: f64) -> Option<f64> {
+        let full = delivered.to_bits() == self.baseline.to_bits();
+        if full && !down.iter().zip(&calm.used).any(|(&d, &u)| d && u) {
+            return Some(calm.value);
+        }
+        let mut scratch = super::AssemblyScratch::default();
+        self.program.prune(down, &mut scratch);
+        self.program.frontier(&mut scratch);
+        let x = &calm.vars.x;
+        // One frontier node is fixed; several get ONE row Σ x ≤ 0 (with
+        // x ≥ 0 it forces each to 0), so the solver re-optimises once.
+        let sol = match scratch.frontier.as_slice() {
+            [] => calm.solution.clone(),
+            [v] => calm
+                .solution
+                .clone()
+                .fix_var(x[*v as usize], 0.0)
+                .ok()?
+                .into_solution()
+                .ok()?,
+            f => calm
+                .solution
+                .clone()
+                .add_constraint(
+                    f.iter().map(|&v| (x[v as usize], 1.0)),
+                    ComparisonOp::Le,
+                    0.0,
+                )
+                .ok()?
+                .into_solution()
+                .ok()?,
+        };
+        if !self.delivers(&sol, &calm.vars, delivered) {
+            return None;
+        }
+        self.read_cost(&sol, &calm.vars)
     }
 
     /// The producing set of `down` as a bit mask ([`Assembly::producing_key`];
@@ -135,6 +282,13 @@ impl StockProgram {
                 .filter(|&v| a.role[v] == Role::Sink)
                 .map(|v| p.lost_sale[v] * a.demand[v])
                 .sum();
+        }
+        if let Some(v) = self
+            .calm
+            .as_deref()
+            .and_then(|calm| self.variable_cost_warm(calm, down, delivered))
+        {
+            return v;
         }
         let k = self.layout.ranked().len();
         let mut fixed = Fixed {
@@ -240,6 +394,17 @@ impl StockProgram {
 
     /// The optimum of one stage's program, or `None` if the solver fails.
     fn solve(&self, down: &[bool], fixed: &Fixed, goal: Goal) -> Option<f64> {
+        let (lp, vars) = self.build(down, fixed, goal, Total::Held);
+        let solution = lp.solve().ok()?.into_solution().ok()?;
+        match goal {
+            Goal::Cost => self.read_cost(&solution, &vars),
+            _ => Some(solution.objective()),
+        }
+    }
+
+    /// The program of one stage with the nodes marked in `down` out of
+    /// service and the bounds `fixed` holds, and its variables.
+    fn build(&self, down: &[bool], fixed: &Fixed, goal: Goal, total: Total) -> (Problem, Vars) {
         let a = &self.program;
         let n = a.role.len();
         let direction = match goal {
@@ -294,9 +459,13 @@ impl StockProgram {
             row.push((x[v], -1.0));
             row.extend(a.out_of[v].iter().map(|&e| (f[e as usize], 1.0)));
             if a.role[v] == Role::Sink {
+                let weight = match total {
+                    Total::Weighted(m) => m,
+                    Total::Held => 0.0,
+                };
                 let c = match (goal, prices) {
                     (Goal::Deliver, _) => 1.0,
-                    (_, Some(p)) => -p.lost_sale[v],
+                    (_, Some(p)) => -p.lost_sale[v] - weight,
                     _ => 0.0,
                 };
                 let d = lp.add_var(c, (0.0, a.demand[v]));
@@ -321,24 +490,27 @@ impl StockProgram {
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
         }
-        let total: Vec<_> = sinks.iter().map(|&(_, d)| (d, 1.0)).collect();
-        lp.add_constraint(total.as_slice(), ComparisonOp::Le, self.baseline);
-        if !matches!(goal, Goal::Deliver) {
-            lp.add_constraint(total.as_slice(), ComparisonOp::Ge, fixed.delivered);
+        let sum: Vec<_> = sinks.iter().map(|&(_, d)| (d, 1.0)).collect();
+        lp.add_constraint(sum.as_slice(), ComparisonOp::Le, self.baseline);
+        if total == Total::Held && !matches!(goal, Goal::Deliver) {
+            lp.add_constraint(sum.as_slice(), ComparisonOp::Ge, fixed.delivered);
         }
-        let solution = lp.solve().ok()?.into_solution().ok()?;
-        let Some(p) = prices else {
-            return Some(solution.objective());
-        };
-        // V term by term (each ≥ 0), so a step that costs nothing is 0.
+        (lp, Vars { x, f, sinks })
+    }
+
+    /// V read off a solution of the cost stage term by term (each ≥ 0),
+    /// so a step that costs nothing is exactly 0.
+    fn read_cost(&self, solution: &Solution, vars: &Vars) -> Option<f64> {
+        let p = self.prices.as_deref()?;
+        let a = &self.program;
         let mut cost = 0.0;
-        for v in 0..n {
-            cost += p.unit[v] * solution[x[v]].max(0.0);
+        for (v, &xv) in vars.x.iter().enumerate() {
+            cost += p.unit[v] * solution[xv].max(0.0);
         }
-        for (k, &fe) in f.iter().enumerate() {
+        for (k, &fe) in vars.f.iter().enumerate() {
             cost += p.arc[k] * solution[fe].max(0.0);
         }
-        for &(v, d) in &sinks {
+        for &(v, d) in &vars.sinks {
             cost += p.lost_sale[v] * (a.demand[v] - solution[d]).max(0.0);
         }
         Some(cost)
