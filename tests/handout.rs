@@ -714,3 +714,139 @@ fn the_handout_and_the_cli_give_the_same_r_for_one_seed() {
     // manufacturing: chain, single_sourced, multi_sourced, same_park.
     assert_eq!(rows, 4);
 }
+
+/// Issue 24: where nodes have regions, the drawing rings each in its
+/// region's colour (the same colour for a region in every drawing of the
+/// scenario) and a legend names the regions, escaped like every text of
+/// the file; a scenario without regions has no ring and no legend.
+#[test]
+fn drawings_colour_nodes_by_region_where_there_are_regions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hostile = tmp.path().join("hostile.toml");
+    std::fs::write(
+        &hostile,
+        "[scenario]\nname = \"hostile regions\"\nsector = \"other\"\nsteps = 20\ntrials = 10\n\
+[defaults]\ncapacity = 10.0\nfailure_rate = 0.05\nrepair = { dist = \"fixed\", steps = 3 }\n\
+[[topology]]\nid = \"t\"\nlabel = \"T\"\n\
+[[topology.node]]\nid = \"a\"\nrole = \"source\"\nregion = \"<south> & \\\"coast\\\"\"\n\
+[[topology.node]]\nid = \"a2\"\nrole = \"source\"\nregion = \"<south> & \\\"coast\\\"\"\n\
+[[topology.node]]\nid = \"b\"\nregion = \"north\"\n\
+[[topology.node]]\nid = \"c\"\nrole = \"sink\"\n\
+[[topology.link]]\nfrom = \"a\"\nto = \"b\"\n[[topology.link]]\nfrom = \"a2\"\nto = \"b\"\n\
+[[topology.link]]\nfrom = \"b\"\nto = \"c\"\n",
+    )
+    .expect("write");
+    let out = report(
+        tmp.path(),
+        &[
+            "agriculture",
+            "pandemic-2020",
+            hostile.to_str().expect("utf-8"),
+        ],
+        "5",
+    );
+    // Agriculture: both drawings ring their regional nodes, lowland in one
+    // colour in both, and name their regions in the legend.
+    let ring = |svg: &str, node_line: &str| -> Option<String> {
+        let line = svg.lines().find(|l| l.contains(node_line))?;
+        let at = line.find("stroke=\"")? + "stroke=\"".len();
+        Some(line[at..at + 7].to_string())
+    };
+    let chain = text(&out.join("agriculture-topology-1.svg"));
+    let network = text(&out.join("agriculture-topology-2.svg"));
+    for svg in [&chain, &network] {
+        let (_, doc) = svg_texts_of(svg);
+        let legend = doc
+            .descendants()
+            .find(|n| n.has_tag_name("text") && n.attribute("class") == Some("regions"))
+            .expect("a region legend");
+        let names: Vec<&str> = legend
+            .children()
+            .filter(|n| n.has_tag_name("tspan"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(names.contains(&"● lowland"), "{names:?}");
+        assert!(
+            legend
+                .text()
+                .is_some_and(|t| t.contains("ring colour = region"))
+        );
+    }
+    let (_, doc) = svg_texts_of(&network);
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tspan") && n.attribute("class") == Some("region"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        names,
+        ["● lowland", "● hills", "● east-coast", "● north"],
+        "in order of first appearance"
+    );
+    // Nodes with a region have a ring; the others none.
+    let rings = network.matches("stroke-width=\"3\"").count();
+    let agriculture = chainmesh::cli::load("agriculture").expect("built-in");
+    let regional = agriculture.topologies[1]
+        .nodes
+        .iter()
+        .filter(|n| n.region.is_some())
+        .count();
+    assert_eq!(rings, regional);
+    // The chain's farm and the network's rice cooperative are both lowland:
+    // one colour in both drawings.
+    let farm = ring(&chain, "cx=\"36.0\" cy=\"68.0\"").expect("the farm has a ring");
+    let coop = ring(&network, "cx=\"36.0\" cy=\"68.0\"").expect("the coop has a ring");
+    assert_eq!(farm, coop);
+    // The hostile file: its region name escaped, the SVG still XML, the
+    // name read back whole; the two nodes of one region share its colour.
+    let slug = std::fs::read_dir(&out)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("hostile") && n.ends_with("topology-1.svg"))
+        .expect("hostile drawing");
+    let svg = text(&out.join(slug));
+    assert!(
+        svg.contains("● &lt;south&gt; &amp; &quot;coast&quot;</tspan>"),
+        "{svg}"
+    );
+    assert!(!svg.contains("<south>"), "{svg}");
+    let (_, doc) = svg_texts_of(&svg);
+    assert!(
+        doc.descendants()
+            .any(|n| n.text() == Some("● <south> & \"coast\""))
+    );
+    let strokes: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("node"))
+        .map(|n| n.attribute("stroke").unwrap_or("none"))
+        .collect();
+    assert_eq!(strokes.len(), 4);
+    assert_eq!(
+        strokes[0], strokes[1],
+        "one region, one colour: {strokes:?}"
+    );
+    assert_ne!(
+        strokes[0], strokes[2],
+        "two regions, two colours: {strokes:?}"
+    );
+    assert_eq!(strokes[3], "none", "no region, no ring: {strokes:?}");
+    // Pandemic has no regions: no ring, no region legend anywhere.
+    for k in 1..=3 {
+        let svg = text(&out.join(format!("pandemic-2020-topology-{k}.svg")));
+        assert!(!svg.contains("class=\"regions\""), "{svg}");
+        assert!(!svg.contains("stroke-width=\"3\""), "{svg}");
+        assert!(!svg.contains("ring colour"), "{svg}");
+    }
+}
+
+/// [`svg_texts`] of SVG text in memory.
+fn svg_texts_of(svg: &str) -> (Vec<String>, roxmltree::Document<'static>) {
+    let source: &'static str = Box::leak(svg.to_string().into_boxed_str());
+    let doc = roxmltree::Document::parse(source).expect("XML");
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    (texts, doc)
+}

@@ -471,6 +471,13 @@ fn views() -> Vec<(&'static str, View)> {
             a.update(Message::Open(Mode::Inspect));
             a
         }),
+        // Issue 24: `z` colours nodes by region, with the legend over the
+        // graphs' bottom border (the status line says it is on).
+        ("regions", |zh| {
+            let mut a = agriculture(zh);
+            a.update(Message::ToggleRegions);
+            a
+        }),
         ("archetypes_flow", |zh| {
             let mut a = archetypes(zh);
             a.update(Message::ToggleFlow);
@@ -734,5 +741,137 @@ fn footer_command_is_cut_between_arguments_at_80x24() {
                 .is_some_and(|w| w.starts_with("--")),
             "{line:?}"
         );
+    }
+}
+
+/// The style of the first cell (the state mark) of every drawn node of
+/// every topology: (topology, node, region index, colour).
+fn node_colours(a: &App, t: &Terminal<TestBackend>) -> Vec<(usize, usize, Option<usize>, Color)> {
+    let buf = t.backend().buffer();
+    let area = buf.area;
+    let mut out = Vec::new();
+    for k in 0..a.columns.len() {
+        for b in a.node_boxes(area, k) {
+            out.push((k, b.node, a.region_index(k, b.node), buf[(b.x, b.y)].fg));
+        }
+    }
+    out
+}
+
+/// Issue 24: with `z` on, agriculture's nodes are coloured by region: the
+/// same region the same colour (across topologies too), different regions
+/// different colours, nodes without a region their usual green; the legend
+/// names every region in its colour; `z` again brings every colour back.
+#[test]
+fn region_view_colours_nodes_by_region() {
+    assert_eq!(
+        Message::from_key(
+            &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('z')),
+            &Mode::Normal
+        ),
+        Some(Message::ToggleRegions)
+    );
+    for (w, h) in [(160, 48), (80, 24)] {
+        let mut a = agriculture(false);
+        let t = draw(&mut a, w, h);
+        let plain = node_colours(&a, &t);
+        a.update(Message::ToggleRegions);
+        assert!(a.region_view);
+        assert_eq!(
+            a.regions(),
+            ["lowland", "hills", "east-coast", "north"],
+            "regions in order of first appearance"
+        );
+        let t = draw(&mut a, w, h);
+        let coloured = node_colours(&a, &t);
+        assert!(coloured.len() >= 8, "{w}x{h}: nodes drawn: {coloured:?}");
+        let mut same = 0;
+        let mut different = 0;
+        for &(k, i, r, c) in &coloured {
+            assert!(!a.live.is_down(k, i), "all up at step 0");
+            match r {
+                None => assert_eq!(c, Color::Green, "{w}x{h}: node {k}/{i} without a region"),
+                Some(r) => assert_eq!(c, chainmesh::tui::render::node::region_color(r)),
+            }
+            for &(k2, i2, r2, c2) in &coloured {
+                if (k, i) == (k2, i2) {
+                    continue;
+                }
+                if let (Some(x), Some(y)) = (r, r2) {
+                    if x == y {
+                        assert_eq!(c, c2, "{w}x{h}: same region {x}, different colours");
+                        same += 1;
+                    } else {
+                        assert_ne!(c, c2, "{w}x{h}: regions {x} and {y} share a colour");
+                        different += 1;
+                    }
+                }
+            }
+        }
+        assert!(same > 0 && different > 0, "{w}x{h}: {coloured:?}");
+        // Both lowland farms and the lowland warehouse, in the chain and the network.
+        let lowland: Vec<_> = coloured.iter().filter(|x| x.2 == Some(0)).collect();
+        assert!(
+            lowland.iter().any(|x| x.0 == 0) && lowland.iter().any(|x| x.0 == 1),
+            "{lowland:?}"
+        );
+        // The legend: every region in its own colour, on one row.
+        let buf = t.backend().buffer();
+        let legend_row = (0..h)
+            .find(|&y| row(&t, y).contains("regions ●lowland"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no legend:\n{}", t.backend()));
+        let text = row(&t, legend_row);
+        for (r, name) in a.regions().iter().enumerate() {
+            let mark = format!("●{name}");
+            let at = text
+                .find(&mark)
+                .unwrap_or_else(|| panic!("{w}x{h}: {name} not in the legend {text:?}"));
+            // Columns, not bytes: the row holds multi-byte box glyphs.
+            let x = text[..at].chars().count() as u16;
+            assert_eq!(
+                buf[(x, legend_row)].fg,
+                chainmesh::tui::render::node::region_color(r),
+                "{w}x{h}: legend colour of {name}"
+            );
+        }
+        // Off again: the colours of before, and no legend.
+        a.update(Message::ToggleRegions);
+        assert!(!a.region_view);
+        assert_eq!(a.status.as_deref(), Some("region colours off"));
+        let t = draw(&mut a, w, h);
+        assert_eq!(node_colours(&a, &t), plain);
+        assert!(!t.backend().to_string().contains("regions ●"));
+    }
+}
+
+/// Issue 24: `z` in a scenario without regions changes nothing and says so
+/// in the status line, in English and in Chinese.
+#[test]
+fn region_view_without_regions_says_so() {
+    for zh in [false, true] {
+        let mut a = farm(zh);
+        assert!(a.regions().is_empty());
+        let before = draw(&mut a, 160, 48).backend().buffer().clone();
+        a.update(Message::ToggleRegions);
+        assert!(!a.region_view);
+        let want = if zh {
+            "這個情境沒有區域"
+        } else {
+            "no regions in this scenario"
+        };
+        assert_eq!(a.status.as_deref(), Some(want));
+        let t = draw(&mut a, 160, 48);
+        let screen = t.backend().to_string();
+        assert!(screen.contains(want), "{screen}");
+        // Everything but the footer's status line is as before.
+        let after = t.backend().buffer();
+        for y in 0..46 {
+            for x in 0..160 {
+                assert_eq!(after[(x, y)], before[(x, y)], "cell {x},{y} changed");
+            }
+        }
+        // The next key clears the message; nothing else happened.
+        a.update(Message::ToggleRegions);
+        assert!(!a.region_view);
     }
 }

@@ -15,6 +15,15 @@
 //! sink), diamonds are assemblers (nodes with `needs`). Every label from the
 //! file is escaped for XML ([`crate::report::escape::html`]).
 //!
+//! Regions: when nodes of the topology have a `region`, each such node gets
+//! a ring in its region's colour (the fill keeps its role) and a second
+//! legend line names the regions in their colours, so a reader sees which
+//! backups share a region. A region's colour is its index among the
+//! scenario's regions in order of first appearance
+//! ([`crate::scenario::hazard::regions_in_order`]), the same in every
+//! drawing of the scenario. A topology without regions is drawn exactly as
+//! before (the same bytes).
+//!
 //! Labels are never cut: a label wraps onto two lines (at spaces, or between
 //! CJK characters, as the TUI wraps: [`crate::lang::wrap`]), and each column is as wide as its
 //! widest label. Links never cross a label: a link leaves its node by a
@@ -50,6 +59,21 @@ const CELL_PX: f64 = 6.4;
 const LINE_PX: f64 = 13.0;
 /// Height above and below a node's centre that its label may take.
 const LABEL_HALF: f64 = 14.0;
+
+/// Ring colours of regions, by a region's index among the scenario's
+/// regions (cycled). None is a role colour (green, blue, orange).
+const REGION_COLORS: [&str; 8] = [
+    "#d81b60", "#8e24aa", "#00acc1", "#6d4c41", "#ffb300", "#546e7a", "#afb42b", "#e53935",
+];
+/// Width of a region ring around a node.
+const RING: f64 = 3.0;
+/// Height of the region legend line.
+const LEGEND_LINE: f64 = 16.0;
+
+/// The ring colour of the region at index `r` among the scenario's regions.
+pub fn region_color(r: usize) -> &'static str {
+    REGION_COLORS[r % REGION_COLORS.len()]
+}
 
 /// `label` on one line, or wrapped onto two lines: the narrowest width from
 /// [`LINE_CELLS`] up that needs no more than two (so nothing is ever cut).
@@ -186,8 +210,27 @@ arrows: direction of flow",
     )
 }
 
-/// The SVG drawing of `topo`, titled with its label.
-pub fn topology_svg(topo: &Topology, lang: Lang) -> String {
+/// The head of the region legend line.
+fn region_legend_head(lang: Lang) -> &'static str {
+    lang.pick("ring colour = region:", "外圈顏色＝區域：")
+}
+
+/// The regions of `topo`'s nodes as (index among `regions`, name), in the
+/// order of `regions` (the scenario's, by first appearance).
+fn topology_regions<'a>(topo: &Topology, regions: &[&'a str]) -> Vec<(usize, &'a str)> {
+    regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| topo.nodes.iter().any(|n| n.region.as_deref() == Some(**r)))
+        .map(|(i, r)| (i, *r))
+        .collect()
+}
+
+/// The SVG drawing of `topo`, titled with its label; `regions` are every
+/// region of its scenario in order of first appearance
+/// ([`crate::scenario::hazard::regions_in_order`]), which fixes each
+/// region's colour.
+pub fn topology_svg(topo: &Topology, regions: &[&str], lang: Lang) -> String {
     let title = format!(
         "{} ({})",
         topo.label,
@@ -196,8 +239,24 @@ pub fn topology_svg(topo: &Topology, lang: Lang) -> String {
             Lang::ZhTw => format!("{} 個節點、{} 條連結", topo.nodes.len(), topo.links.len()),
         }
     );
-    let d = layout(topo, legend(lang).width(), title.width());
-    let (width, height) = (d.width, d.height);
+    let shown_regions = topology_regions(topo, regions);
+    // The region legend: its head, then `● name` per region, two cells apart.
+    let region_cells = if shown_regions.is_empty() {
+        0
+    } else {
+        region_legend_head(lang).width()
+            + shown_regions
+                .iter()
+                .map(|(_, r)| 2 + 2 + r.width())
+                .sum::<usize>()
+    };
+    let d = layout(topo, legend(lang).width().max(region_cells), title.width());
+    let width = d.width;
+    let height = if shown_regions.is_empty() {
+        d.height
+    } else {
+        d.height + LEGEND_LINE
+    };
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -239,11 +298,19 @@ stroke-width=\"1\" stroke-linejoin=\"round\" marker-end=\"url(#arrow)\"{start}/>
             Role::Relay => "#1565c0",
             Role::Sink => "#ef6c00",
         };
+        // A node of a region: a ring in the region's colour round the role's fill.
+        let ring = n
+            .region
+            .as_deref()
+            .and_then(|r| regions.iter().position(|x| *x == r))
+            .map_or_else(String::new, |r| {
+                format!(" stroke=\"{}\" stroke-width=\"{RING}\"", region_color(r))
+            });
         if n.is_assembler() {
             let r = RADIUS + 1.5;
             let _ = writeln!(
                 svg,
-                "<path class=\"node\" d=\"M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} z\" fill=\"{fill}\"/>",
+                "<path class=\"node\" d=\"M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} z\" fill=\"{fill}\"{ring}/>",
                 y - r,
                 x + r,
                 y + r,
@@ -252,7 +319,7 @@ stroke-width=\"1\" stroke-linejoin=\"round\" marker-end=\"url(#arrow)\"{start}/>
         } else {
             let _ = writeln!(
                 svg,
-                "<circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{RADIUS}\" fill=\"{fill}\"/>"
+                "<circle class=\"node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{RADIUS}\" fill=\"{fill}\"{ring}/>"
             );
         }
         for (tx, ty, line) in &d.labels[i] {
@@ -263,12 +330,29 @@ stroke-width=\"1\" stroke-linejoin=\"round\" marker-end=\"url(#arrow)\"{start}/>
             );
         }
     }
-    let legend_y = height - 8.0;
+    let legend_y = d.height - 8.0;
     let _ = writeln!(
         svg,
         "<text x=\"{MARGIN}\" y=\"{legend_y:.0}\" fill=\"#555\">{}</text>",
         legend(lang)
     );
+    if !shown_regions.is_empty() {
+        let _ = write!(
+            svg,
+            "<text class=\"regions\" x=\"{MARGIN}\" y=\"{:.0}\" fill=\"#555\">{}",
+            legend_y + LEGEND_LINE,
+            region_legend_head(lang)
+        );
+        for (r, name) in &shown_regions {
+            let _ = write!(
+                svg,
+                "<tspan class=\"region\" dx=\"12\" fill=\"{}\" font-weight=\"bold\">● {}</tspan>",
+                region_color(*r),
+                html(name)
+            );
+        }
+        svg.push_str("</text>\n");
+    }
     svg.push_str("</svg>\n");
     svg
 }

@@ -201,9 +201,10 @@ pub fn build(
         if !priced.is_empty() {
             figures.push((document::price_stem(&slug), Figure::pair(priced)));
         }
+        let regions = crate::scenario::hazard::regions_in_order(&s.topologies);
         for (k, t) in s.topologies.iter().enumerate() {
             let name = format!("{}.svg", document::drawing_stem(&slug, k));
-            let svg = drawing::topology_svg(t, lang);
+            let svg = drawing::topology_svg(t, &regions, lang);
             svgs.insert(name.clone(), svg.clone());
             files.push((name, svg.into_bytes()));
         }

@@ -55,6 +55,22 @@ pub fn regions(topologies: &[Topology]) -> BTreeSet<&str> {
         .collect()
 }
 
+/// Every region some node of `topologies` has, in order of first
+/// appearance (topology by topology, node by node), without repeats: the
+/// stable order the TUI and the handout colour regions by.
+pub fn regions_in_order(topologies: &[Topology]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in topologies
+        .iter()
+        .flat_map(|t| t.nodes.iter().filter_map(|n| n.region.as_deref()))
+    {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
 /// A node's `region`: trimmed, blank = none.
 pub(super) fn region(raw: Option<&String>) -> Option<String> {
     raw.map(|r| r.trim().to_string()).filter(|r| !r.is_empty())

@@ -100,6 +100,14 @@ pub struct App {
     pub export_dir: PathBuf,
     /// `f`: links drawn by the flow they carry, the minimum cut highlighted.
     pub flow_view: bool,
+    /// `z`: nodes coloured by their region (only in scenarios with regions).
+    pub region_view: bool,
+    /// Every region of the scenario in order of first appearance
+    /// ([`crate::scenario::hazard::regions_in_order`]): a region's colour is
+    /// its index here.
+    regions: Vec<String>,
+    /// Per topology, per node: the index of its region in `regions`.
+    region_of: Vec<Vec<Option<usize>>>,
     /// φ of the trial on screen without the user's knock-outs and attacks
     /// (every step, per topology), while there are any.
     ghost: Option<Vec<Vec<f64>>>,
@@ -138,6 +146,24 @@ impl App {
         let k = scenario.topologies.len();
         let params = Params::default();
         let (prep, origins) = compile(&scenario, &params, &shocks, &[])?;
+        let regions: Vec<String> = crate::scenario::hazard::regions_in_order(&scenario.topologies)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let region_of = scenario
+            .topologies
+            .iter()
+            .map(|t| {
+                t.nodes
+                    .iter()
+                    .map(|n| {
+                        n.region
+                            .as_deref()
+                            .and_then(|r| regions.iter().position(|x| x == r))
+                    })
+                    .collect()
+            })
+            .collect();
         let mut app = App {
             base: scenario,
             scenario_arg,
@@ -162,6 +188,9 @@ impl App {
             clipboard: None,
             export_dir: PathBuf::from("."),
             flow_view: false,
+            region_view: false,
+            regions,
+            region_of,
             ghost: None,
             picker: Vec::new(),
             picker_skipped: 0,
@@ -377,6 +406,17 @@ impl App {
         }
     }
 
+    /// Every region of the scenario, in order of first appearance (empty:
+    /// the scenario has none). Not yet safe to draw: pass through [`clean`].
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+
+    /// The index in [`App::regions`] of node `i` of topology `k`'s region.
+    pub fn region_index(&self, k: usize, i: usize) -> Option<usize> {
+        self.region_of.get(k)?.get(i).copied().flatten()
+    }
+
     /// The lesson in the chosen language (English when there is no
     /// Chinese one), safe to draw.
     pub fn lesson(&self) -> Option<Cow<'_, str>> {
@@ -542,6 +582,7 @@ impl App {
                 self.mode = mode;
             }
             Message::ToggleFlow => self.flow_view = !self.flow_view,
+            Message::ToggleRegions => self.toggle_regions(),
             Message::Scroll(d) => self.scroll(d),
             Message::ToggleSweepMetric => {
                 if let Mode::Sweep { giant } = &mut self.mode {
@@ -611,6 +652,31 @@ impl App {
         }
     }
 
+    /// `z`: colour nodes by region, or stop; says so in the status line (and
+    /// that there is nothing to colour in a scenario without regions).
+    fn toggle_regions(&mut self) {
+        if self.regions.is_empty() {
+            self.region_view = false;
+            self.status = Some(
+                self.tr("no regions in this scenario", "這個情境沒有區域")
+                    .into(),
+            );
+            return;
+        }
+        self.region_view = !self.region_view;
+        self.status = Some(
+            if self.region_view {
+                self.tr(
+                    "nodes coloured by region (legend under the graphs; z turns it off)",
+                    "節點依區域著色（圖例在拓樸圖下緣；按 z 關閉）",
+                )
+            } else {
+                self.tr("region colours off", "已關閉區域著色")
+            }
+            .into(),
+        );
+    }
+
     /// Move in the picker, the search matches or the lesson.
     fn scroll(&mut self, d: i32) {
         let matches = match &self.mode {
@@ -657,6 +723,7 @@ impl App {
                 next.export_dir = std::mem::take(&mut self.export_dir);
                 next.picker_dir = std::mem::take(&mut self.picker_dir);
                 next.flow_view = self.flow_view;
+                next.region_view = self.region_view && !next.regions.is_empty();
                 next.speed = self.speed;
                 self.mc.stop();
                 *self = next;

@@ -63,6 +63,8 @@ pub enum Message {
     ToggleSweepMetric,
     /// `f`: draw links by the flow they carry, the minimum cut highlighted (or not).
     ToggleFlow,
+    /// `z`: colour nodes by their region (or not).
+    ToggleRegions,
     /// In the picker, the search and the lesson: move by this many rows.
     Scroll(i32),
     /// In a number prompt or the search: type a character.
@@ -137,6 +139,7 @@ impl Message {
                 KeyCode::Char('o') => M::Open(Mode::Picker { selected: 0 }),
                 KeyCode::Char('l') => M::Open(Mode::Lesson { scroll: 0 }),
                 KeyCode::Char('f') => M::ToggleFlow,
+                KeyCode::Char('z') => M::ToggleRegions,
                 _ => return None,
             }),
             // The inspector stays open while the main keys work; `q` closes it.

@@ -23,7 +23,7 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
     } else {
         format!("attack ({})", app.next_attack.as_str())
     };
-    vec![
+    let mut hints = vec![
         ("?", t("help", "說明")),
         ("q", t("quit", "離開")),
         (
@@ -60,7 +60,13 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
         ("s", t("seed", "種子")),
         ("c", t("command", "指令")),
         ("e", t("export", "匯出")),
-    ]
+    ];
+    // The region view says it is on early, where even 80 columns show it
+    // (it has no hint while off: `?` and the README list the key).
+    if app.region_view {
+        hints.insert(1, ("z", t("regions ✓", "區域著色 ✓")));
+    }
+    hints
 }
 
 /// Draw the two footer lines of the main screen in `area`.

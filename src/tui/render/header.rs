@@ -81,6 +81,13 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Style::default().fg(crate::tui::render::node::CUT),
             )));
         }
+        if level < 1 && app.region_view {
+            parts.push(sep());
+            parts.push(w(Span::styled(
+                app.tr("regions", "區域著色"),
+                Style::default().fg(crate::tui::render::node::region_color(0)),
+            )));
+        }
         if baselines_differ(app) {
             parts.push(sep());
             parts.push(w(Span::styled(

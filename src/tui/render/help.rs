@@ -14,7 +14,7 @@ use crate::tui::layout::centered;
 use crate::tui::text::{pad, wrap};
 
 /// Every key binding: (keys, what they do, the same in Traditional Chinese).
-pub const KEYS: [(&str, &str, &str); 25] = [
+pub const KEYS: [(&str, &str, &str); 26] = [
     ("space", "pause / resume", "暫停 / 繼續"),
     ("n  →", "one step", "前進一步"),
     ("+  -", "faster / slower", "加快 / 放慢"),
@@ -38,6 +38,11 @@ pub const KEYS: [(&str, &str, &str); 25] = [
         "f",
         "flow view: links by flow, minimum cut",
         "流量檢視：依流量畫連結，標出最小割",
+    ),
+    (
+        "z",
+        "colour nodes by region (scenarios with regions)",
+        "依區域為節點著色（有區域的情境）",
     ),
     ("o", "open another scenario", "開啟其他情境"),
     (

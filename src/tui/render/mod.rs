@@ -104,6 +104,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     if s.hidden > 0 {
         hidden_note(app, &s, frame);
     }
+    if app.region_view {
+        region_legend(app, &s, frame);
+    }
     chart::render(app, s.chart, frame);
     if app.mode == Mode::Inspect {
         // The inspector takes the Monte Carlo and event panes' place.
@@ -129,15 +132,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
-/// `+2988 topologies not drawn (12 of 3000 shown) · chainmesh run compares
-/// all`, over the bottom border of the graph panels.
-fn hidden_note(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
-    let Some(last) = s.graphs.last() else {
-        return;
-    };
-    let first = s.graphs[0];
+/// The note over the graphs' bottom border when topologies are not drawn:
+/// `+2988 topologies not drawn (12 of 3000 shown) · chainmesh run compares all`.
+fn hidden_text(app: &App, s: &super::layout::Screen) -> String {
     let total = s.graphs.len() + s.hidden;
-    let text = if app.lang_zh {
+    if app.lang_zh {
         format!(
             " 另有 {} 個拓樸未繪出（顯示 {}／{}）· chainmesh run 比較全部 ",
             s.hidden,
@@ -150,7 +149,16 @@ fn hidden_note(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
             s.hidden,
             s.graphs.len()
         )
+    }
+}
+
+/// [`hidden_text`], over the bottom border of the graph panels.
+fn hidden_note(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
+    let Some(last) = s.graphs.last() else {
+        return;
     };
+    let first = s.graphs[0];
+    let text = hidden_text(app, s);
     let y = last.y + last.height.saturating_sub(1);
     let r = Rect {
         x: first.x + 1,
@@ -166,6 +174,69 @@ fn hidden_note(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
             .add_modifier(Modifier::BOLD),
     );
     frame.render_widget(ratatui::widgets::Paragraph::new(line), r);
+}
+
+/// The region view's legend (`z`): ` regions ●lowland ●hills … `, each name
+/// in its region's colour, right-aligned over the bottom border of the
+/// graph panels (beside the note of topologies not drawn, if any). Names
+/// that do not fit are counted instead (`+2`); with no room for even that,
+/// no legend (the header and the footer still say the view is on).
+fn region_legend(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
+    use ratatui::text::Span;
+    let (Some(first), Some(last)) = (s.graphs.first(), s.graphs.last()) else {
+        return;
+    };
+    let y = last.y + last.height.saturating_sub(1);
+    let left = first.x + 1;
+    let right = (last.x + last.width).saturating_sub(1);
+    let taken = if s.hidden > 0 {
+        hidden_text(app, s).width() + 1
+    } else {
+        0
+    };
+    let room = usize::from(right.saturating_sub(left)).saturating_sub(taken);
+    let grey = Style::default().fg(Color::Gray);
+    let head = format!(" {}", app.tr("regions", "區域"));
+    let names: Vec<String> = app
+        .regions()
+        .iter()
+        .map(|n| format!(" {}{}", node::UP, crate::tui::text::clean(n)))
+        .collect();
+    let width_of = |shown: usize| -> usize {
+        let rest = names.len() - shown;
+        head.width()
+            + names[..shown].iter().map(|n| n.width()).sum::<usize>()
+            + if rest > 0 {
+                format!(" +{rest}").width()
+            } else {
+                0
+            }
+            + 1
+    };
+    let Some(shown) = (0..=names.len()).rev().find(|&m| width_of(m) <= room) else {
+        return;
+    };
+    let mut spans = vec![Span::styled(head.clone(), grey)];
+    for (r, name) in names.iter().take(shown).enumerate() {
+        spans.push(Span::styled(
+            name.clone(),
+            Style::default()
+                .fg(node::region_color(r))
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    if shown < names.len() {
+        spans.push(Span::styled(format!(" +{}", names.len() - shown), grey));
+    }
+    spans.push(Span::raw(" "));
+    let w = width_of(shown) as u16;
+    let r = Rect {
+        x: right - w,
+        y,
+        width: w,
+        height: 1,
+    };
+    frame.render_widget(ratatui::widgets::Paragraph::new(Line::from(spans)), r);
 }
 
 /// A braille line series in one colour (φ curves, the service-level line).

@@ -21,6 +21,27 @@ pub const STARVED: &str = "◇";
 /// Colour of links and labels on the minimum cut in the flow view.
 pub const CUT: Color = Color::LightYellow;
 
+/// Colours of regions in the region view (`z`), by the region's index in
+/// order of first appearance in the scenario (cycled when there are more).
+/// None is a state colour of a label (green up, light green recovered,
+/// yellow starved, red down, light yellow on the cut), so a region's colour
+/// never reads as a state; nodes without a region keep the state colours.
+pub const REGION_COLORS: [Color; 8] = [
+    Color::LightCyan,
+    Color::LightMagenta,
+    Color::Indexed(208),
+    Color::LightBlue,
+    Color::Indexed(141),
+    Color::White,
+    Color::Indexed(37),
+    Color::Indexed(180),
+];
+
+/// The colour of the region at index `r` ([`REGION_COLORS`], cycled).
+pub fn region_color(r: usize) -> Color {
+    REGION_COLORS[r % REGION_COLORS.len()]
+}
+
 /// Fill glyphs of a stock bar, from a sliver (level > 0) to full.
 pub const STOCK_BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 /// Glyph of a stocked node whose stock is empty.
@@ -121,6 +142,12 @@ pub(crate) fn node_style(app: &App, k: usize, i: usize) -> Style {
             .add_modifier(Modifier::BOLD)
     } else {
         Style::default().fg(Color::Green)
+    };
+    // The region view recolours nodes that are up and off the cut (a node
+    // that is down stays white on red: its state comes first).
+    let s = match app.region_index(k, i) {
+        Some(r) if app.region_view && !on_cut && !app.live.is_down(k, i) => s.fg(region_color(r)),
+        _ => s,
     };
     if app.selected == (k, i) {
         s.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
