@@ -488,3 +488,40 @@ fn a_signal_stops_price_with_nothing_written() {
         .collect();
     assert_eq!(left, ["hand.toml"]);
 }
+
+/// One workspace pool across risk scales (what `price` does) and across
+/// scenarios with other networks gives the numbers of a fresh pool per run:
+/// warm caches change the speed only, and a cache built for another
+/// network is never read.
+#[test]
+fn a_shared_workspace_pool_changes_no_number() {
+    use chainmesh::sim::{WorkspacePool, run_trials_pooled, run_trials_streaming};
+    let stop = AtomicBool::new(false);
+    let ctl = RunControl {
+        on_trial: &|| {},
+        stop: &stop,
+    };
+    let collect = |prep: &Prepared, pool: Option<&WorkspacePool>| {
+        let mut rows = Vec::new();
+        let mut sink = |_: u64, r: &[chainmesh::sim::TrialMetrics]| rows.extend_from_slice(r);
+        let done = match pool {
+            Some(p) => run_trials_pooled(prep, 7, 0..60, &ctl, p, &mut sink),
+            None => run_trials_streaming(prep, 7, 0..60, &ctl, &mut sink),
+        };
+        assert!(done);
+        rows
+    };
+    let pool = WorkspacePool::default();
+    for name in ["manufacturing", "agriculture", "manufacturing"] {
+        let b = chainmesh::scenario::builtin::find(name).expect("built in");
+        let base = Scenario::from_toml(b.name, b.text).expect("valid");
+        for s in [2.0, 0.5, 1.0] {
+            let prep = Prepared::new(chainmesh::price::risk_scale(s).apply(&base)).expect("prep");
+            assert_eq!(
+                collect(&prep, Some(&pool)),
+                collect(&prep, None),
+                "{name} at scale {s}"
+            );
+        }
+    }
+}

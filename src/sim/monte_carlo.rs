@@ -30,7 +30,7 @@ fn same_network(a: &Topology, b: &Topology) -> bool {
         && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
             let mut x = x.clone();
             x.failure_rate = y.failure_rate;
-            x.repair = y.repair.clone();
+            x.repair = y.repair;
             x == *y
         })
 }
