@@ -103,9 +103,8 @@ fn check_split(topo: &Topology, down: &[bool]) -> Result<(), TestCaseError> {
         "delivered {delivered} vs {value}"
     );
     // The bottleneck: full up nodes and links, or down nodes.
-    for v in 0..n {
+    for (v, node) in topo.nodes.iter().enumerate() {
         if d.cut_nodes[v] && !down[v] {
-            let node = &topo.nodes[v];
             let full = d.node[v] >= node.capacity * (1.0 - 1e-6)
                 || (node.role == Role::Sink && split.used[v] >= node.demand() * (1.0 - 1e-6));
             prop_assert!(full, "bottleneck node {v} is not full");
