@@ -43,10 +43,14 @@
 //! that trial's own previous optimum ([`WarmStart`], held by the trial's run,
 //! never by a thread), so the value is the same optimum and its round-off
 //! depends only on the trial's own sequence of down-sets.
+//!
+//! For display only (the TUI), [`Assembly::split`] reads one split of the
+//! optimum back over nodes and arcs, and its bottleneck (`split.rs`); the
+//! engine never calls it.
 
 mod split;
 mod stock;
-pub use split::AssemblySplit;
+pub use split::{AssemblySplit, BOTTLENECK_MAX_NODES, SPLIT_MAX_NODES};
 pub use stock::StockProgram;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};

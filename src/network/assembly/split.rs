@@ -28,6 +28,10 @@
 //!   F is below the baseline, the down nodes that would produce were they
 //!   up; see `down_bottlenecks`).
 //!
+//! Topologies of more than [`BOTTLENECK_MAX_NODES`] nodes get the split
+//! without a bottleneck (it would cost about a second per event), and
+//! `flow_detail` does not split those of more than [`SPLIT_MAX_NODES`].
+//!
 //! None of this changes a metric: the engine never calls it, and F is the
 //! engine's (the split's Σ d_v equals it to round-off). Cost: three solves
 //! and one dual-simplex edit per full element, and two throughputs per
@@ -38,6 +42,16 @@ use microlp::{ComparisonOp, Solution, Variable};
 use super::{Assembly, AssemblyScratch, Bounds, Goal, SolveStats, Vars};
 use crate::scenario::Role;
 
+/// Largest program (in nodes) that [`crate::network::FlowNetwork::flow_detail`]
+/// splits: the two solves from scratch take about 0.3 s on a 1,000-node
+/// generated network in a debug build, on every change of the down-set of
+/// the TUI's trial; larger topologies show `–` (unknown), as before.
+pub const SPLIT_MAX_NODES: usize = 1000;
+/// Largest program (in nodes) whose bottleneck is looked for: the test
+/// costs one re-optimisation per full element and two throughputs per down
+/// node, which on a 1,000-node generated network takes about a second per
+/// change of the down-set; larger topologies show their flows without it.
+pub const BOTTLENECK_MAX_NODES: usize = 200;
 /// Most the bottleneck test widens full capacities by (relative).
 const WIDEN: f64 = 0.125;
 /// Relative slack within which a flow is at its capacity (full).
@@ -59,7 +73,8 @@ pub struct AssemblySplit {
     pub arc: Vec<f64>,
     /// Per node: what a sink uses, d_v (0 for other nodes).
     pub used: Vec<f64>,
-    /// Per node: a bottleneck (full, or down, and holding F back).
+    /// Per node: a bottleneck (full, or down, and holding F back); all
+    /// false in programs of more than [`BOTTLENECK_MAX_NODES`] nodes.
     pub node_bottleneck: Vec<bool>,
     /// Per arc: a bottleneck (full and holding F back).
     pub arc_bottleneck: Vec<bool>,
@@ -93,11 +108,16 @@ impl Assembly {
         self.prune(down, &mut s);
         let kept: Vec<bool> = (0..n).map(|v| s.producing[v] && s.useful[v]).collect();
         let keep = |v: usize| kept[v];
+        let bottleneck = n <= BOTTLENECK_MAX_NODES;
         if (0..n).any(|v| keep(v) && self.role[v] == Role::Sink) {
             self.least_traffic(&keep, &mut out);
-            self.full_bottlenecks(&keep, &mut out);
+            if bottleneck {
+                self.full_bottlenecks(&keep, &mut out);
+            }
         }
-        self.down_bottlenecks(down, &mut out);
+        if bottleneck {
+            self.down_bottlenecks(down, &mut out);
+        }
         out
     }
 

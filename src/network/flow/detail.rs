@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{EPS, FlowNetwork, FlowSolver};
 use crate::network::Assembly;
+use crate::network::assembly::SPLIT_MAX_NODES;
 use crate::scenario::Topology;
 
 /// One maximum flow of a down-set, broken down.
@@ -22,13 +23,18 @@ use crate::scenario::Topology;
 /// display split ([`Assembly::split`]: the fewest units made and shipped
 /// that deliver the optimum) and the "cut" is its bottleneck (full nodes
 /// and links that still hold the throughput back with every other full one
-/// widened, and down nodes whose repair alone would raise it); `value` is
-/// still the engine's, which the split delivers to round-off.
+/// widened, and down nodes whose repair alone would raise it; none in
+/// programs of more than
+/// [`BOTTLENECK_MAX_NODES`](crate::network::assembly::BOTTLENECK_MAX_NODES)
+/// nodes); `value` is still the engine's, which the split delivers to
+/// round-off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowDetail {
     /// Total flow from the sources to the sinks.
     pub value: f64,
-    /// Flow through each node (in a topology with assemblers: its output).
+    /// Flow through each node (in a topology with assemblers: its output;
+    /// NaN, unknown, in one of more than
+    /// [`SPLIT_MAX_NODES`](crate::network::assembly::SPLIT_MAX_NODES) nodes).
     pub node: Vec<f64>,
     /// Flow on each link of the topology, in file order (the two directions
     /// of a two-way link added up).
@@ -147,7 +153,19 @@ impl FlowNetwork {
 /// [`FlowNetwork::flow_detail`] of a topology with assemblers: the program's
 /// display split, its arcs added up per link of `topo` (a `both_ways` link
 /// has two arcs, one after the other, in link order).
+/// Programs of more than [`SPLIT_MAX_NODES`] nodes are not split: their
+/// flows are NaN (unknown, not zero) and they have no bottleneck.
 fn assembly_detail(a: &Assembly, topo: &Topology, value: f64, down: &[bool]) -> FlowDetail {
+    let links = topo.links.len();
+    if a.node_count() > SPLIT_MAX_NODES {
+        return FlowDetail {
+            value,
+            node: vec![f64::NAN; a.node_count()],
+            link: vec![f64::NAN; links],
+            cut_nodes: vec![false; a.node_count()],
+            cut_links: vec![false; links],
+        };
+    }
     let split = a.split(down);
     let mut link = Vec::with_capacity(topo.links.len());
     let mut cut_links = Vec::with_capacity(topo.links.len());
