@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TUI smoke test: run the real binary inside tmux as a user would, send keys
 # (pause, step, select, knock out, help, quit; the pandemic's stock bar and
-# stock line; the scenario picker, the node
+# stock line; manufacturing's assembly flows and bottleneck; the scenario
+# picker, the node
 # inspector, the search, the flow view in both languages at 80x24 and
 # 160x48), and check what the screen shows and that the program exits
 # cleanly with the terminal restored.
@@ -153,6 +154,31 @@ send Escape
 send q
 expect_clean_exit
 echo "ok: stock bar, stock line, inspector stock and risk rows; clean exit"
+
+# Assembly lines (issue 26, section 2): the program's flows are read back,
+# so the 80x24 list shows x/cap and the inspector the flow now against the
+# baseline, never `–`.
+echo "== tui-smoke: manufacturing flows and bottleneck at 80x24"
+COLS=80 ROWS=24 start tui manufacturing --seed 7
+wait_for "seed 7" 10
+send Space                 # pause (before the battery fire at step 20)
+wait_for "paused" 3
+send n
+capture
+grep -qF -- "–/" "$tmp/screen" && fail "the node list shows an unknown flow (–/…)"
+grep -qF "100/100" "$tmp/screen" || fail "the chain's list does not show 100/100"
+send Enter                 # inspect the chain's battery maker
+wait_for "flow now 100 (100%) · at baseline 100" 3
+grep -qF "a bottleneck" "$tmp/screen" || fail "the inspector does not name the bottleneck"
+send k                     # knock the battery maker out (the inspector stays open)
+wait_for "flow now 0 (0%)" 3
+wait_for "φ is waiting for it" 3
+capture
+grep -qF " 0/100" "$tmp/screen" || fail "the chain's list does not show 0/100"
+send Escape
+send q
+expect_clean_exit
+echo "ok: manufacturing list x/cap, flow now/baseline and bottleneck; clean exit"
 
 # The picker (no scenario named), switching scenario, the inspector, the
 # search, the flow view: at 80x24 and 160x48, in English and Chinese.

@@ -126,3 +126,105 @@ fn the_inspector_says_why_an_assembler_starves() {
         );
     }
 }
+
+fn draw_80x24(app: &mut App) -> String {
+    app.update(Message::Resize(80, 24));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| render(app, f)).expect("draws");
+    t.backend().to_string()
+}
+
+/// The inspector line "flow now … · at baseline …" of node `i` of topology `k`.
+fn flow_line(a: &App, k: usize, i: usize) -> String {
+    chainmesh::tui::render::inspector::lines(a, k, i, 200)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .find(|l| l.starts_with("flow now"))
+        .expect("a flow line")
+}
+
+/// Issue 26, section 2: with the assembly program's flows read back, the
+/// 80×24 node list shows `x/cap` (not `–/100`) and the inspector shows the
+/// flow now against the baseline and the bottleneck, at baseline and with
+/// the chain's sole battery maker knocked out.
+#[test]
+fn assembly_flows_in_the_list_and_the_inspector_80x24() {
+    let mut a = manufacturing();
+    a.update(Message::TogglePause);
+    a.update(Message::Step);
+    // The chain's assembly plant at baseline: every node carries all 100.
+    while a.selected != (0, 4) {
+        a.update(Message::SelectNext);
+    }
+    a.update(Message::Open(chainmesh::tui::app::Mode::Inspect));
+    a.status = None;
+    let screen = draw_80x24(&mut a);
+    assert!(
+        !screen.contains("–/"),
+        "no unknown flow in the list\n{screen}"
+    );
+    assert_eq!(screen.matches("100/100").count(), 7, "{screen}");
+    assert_eq!(flow_line(&a, 0, 4), "flow now 100 (100%) · at baseline 100");
+    insta::assert_snapshot!("manufacturing_plant_80x24", screen);
+
+    // Knock the battery maker out: the chain delivers nothing, the plant
+    // starves, and the battery maker is what the flow waits for.
+    a.update(Message::Close);
+    while a.selected != (0, 0) {
+        a.update(Message::SelectNext);
+    }
+    a.update(Message::KnockOut);
+    a.update(Message::Step);
+    a.update(Message::Open(chainmesh::tui::app::Mode::Inspect));
+    a.status = None;
+    let screen = draw_80x24(&mut a);
+    assert!(!screen.contains("–/"), "{screen}");
+    assert_eq!(screen.matches(" 0/100").count(), 7, "{screen}");
+    assert_eq!(flow_line(&a, 0, 0), "flow now 0 (0%) · at baseline 100");
+    assert!(
+        a.live.flows[0].cut_nodes[0],
+        "the down battery maker is the bottleneck"
+    );
+    assert_eq!(a.live.flows[0].cut_nodes.iter().filter(|c| **c).count(), 1);
+    assert!(
+        screen.contains("a bottleneck: φ is waiting for it"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("manufacturing_battery_down_80x24", screen);
+}
+
+/// The flow view marks the assembly bottleneck, and only it, in every
+/// topology of `manufacturing`, and every node and link has a flow (no NaN
+/// left for the link brightness to read).
+#[test]
+fn the_flow_view_marks_exactly_the_assembly_bottleneck() {
+    use ratatui::style::Color;
+    let mut a = manufacturing();
+    a.update(Message::TogglePause);
+    for _ in 0..25 {
+        a.update(Message::Step);
+    }
+    a.update(Message::ToggleFlow);
+    a.update(Message::Resize(160, 48));
+    let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    t.draw(|f| render(&a, f)).expect("draws");
+    let buf = t.backend().buffer();
+    let area = ratatui::layout::Rect::new(0, 0, 160, 48);
+    let mut lit_total = 0;
+    for k in 0..a.live.topologies() {
+        let f = &a.live.flows[k];
+        assert!(f.node.iter().chain(&f.link).all(|x| x.is_finite()), "{f:?}");
+        for b in a.node_boxes(area, k) {
+            let cell = &buf[(b.x, b.y)];
+            let lit = cell.bg == Color::LightYellow || cell.fg == Color::LightYellow;
+            assert_eq!(lit, f.cut_nodes[b.node], "topology {k} node {}", b.node);
+            lit_total += usize::from(lit);
+        }
+    }
+    assert!(lit_total > 0);
+}

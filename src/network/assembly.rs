@@ -43,8 +43,14 @@
 //! that trial's own previous optimum ([`WarmStart`], held by the trial's run,
 //! never by a thread), so the value is the same optimum and its round-off
 //! depends only on the trial's own sequence of down-sets.
+//!
+//! For display only (the TUI), [`Assembly::split`] reads one split of the
+//! optimum back over nodes and arcs, and its bottleneck (`split.rs`); the
+//! engine never calls it.
 
+mod split;
 mod stock;
+pub use split::{AssemblySplit, BOTTLENECK_MAX_NODES, SPLIT_MAX_NODES};
 pub use stock::StockProgram;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
@@ -182,6 +188,38 @@ struct Arc {
     /// supplier of a part, or a pool's only input): its flow is then
     /// `merged` × x_head (see [`Assembly::build`]); 0 when it is not.
     merged: f64,
+}
+
+/// The objective of a program built by [`Assembly::build_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// Maximise Σ d_v, what the sinks use: the throughput (every engine solve).
+    Throughput,
+    /// Minimise Σ x_v + Σ f_e, the units made plus the units shipped (a
+    /// merged arc counted as its q · x_head): the second stage of the
+    /// display split ([`Assembly::split`]).
+    Traffic,
+}
+
+/// Bounds of a program other than the topology's own (unscaled): the
+/// bottleneck test of [`Assembly::split`] widens some of them.
+#[derive(Debug, Clone)]
+struct Bounds {
+    /// Per node: its capacity.
+    node: Vec<f64>,
+    /// Per arc: its capacity (`f64::INFINITY` when unlimited).
+    arc: Vec<f64>,
+    /// Per node: most a sink uses per step.
+    demand: Vec<f64>,
+}
+
+/// The variables of a program: each kept node's output, each unmerged
+/// arc's flow between kept nodes, each kept sink's use.
+#[derive(Debug, Clone)]
+struct Vars {
+    x: Vec<Option<Variable>>,
+    f: Vec<Option<Variable>>,
+    d: Vec<Option<Variable>>,
 }
 
 /// Reusable buffers of [`Assembly::throughput`]; one per thread.
@@ -632,23 +670,58 @@ impl Assembly {
         keep: impl Fn(usize) -> bool,
         stats: &mut SolveStats,
     ) -> (Problem, Vec<Option<Variable>>) {
+        let (lp, vars) = self.build_with(keep, Goal::Throughput, None, stats);
+        (lp, vars.x)
+    }
+
+    /// [`build`](Self::build) with a choice of objective and, optionally,
+    /// other bounds (`bounds`, unscaled; `None`: the topology's own). The
+    /// rows, and the order of variables and rows, are the same for every
+    /// goal; [`Goal::Throughput`] with `None` is the engine's program, bit
+    /// for bit. Returns the variables of outputs, arcs and sinks' use.
+    fn build_with(
+        &self,
+        keep: impl Fn(usize) -> bool,
+        goal: Goal,
+        bounds: Option<&Bounds>,
+        stats: &mut SolveStats,
+    ) -> (Problem, Vars) {
         let n = self.role.len();
-        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let traffic = goal == Goal::Traffic;
+        let mut lp = Problem::new(if traffic {
+            OptimizationDirection::Minimize
+        } else {
+            OptimizationDirection::Maximize
+        });
         let x: Vec<Option<Variable>> = (0..n)
             .map(|v| {
                 keep(v).then(|| {
                     stats.nodes += 1;
-                    lp.add_var(0.0, (0.0, self.xcap[v] * self.scale))
+                    let xcap = bounds.map_or(self.xcap[v], |b| self.xcap_of(v, b));
+                    let cost = if traffic {
+                        // Its output, and what its merged input arcs carry.
+                        1.0 + self.into[v]
+                            .iter()
+                            .map(|&k| self.arcs[k as usize])
+                            .filter(|a| a.merged != 0.0 && keep(a.from as usize))
+                            .map(|a| a.merged)
+                            .sum::<f64>()
+                    } else {
+                        0.0
+                    };
+                    lp.add_var(cost, (0.0, xcap * self.scale))
                 })
             })
             .collect();
         let mut f: Vec<Option<Variable>> = vec![None; self.arcs.len()];
         for (k, a) in self.arcs.iter().enumerate() {
             if a.merged == 0.0 && keep(a.from as usize) && keep(a.to as usize) {
-                f[k] = Some(lp.add_var(0.0, (0.0, a.cap * self.scale)));
+                let cap = bounds.map_or(a.cap, |b| b.arc[k]);
+                f[k] = Some(lp.add_var(if traffic { 1.0 } else { 0.0 }, (0.0, cap * self.scale)));
                 stats.arcs += 1;
             }
         }
+        let mut d: Vec<Option<Variable>> = vec![None; n];
         // The flow of arc k: its variable, or merged · x_head.
         let flow = |k: u32| -> Option<(Variable, f64)> {
             let a = self.arcs[k as usize];
@@ -700,12 +773,25 @@ impl Assembly {
             row.push((xv, -1.0));
             row.extend(self.out_of[v].iter().filter_map(|&k| flow(k)));
             if self.role[v] == Role::Sink {
-                let d = lp.add_var(1.0, (0.0, self.demand[v] * self.scale));
-                row.push((d, 1.0));
+                let demand = bounds.map_or(self.demand[v], |b| b.demand[v]);
+                let dv = lp.add_var(if traffic { 0.0 } else { 1.0 }, (0.0, demand * self.scale));
+                d[v] = Some(dv);
+                row.push((dv, 1.0));
             }
             lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
         }
-        (lp, x)
+        (lp, Vars { x, f, d })
+    }
+
+    /// The bound of x_v in a program with bounds `b`: the node's capacity
+    /// and those of its merged input arcs (capacity / quantity), as `xcap`
+    /// is for the topology's own bounds.
+    fn xcap_of(&self, v: usize, b: &Bounds) -> f64 {
+        self.into[v]
+            .iter()
+            .map(|&k| (k as usize, self.arcs[k as usize]))
+            .filter(|(_, a)| a.merged != 0.0)
+            .fold(b.node[v], |c, (k, a)| c.min(b.arc[k] / a.merged))
     }
 
     /// Per node: an up assembler that can make nothing with these nodes down,

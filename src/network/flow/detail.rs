@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::{EPS, FlowNetwork, FlowSolver};
+use crate::network::Assembly;
+use crate::network::assembly::SPLIT_MAX_NODES;
 use crate::scenario::Topology;
 
 /// One maximum flow of a down-set, broken down.
@@ -16,20 +18,32 @@ use crate::scenario::Topology;
 /// min-cut), so the cut's nodes and links are a bottleneck.
 /// A maximum flow's split over nodes and links is not unique; this is the
 /// one a fresh Dinic solve finds, a pure function of the down-set.
+///
+/// In a topology with assemblers the breakdown is the assembly program's
+/// display split ([`Assembly::split`]: the fewest units made and shipped
+/// that deliver the optimum) and the "cut" is its bottleneck (full nodes
+/// and links that still hold the throughput back with every other full one
+/// widened, and down nodes whose repair alone would raise it; none in
+/// programs of more than
+/// [`BOTTLENECK_MAX_NODES`](crate::network::assembly::BOTTLENECK_MAX_NODES)
+/// nodes); `value` is still the engine's, which the split delivers to
+/// round-off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowDetail {
     /// Total flow from the sources to the sinks.
     pub value: f64,
-    /// Flow through each node (NaN in a topology with assemblers: the
-    /// program's split is not read back; `value` is exact).
+    /// Flow through each node (in a topology with assemblers: its output;
+    /// NaN, unknown, in one of more than
+    /// [`SPLIT_MAX_NODES`](crate::network::assembly::SPLIT_MAX_NODES) nodes).
     pub node: Vec<f64>,
     /// Flow on each link of the topology, in file order (the two directions
     /// of a two-way link added up).
     pub link: Vec<f64>,
     /// Nodes whose capacity is on the minimum cut (down nodes included: a
-    /// down node on the cut is what the flow is waiting for).
+    /// down node on the cut is what the flow is waiting for); in a topology
+    /// with assemblers, the bottleneck's nodes.
     pub cut_nodes: Vec<bool>,
-    /// Links on the minimum cut.
+    /// Links on the minimum cut (with assemblers: the bottleneck's links).
     pub cut_links: Vec<bool>,
 }
 
@@ -43,17 +57,8 @@ impl FlowNetwork {
         solver: &mut FlowSolver,
     ) -> FlowDetail {
         let value = self.max_flow(down, solver);
-        if self.assembly().is_some() {
-            // The assembly program's optimum is exact, but its split over
-            // nodes and links is not read back (yet): unknown, not zero.
-            let links = topo.links.len();
-            return FlowDetail {
-                value,
-                node: vec![f64::NAN; self.nodes],
-                link: vec![f64::NAN; links],
-                cut_nodes: vec![false; self.nodes],
-                cut_links: vec![false; links],
-            };
+        if let Some(a) = self.assembly() {
+            return assembly_detail(a, topo, value, down);
         }
         let n = self.nodes;
         let flow_on = |a: usize| solver.residual[self.rev[a] as usize].max(0.0);
@@ -142,5 +147,40 @@ impl FlowNetwork {
                 a
             })
             .collect()
+    }
+}
+
+/// [`FlowNetwork::flow_detail`] of a topology with assemblers: the program's
+/// display split, its arcs added up per link of `topo` (a `both_ways` link
+/// has two arcs, one after the other, in link order).
+/// Programs of more than [`SPLIT_MAX_NODES`] nodes are not split: their
+/// flows are NaN (unknown, not zero) and they have no bottleneck.
+fn assembly_detail(a: &Assembly, topo: &Topology, value: f64, down: &[bool]) -> FlowDetail {
+    let links = topo.links.len();
+    if a.node_count() > SPLIT_MAX_NODES {
+        return FlowDetail {
+            value,
+            node: vec![f64::NAN; a.node_count()],
+            link: vec![f64::NAN; links],
+            cut_nodes: vec![false; a.node_count()],
+            cut_links: vec![false; links],
+        };
+    }
+    let split = a.split(down);
+    let mut link = Vec::with_capacity(topo.links.len());
+    let mut cut_links = Vec::with_capacity(topo.links.len());
+    let mut k = 0;
+    for l in &topo.links {
+        let arcs = if l.both_ways { k..k + 2 } else { k..k + 1 };
+        k = arcs.end;
+        link.push(split.arc[arcs.clone()].iter().sum());
+        cut_links.push(split.arc_bottleneck[arcs].iter().any(|&b| b));
+    }
+    FlowDetail {
+        value,
+        node: split.node,
+        link,
+        cut_nodes: split.node_bottleneck,
+        cut_links,
     }
 }

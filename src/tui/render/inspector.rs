@@ -1,6 +1,7 @@
 //! Enter / click: everything about the selected node — both labels, role,
 //! sector, region, capacity, failure rate, repair, state, the flow through it now
-//! against the baseline, whether it is on the minimum cut, its stock and its
+//! against the baseline, whether it is on the minimum cut (with assemblers:
+//! the bottleneck of `Assembly::split`), its stock and its
 //! risk row (TTS, TTR, exposure) — drawn where the Monte Carlo and event
 //! panes are, so the graphs stay in view.
 
@@ -285,13 +286,25 @@ pub fn lines(app: &App, k: usize, i: usize, width: usize) -> Vec<Line<'static>> 
     ));
 
     if app.live.flows[k].cut_nodes[i] {
+        // A topology with assemblers has a bottleneck, not a cut
+        // (`Assembly::split`): a full node, or a down one φ waits for.
+        let text = match (
+            app.live.prep().topologies[k].net.assembly().is_some(),
+            app.live.is_down(k, i),
+        ) {
+            (false, _) => app.tr(
+                "on the minimum cut: a bottleneck of φ now",
+                "在最小割上：目前限制 φ 的瓶頸",
+            ),
+            (true, false) => app.tr(
+                "a bottleneck: runs full and holds φ back",
+                "瓶頸：滿載運作，限制了 φ",
+            ),
+            (true, true) => app.tr("a bottleneck: φ is waiting for it", "瓶頸：φ 正在等它恢復"),
+        };
         out.push(fit_parts(
             vec![Part::Text(Span::styled(
-                app.tr(
-                    "on the minimum cut: a bottleneck of φ now",
-                    "在最小割上：目前限制 φ 的瓶頸",
-                )
-                .to_string(),
+                text.to_string(),
                 Style::default().fg(CUT),
             ))],
             width,
