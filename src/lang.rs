@@ -73,60 +73,45 @@ impl Lang {
         }
     }
 
+    /// A metric's column header in the comparison table
+    /// ([`crate::metrics::METRICS`] holds both languages).
+    pub fn metric(self, m: &crate::metrics::MetricSpec) -> &'static str {
+        self.pick(m.label_en, m.label_zh)
+    }
+
     /// Column headers of the comparison table, in the order of the
-    /// English keys (`topology`, `nodes`, … `vs first`); with `stocked`,
-    /// `stock used` and `stockout` before `vs first`.
-    pub fn headline(self, groups: crate::sim::MetricGroups) -> Vec<&'static str> {
-        let mut h: Vec<&'static str> = match self {
-            Lang::En => vec![
-                "topology",
-                "nodes",
-                "baseline",
-                "service",
-                "p5",
-                "p50",
-                "nadir",
-                "below",
-                "lost/step",
-                "recovery",
-                "collapse",
-            ],
-            Lang::ZhTw => vec![
-                "拓樸",
-                "節點",
-                "基準",
-                "服務水準",
-                "p5",
-                "p50",
-                "最低點",
-                "低於門檻",
-                "每步損失",
-                "恢復",
-                "崩潰",
-            ],
-        };
-        if groups.stock {
-            h.extend(match self {
-                Lang::En => ["stock used", "stockout"],
-                Lang::ZhTw => ["庫存動用", "缺貨"],
-            });
-        }
-        if groups.hazard {
-            h.push(self.hazard_heading());
+    /// English keys (`topology`, `nodes`, `baseline`, then every metric
+    /// present in [`crate::metrics::METRICS`] order, `service` followed by
+    /// its `p5` and `p50`; `vs first` after the metrics other than money,
+    /// `cost vs first` after the cost metrics).
+    pub fn headline(self, groups: crate::metrics::MetricGroups) -> Vec<&'static str> {
+        use crate::metrics::{Group, Metric, present};
+        let mut h: Vec<&'static str> = vec![
+            self.pick("topology", "拓樸"),
+            self.pick("nodes", "節點"),
+            self.pick("baseline", "基準"),
+        ];
+        for m in present(groups).filter(|m| m.group != Group::Cost) {
+            h.push(self.metric(m));
+            if m.id == Metric::Service {
+                h.extend(["p5", "p50"]);
+            }
         }
         h.push(self.pick("vs first", "對照第一個"));
         if groups.cost {
-            h.extend(match self {
-                Lang::En => ["calm cost", "cost", "cost of risk", "cost vs first"],
-                Lang::ZhTw => ["平時成本", "成本", "風險成本", "成本對照第一個"],
-            });
+            h.extend(
+                present(groups)
+                    .filter(|m| m.group == Group::Cost)
+                    .map(|m| self.metric(m)),
+            );
+            h.push(self.pick("cost vs first", "成本對照第一個"));
         }
         h
     }
 
     /// What the comparison table's columns mean (with stock, the two stock
     /// columns too; with costs, the cost columns).
-    pub fn legend(self, groups: crate::sim::MetricGroups) -> String {
+    pub fn legend(self, groups: crate::metrics::MetricGroups) -> String {
         let mut text = self.base_legend().to_string();
         if groups.stock {
             text.push_str(self.pick(
@@ -151,11 +136,6 @@ against the first topology and the share of trials it was strictly cheaper.",
             ));
         }
         text
-    }
-
-    /// The heading of the hazard column (scenarios with hazards).
-    pub fn hazard_heading(self) -> &'static str {
-        self.pick("hazard hits", "災害衝擊")
     }
 
     /// What the hazard column means, appended to [`Lang::legend`].

@@ -8,6 +8,7 @@
 //! network             solvers: flow network, assembly program, stock stages, centrality
 //! model               what one step means: production, stock, the state a trial
 //!                     carries, the keys a cache may memoise on
+//! metrics             the one table of per-trial metrics (names, groups, labels, ranges)
 //! sim                 seeded Monte Carlo engine: events in time (compiles a Scenario: Prepared)
 //! stats               exact distributions and summaries
 //! compose             scenario files chainmesh writes (`new` template, generators)
@@ -34,6 +35,7 @@ pub mod front;
 pub mod handout;
 pub mod import;
 pub mod lang;
+pub mod metrics;
 pub mod model;
 pub mod network;
 pub mod price;

@@ -5,10 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{
-    COST_METRIC_NAMES, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, STOCK_METRIC_NAMES,
-    TrialMetrics, TrialTable,
-};
+use crate::metrics::{METRICS, Metric};
+use crate::sim::{TrialMetrics, TrialTable};
 
 /// z for a two-sided 95% normal confidence interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -127,35 +125,35 @@ pub struct MetricSummaries {
 }
 
 impl MetricSummaries {
-    /// The summaries with their names, in [`METRIC_NAMES`] order with
-    /// [`LOST_METRIC_NAME`] after `below`, then the stock metrics
-    /// ([`STOCK_METRIC_NAMES`]) and the hazard hits when present.
+    /// The summaries with their names, in [`METRICS`] order, of the
+    /// metrics present.
     pub fn named(&self) -> Vec<(&'static str, &Summary)> {
-        let mut out = vec![
-            (METRIC_NAMES[0], &self.service),
-            (METRIC_NAMES[1], &self.nadir),
-            (METRIC_NAMES[2], &self.below),
-            (LOST_METRIC_NAME, &self.lost),
-            (METRIC_NAMES[3], &self.recovery),
-            (METRIC_NAMES[4], &self.collapse),
-        ];
-        if let (Some(used), Some(out_)) = (&self.stock_used, &self.stockout) {
-            out.push((STOCK_METRIC_NAMES[0], used));
-            out.push((STOCK_METRIC_NAMES[1], out_));
-        }
-        if let Some(hits) = &self.hazard_hits {
-            out.push((HAZARD_METRIC_NAME, hits));
-        }
-        for (name, s) in COST_METRIC_NAMES
+        METRICS
             .iter()
-            .zip(self.costs().into_iter().flatten())
-        {
-            out.push((name, s));
-        }
-        out
+            .filter_map(|m| self.get(m.id).map(|s| (m.name, s)))
+            .collect()
     }
 
-    /// The cost summaries in [`COST_METRIC_NAMES`] order, when present.
+    /// The summary of metric `id`; `None` when the results do not have
+    /// its group.
+    pub fn get(&self, id: Metric) -> Option<&Summary> {
+        match id {
+            Metric::Service => Some(&self.service),
+            Metric::Nadir => Some(&self.nadir),
+            Metric::Below => Some(&self.below),
+            Metric::Lost => Some(&self.lost),
+            Metric::Recovery => Some(&self.recovery),
+            Metric::Collapse => Some(&self.collapse),
+            Metric::StockUsed => self.stock_used.as_ref(),
+            Metric::Stockout => self.stockout.as_ref(),
+            Metric::HazardHits => self.hazard_hits.as_ref(),
+            Metric::CostCalm => self.cost_calm.as_ref(),
+            Metric::Cost => self.cost.as_ref(),
+            Metric::CostRisk => self.cost_risk.as_ref(),
+        }
+    }
+
+    /// The cost summaries (`cost_calm`, `cost`, `cost_risk`), when present.
     pub fn costs(&self) -> Option<[&Summary; 3]> {
         match (&self.cost_calm, &self.cost, &self.cost_risk) {
             (Some(a), Some(b), Some(c)) => Some([a, b, c]),
@@ -415,11 +413,12 @@ fn neumaier(values: impl Iterator<Item = f64>) -> f64 {
 /// One topology's per-trial metrics, reduced to exact distributions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TopologyTally {
-    /// One distribution per metric, in [`METRIC_NAMES`] order.
+    /// One distribution per stored core metric, in [`METRICS`] order
+    /// (`service`, `nadir`, `below`, `recovery`, `collapse`).
     pub metrics: [Distribution; 5],
     /// service(this) − service(first) per trial; empty for the first topology.
     pub service_diff: Distribution,
-    /// One distribution per stock metric ([`STOCK_METRIC_NAMES`] order), in
+    /// One distribution per stock metric ([`METRICS`] order), in
     /// scenarios with stock; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<[Distribution; 2]>,
@@ -427,7 +426,7 @@ pub struct TopologyTally {
     /// written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hazard_hits: Option<Distribution>,
-    /// One distribution per cost metric ([`COST_METRIC_NAMES`] order), in
+    /// One distribution per cost metric ([`METRICS`] order), in
     /// scenarios with costs; absent (and not written) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<[Distribution; 3]>,
@@ -435,6 +434,28 @@ pub struct TopologyTally {
     /// the first topology).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_diff: Option<Distribution>,
+}
+
+impl TopologyTally {
+    /// The distribution of metric `id`; `None` for the lost units (derived
+    /// from `service`, not stored) and for a group these trials lack.
+    pub fn dist(&self, id: Metric) -> Option<&Distribution> {
+        let [service, nadir, below, recovery, collapse] = &self.metrics;
+        match id {
+            Metric::Service => Some(service),
+            Metric::Nadir => Some(nadir),
+            Metric::Below => Some(below),
+            Metric::Lost => None,
+            Metric::Recovery => Some(recovery),
+            Metric::Collapse => Some(collapse),
+            Metric::StockUsed => self.stock.as_ref().map(|[used, _]| used),
+            Metric::Stockout => self.stock.as_ref().map(|[_, out]| out),
+            Metric::HazardHits => self.hazard_hits.as_ref(),
+            Metric::CostCalm => self.cost.as_ref().map(|[calm, _, _]| calm),
+            Metric::Cost => self.cost.as_ref().map(|[_, cost, _]| cost),
+            Metric::CostRisk => self.cost.as_ref().map(|[_, _, risk]| risk),
+        }
+    }
 }
 
 /// Everything the summaries of a run need, in memory that grows with the

@@ -87,8 +87,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let many = preps.len() > 1;
     let groups = preps
         .iter()
-        .map(|p| crate::sim::MetricGroups::of(&p.scenario))
-        .fold(Default::default(), crate::sim::MetricGroups::union);
+        .map(|p| crate::metrics::MetricGroups::of(&p.scenario))
+        .fold(Default::default(), crate::metrics::MetricGroups::union);
     let mut per_trial = match &args.per_trial {
         Some(path) => {
             let mut f = AtomicFile::create(path)?;

@@ -292,7 +292,7 @@ pub fn tidy_csv(keys: &[String], rows: &[SweepRow], command: &str) -> Vec<u8> {
     let groups = rows
         .iter()
         .map(|r| r.report.groups())
-        .fold(Default::default(), crate::sim::MetricGroups::union);
+        .fold(Default::default(), crate::metrics::MetricGroups::union);
     let mut out = summary_header(keys, groups);
     for row in rows {
         let values: Vec<String> = row

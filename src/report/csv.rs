@@ -4,10 +4,8 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Exporter, RunReport};
-use crate::sim::{
-    COST_METRIC_NAMES, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES, MetricGroups, Prepared,
-    STOCK_METRIC_NAMES, TrialMetrics,
-};
+use crate::metrics::{MetricGroups, present};
+use crate::sim::{Prepared, TrialMetrics};
 use crate::stats::PairedComparison;
 
 /// CSV exporter: one row per scenario × topology, every summary in columns.
@@ -67,29 +65,9 @@ pub fn summary_header(keys: &[String], groups: MetricGroups) -> String {
         let _ = write!(out, ",{}", csv_field(k));
     }
     out.push_str(",topology,label,nodes,links,baseline,seed,trials,steps");
-    let stock: &[&str] = if groups.stock {
-        &STOCK_METRIC_NAMES
-    } else {
-        &[]
-    };
-    let hazard: &[&str] = if groups.hazard {
-        &[HAZARD_METRIC_NAME]
-    } else {
-        &[]
-    };
-    let cost: &[&str] = if groups.cost { &COST_METRIC_NAMES } else { &[] };
-    // `lost` right after `below`, as in every table.
-    let (head, tail) = METRIC_NAMES.split_at(3);
-    for m in head
-        .iter()
-        .chain([&LOST_METRIC_NAME])
-        .chain(tail)
-        .chain(stock)
-        .chain(hazard)
-        .chain(cost)
-    {
+    for m in present(groups) {
         for s in ["mean", "std", "ci95", "p5", "p50", "p95"] {
-            let _ = write!(out, ",{m}_{s}");
+            let _ = write!(out, ",{}_{s}", m.name);
         }
     }
     out.push_str(",service_diff_mean,service_diff_ci95,p_better");
@@ -130,18 +108,7 @@ pub fn summary_rows(
             r.trials,
             r.steps
         );
-        let m = &t.metrics;
-        let stock = [m.stock_used.as_ref(), m.stockout.as_ref()];
-        let hazard = [m.hazard_hits.as_ref()];
-        let cost = [m.cost_calm.as_ref(), m.cost.as_ref(), m.cost_risk.as_ref()];
-        let core = m.named();
-        let summaries = core
-            .iter()
-            .take(METRIC_NAMES.len() + 1)
-            .map(|(_, s)| Some(*s))
-            .chain(stock.into_iter().filter(|_| groups.stock))
-            .chain(hazard.into_iter().filter(|_| groups.hazard))
-            .chain(cost.into_iter().filter(|_| groups.cost));
+        let summaries = present(groups).map(|m| t.metrics.get(m.id));
         for s in summaries {
             match s {
                 Some(s) => {
@@ -197,15 +164,9 @@ pub fn per_trial_header(many: bool, groups: MetricGroups) -> String {
     if many {
         out.push_str("scenario,");
     }
-    out.push_str("trial,topology,service,nadir,below,lost,recovery,collapse");
-    if groups.stock {
-        out.push_str(",stock_used,stockout");
-    }
-    if groups.hazard {
-        let _ = write!(out, ",{HAZARD_METRIC_NAME}");
-    }
-    if groups.cost {
-        out.push_str(",cost_calm,cost,cost_risk");
+    out.push_str("trial,topology");
+    for m in present(groups) {
+        let _ = write!(out, ",{}", m.name);
     }
     out.push('\n');
     out
@@ -230,37 +191,15 @@ pub fn per_trial_rows(
             if many {
                 let _ = write!(out, "{name},");
             }
-            let _ = write!(
-                out,
-                "{trial},{},{},{},{},{},{},{}",
-                csv_field(&t.id),
-                m.service,
-                m.nadir,
-                m.below,
-                crate::sim::lost_units(m.service, p.net.baseline()),
-                m.recovery,
-                m.collapse
-            );
-            match (groups.stock, m.stock) {
-                (false, _) => {}
-                (true, Some(s)) => {
-                    let _ = write!(out, ",{},{}", s.used, s.stockout);
+            let _ = write!(out, "{trial},{}", csv_field(&t.id));
+            let baseline = p.net.baseline();
+            for spec in present(groups) {
+                match m.value(spec.id, baseline) {
+                    Some(v) => {
+                        let _ = write!(out, ",{v}");
+                    }
+                    None => out.push(','),
                 }
-                (true, None) => out.push_str(",,"),
-            }
-            match (groups.hazard, m.hazard_hits) {
-                (false, _) => {}
-                (true, Some(h)) => {
-                    let _ = write!(out, ",{h}");
-                }
-                (true, None) => out.push(','),
-            }
-            match (groups.cost, m.cost) {
-                (false, _) => {}
-                (true, Some(c)) => {
-                    let _ = write!(out, ",{},{},{}", c.calm, c.cost, c.risk());
-                }
-                (true, None) => out.push_str(",,,"),
             }
             out.push('\n');
         }

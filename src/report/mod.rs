@@ -17,8 +17,9 @@ mod trace;
 
 use serde::Serialize;
 
-use crate::sim::{MetricGroups, Prepared};
-use crate::stats::{MetricSummaries, PairedComparison, Tally};
+use crate::metrics::{Group, Metric, MetricGroups, MetricSpec, Shown, present};
+use crate::sim::Prepared;
+use crate::stats::{MetricSummaries, PairedComparison, Summary, Tally};
 
 pub use csv::{
     CsvExporter, csv_field, per_trial_header, per_trial_rows, summary_header, summary_rows,
@@ -251,29 +252,18 @@ pub(crate) fn headline_rows_in(
         .topologies
         .iter()
         .map(|t| {
-            let m = &t.metrics;
             let mut row = vec![
                 t.id.clone(),
                 t.nodes.to_string(),
                 format!("{}", round(t.baseline, 3)),
-                format!("{:.3} ± {:.3}", m.service.mean, m.service.ci95),
-                format!("{:.3}", m.service.p5),
-                format!("{:.3}", m.service.p50),
-                format!("{:.3}", m.nadir.mean),
-                format!("{:.1}%", 100.0 * m.below.mean),
-                format!("{:.1}", m.lost.mean),
-                format!("{:.1}", m.recovery.mean),
-                format!("{:.1}%", 100.0 * m.collapse.mean),
             ];
-            if groups.stock {
-                let pct = |s: Option<&crate::stats::Summary>| {
-                    s.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", 100.0 * s.mean))
-                };
-                row.push(pct(m.stock_used.as_ref()));
-                row.push(pct(m.stockout.as_ref()));
-            }
-            if groups.hazard {
-                row.push(hazard_cell(t));
+            let cell = |spec: &MetricSpec| metric_cell(spec, t.metrics.get(spec.id), currency);
+            for spec in present(groups).filter(|m| m.group != Group::Cost) {
+                row.push(cell(spec));
+                if spec.id == Metric::Service {
+                    let s = &t.metrics.service;
+                    row.extend([format!("{:.3}", s.p5), format!("{:.3}", s.p50)]);
+                }
             }
             row.push(match &t.vs_first {
                 None => lang.pick("(reference)", "（對照組）").to_string(),
@@ -286,21 +276,7 @@ pub(crate) fn headline_rows_in(
                 ),
             });
             if groups.cost {
-                let money = |s: Option<&crate::stats::Summary>, ci: bool| {
-                    s.map_or_else(
-                        || "-".to_string(),
-                        |s| {
-                            if ci {
-                                format!("{currency}{:.2} ± {:.2}", s.mean, s.ci95)
-                            } else {
-                                format!("{currency}{:.2}", s.mean)
-                            }
-                        },
-                    )
-                };
-                row.push(money(m.cost_calm.as_ref(), false));
-                row.push(money(m.cost.as_ref(), true));
-                row.push(money(m.cost_risk.as_ref(), false));
+                row.extend(present(groups).filter(|m| m.group == Group::Cost).map(cell));
                 row.push(
                     match t
                         .vs_first
@@ -334,13 +310,21 @@ pub(crate) fn any_groups(reports: &[RunReport]) -> MetricGroups {
         .fold(MetricGroups::default(), MetricGroups::union)
 }
 
-/// The hazard column's cell of topology `t`: mean node hits per trial, or
-/// `-` for a report without hazards.
-pub(crate) fn hazard_cell(t: &TopologyReport) -> String {
-    t.metrics
-        .hazard_hits
-        .as_ref()
-        .map_or_else(|| "-".to_string(), |s| format!("{:.2}", s.mean))
+/// The comparison table's cell of metric `spec` whose summary is
+/// `summary` (`-` for a report without the metric); money in `currency`.
+fn metric_cell(spec: &MetricSpec, summary: Option<&Summary>, currency: &str) -> String {
+    let Some(s) = summary else {
+        return "-".to_string();
+    };
+    match spec.shown {
+        Shown::MeanCi => format!("{:.3} ± {:.3}", s.mean, s.ci95),
+        Shown::Mean3 => format!("{:.3}", s.mean),
+        Shown::Mean2 => format!("{:.2}", s.mean),
+        Shown::Mean1 => format!("{:.1}", s.mean),
+        Shown::Percent => format!("{:.1}%", 100.0 * s.mean),
+        Shown::Money => format!("{currency}{:.2}", s.mean),
+        Shown::MoneyCi => format!("{currency}{:.2} ± {:.2}", s.mean, s.ci95),
+    }
 }
 
 fn round(x: f64, digits: i32) -> f64 {

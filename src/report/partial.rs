@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 use super::notes::{self, ShockHits};
 use super::{ReportError, RunReport, ScenarioRef, TopologyReport};
+use crate::metrics::Bound;
 use crate::sim::Prepared;
 use crate::stats::Tally;
 
@@ -197,64 +198,24 @@ impl PartialRun {
         }
         let phi = 1.0 + PHI_SLACK;
         let steps = f64::from(self.steps);
-        let ranges = [(0.0, phi), (0.0, phi), (0.0, 1.0), (0.0, steps), (0.0, 1.0)];
         for (t, topo) in tally.topologies.iter().enumerate() {
-            for ((name, d), (lo, hi)) in crate::sim::METRIC_NAMES
-                .iter()
-                .zip(&topo.metrics)
-                .zip(ranges)
-            {
-                if !d.within(lo, hi) {
-                    return Err(damaged(format!(
-                        "a {name} value of topology {:?} lies outside [{lo}, {hi}]",
-                        self.topologies[t].id
-                    )));
-                }
-            }
-            // `stock_used` counts units of whatever was drawn (parts too:
-            // ten bolts per widget make it exceed 1 with assemblers), so
-            // it is only bounded below; `stockout` is a share of steps.
-            let stock_ranges = [(0.0, f64::MAX, "[0, ∞)"), (0.0, 1.0, "[0, 1]")];
-            for ((name, d), (lo, hi, shown)) in crate::sim::STOCK_METRIC_NAMES
-                .iter()
-                .zip(topo.stock.iter().flatten())
-                .zip(stock_ranges)
-            {
-                if !d.within(lo, hi) {
-                    return Err(damaged(format!(
-                        "a {name} value of topology {:?} lies outside {shown}",
-                        self.topologies[t].id
-                    )));
-                }
-            }
-            // Hazard hits are a count of node hits: whole and not negative.
-            if let Some(d) = &topo.hazard_hits
-                && !d.within(0.0, f64::MAX)
-            {
-                return Err(damaged(format!(
-                    "a {} value of topology {:?} lies outside [0, ∞)",
-                    crate::sim::HAZARD_METRIC_NAME,
-                    self.topologies[t].id
-                )));
-            }
-            // Costs are money ≥ 0; what disruptions cost, and a paired
-            // difference, can have either sign.
-            let cost_ranges = [
-                (0.0, f64::MAX, "[0, ∞)"),
-                (0.0, f64::MAX, "[0, ∞)"),
-                (f64::MIN, f64::MAX, "the finite numbers"),
-            ];
-            for ((name, d), (lo, hi, shown)) in crate::sim::COST_METRIC_NAMES
-                .iter()
-                .zip(topo.cost.iter().flatten())
-                .zip(cost_ranges)
-                .chain(topo.cost_diff.iter().map(|d| {
-                    (
-                        (&"cost difference", d),
-                        (f64::MIN, f64::MAX, "the finite numbers"),
-                    )
-                }))
-            {
+            // Every stored metric within its range ([`Bound`]), then the
+            // paired cost difference, which can have either sign.
+            let stored = crate::metrics::METRICS.iter().filter_map(|m| {
+                let (lo, hi, shown) = match m.bound {
+                    Bound::Service => (0.0, phi, format!("[0, {phi}]")),
+                    Bound::Share => (0.0, 1.0, "[0, 1]".to_string()),
+                    Bound::Steps => (0.0, steps, format!("[0, {steps}]")),
+                    Bound::NonNegative => (0.0, f64::MAX, "[0, ∞)".to_string()),
+                    Bound::Any => (f64::MIN, f64::MAX, "the finite numbers".to_string()),
+                };
+                topo.dist(m.id).map(|d| (m.name, d, (lo, hi, shown)))
+            });
+            let diff = topo.cost_diff.iter().map(|d| {
+                let any = (f64::MIN, f64::MAX, "the finite numbers".to_string());
+                ("cost difference", d, any)
+            });
+            for (name, d, (lo, hi, shown)) in stored.chain(diff) {
                 if !d.within(lo, hi) {
                     return Err(damaged(format!(
                         "a {name} value of topology {:?} lies outside {shown}",

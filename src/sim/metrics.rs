@@ -2,73 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Metric names in output order.
-pub const METRIC_NAMES: [&str; 5] = ["service", "nadir", "below", "recovery", "collapse"];
-
-/// Name of the lost units per step, Σ_t (1 − φ_t) · F0 / T = F0 · (1 −
-/// service): derived from `service` and the topology's baseline, so it is
-/// not stored per trial (nor in a partial result); summaries and the
-/// per-trial CSV put it right after `below`.
-pub const LOST_METRIC_NAME: &str = "lost";
-
 /// The lost units per step of a trial with mean service `service` in a
-/// topology of baseline `baseline` ([`LOST_METRIC_NAME`]).
+/// topology of baseline `baseline` ([`Metric::Lost`]: derived from
+/// `service` and the baseline, so it is not stored per trial nor in a
+/// partial result).
 pub fn lost_units(service: f64, baseline: f64) -> f64 {
     (baseline * (1.0 - service)).max(0.0)
 }
 
-/// Names of the stock metrics, output after [`METRIC_NAMES`] in scenarios
-/// where some node holds stock (and nowhere else: a file without stock
-/// gives today's bytes).
-pub const STOCK_METRIC_NAMES: [&str; 2] = ["stock_used", "stockout"];
-
-/// Names of the cost metrics, output after the stock metrics in scenarios
-/// where some node or link costs anything (and nowhere else): the calm cost
-/// per unit of baseline (the design's efficiency, the same in every trial),
-/// the cost per unit of baseline over a trial (lost sales included), and
-/// what disruptions cost (`cost − cost_calm`).
-pub const COST_METRIC_NAMES: [&str; 3] = ["cost_calm", "cost", "cost_risk"];
-/// Name of the hazard metric: node hits per trial, output after the stock
-/// metrics in scenarios with hazards (and nowhere else).
-pub const HAZARD_METRIC_NAME: &str = "hazard_hits";
+use crate::metrics::Metric;
 
 use super::StepRecord;
-
-/// Which optional metric groups a set of results carries: the stock metrics
-/// ([`STOCK_METRIC_NAMES`], scenarios where some node holds stock) and the
-/// cost metrics ([`COST_METRIC_NAMES`], scenarios where something costs
-/// money). Outputs write a group's columns only when it is present, so a
-/// scenario without stock or costs gives the bytes it gave before they
-/// existed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MetricGroups {
-    /// The stock metrics.
-    pub stock: bool,
-    /// The hazard metric ([`HAZARD_METRIC_NAME`]).
-    pub hazard: bool,
-    /// The cost metrics.
-    pub cost: bool,
-}
-
-impl MetricGroups {
-    /// The groups of `scenario`'s results.
-    pub fn of(scenario: &crate::scenario::Scenario) -> Self {
-        MetricGroups {
-            stock: scenario.has_stock(),
-            hazard: scenario.has_hazards(),
-            cost: scenario.has_costs(),
-        }
-    }
-
-    /// Every group either carries (several scenarios in one output).
-    pub fn union(self, other: Self) -> Self {
-        MetricGroups {
-            stock: self.stock || other.stock,
-            hazard: self.hazard || other.hazard,
-            cost: self.cost || other.cost,
-        }
-    }
-}
 
 /// What one trial did to one topology.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -87,7 +31,7 @@ pub struct TrialMetrics {
     /// The stock metrics, in scenarios where some node holds stock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<StockMetrics>,
-    /// Node hits by hazard strikes ([`HAZARD_METRIC_NAME`]), in scenarios
+    /// Node hits by hazard strikes ([`Metric::HazardHits`]), in scenarios
     /// with hazards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hazard_hits: Option<f64>,
@@ -112,7 +56,7 @@ impl CostMetrics {
         self.cost - self.calm
     }
 
-    /// The metrics in [`COST_METRIC_NAMES`] order.
+    /// `cost_calm`, `cost`, `cost_risk` (the order of [`crate::metrics::METRICS`]).
     pub fn values(&self) -> [f64; 3] {
         [self.calm, self.cost, self.risk()]
     }
@@ -128,14 +72,35 @@ pub struct StockMetrics {
 }
 
 impl StockMetrics {
-    /// The metrics in [`STOCK_METRIC_NAMES`] order.
+    /// `stock_used`, `stockout` (the order of [`crate::metrics::METRICS`]).
     pub fn values(&self) -> [f64; 2] {
         [self.used, self.stockout]
     }
 }
 
 impl TrialMetrics {
-    /// The metrics in [`METRIC_NAMES`] order.
+    /// The value of metric `id` in this trial of a topology of baseline
+    /// `baseline` (for the lost units); `None` when the trial's scenario
+    /// does not have the metric's group.
+    pub fn value(&self, id: Metric, baseline: f64) -> Option<f64> {
+        match id {
+            Metric::Service => Some(self.service),
+            Metric::Nadir => Some(self.nadir),
+            Metric::Below => Some(self.below),
+            Metric::Lost => Some(lost_units(self.service, baseline)),
+            Metric::Recovery => Some(self.recovery),
+            Metric::Collapse => Some(self.collapse),
+            Metric::StockUsed => self.stock.map(|s| s.used),
+            Metric::Stockout => self.stock.map(|s| s.stockout),
+            Metric::HazardHits => self.hazard_hits,
+            Metric::CostCalm => self.cost.map(|c| c.calm),
+            Metric::Cost => self.cost.map(|c| c.cost),
+            Metric::CostRisk => self.cost.map(|c| c.risk()),
+        }
+    }
+
+    /// The stored core metrics: `service`, `nadir`, `below`, `recovery`,
+    /// `collapse` (the [`crate::metrics::Group::Core`] rows, in order).
     pub fn values(&self) -> [f64; 5] {
         [
             self.service,

@@ -15,10 +15,7 @@ mod trace;
 
 pub use crate::model::FlowCache;
 pub use engine::{Cause, Event, EventKind, Prepared, PreparedTopology, StepRecord, TopologyRun};
-pub use metrics::{
-    COST_METRIC_NAMES, CostMetrics, HAZARD_METRIC_NAME, LOST_METRIC_NAME, METRIC_NAMES,
-    MetricGroups, MetricsAccumulator, STOCK_METRIC_NAMES, StockMetrics, TrialMetrics, lost_units,
-};
+pub use metrics::{CostMetrics, MetricsAccumulator, StockMetrics, TrialMetrics, lost_units};
 pub use monte_carlo::{
     CHUNK_TRIALS, RunControl, TrialTable, Workspace, WorkspacePool, accumulator, run_trial,
     run_trials, run_trials_controlled, run_trials_pooled, run_trials_streaming,
