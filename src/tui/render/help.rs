@@ -36,8 +36,8 @@ pub const KEYS: [(&str, &str, &str); 26] = [
     ("/", "find a node by name", "依名稱搜尋節點"),
     (
         "f",
-        "flow view: links by flow, minimum cut",
-        "流量檢視：依流量畫連結，標出最小割",
+        "flow view: links by flow, bottleneck",
+        "流量檢視：依流量畫連結，標出瓶頸",
     ),
     (
         "z",
