@@ -146,6 +146,23 @@ pub struct Assembly {
     scale: f64,
 }
 
+/// `sol` with the outputs `x[v]` of the nodes `f` forced to 0: one node by
+/// `fix_var`, several by ONE added row `Σ x_v ≤ 0` (with x ≥ 0 it forces
+/// each to 0), so microlp's dual simplex re-optimises once. `None` if the
+/// edit fails.
+fn force_to_zero(sol: &Solution, x: &[Variable], f: &[u32]) -> Option<Solution> {
+    let edited = match f {
+        [] => return Some(sol.clone()),
+        [v] => sol.clone().fix_var(x[*v as usize], 0.0),
+        _ => sol.clone().add_constraint(
+            f.iter().map(|&v| (x[v as usize], 1.0)),
+            ComparisonOp::Le,
+            0.0,
+        ),
+    };
+    edited.ok()?.into_solution().ok()
+}
+
 /// Smallest bound, in the solver's units, of a rescaled program: microlp
 /// holds every row and bound to an *absolute* 1e-7, so a program whose
 /// quantities are tiny is solved in units 2^k smaller (`k` ≥ 0), which moves
@@ -517,22 +534,7 @@ impl Assembly {
             let edited = match f.as_slice() {
                 [] => Some(base.objective()),
                 _ if n <= SEQUENTIAL_MAX_NODES => self.fix_in_order(base, x, f, prefixes),
-                [v] => base
-                    .clone()
-                    .fix_var(x[*v as usize], 0.0)
-                    .ok()
-                    .and_then(|o| o.into_solution().ok())
-                    .map(|s| s.objective()),
-                _ => base
-                    .clone()
-                    .add_constraint(
-                        f.iter().map(|&v| (x[v as usize], 1.0)),
-                        ComparisonOp::Le,
-                        0.0,
-                    )
-                    .ok()
-                    .and_then(|o| o.into_solution().ok())
-                    .map(|s| s.objective()),
+                _ => force_to_zero(base, x, f).map(|s| s.objective()),
             };
             if let Some(value) = edited {
                 return ((value / self.scale).max(0.0), stats);

@@ -231,30 +231,7 @@ impl StockProgram {
         let mut scratch = super::AssemblyScratch::default();
         self.program.prune(down, &mut scratch);
         self.program.frontier(&mut scratch);
-        let x = &calm.vars.x;
-        // One frontier node is fixed; several get ONE row Σ x ≤ 0 (with
-        // x ≥ 0 it forces each to 0), so the solver re-optimises once.
-        let sol = match scratch.frontier.as_slice() {
-            [] => calm.solution.clone(),
-            [v] => calm
-                .solution
-                .clone()
-                .fix_var(x[*v as usize], 0.0)
-                .ok()?
-                .into_solution()
-                .ok()?,
-            f => calm
-                .solution
-                .clone()
-                .add_constraint(
-                    f.iter().map(|&v| (x[v as usize], 1.0)),
-                    ComparisonOp::Le,
-                    0.0,
-                )
-                .ok()?
-                .into_solution()
-                .ok()?,
-        };
+        let sol = super::force_to_zero(&calm.solution, &calm.vars.x, &scratch.frontier)?;
         if !self.delivers(&sol, &calm.vars, delivered) {
             return None;
         }
