@@ -3,9 +3,14 @@
 //! which scenarios have it, its label in English and Traditional Chinese
 //! and the range its values must lie in. Stats, the exporters (CSV, the
 //! per-trial file, partial results) and the comparison table's headers
-//! iterate it, in its order, so a new per-trial metric is one row here plus
-//! its computation ([`crate::sim::TrialMetrics::value`]) and its summary
-//! ([`crate::stats::MetricSummaries::get`]).
+//! iterate it, in its order, and so does the exact per-trial storage
+//! ([`crate::stats::TopologyTally`]: one distribution per stored row, one
+//! paired difference per [`MetricSpec::paired`] row), so a new per-trial
+//! metric is one row here plus its computation
+//! ([`crate::sim::TrialMetrics::value`]) and its summary
+//! ([`crate::stats::MetricSummaries::get`]). Only the partial-file layout
+//! (`stats::TallyLayout`) names groups: a new row in a group changes a
+//! compile-time-checked array length there and the partial format version.
 //!
 //! Knows no terminal and no command line; imports only the scenario.
 
@@ -107,6 +112,9 @@ pub struct MetricSpec {
     pub bound: Bound,
     /// How the comparison table shows its summary.
     pub shown: Shown,
+    /// Whether each topology after the first also keeps its per-trial
+    /// difference from the first topology (the paired comparison).
+    pub paired: bool,
 }
 
 const fn row(
@@ -124,6 +132,28 @@ const fn row(
         label_zh,
         bound,
         shown,
+        paired: false,
+    }
+}
+
+impl MetricSpec {
+    /// This row, with its paired difference kept.
+    const fn paired(self) -> MetricSpec {
+        MetricSpec {
+            paired: true,
+            ..self
+        }
+    }
+
+    /// Whether partial results and tallies store this metric's values
+    /// (every group but the derived [`Group::Lost`]).
+    pub const fn stored(&self) -> bool {
+        !matches!(self.group, Group::Lost)
+    }
+
+    /// This row's position in [`METRICS`].
+    pub fn index(&self) -> usize {
+        self.id as usize
     }
 }
 
@@ -137,7 +167,8 @@ pub const METRICS: &[MetricSpec] = &[
         Group::Core,
         ("service", "服務水準"),
         (Bound::Service, Shown::MeanCi),
-    ),
+    )
+    .paired(),
     row(
         Metric::Nadir,
         "nadir",
@@ -212,7 +243,8 @@ pub const METRICS: &[MetricSpec] = &[
         Group::Cost,
         ("cost", "成本"),
         (Bound::NonNegative, Shown::MoneyCi),
-    ),
+    )
+    .paired(),
     row(
         Metric::CostRisk,
         "cost_risk",
@@ -222,9 +254,44 @@ pub const METRICS: &[MetricSpec] = &[
     ),
 ];
 
+/// How many rows [`METRICS`] has.
+pub const METRIC_COUNT: usize = 12;
+
+// Row `i` of the table is the metric whose discriminant is `i`, so
+// [`MetricSpec::index`] and [`spec`] are lookups, not searches.
+const _: () = {
+    assert!(METRICS.len() == METRIC_COUNT);
+    let mut i = 0;
+    while i < METRIC_COUNT {
+        assert!(METRICS[i].id as usize == i);
+        i += 1;
+    }
+};
+
 /// The row of `id` in [`METRICS`].
 pub fn spec(id: Metric) -> &'static MetricSpec {
-    METRICS.iter().find(|m| m.id == id).unwrap_or(&METRICS[0])
+    &METRICS[id as usize]
+}
+
+/// The stored rows of `group`, in table order.
+pub fn stored_in(group: Group) -> impl Iterator<Item = &'static MetricSpec> {
+    METRICS
+        .iter()
+        .filter(move |m| m.stored() && m.group == group)
+}
+
+/// How many stored rows `group` has (a `const` for array lengths).
+pub const fn stored_count(group: Group) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < METRIC_COUNT {
+        let m = &METRICS[i];
+        if m.stored() && m.group as u8 == group as u8 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
 }
 
 /// The metrics a set of results with `groups` carries, in output order.

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{METRICS, Metric};
+use crate::metrics::{Group, METRIC_COUNT, METRICS, Metric, stored_count, stored_in};
 use crate::sim::{TrialMetrics, TrialTable};
 
 /// z for a two-sided 95% normal confidence interval.
@@ -410,50 +410,160 @@ fn neumaier(values: impl Iterator<Item = f64>) -> f64 {
     sum + comp
 }
 
-/// One topology's per-trial metrics, reduced to exact distributions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// One topology's per-trial metrics, reduced to exact distributions: one
+/// per stored row of [`METRICS`] whose group the trials have, and for each
+/// [`paired`](crate::metrics::MetricSpec::paired) row the distribution of
+/// its per-trial difference from the first topology (empty for the first).
+/// Every operation iterates the table; only the layout on disk
+/// ([`TallyLayout`]) names the groups.
+///
+/// Invariant: a group's rows are all present or all absent; a paired row's
+/// difference is present exactly when the row is; the core rows and the
+/// service difference are always present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "TallyLayout", into = "TallyLayout")]
 pub struct TopologyTally {
-    /// One distribution per stored core metric, in [`METRICS`] order
-    /// (`service`, `nadir`, `below`, `recovery`, `collapse`).
-    pub metrics: [Distribution; 5],
-    /// service(this) − service(first) per trial; empty for the first topology.
-    pub service_diff: Distribution,
-    /// One distribution per stock metric ([`METRICS`] order), in
-    /// scenarios with stock; absent (and not written) otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stock: Option<[Distribution; 2]>,
-    /// The hazard hits per trial, in scenarios with hazards; absent (and not
-    /// written) otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hazard_hits: Option<Distribution>,
-    /// One distribution per cost metric ([`METRICS`] order), in
-    /// scenarios with costs; absent (and not written) otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<[Distribution; 3]>,
-    /// cost(this) − cost(first) per trial (scenarios with costs; empty for
-    /// the first topology).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_diff: Option<Distribution>,
+    /// Indexed by row of [`METRICS`]; `None` for the derived lost units and
+    /// for a group these trials lack.
+    dists: [Option<Distribution>; METRIC_COUNT],
+    /// Indexed by row of [`METRICS`]: paired rows' differences.
+    diffs: [Option<Distribution>; METRIC_COUNT],
+}
+
+impl Default for TopologyTally {
+    /// No trials: the core rows and the service difference, empty.
+    fn default() -> Self {
+        let mut t = TopologyTally {
+            dists: Default::default(),
+            diffs: Default::default(),
+        };
+        t.ensure(Group::Core);
+        t
+    }
 }
 
 impl TopologyTally {
     /// The distribution of metric `id`; `None` for the lost units (derived
     /// from `service`, not stored) and for a group these trials lack.
     pub fn dist(&self, id: Metric) -> Option<&Distribution> {
-        let [service, nadir, below, recovery, collapse] = &self.metrics;
-        match id {
-            Metric::Service => Some(service),
-            Metric::Nadir => Some(nadir),
-            Metric::Below => Some(below),
-            Metric::Lost => None,
-            Metric::Recovery => Some(recovery),
-            Metric::Collapse => Some(collapse),
-            Metric::StockUsed => self.stock.as_ref().map(|[used, _]| used),
-            Metric::Stockout => self.stock.as_ref().map(|[_, out]| out),
-            Metric::HazardHits => self.hazard_hits.as_ref(),
-            Metric::CostCalm => self.cost.as_ref().map(|[calm, _, _]| calm),
-            Metric::Cost => self.cost.as_ref().map(|[_, cost, _]| cost),
-            Metric::CostRisk => self.cost.as_ref().map(|[_, _, risk]| risk),
+        self.dists[id as usize].as_ref()
+    }
+
+    /// The distribution of metric `id`'s difference from the first
+    /// topology, trial by trial (empty for the first); `None` for a row
+    /// that is not paired or whose group these trials lack.
+    pub fn diff(&self, id: Metric) -> Option<&Distribution> {
+        self.diffs[id as usize].as_ref()
+    }
+
+    /// The service distribution (always present).
+    pub fn service(&self) -> &Distribution {
+        self.dists[Metric::Service as usize]
+            .as_ref()
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The service difference from the first topology (always present;
+    /// empty for the first).
+    pub fn service_diff(&self) -> &Distribution {
+        self.diffs[Metric::Service as usize]
+            .as_ref()
+            .unwrap_or(&EMPTY)
+    }
+
+    /// Whether these trials have `group`'s metrics.
+    pub fn has(&self, group: Group) -> bool {
+        stored_in(group).all(|m| self.dists[m.index()].is_some())
+    }
+
+    /// Every distribution held, values and differences.
+    pub fn distributions(&self) -> impl Iterator<Item = &Distribution> {
+        self.dists.iter().chain(&self.diffs).flatten()
+    }
+
+    /// Make `group`'s distributions (and paired differences) present.
+    fn ensure(&mut self, group: Group) {
+        for m in stored_in(group) {
+            self.dists[m.index()].get_or_insert_with(Default::default);
+            if m.paired {
+                self.diffs[m.index()].get_or_insert_with(Default::default);
+            }
+        }
+    }
+
+    /// `group`'s distributions in table order, when present.
+    fn group<const N: usize>(&self, group: Group) -> Option<[Distribution; N]> {
+        let held: Vec<Distribution> = stored_in(group)
+            .map(|m| self.dists[m.index()].clone())
+            .collect::<Option<_>>()?;
+        held.try_into().ok()
+    }
+
+    /// Set `group`'s distributions from `values` (table order).
+    fn set_group<const N: usize>(&mut self, group: Group, values: Option<[Distribution; N]>) {
+        if let Some(values) = values {
+            for (m, d) in stored_in(group).zip(values) {
+                self.dists[m.index()] = Some(d);
+            }
+        }
+    }
+}
+
+/// An empty distribution to lend out.
+static EMPTY: Distribution = Distribution { points: Vec::new() };
+
+/// The layout of a [`TopologyTally`] in partial result files
+/// ([`crate::report::partial`], format `chainmesh-partial-3`): the core
+/// rows as `metrics`, then `service_diff`, then one optional key per group
+/// (`stock`, `hazard_hits` — a single distribution —, `cost`) and
+/// `cost_diff`. This is the file format, so it is written out here and
+/// nowhere else; the array lengths are the table's row counts, checked at
+/// compile time, so a new row in a group stops the build here: give the
+/// group's key its new length and bump the partial format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TallyLayout {
+    metrics: [Distribution; stored_count(Group::Core)],
+    service_diff: Distribution,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stock: Option<[Distribution; stored_count(Group::Stock)]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hazard_hits: Option<Distribution>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cost: Option<[Distribution; stored_count(Group::Cost)]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cost_diff: Option<Distribution>,
+}
+
+// The layout above holds these rows: a row added to a group must change it.
+const _: () = {
+    assert!(stored_count(Group::Core) == 5);
+    assert!(stored_count(Group::Stock) == 2);
+    assert!(stored_count(Group::Hazard) == 1);
+    assert!(stored_count(Group::Cost) == 3);
+};
+
+impl From<TallyLayout> for TopologyTally {
+    fn from(l: TallyLayout) -> Self {
+        let mut t = TopologyTally::default();
+        t.set_group(Group::Core, Some(l.metrics));
+        t.diffs[Metric::Service as usize] = Some(l.service_diff);
+        t.set_group(Group::Stock, l.stock);
+        t.set_group(Group::Hazard, l.hazard_hits.map(|d| [d]));
+        t.set_group(Group::Cost, l.cost);
+        t.diffs[Metric::Cost as usize] = l.cost_diff;
+        t
+    }
+}
+
+impl From<TopologyTally> for TallyLayout {
+    fn from(t: TopologyTally) -> Self {
+        TallyLayout {
+            metrics: t.group(Group::Core).unwrap_or_default(),
+            service_diff: t.service_diff().clone(),
+            stock: t.group(Group::Stock),
+            hazard_hits: t.group(Group::Hazard).map(|[d]: [Distribution; 1]| d),
+            cost: t.group(Group::Cost),
+            cost_diff: t.diff(Metric::Cost).cloned(),
         }
     }
 }
@@ -494,68 +604,29 @@ impl Tally {
         }
         let mut column = Vec::with_capacity(rows.len() / k);
         for (t, tally) in self.topologies.iter_mut().enumerate() {
-            for (m, dist) in tally.metrics.iter_mut().enumerate() {
+            // The row's value; a trial lacking the group (none do: every
+            // trial of a topology has the same groups) counts as 0.
+            let value = |r: &TrialMetrics, m: Metric| r.value(m, 1.0).unwrap_or(0.0);
+            for m in METRICS.iter().filter(|m| m.stored()) {
+                if rows[t].value(m.id, 1.0).is_none() {
+                    continue;
+                }
                 column.clear();
-                column.extend(rows.iter().skip(t).step_by(k).map(|r| r.values()[m]));
+                column.extend(rows.iter().skip(t).step_by(k).map(|r| value(r, m.id)));
+                let dist = tally.dists[m.index()].get_or_insert_with(Default::default);
                 dist.merge(&Distribution::from_values(&mut column));
-            }
-            if rows[t].stock.is_some() {
-                let stock = tally.stock.get_or_insert_with(Default::default);
-                for (m, dist) in stock.iter_mut().enumerate() {
-                    column.clear();
-                    column.extend(
-                        rows.iter()
-                            .skip(t)
-                            .step_by(k)
-                            .map(|r| r.stock.map_or(0.0, |s| s.values()[m])),
-                    );
-                    dist.merge(&Distribution::from_values(&mut column));
+                if !m.paired {
+                    continue;
                 }
-            }
-            if rows[t].hazard_hits.is_some() {
-                column.clear();
-                column.extend(
-                    rows.iter()
-                        .skip(t)
-                        .step_by(k)
-                        .map(|r| r.hazard_hits.unwrap_or(0.0)),
-                );
-                tally
-                    .hazard_hits
-                    .get_or_insert_with(Default::default)
-                    .merge(&Distribution::from_values(&mut column));
-            }
-            if rows[t].cost.is_some() {
-                let cost = tally.cost.get_or_insert_with(Default::default);
-                for (m, dist) in cost.iter_mut().enumerate() {
-                    column.clear();
-                    column.extend(
-                        rows.iter()
-                            .skip(t)
-                            .step_by(k)
-                            .map(|r| r.cost.map_or(0.0, |c| c.values()[m])),
-                    );
-                    dist.merge(&Distribution::from_values(&mut column));
-                }
-                let diff = tally.cost_diff.get_or_insert_with(Default::default);
+                let diff = tally.diffs[m.index()].get_or_insert_with(Default::default);
                 if t > 0 {
                     column.clear();
-                    column.extend(rows.chunks_exact(k).map(|trial| {
-                        let c = |m: &TrialMetrics| m.cost.map_or(0.0, |c| c.cost);
-                        c(&trial[t]) - c(&trial[0])
-                    }));
+                    column.extend(
+                        rows.chunks_exact(k)
+                            .map(|trial| value(&trial[t], m.id) - value(&trial[0], m.id)),
+                    );
                     diff.merge(&Distribution::from_values(&mut column));
                 }
-            }
-            if t > 0 {
-                column.clear();
-                column.extend(
-                    rows.chunks_exact(k)
-                        .map(|trial| trial[t].service - trial[0].service),
-                );
-                tally
-                    .service_diff
-                    .merge(&Distribution::from_values(&mut column));
             }
         }
         self.trials += (rows.len() / k) as u64;
@@ -564,75 +635,37 @@ impl Tally {
     /// Add another tally of the same scenario (other trials).
     pub fn merge(&mut self, other: &Tally) {
         for (a, b) in self.topologies.iter_mut().zip(&other.topologies) {
-            for (x, y) in a.metrics.iter_mut().zip(&b.metrics) {
-                x.merge(y);
-            }
-            a.service_diff.merge(&b.service_diff);
-            if let Some(theirs) = &b.stock {
-                let ours = a.stock.get_or_insert_with(Default::default);
-                for (x, y) in ours.iter_mut().zip(theirs) {
-                    x.merge(y);
+            let ours = a.dists.iter_mut().chain(a.diffs.iter_mut());
+            for (x, y) in ours.zip(b.dists.iter().chain(&b.diffs)) {
+                if let Some(theirs) = y {
+                    x.get_or_insert_with(Default::default).merge(theirs);
                 }
-            }
-            if let Some(theirs) = &b.hazard_hits {
-                a.hazard_hits
-                    .get_or_insert_with(Default::default)
-                    .merge(theirs);
-            }
-            if let Some(theirs) = &b.cost {
-                let ours = a.cost.get_or_insert_with(Default::default);
-                for (x, y) in ours.iter_mut().zip(theirs) {
-                    x.merge(y);
-                }
-            }
-            if let Some(theirs) = &b.cost_diff {
-                a.cost_diff
-                    .get_or_insert_with(Default::default)
-                    .merge(theirs);
             }
         }
         self.trials += other.trials;
     }
 
-    /// True when every distribution is well formed and holds `trials` values
-    /// (the paired differences of the first topology: none).
+    /// True when every topology has the same groups as the first, every
+    /// distribution is well formed and holds `trials` values (the paired
+    /// differences of the first topology: none), and a paired row's
+    /// difference is present exactly when the row is.
     pub fn is_consistent(&self) -> bool {
-        let stocked = self.topologies.first().is_some_and(|t| t.stock.is_some());
-        let priced = self.topologies.first().is_some_and(|t| t.cost.is_some());
-        let hazards = self
-            .topologies
-            .first()
-            .is_some_and(|t| t.hazard_hits.is_some());
+        let Some(first) = self.topologies.first() else {
+            return true;
+        };
         self.topologies.iter().enumerate().all(|(t, tally)| {
             let diffs = if t == 0 { 0 } else { self.trials };
-            tally
-                .metrics
-                .iter()
-                .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
-                && tally.service_diff.is_well_formed()
-                && tally.service_diff.checked_len() == Some(diffs)
-                && tally.stock.is_some() == stocked
-                && tally
-                    .stock
-                    .iter()
-                    .flatten()
-                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
-                && tally.hazard_hits.is_some() == hazards
-                && tally
-                    .hazard_hits
-                    .iter()
-                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
-                && tally.cost.is_some() == priced
-                && tally.cost_diff.is_some() == priced
-                && tally
-                    .cost
-                    .iter()
-                    .flatten()
-                    .all(|d| d.is_well_formed() && d.checked_len() == Some(self.trials))
-                && tally
-                    .cost_diff
-                    .iter()
-                    .all(|d| d.is_well_formed() && d.checked_len() == Some(diffs))
+            let holds = |d: &Distribution, n: u64| d.is_well_formed() && d.checked_len() == Some(n);
+            METRICS.iter().all(|m| {
+                let (dist, diff) = (&tally.dists[m.index()], &tally.diffs[m.index()]);
+                dist.is_some() == first.dists[m.index()].is_some()
+                    && (m.stored() || dist.is_none())
+                    && (!m.stored() || dist.is_some() == tally.has(m.group))
+                    && (m.group != Group::Core || dist.is_some())
+                    && diff.is_some() == (m.paired && dist.is_some())
+                    && dist.as_ref().is_none_or(|d| holds(d, self.trials))
+                    && diff.as_ref().is_none_or(|d| holds(d, diffs))
+            })
         })
     }
 
@@ -640,15 +673,7 @@ impl Tally {
     pub fn max_distinct(&self) -> usize {
         self.topologies
             .iter()
-            .flat_map(|t| {
-                t.metrics
-                    .iter()
-                    .chain([&t.service_diff])
-                    .chain(t.stock.iter().flatten())
-                    .chain(t.hazard_hits.iter())
-                    .chain(t.cost.iter().flatten())
-                    .chain(t.cost_diff.iter())
-            })
+            .flat_map(TopologyTally::distributions)
             .map(Distribution::distinct)
             .max()
             .unwrap_or(0)
@@ -663,29 +688,22 @@ impl Tally {
             .iter()
             .enumerate()
             .map(|(k, t)| {
-                let [service, nadir, below, recovery, collapse] =
-                    t.metrics.each_ref().map(Distribution::summary);
-                let stock = t
-                    .stock
-                    .as_ref()
-                    .map(|s| s.each_ref().map(Distribution::summary));
-                let cost = t
-                    .cost
-                    .as_ref()
-                    .map(|s| s.each_ref().map(Distribution::summary));
+                let summary = |id: Metric| t.dist(id).map(Distribution::summary);
+                let service = t.service().summary();
+                let core = |id: Metric| summary(id).unwrap_or_else(|| Summary::of(&[]));
                 MetricSummaries {
                     lost: service.lost_units(baselines.get(k).copied().unwrap_or(1.0)),
                     service,
-                    nadir,
-                    below,
-                    recovery,
-                    collapse,
-                    stock_used: stock.map(|[used, _]| used),
-                    stockout: stock.map(|[_, out]| out),
-                    hazard_hits: t.hazard_hits.as_ref().map(Distribution::summary),
-                    cost_calm: cost.map(|[calm, _, _]| calm),
-                    cost: cost.map(|[_, c, _]| c),
-                    cost_risk: cost.map(|[_, _, risk]| risk),
+                    nadir: core(Metric::Nadir),
+                    below: core(Metric::Below),
+                    recovery: core(Metric::Recovery),
+                    collapse: core(Metric::Collapse),
+                    stock_used: summary(Metric::StockUsed),
+                    stockout: summary(Metric::Stockout),
+                    hazard_hits: summary(Metric::HazardHits),
+                    cost_calm: summary(Metric::CostCalm),
+                    cost: summary(Metric::Cost),
+                    cost_risk: summary(Metric::CostRisk),
                 }
             })
             .collect();
@@ -695,7 +713,7 @@ impl Tally {
             .enumerate()
             .map(|(t, tally)| {
                 (t > 0).then(|| {
-                    let d = &tally.service_diff;
+                    let d = tally.service_diff();
                     let (mean, _, ci95) = d.mean_std_ci();
                     let share = |d: &Distribution, n: u64| {
                         if d.is_empty() {
@@ -704,7 +722,7 @@ impl Tally {
                             n as f64 / d.len() as f64
                         }
                     };
-                    let cost = tally.cost_diff.as_ref();
+                    let cost = tally.diff(Metric::Cost);
                     PairedComparison {
                         service_diff: DiffSummary { mean, ci95 },
                         p_better: share(d, d.count_above(0.0)),
@@ -815,6 +833,6 @@ mod tests {
         assert_eq!(c.p_better, 1.0 / 3.0);
         // Differences +0.25, 0, −0.75: mean −1/6.
         assert!((c.service_diff.mean + 1.0 / 6.0).abs() < 1e-15);
-        assert_eq!(t.topologies[1].service_diff.distinct(), 3);
+        assert_eq!(t.topologies[1].service_diff().distinct(), 3);
     }
 }

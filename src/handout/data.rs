@@ -80,7 +80,7 @@ pub struct Collected {
 impl Collected {
     /// Distribution of per-trial service φ of topology `k`.
     pub fn services(&self, k: usize) -> &Distribution {
-        &self.tally.topologies[k].metrics[0]
+        self.tally.topologies[k].service()
     }
 }
 

@@ -211,10 +211,13 @@ impl PartialRun {
                 };
                 topo.dist(m.id).map(|d| (m.name, d, (lo, hi, shown)))
             });
-            let diff = topo.cost_diff.iter().map(|d| {
-                let any = (f64::MIN, f64::MAX, "the finite numbers".to_string());
-                ("cost difference", d, any)
-            });
+            let diff = topo
+                .diff(crate::metrics::Metric::Cost)
+                .into_iter()
+                .map(|d| {
+                    let any = (f64::MIN, f64::MAX, "the finite numbers".to_string());
+                    ("cost difference", d, any)
+                });
             for (name, d, (lo, hi, shown)) in stored.chain(diff) {
                 if !d.within(lo, hi) {
                     return Err(damaged(format!(
@@ -223,7 +226,7 @@ impl PartialRun {
                     )));
                 }
             }
-            if !topo.service_diff.within(-phi, phi) {
+            if !topo.service_diff().within(-phi, phi) {
                 return Err(damaged(
                     "a service difference lies outside [-1, 1]".to_string(),
                 ));

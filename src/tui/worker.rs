@@ -89,7 +89,7 @@ impl MonteCarlo {
         self.tally
             .topologies
             .iter()
-            .flat_map(|t| t.metrics.iter().chain([&t.service_diff]))
+            .flat_map(|t| t.distributions())
             .map(crate::stats::Distribution::distinct)
             .sum()
     }

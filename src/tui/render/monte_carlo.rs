@@ -130,7 +130,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         };
         lines.push(Line::from(line));
         if hist_rows > 0 {
-            let service = &mc.tally.topologies[k].metrics[0];
+            let service = mc.tally.topologies[k].service();
             for row in histogram(service.points(), width, hist_rows) {
                 lines.push(Line::styled(row, Style::default().fg(color)));
             }
