@@ -138,7 +138,7 @@ const fn row(
 
 impl MetricSpec {
     /// This row, with its paired difference kept.
-    const fn paired(self) -> MetricSpec {
+    const fn with_paired_difference(self) -> MetricSpec {
         MetricSpec {
             paired: true,
             ..self
@@ -168,7 +168,7 @@ pub const METRICS: &[MetricSpec] = &[
         ("service", "服務水準"),
         (Bound::Service, Shown::MeanCi),
     )
-    .paired(),
+    .with_paired_difference(),
     row(
         Metric::Nadir,
         "nadir",
@@ -244,7 +244,7 @@ pub const METRICS: &[MetricSpec] = &[
         ("cost", "成本"),
         (Bound::NonNegative, Shown::MoneyCi),
     )
-    .paired(),
+    .with_paired_difference(),
     row(
         Metric::CostRisk,
         "cost_risk",
