@@ -4,6 +4,7 @@
 pub mod assembly;
 pub mod centrality;
 mod flow;
+pub mod simplex;
 
 pub use assembly::{Assembly, StockProgram};
 pub use flow::{

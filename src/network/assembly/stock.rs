@@ -31,6 +31,7 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 use super::Assembly;
 use crate::network::StockLayout;
 use crate::network::StockStep;
+use crate::network::simplex::{DenseProgram, DenseTableau};
 use crate::scenario::{Role, Topology};
 
 /// A topology with stock (pools or assemblers) compiled for the LP step.
@@ -59,21 +60,58 @@ pub struct StockProgram {
 struct CalmStart {
     solution: Solution,
     vars: Vars,
+    /// The same optimum in a dense tableau ([`DenseTableau`]), where a
+    /// step's edit re-optimises in far fewer instructions than microlp
+    /// needs; `None` when it could not be built or disagrees with microlp
+    /// on the calm V.
+    dense: Option<(DenseTableau, Vars<usize>)>,
     /// V of `solution`, read term by term.
     value: f64,
     /// Per node: does `solution` make anything there (x_v ≠ 0)?
     used: Vec<bool>,
 }
 
-/// The variables of one stage's program.
+/// The variables of one stage's program (microlp's, or columns of a
+/// [`DenseProgram`]).
 #[derive(Debug, Clone)]
-struct Vars {
+struct Vars<V = Variable> {
     /// Per node: its output x_v.
-    x: Vec<Variable>,
+    x: Vec<V>,
     /// Per arc: its flow.
-    f: Vec<Variable>,
+    f: Vec<V>,
     /// Per sink: (node, its delivery d_v).
-    sinks: Vec<(usize, Variable)>,
+    sinks: Vec<(usize, V)>,
+}
+
+/// Where [`StockProgram::build`] writes a program: microlp's [`Problem`]
+/// (every stage) or a [`DenseProgram`] (the calm cost stage's dense start).
+trait Program {
+    type Var: Copy;
+    fn var(&mut self, cost: f64, bounds: (f64, f64)) -> Self::Var;
+    fn row(&mut self, row: &[(Self::Var, f64)], op: ComparisonOp, rhs: f64);
+}
+
+impl Program for Problem {
+    type Var = Variable;
+    fn var(&mut self, cost: f64, bounds: (f64, f64)) -> Variable {
+        self.add_var(cost, bounds)
+    }
+    fn row(&mut self, row: &[(Variable, f64)], op: ComparisonOp, rhs: f64) {
+        self.add_constraint(row, op, rhs);
+    }
+}
+
+impl Program for DenseProgram {
+    type Var = usize;
+    fn var(&mut self, cost: f64, bounds: (f64, f64)) -> usize {
+        self.add_var(cost, bounds)
+    }
+    fn row(&mut self, row: &[(usize, f64)], op: ComparisonOp, rhs: f64) {
+        match op {
+            ComparisonOp::Ge => self.add_ge(row, rhs),
+            _ => self.add_le(row, rhs),
+        }
+    }
 }
 
 /// How a program holds Σ d.
@@ -183,12 +221,42 @@ impl StockProgram {
         }
         let value = self.read_cost(&solution, &vars)?;
         let used = vars.x.iter().map(|&x| solution[x] != 0.0).collect();
+        let dense = self.dense_start(&fixed, weight, value);
         Some(CalmStart {
             solution,
             vars,
+            dense,
             value,
             used,
         })
+    }
+
+    /// The calm weighted program solved in a [`DenseTableau`], kept when
+    /// it delivers F0 and its V agrees with microlp's `value` (1e-9
+    /// relative).
+    fn dense_start(
+        &self,
+        fixed: &Fixed,
+        weight: f64,
+        value: f64,
+    ) -> Option<(DenseTableau, Vars<usize>)> {
+        let n = self.program.role.len();
+        let mut program = DenseProgram::default();
+        let vars = self.write(
+            &mut program,
+            &vec![false; n],
+            fixed,
+            Goal::Cost,
+            Total::Weighted(weight),
+        );
+        let mut tableau = DenseTableau::new(&program)?;
+        tableau.solve()?;
+        let read = |j: usize| tableau.value(j);
+        let agrees = self.delivers_with(&vars, read, self.baseline)
+            && self
+                .read_cost_with(&vars, read)
+                .is_some_and(|v| (v - value).abs() <= 1e-9 * (1.0 + value.abs()));
+        agrees.then_some((tableau, vars))
     }
 
     /// M of [`CalmStart`]: four times what one more unit delivered could
@@ -208,7 +276,17 @@ impl StockProgram {
 
     /// Does `solution` deliver at least `delivered` (within the tolerance)?
     fn delivers(&self, solution: &Solution, vars: &Vars, delivered: f64) -> bool {
-        let total: f64 = vars.sinks.iter().map(|&(_, d)| solution[d]).sum();
+        self.delivers_with(vars, |d| solution[d], delivered)
+    }
+
+    /// [`delivers`](Self::delivers) for any solver's values.
+    fn delivers_with<V: Copy>(
+        &self,
+        vars: &Vars<V>,
+        value: impl Fn(V) -> f64,
+        delivered: f64,
+    ) -> bool {
+        let total: f64 = vars.sinks.iter().map(|&(_, d)| value(d)).sum();
         total >= delivered - self.layout.tol()
     }
 
@@ -231,11 +309,42 @@ impl StockProgram {
         let mut scratch = super::AssemblyScratch::default();
         self.program.prune(down, &mut scratch);
         self.program.frontier(&mut scratch);
+        if scratch.frontier.is_empty() {
+            return Some(calm.value);
+        }
+        if let Some(v) = calm
+            .dense
+            .as_ref()
+            .and_then(|dense| self.dense_edit(dense, &scratch.frontier, delivered))
+        {
+            return Some(v);
+        }
         let sol = super::force_to_zero(&calm.solution, &calm.vars.x, &scratch.frontier)?;
         if !self.delivers(&sol, &calm.vars, delivered) {
             return None;
         }
         self.read_cost(&sol, &calm.vars)
+    }
+
+    /// V* from the dense calm tableau with the outputs of `frontier` forced
+    /// to 0; `None` when the dual simplex fails or the optimum delivers
+    /// less than `delivered` (microlp's edit then decides).
+    fn dense_edit(
+        &self,
+        (calm, vars): &(DenseTableau, Vars<usize>),
+        frontier: &[u32],
+        delivered: f64,
+    ) -> Option<f64> {
+        let mut tableau = calm.clone();
+        for &v in frontier {
+            tableau.tighten_upper(vars.x[v as usize], 0.0);
+        }
+        tableau.solve()?;
+        let read = |j: usize| tableau.value(j);
+        if !self.delivers_with(vars, read, delivered) {
+            return None;
+        }
+        self.read_cost_with(vars, read)
     }
 
     /// The producing set of `down` as a bit mask ([`Assembly::producing_key`];
@@ -382,13 +491,27 @@ impl StockProgram {
     /// The program of one stage with the nodes marked in `down` out of
     /// service and the bounds `fixed` holds, and its variables.
     fn build(&self, down: &[bool], fixed: &Fixed, goal: Goal, total: Total) -> (Problem, Vars) {
-        let a = &self.program;
-        let n = a.role.len();
         let direction = match goal {
             Goal::Draw(_) | Goal::Cost => OptimizationDirection::Minimize,
             Goal::Deliver | Goal::Refill(_) => OptimizationDirection::Maximize,
         };
         let mut lp = Problem::new(direction);
+        let vars = self.write(&mut lp, down, fixed, goal, total);
+        (lp, vars)
+    }
+
+    /// Write the program of [`build`](Self::build) into `lp` (whose
+    /// direction the caller chose); its variables.
+    fn write<P: Program>(
+        &self,
+        lp: &mut P,
+        down: &[bool],
+        fixed: &Fixed,
+        goal: Goal,
+        total: Total,
+    ) -> Vars<P::Var> {
+        let a = &self.program;
+        let n = a.role.len();
         let prices = match goal {
             Goal::Cost => self.prices.as_deref(),
             _ => None,
@@ -396,14 +519,14 @@ impl StockProgram {
         let x: Vec<_> = (0..n)
             .map(|v| {
                 let c = prices.map_or(0.0, |p| p.unit[v]);
-                lp.add_var(c, (0.0, if down[v] { 0.0 } else { a.cap[v] }))
+                lp.var(c, (0.0, if down[v] { 0.0 } else { a.cap[v] }))
             })
             .collect();
         let f: Vec<_> = a
             .arcs
             .iter()
             .enumerate()
-            .map(|(k, e)| lp.add_var(prices.map_or(0.0, |p| p.arc[k]), (0.0, e.cap)))
+            .map(|(k, e)| lp.var(prices.map_or(0.0, |p| p.arc[k]), (0.0, e.cap)))
             .collect();
         let mut rank_of = vec![usize::MAX; n];
         for (j, &v) in self.layout.ranked().iter().enumerate() {
@@ -417,7 +540,7 @@ impl StockProgram {
                     row.clear();
                     row.push((x[v], 1.0));
                     row.extend(a.into[v].iter().map(|&e| (f[e as usize], -1.0)));
-                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                    lp.row(row.as_slice(), ComparisonOp::Le, 0.0);
                 }
             } else {
                 for (p, &q) in a.needs[v].iter().enumerate() {
@@ -429,7 +552,7 @@ impl StockProgram {
                             .filter(|&&e| a.arcs[e as usize].part == p as u32)
                             .map(|&e| (f[e as usize], -1.0)),
                     );
-                    lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+                    lp.row(row.as_slice(), ComparisonOp::Le, 0.0);
                 }
             }
             row.clear();
@@ -445,7 +568,7 @@ impl StockProgram {
                     (_, Some(p)) => -p.lost_sale[v] - weight,
                     _ => 0.0,
                 };
-                let d = lp.add_var(c, (0.0, a.demand[v]));
+                let d = lp.var(c, (0.0, a.demand[v]));
                 row.push((d, 1.0));
                 sinks.push((v, d));
             }
@@ -460,35 +583,40 @@ impl StockProgram {
                 } else {
                     0.0
                 };
-                let y = lp.add_var(yc, fixed.y[j]);
-                let r = lp.add_var(rc, fixed.r[j]);
+                let y = lp.var(yc, fixed.y[j]);
+                let r = lp.var(rc, fixed.r[j]);
                 row.push((y, -1.0));
                 row.push((r, 1.0));
             }
-            lp.add_constraint(row.as_slice(), ComparisonOp::Le, 0.0);
+            lp.row(row.as_slice(), ComparisonOp::Le, 0.0);
         }
         let sum: Vec<_> = sinks.iter().map(|&(_, d)| (d, 1.0)).collect();
-        lp.add_constraint(sum.as_slice(), ComparisonOp::Le, self.baseline);
+        lp.row(sum.as_slice(), ComparisonOp::Le, self.baseline);
         if total == Total::Held && !matches!(goal, Goal::Deliver) {
-            lp.add_constraint(sum.as_slice(), ComparisonOp::Ge, fixed.delivered);
+            lp.row(sum.as_slice(), ComparisonOp::Ge, fixed.delivered);
         }
-        (lp, Vars { x, f, sinks })
+        Vars { x, f, sinks }
     }
 
     /// V read off a solution of the cost stage term by term (each ≥ 0),
     /// so a step that costs nothing is exactly 0.
     fn read_cost(&self, solution: &Solution, vars: &Vars) -> Option<f64> {
+        self.read_cost_with(vars, |x| solution[x])
+    }
+
+    /// [`read_cost`](Self::read_cost) for any solver's values.
+    fn read_cost_with<V: Copy>(&self, vars: &Vars<V>, value: impl Fn(V) -> f64) -> Option<f64> {
         let p = self.prices.as_deref()?;
         let a = &self.program;
         let mut cost = 0.0;
         for (v, &xv) in vars.x.iter().enumerate() {
-            cost += p.unit[v] * solution[xv].max(0.0);
+            cost += p.unit[v] * value(xv).max(0.0);
         }
         for (k, &fe) in vars.f.iter().enumerate() {
-            cost += p.arc[k] * solution[fe].max(0.0);
+            cost += p.arc[k] * value(fe).max(0.0);
         }
         for &(v, d) in &vars.sinks {
-            cost += p.lost_sale[v] * (a.demand[v] - solution[d]).max(0.0);
+            cost += p.lost_sale[v] * (a.demand[v] - value(d)).max(0.0);
         }
         Some(cost)
     }
