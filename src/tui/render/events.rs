@@ -22,7 +22,7 @@ use crate::tui::text::clean;
 pub fn cause_text(app: &App, cause: Cause) -> String {
     match cause {
         Cause::Random => app.tr("failure", "故障").into(),
-        Cause::Shock(k) => match app.origins.get(k) {
+        Cause::Shock(k) => match app.shocks.origins.get(k) {
             Some(ShockOrigin::Scenario(Some(label))) => {
                 format!("{}{}", app.tr("shock: ", "衝擊："), clean(label))
             }

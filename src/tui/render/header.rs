@@ -22,7 +22,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     } else {
         (app.tr("▶ running", "▶ 執行中"), Color::LightGreen)
     };
-    let speed = SPEEDS[app.speed];
+    let speed = SPEEDS[app.playback.speed];
     let speed = if app.lang_zh {
         format!("每秒 {speed} 步")
     } else {
@@ -74,14 +74,14 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Style::default().fg(Color::LightMagenta),
             )));
         }
-        if level < 1 && app.flow_view {
+        if level < 1 && app.view.flow_view {
             parts.push(sep());
             parts.push(w(Span::styled(
                 app.tr("flow view", "流量檢視"),
                 Style::default().fg(crate::tui::render::node::CUT),
             )));
         }
-        if level < 1 && app.region_view {
+        if level < 1 && app.view.region_view {
             parts.push(sep());
             parts.push(w(Span::styled(
                 app.tr("regions", "區域著色"),
