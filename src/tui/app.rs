@@ -50,7 +50,11 @@ use crate::scenario::Scenario;
 /// that scenario for `live`'s seed.
 #[derive(Debug)]
 pub struct App {
+    /// The scenario as loaded (the sliders and extra shocks are applied to
+    /// a copy when compiling).
     base: Scenario,
+    /// The scenario as named on the command line or in the picker (a
+    /// built-in's name or a path), for the reproduce commands.
     scenario_arg: String,
     /// `--scale` specs given on the command line (already applied to `base`).
     cli_scales: Vec<String>,

@@ -54,6 +54,7 @@ impl App {
         }
     }
 
+    /// Run one step, unless the background ranking holds the trial back.
     pub(super) fn step_once(&mut self) {
         if self.ranking_progress() {
             // The next step may need the ranking: wait for it.
@@ -79,6 +80,7 @@ impl App {
         }
     }
 
+    /// Rerun the Monte Carlo trials of the scenario on screen for its seed.
     pub(super) fn restart_monte_carlo(&mut self) {
         let prep = Arc::clone(self.live.prep());
         let trials = self.base.trials;

@@ -14,8 +14,9 @@ use unicode_width::UnicodeWidthStr;
 use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
 use crate::sim::{Cause, EventKind};
-use crate::tui::app::{App, ShockOrigin, attack_phrase_zh};
+use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::shocks::{ShockOrigin, attack_phrase_zh};
 use crate::tui::text::clean;
 
 /// Why a node went down, in words.

@@ -11,15 +11,13 @@ use unicode_width::UnicodeWidthStr;
 use super::fit;
 use super::popup::cut_command;
 use crate::tui::app::App;
+use crate::tui::shocks::attack_phrase_zh;
 
 /// Key hints in order of importance (later ones drop off narrow screens).
 fn hints(app: &App) -> Vec<(&'static str, String)> {
     let t = |en: &'static str, zh: &'static str| app.tr(en, zh).to_string();
     let attack = if app.lang_zh {
-        format!(
-            "攻擊（{}）",
-            crate::tui::app::attack_phrase_zh(app.shocks.next_attack)
-        )
+        format!("攻擊（{}）", attack_phrase_zh(app.shocks.next_attack))
     } else {
         format!("attack ({})", app.shocks.next_attack.as_str())
     };

@@ -7,7 +7,8 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use super::line::{Part, fit_parts};
-use crate::tui::app::{App, SPEEDS};
+use crate::tui::app::App;
+use crate::tui::playback::SPEEDS;
 
 /// `chainmesh │ seed 42 │ trial 0 │ t 12/99 │ 8 steps/s │ ▶ running │ name [sector]`,
 /// cut at whole pieces (only the name is abbreviated), never inside a number.
