@@ -538,7 +538,7 @@ fn header_events_and_trace_count_steps_alike() {
     for _ in 0..10 {
         a.update(tui_key('n'));
     }
-    while a.selected != (0, 1) {
+    while a.view.selected != (0, 1) {
         a.update(chainmesh::tui::Message::SelectNext);
     }
     a.update(tui_key('k'));

@@ -91,7 +91,7 @@ fn the_screen_shows_the_engines_trace_step_by_step() {
 fn ticks_replays_and_trial_keys_never_change_the_numbers() {
     let mut a = app(42, 3);
     a.update(key('n'));
-    assert!(a.paused, "stepping pauses");
+    assert!(a.playback.paused, "stepping pauses");
     a.update(Message::Tick);
     assert_eq!(a.live.t(), 1, "no ticks while paused");
     a.update(key(' '));
@@ -122,7 +122,7 @@ fn a_knock_out_equals_replaying_with_the_shock() {
         a.update(key('n'));
     }
     // Select the chain's food processor.
-    while a.selected != (0, 1) {
+    while a.view.selected != (0, 1) {
         a.update(Message::SelectNext);
     }
     a.update(key('k'));
@@ -140,7 +140,7 @@ fn a_knock_out_equals_replaying_with_the_shock() {
     );
     let manual = a.live.log.iter().any(|e| {
         matches!(e.event.kind, EventKind::Down { cause: Cause::Shock(k), .. }
-            if a.origins[k] == ShockOrigin::Manual("processor".into()))
+            if a.shocks.origins[k] == ShockOrigin::Manual("processor".into()))
     });
     assert!(manual, "the log names the manual knock-out");
     while !a.live.finished() {
@@ -170,11 +170,11 @@ fn attacks_cycle_and_land_in_the_reproduce_command() {
     )
     .expect("app starts");
     a.update(key(' '));
-    assert_eq!(a.next_attack, Attack::Random);
+    assert_eq!(a.shocks.next_attack, Attack::Random);
     a.update(key('a'));
     a.update(key('a'));
     a.update(key('a'));
-    assert_eq!(a.next_attack, Attack::Random);
+    assert_eq!(a.shocks.next_attack, Attack::Random);
     let specs = a.shock_specs();
     assert_eq!(
         specs,
@@ -272,9 +272,9 @@ fn a_click_selects_the_node_drawn_there() {
     let boxes = a.node_boxes(area, 1);
     let target = boxes.iter().find(|b| b.node == 4).expect("node 4 is drawn");
     a.update(Message::Click(target.x + 1, target.y));
-    assert_eq!(a.selected, (1, 4));
+    assert_eq!(a.view.selected, (1, 4));
     a.update(Message::SelectDown);
-    assert_eq!(a.selected.0, 1);
+    assert_eq!(a.view.selected.0, 1);
 }
 
 #[test]
@@ -641,7 +641,7 @@ fn the_inspector_shows_the_engines_flow_at_every_step() {
             }
         }
         // What the inspector draws for the selected node is that number.
-        let (k, i) = a.selected;
+        let (k, i) = a.view.selected;
         let text = inspector_text(&a, k, i);
         let (now, base) = flows(&a, k, i);
         assert!(
@@ -675,7 +675,7 @@ fn the_ghost_line_is_the_trial_without_the_knock_out() {
     for _ in 0..12 {
         a.update(Message::Step);
     }
-    assert_eq!(a.selected, (0, 0), "the chain's farm");
+    assert_eq!(a.view.selected, (0, 0), "the chain's farm");
     a.update(Message::KnockOut);
     let ghost = a.ghost().expect("a ghost after k").to_vec();
     assert_eq!(ghost, engine_trace(&with_shocks(&[]), 42, 0));
@@ -713,7 +713,7 @@ fn search_and_picker_follow_the_keys() {
     }
     assert_eq!(a.search("批發"), vec![(0, 2)]);
     a.update(Message::Submit);
-    assert_eq!((a.selected, &a.mode), ((0, 2), &Mode::Inspect));
+    assert_eq!((a.view.selected, &a.mode), ((0, 2), &Mode::Inspect));
     let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
     a.update(Message::from_key(&esc, &a.mode).expect("esc"));
     assert_eq!(a.mode, Mode::Normal);
@@ -773,7 +773,7 @@ fn the_picker_pauses_the_trial_and_closing_resumes_it() {
     assert!(!a.running());
     a.update(key('o'));
     a.update(Message::from_key(&esc, &a.mode).expect("esc"));
-    assert!(a.paused && !a.running());
+    assert!(a.playback.paused && !a.running());
 }
 
 /// A 1,500-node two-way ring with chords and a betweenness shock at step 2,

@@ -42,7 +42,7 @@ fn knocked_out_sole_supplier_starves_its_assemblers() {
     assert!(!before.contains('◇'), "nothing starved at step 0\n{before}");
     // The chain's battery maker (node 0 of topology 0); knocking it out hits
     // the node of that id in every topology.
-    while a.selected != (0, 0) {
+    while a.view.selected != (0, 0) {
         a.update(Message::SelectNext);
     }
     a.update(Message::KnockOut);
@@ -57,7 +57,7 @@ fn knocked_out_sole_supplier_starves_its_assemblers() {
     assert!(multi.last().copied().unwrap_or(0.0) > 0.5, "{multi:?}");
     // Select an assembler and inspect it: its bill, part by part, with
     // every part of the chain's plant from one maker.
-    while a.selected != (0, 4) {
+    while a.view.selected != (0, 4) {
         a.update(Message::SelectNext);
     }
     a.update(Message::Open(chainmesh::tui::app::Mode::Inspect));
@@ -80,13 +80,13 @@ fn the_inspector_says_why_an_assembler_starves() {
     let mut a = manufacturing();
     a.update(Message::TogglePause);
     a.update(Message::Step);
-    while a.selected != (0, 0) {
+    while a.view.selected != (0, 0) {
         a.update(Message::SelectNext);
     }
     a.update(Message::KnockOut);
     a.update(Message::Step);
     let left = a.live.remaining(0, 0);
-    while a.selected != (0, 4) {
+    while a.view.selected != (0, 4) {
         a.update(Message::SelectNext);
     }
     assert!(a.live.starved[0][4], "the chain's plant starves");
@@ -158,7 +158,7 @@ fn assembly_flows_in_the_list_and_the_inspector_80x24() {
     a.update(Message::TogglePause);
     a.update(Message::Step);
     // The chain's assembly plant at baseline: every node carries all 100.
-    while a.selected != (0, 4) {
+    while a.view.selected != (0, 4) {
         a.update(Message::SelectNext);
     }
     a.update(Message::Open(chainmesh::tui::app::Mode::Inspect));
@@ -175,7 +175,7 @@ fn assembly_flows_in_the_list_and_the_inspector_80x24() {
     // Knock the battery maker out: the chain delivers nothing, the plant
     // starves, and the battery maker is what the flow waits for.
     a.update(Message::Close);
-    while a.selected != (0, 0) {
+    while a.view.selected != (0, 0) {
         a.update(Message::SelectNext);
     }
     a.update(Message::KnockOut);

@@ -36,11 +36,11 @@ fn farm(lang_zh: bool) -> App {
     for _ in 0..21 {
         a.update(Message::Step);
     }
-    while a.selected != (0, 2) {
+    while a.view.selected != (0, 2) {
         a.update(Message::SelectNext);
     }
     a.update(Message::KnockOut);
-    while a.selected != (1, 2) {
+    while a.view.selected != (1, 2) {
         a.update(Message::SelectNext);
     }
     a.status = None;
@@ -326,7 +326,7 @@ fn pandemic_distributor(lang_zh: bool) -> App {
         .iter()
         .position(|n| n.id == "distributor")
         .expect("distributor");
-    while a.selected != (k, i) {
+    while a.view.selected != (k, i) {
         a.update(Message::SelectNext);
     }
     a
@@ -390,7 +390,8 @@ fn many_topologies_are_cut_to_max_panes_and_the_cut_is_said() {
             assert_eq!(s.hidden, 28);
             // Selection stays among the drawn topologies.
             assert!(
-                a.order()
+                a.view
+                    .order()
                     .iter()
                     .all(|&(k, _)| k < chainmesh::tui::layout::MAX_PANES)
             );
@@ -403,7 +404,7 @@ fn views() -> Vec<(&'static str, View)> {
         ("main", farm),
         ("inspect", |zh| {
             let mut a = farm(zh);
-            while a.selected != (0, 2) {
+            while a.view.selected != (0, 2) {
                 a.update(Message::SelectNext);
             }
             a.update(Message::Open(Mode::Inspect));
@@ -416,7 +417,7 @@ fn views() -> Vec<(&'static str, View)> {
         }),
         ("picker", |zh| {
             let mut a = farm(zh);
-            a.picker_dir = "tests/fixtures/picker".into();
+            a.picker.dir = "tests/fixtures/picker".into();
             a.update(Message::Open(Mode::Picker { selected: 0 }));
             // Down to the first file of the folder.
             for _ in 0..chainmesh::scenario::builtin::BUILTINS.len() {
@@ -501,11 +502,11 @@ fn clipped_numbers(t: &Terminal<TestBackend>, app: &App) -> Vec<String> {
     };
     let mut panes: Vec<ratatui::layout::Rect> = Vec::new();
     if let Mode::Sweep { .. } = app.mode {
-        let s = chainmesh::tui::layout::sweep_screen(area, app.columns.len(), 3);
+        let s = chainmesh::tui::layout::sweep_screen(area, app.view.columns.len(), 3);
         panes.extend(s.charts.iter().flatten().copied());
         panes.extend([s.table, s.notes]);
     } else {
-        let s = chainmesh::tui::layout::screen(area, app.columns.len());
+        let s = chainmesh::tui::layout::screen(area, app.view.columns.len());
         panes.extend(s.graphs.iter().copied());
         panes.extend([s.chart, s.monte_carlo, s.log]);
     }
@@ -589,12 +590,17 @@ fn the_clip_check_can_fail() {
 #[test]
 fn picker_never_draws_control_characters_and_opens_a_file() {
     let mut a = farm(false);
-    a.picker_dir = "tests/fixtures/picker".into();
+    a.picker.dir = "tests/fixtures/picker".into();
     a.update(Message::Open(Mode::Picker { selected: 0 }));
     let n = chainmesh::scenario::builtin::BUILTINS.len();
-    assert_eq!(a.picker.len(), n + 3, "built-ins + broken, escape, farm");
+    assert_eq!(
+        a.picker.entries.len(),
+        n + 3,
+        "built-ins + broken, escape, farm"
+    );
     let at = a
         .picker
+        .entries
         .iter()
         .position(|e| e.arg.ends_with("escape.toml"))
         .expect("listed");
@@ -615,6 +621,7 @@ fn picker_never_draws_control_characters_and_opens_a_file() {
     a.update(Message::Open(Mode::Picker { selected: 0 }));
     let broken = a
         .picker
+        .entries
         .iter()
         .position(|e| e.arg.ends_with("broken.toml"))
         .expect("listed");
@@ -633,10 +640,11 @@ fn file_names_with_control_characters_are_drawn_blanked() {
     let name = "evil\u{1b}[2J.toml";
     std::fs::copy("tests/fixtures/tui-farm.toml", dir.path().join(name)).expect("copy");
     let mut a = farm(false);
-    a.picker_dir = dir.path().to_path_buf();
+    a.picker.dir = dir.path().to_path_buf();
     a.update(Message::Open(Mode::Picker { selected: 0 }));
     let at = a
         .picker
+        .entries
         .iter()
         .position(|e| e.arg.contains("evil"))
         .expect("listed");
@@ -750,9 +758,14 @@ fn node_colours(a: &App, t: &Terminal<TestBackend>) -> Vec<(usize, usize, Option
     let buf = t.backend().buffer();
     let area = buf.area;
     let mut out = Vec::new();
-    for k in 0..a.columns.len() {
+    for k in 0..a.view.columns.len() {
         for b in a.node_boxes(area, k) {
-            out.push((k, b.node, a.region_index(k, b.node), buf[(b.x, b.y)].fg));
+            out.push((
+                k,
+                b.node,
+                a.view.region_index(k, b.node),
+                buf[(b.x, b.y)].fg,
+            ));
         }
     }
     out
@@ -776,9 +789,9 @@ fn region_view_colours_nodes_by_region() {
         let t = draw(&mut a, w, h);
         let plain = node_colours(&a, &t);
         a.update(Message::ToggleRegions);
-        assert!(a.region_view);
+        assert!(a.view.region_view);
         assert_eq!(
-            a.regions(),
+            a.view.regions(),
             ["lowland", "hills", "east-coast", "north"],
             "regions in order of first appearance"
         );
@@ -821,7 +834,7 @@ fn region_view_colours_nodes_by_region() {
             .find(|&y| row(&t, y).contains("regions ●lowland"))
             .unwrap_or_else(|| panic!("{w}x{h}: no legend:\n{}", t.backend()));
         let text = row(&t, legend_row);
-        for (r, name) in a.regions().iter().enumerate() {
+        for (r, name) in a.view.regions().iter().enumerate() {
             let mark = format!("●{name}");
             let at = text
                 .find(&mark)
@@ -836,7 +849,7 @@ fn region_view_colours_nodes_by_region() {
         }
         // Off again: the colours of before, and no legend.
         a.update(Message::ToggleRegions);
-        assert!(!a.region_view);
+        assert!(!a.view.region_view);
         assert_eq!(a.status.as_deref(), Some("region colours off"));
         let t = draw(&mut a, w, h);
         assert_eq!(node_colours(&a, &t), plain);
@@ -850,10 +863,10 @@ fn region_view_colours_nodes_by_region() {
 fn region_view_without_regions_says_so() {
     for zh in [false, true] {
         let mut a = farm(zh);
-        assert!(a.regions().is_empty());
+        assert!(a.view.regions().is_empty());
         let before = draw(&mut a, 160, 48).backend().buffer().clone();
         a.update(Message::ToggleRegions);
-        assert!(!a.region_view);
+        assert!(!a.view.region_view);
         let want = if zh {
             "這個情境沒有區域"
         } else {
@@ -872,6 +885,6 @@ fn region_view_without_regions_says_so() {
         }
         // The next key clears the message; nothing else happened.
         a.update(Message::ToggleRegions);
-        assert!(!a.region_view);
+        assert!(!a.view.region_view);
     }
 }

@@ -1,6 +1,7 @@
 //! What can happen to the app, and which key means what in which mode.
 //! Keys are mapped to a [`Message`] first; [`super::App::update`] never
-//! looks at a key code.
+//! looks at a key code. A pane's key handler answers with an [`Outcome`]:
+//! what the rest of the app must do about it.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -77,6 +78,27 @@ pub enum Message {
     Resize(u16, u16),
     /// `q`, Esc, Ctrl-C.
     Quit,
+}
+
+/// What a pane's key handler asks of the rest of the app, once its own
+/// state has changed ([`super::App::update`] carries it out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing more.
+    Nothing,
+    /// Show this in the message line.
+    Status(String),
+    /// Run one step (unless the background ranking holds the trial back).
+    Step,
+    /// Another trial of the same seed is on screen: draw the ghost line again.
+    NewTrial,
+    /// Another seed is on screen: rerun Monte Carlo, draw the ghost line again.
+    NewSeed,
+    /// The sliders or the user's shocks changed: compile again, replay the
+    /// trial, rerun Monte Carlo; then show the status, if any.
+    Recompile(Option<String>),
+    /// A node was chosen: open the inspector.
+    Inspect,
 }
 
 impl Message {

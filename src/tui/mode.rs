@@ -1,5 +1,6 @@
 //! Which screen or prompt has the keyboard: shared by the key mapping
-//! ([`super::message`]) and the app state ([`super::app`]).
+//! ([`super::message`]) and the app state ([`super::app`]). The prompts'
+//! text lives here too, and so do the keys that edit it.
 
 /// What has the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub enum Mode {
     },
     /// `o`: the scenario picker.
     Picker {
-        /// Index into [`App::picker`](super::app::App::picker) of the highlighted entry.
+        /// Index into [`Picker::entries`](super::picker::Picker::entries) of the highlighted entry.
         selected: usize,
     },
     /// `l`: the scenario's whole lesson.
@@ -56,4 +57,47 @@ pub enum InputKind {
     Trial,
     /// `s`: a seed.
     Seed,
+}
+
+impl Mode {
+    /// A typed character: into the number prompt (at most 20) or the
+    /// search (at most 40, back to the first match); elsewhere nothing.
+    pub fn type_char(&mut self, c: char) {
+        match self {
+            Mode::Input { text, .. } if text.len() < 20 => text.push(c),
+            Mode::Search { text, selected } if text.chars().count() < 40 => {
+                text.push(c);
+                *selected = 0;
+            }
+            _ => {}
+        }
+    }
+
+    /// Backspace in the number prompt or the search.
+    pub fn backspace(&mut self) {
+        match self {
+            Mode::Input { text, .. } => {
+                text.pop();
+            }
+            Mode::Search { text, selected } => {
+                text.pop();
+                *selected = 0;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Row `at` of `n` moved by `d`, kept on a row (0 when there is none).
+pub fn step(at: usize, n: usize, d: i32) -> usize {
+    if n == 0 {
+        0
+    } else {
+        (at as i64 + i64::from(d)).clamp(0, n as i64 - 1) as usize
+    }
+}
+
+/// A scroll offset moved by `d` lines, within `u16`.
+pub fn scroll_by(at: u16, d: i32) -> u16 {
+    (i64::from(at) + i64::from(d)).clamp(0, i64::from(u16::MAX)) as u16
 }

@@ -1,6 +1,7 @@
 //! The parameter panel's sliders: multipliers applied to a copy of the
-//! scenario before it is compiled.
+//! scenario before it is compiled, and the panel's keys.
 
+use super::message::Message;
 use crate::compose::scale::Scale;
 use crate::scenario::Scenario;
 
@@ -112,6 +113,28 @@ impl Params {
     /// A copy of `base` with the multipliers applied (still valid).
     pub fn apply(&self, base: &Scenario) -> Scenario {
         self.scale().apply(base)
+    }
+
+    /// The panel's keys; `selected` is the highlighted slider while the
+    /// panel is open (↑↓ and ←→ do nothing otherwise; `0` resets anyway).
+    /// True when a multiplier changed (the scenario must be compiled again).
+    pub fn update(&mut self, msg: &Message, selected: Option<&mut usize>) -> bool {
+        let n = Param::ALL.len();
+        match (msg, selected) {
+            (Message::ParamUp, Some(s)) => *s = (*s + n - 1) % n,
+            (Message::ParamDown, Some(s)) => *s = (*s + 1) % n,
+            (Message::ParamNudge(d), Some(s)) => {
+                let before = *self;
+                self.nudge(Param::ALL[*s], *d);
+                return *self != before;
+            }
+            (Message::ParamReset, _) if !self.is_default() => {
+                *self = Params::default();
+                return true;
+            }
+            _ => {}
+        }
+        false
     }
 }
 

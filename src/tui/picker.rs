@@ -2,10 +2,11 @@
 //! `*.toml` of a folder (the current one) that looks like a scenario (a line
 //! `[scenario]`), each parsed and validated so the list shows what a file is,
 //! or why it will not open. Other `*.toml` files (`Cargo.toml`, …) are
-//! skipped and counted.
+//! skipped and counted. [`Picker`] holds the list while it is open.
 
 use std::path::{Path, PathBuf};
 
+use super::mode::{Mode, step};
 use crate::scenario::{Scenario, builtin};
 
 /// Files larger than this are listed without a preview (parsed when opened).
@@ -44,6 +45,57 @@ impl Entry {
             (Ok(None), Source::File(p)) => Scenario::from_path(p).map_err(|e| first_line(&e)),
             (Ok(None), Source::Builtin(name)) => Err(format!("no built-in {name}")),
         }
+    }
+}
+
+/// The picker's state: the list and where it comes from.
+///
+/// Invariant: `entries` and `skipped` are what [`entries`] found when the
+/// picker was last opened (empty before).
+#[derive(Debug, Clone)]
+pub struct Picker {
+    /// The picker's entries (loaded when `o` opens it).
+    pub entries: Vec<Entry>,
+    /// How many `*.toml` files of the folder the picker skipped (no
+    /// `[scenario]` table).
+    pub skipped: usize,
+    /// The folder whose `*.toml` files the picker lists.
+    pub dir: PathBuf,
+}
+
+impl Default for Picker {
+    fn default() -> Self {
+        Picker {
+            entries: Vec::new(),
+            skipped: 0,
+            dir: PathBuf::from("."),
+        }
+    }
+}
+
+impl Picker {
+    /// `o`: list the folder again; the mode with the scenario on screen
+    /// (opened as `current`) highlighted, else the first entry.
+    pub fn open(&mut self, current: &str) -> Mode {
+        (self.entries, self.skipped) = entries(&self.dir);
+        let at = self
+            .entries
+            .iter()
+            .position(|e| e.arg == current)
+            .unwrap_or(0);
+        Mode::Picker { selected: at }
+    }
+
+    /// ↑↓, PgUp/PgDn: move the highlight by `d` rows.
+    pub fn scroll(&self, selected: &mut usize, d: i32) {
+        *selected = step(*selected, self.entries.len(), d);
+    }
+
+    /// Enter on entry `selected`: its scenario and argument, or why it
+    /// does not open (`None`: no such entry).
+    pub fn submit(&self, selected: usize) -> Option<Result<(Scenario, String), String>> {
+        let entry = self.entries.get(selected)?;
+        Some(entry.load().map(|s| (s, entry.arg.clone())))
     }
 }
 

@@ -23,6 +23,20 @@ pub struct Ranking {
     prep: Option<Arc<Prepared>>,
     /// Raised to stop the thread between topologies (a newer scenario).
     cancel: Option<Arc<AtomicBool>>,
+    /// The message line shows the progress (cleared when done).
+    shown: bool,
+}
+
+/// What [`Ranking::poll`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Poll {
+    /// Still ranking (the live trial waits): show this in the message line.
+    Busy(String),
+    /// Nothing pending; `clear`: the message line showed the progress.
+    Idle {
+        /// Clear the message line.
+        clear: bool,
+    },
 }
 
 impl Ranking {
@@ -78,6 +92,28 @@ impl Ranking {
             c.store(true, Ordering::Relaxed);
         }
         self.prep = None;
+    }
+
+    /// The progress for the message line, in Traditional Chinese when `zh`.
+    pub fn poll(&mut self, zh: bool) -> Poll {
+        match self.progress() {
+            Some((done, total)) => {
+                self.shown = true;
+                Poll::Busy(if zh {
+                    format!(
+                        "背景計算中介中心性排名：{done}/{total} 個拓樸（試驗暫停等待；q 可離開）"
+                    )
+                } else {
+                    format!(
+                        "ranking nodes by betweenness in the background: {done}/{total} topologies \
+(the trial waits; q quits)"
+                    )
+                })
+            }
+            None => Poll::Idle {
+                clear: std::mem::take(&mut self.shown),
+            },
+        }
     }
 
     /// `Some((ranked, total))` topologies while ranking, `None` when

@@ -148,7 +148,7 @@ fn title_spans(
     compact: u8,
 ) -> Vec<Span<'static>> {
     let mut spans = vec![Span::raw(if compact >= 3 { " φ " } else { " φ(t) " })];
-    for k in 0..app.columns.len().min(MAX_PANES) {
+    for k in 0..app.view.columns.len().min(MAX_PANES) {
         let id = if compact >= 2 {
             app.topology_short(k)
         } else {

@@ -14,15 +14,16 @@ use unicode_width::UnicodeWidthStr;
 use super::line::{Part, fit_parts};
 use super::{pane, topology_color};
 use crate::sim::{Cause, EventKind};
-use crate::tui::app::{App, ShockOrigin, attack_phrase_zh};
+use crate::tui::app::App;
 use crate::tui::layout::inner;
+use crate::tui::shocks::{ShockOrigin, attack_phrase_zh};
 use crate::tui::text::clean;
 
 /// Why a node went down, in words.
 pub fn cause_text(app: &App, cause: Cause) -> String {
     match cause {
         Cause::Random => app.tr("failure", "故障").into(),
-        Cause::Shock(k) => match app.origins.get(k) {
+        Cause::Shock(k) => match app.shocks.origins.get(k) {
             Some(ShockOrigin::Scenario(Some(label))) => {
                 format!("{}{}", app.tr("shock: ", "衝擊："), clean(label))
             }

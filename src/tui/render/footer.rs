@@ -11,24 +11,22 @@ use unicode_width::UnicodeWidthStr;
 use super::fit;
 use super::popup::cut_command;
 use crate::tui::app::App;
+use crate::tui::shocks::attack_phrase_zh;
 
 /// Key hints in order of importance (later ones drop off narrow screens).
 fn hints(app: &App) -> Vec<(&'static str, String)> {
     let t = |en: &'static str, zh: &'static str| app.tr(en, zh).to_string();
     let attack = if app.lang_zh {
-        format!(
-            "攻擊（{}）",
-            crate::tui::app::attack_phrase_zh(app.next_attack)
-        )
+        format!("攻擊（{}）", attack_phrase_zh(app.shocks.next_attack))
     } else {
-        format!("attack ({})", app.next_attack.as_str())
+        format!("attack ({})", app.shocks.next_attack.as_str())
     };
     let mut hints = vec![
         ("?", t("help", "說明")),
         ("q", t("quit", "離開")),
         (
             "space",
-            if app.paused {
+            if app.playback.paused {
                 t("run", "執行")
             } else {
                 t("pause", "暫停")
@@ -40,7 +38,7 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
         // The hint says the flow view is on (the header may have no room).
         (
             "f",
-            if app.flow_view {
+            if app.view.flow_view {
                 t("flow view ✓", "流量檢視 ✓")
             } else {
                 t("flow", "流量")
@@ -63,7 +61,7 @@ fn hints(app: &App) -> Vec<(&'static str, String)> {
     ];
     // The region view says it is on early, where even 80 columns show it
     // (it has no hint while off: `?` and the README list the key).
-    if app.region_view {
+    if app.view.region_view {
         hints.insert(1, ("z", t("regions ✓", "區域著色 ✓")));
     }
     hints

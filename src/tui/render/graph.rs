@@ -130,7 +130,7 @@ fn link_color(app: &App, k: usize, j: usize, broken: bool, busiest: f64) -> Colo
     if broken {
         return Color::Red;
     }
-    if !app.flow_view {
+    if !app.view.flow_view {
         return Color::DarkGray;
     }
     let f = &app.live.flows[k];
@@ -187,7 +187,7 @@ fn links(app: &App, k: usize, area: Rect, boxes: &[NodeBox], texts: &[String], f
         });
     }
     // Brightest last, so busy and cut links stay visible where lines cross.
-    if app.flow_view {
+    if app.view.flow_view {
         let rank = |c: Color| match c {
             Color::Indexed(_) => 0,
             Color::DarkGray => 1,

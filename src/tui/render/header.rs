@@ -7,7 +7,8 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use super::line::{Part, fit_parts};
-use crate::tui::app::{App, SPEEDS};
+use crate::tui::app::App;
+use crate::tui::playback::SPEEDS;
 
 /// `chainmesh │ seed 42 │ trial 0 │ t 12/99 │ 8 steps/s │ ▶ running │ name [sector]`,
 /// cut at whole pieces (only the name is abbreviated), never inside a number.
@@ -22,7 +23,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     } else {
         (app.tr("▶ running", "▶ 執行中"), Color::LightGreen)
     };
-    let speed = SPEEDS[app.speed];
+    let speed = SPEEDS[app.playback.speed];
     let speed = if app.lang_zh {
         format!("每秒 {speed} 步")
     } else {
@@ -74,14 +75,14 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
                 Style::default().fg(Color::LightMagenta),
             )));
         }
-        if level < 1 && app.flow_view {
+        if level < 1 && app.view.flow_view {
             parts.push(sep());
             parts.push(w(Span::styled(
                 app.tr("flow view", "流量檢視"),
                 Style::default().fg(crate::tui::render::node::CUT),
             )));
         }
-        if level < 1 && app.region_view {
+        if level < 1 && app.view.region_view {
             parts.push(sep());
             parts.push(w(Span::styled(
                 app.tr("regions", "區域著色"),

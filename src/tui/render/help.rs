@@ -188,7 +188,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let rows = usize::from(area.height.saturating_sub(2)).max(1);
     if lines.len() > rows {
         let window = rows.saturating_sub(1).max(1);
-        let from = usize::from(app.help_scroll).min(lines.len() - window);
+        let from = usize::from(app.help.scroll).min(lines.len() - window);
         let total = lines.len();
         lines = lines.into_iter().skip(from).take(window).collect();
         let hint = if app.lang_zh {

@@ -451,7 +451,7 @@ pub fn risk_row(app: &App, k: usize, i: usize, width: usize) -> Line<'static> {
 
 /// Draw the inspector of the selected node in `area`.
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let (k, i) = app.selected;
+    let (k, i) = app.view.selected;
     let title = format!(
         " {} · {} ",
         app.tr("node", "節點"),

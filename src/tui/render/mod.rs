@@ -96,7 +96,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         sweep::render(app, giant, area, frame);
         return;
     }
-    let s = screen(area, app.columns.len());
+    let s = screen(area, app.view.columns.len());
     header::render(app, s.header, frame);
     for (k, &r) in s.graphs.iter().enumerate() {
         graph::render(app, k, r, frame);
@@ -104,7 +104,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     if s.hidden > 0 {
         hidden_note(app, &s, frame);
     }
-    if app.region_view {
+    if app.view.region_view {
         region_legend(app, &s, frame);
     }
     chart::render(app, s.chart, frame);
@@ -198,6 +198,7 @@ fn region_legend(app: &App, s: &super::layout::Screen, frame: &mut Frame) {
     let grey = Style::default().fg(Color::Gray);
     let head = format!(" {}", app.tr("regions", "區域"));
     let names: Vec<String> = app
+        .view
         .regions()
         .iter()
         .map(|n| format!(" {}{}", node::UP, crate::tui::text::clean(n)))

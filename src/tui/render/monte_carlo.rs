@@ -56,7 +56,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         return;
     };
     // The drawn topologies only (see `layout::MAX_PANES`).
-    let n = app.columns.len().min(crate::tui::layout::MAX_PANES);
+    let n = app.view.columns.len().min(crate::tui::layout::MAX_PANES);
     // One cell kept free on the right: a number never touches the border.
     let width = usize::from(r.width).saturating_sub(1).max(1);
     let mut lines: Vec<Line> = Vec::new();

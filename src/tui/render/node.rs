@@ -121,7 +121,7 @@ fn frame_of(app: &App, k: usize, i: usize, width: usize) -> (String, usize, Stri
 
 /// The style of node `i` of topology `k`'s label.
 pub(crate) fn node_style(app: &App, k: usize, i: usize) -> Style {
-    let on_cut = app.flow_view && app.live.flows[k].cut_nodes[i];
+    let on_cut = app.view.flow_view && app.live.flows[k].cut_nodes[i];
     let s = if app.live.is_down(k, i) {
         Style::default()
             .fg(if on_cut { CUT } else { Color::White })
@@ -145,11 +145,13 @@ pub(crate) fn node_style(app: &App, k: usize, i: usize) -> Style {
     };
     // The region view recolours nodes that are up and off the cut (a node
     // that is down stays white on red: its state comes first).
-    let s = match app.region_index(k, i) {
-        Some(r) if app.region_view && !on_cut && !app.live.is_down(k, i) => s.fg(region_color(r)),
+    let s = match app.view.region_index(k, i) {
+        Some(r) if app.view.region_view && !on_cut && !app.live.is_down(k, i) => {
+            s.fg(region_color(r))
+        }
         _ => s,
     };
-    if app.selected == (k, i) {
+    if app.view.selected == (k, i) {
         s.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
     } else {
         s

@@ -38,8 +38,8 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
         "↑↓ 選擇 · Enter 開啟 · Esc 關閉 · 內建情境，接著是此資料夾的 *.toml",
     );
     // The last rows: how many `*.toml` files were skipped (when any), then the keys.
-    let skipped = (app.picker_skipped > 0 && inside.height >= 4).then(|| {
-        let n = app.picker_skipped;
+    let skipped = (app.picker.skipped > 0 && inside.height >= 4).then(|| {
+        let n = app.picker.skipped;
         if app.lang_zh {
             format!("略過此資料夾中 {n} 個不是情境的 .toml 檔（沒有 [scenario] 表）")
         } else {
@@ -53,7 +53,14 @@ pub fn picker(app: &App, selected: usize, area: Rect, frame: &mut Frame) {
     let per_page = (rows / ENTRY_ROWS).max(1);
     let first = selected.saturating_sub(per_page - 1);
     let mut lines: Vec<Line> = Vec::new();
-    for (j, e) in app.picker.iter().enumerate().skip(first).take(per_page) {
+    for (j, e) in app
+        .picker
+        .entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(per_page)
+    {
         let active = j == selected;
         let mark = Part::Whole(Span::styled(
             if active { "▶ " } else { "  " },

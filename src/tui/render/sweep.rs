@@ -26,7 +26,7 @@ const COL: usize = 7;
 /// Draw the sweep view over the whole of `area`; `giant` picks the metric
 /// when only one row of charts fits.
 pub fn render(app: &App, giant: bool, area: Rect, frame: &mut Frame) {
-    let s = sweep_screen(area, app.columns.len(), Attack::ALL.len());
+    let s = sweep_screen(area, app.view.columns.len(), Attack::ALL.len());
     let both = s.charts.len() >= 2;
     header::render(app, s.header, frame);
     footer::sweep(app, !both, s.footer, frame);
