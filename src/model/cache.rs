@@ -70,6 +70,9 @@ pub struct FlowCache {
     /// V* of a step that delivers production alone, per down-set
     /// (networks of at most 64 nodes).
     variable: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    /// The same V*, with assemblers, per producing set: what a down-set
+    /// missing from `variable` is looked up by.
+    variable_by_set: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
     /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
     /// model decides the key and when to ask ([`super::StepModel`]).
     idle: HashMap<IdleKey, bool>,
@@ -182,19 +185,28 @@ impl FlowCache {
         if down.len() > MEMO_MAX_NODES {
             return cost.idle_variable(down, production, &mut self.cost);
         }
-        // With assemblers the memo is keyed by the producing set, and a miss
-        // solves the canonical down-set of that set, so the value is a
-        // function of the set alone whichever down-set came first.
-        let producing = cost.producing_key(down, &mut self.lp);
-        let key = producing.unwrap_or_else(|| mask(down));
+        // Looked up by down-set first (no prune). With assemblers a miss is
+        // looked up by the producing set, and a miss there solves the
+        // canonical down-set of that set, so the value is a function of
+        // the set alone whichever down-set came first.
+        let key = mask(down);
         if let Some(&v) = self.variable.get(&key) {
             return v;
         }
-        let v = match producing {
-            Some(set) => {
-                let canonical: Vec<bool> = (0..down.len()).map(|i| set & (1 << i) == 0).collect();
-                cost.idle_variable(&canonical, production, &mut self.cost)
-            }
+        let v = match cost.producing_key(down, &mut self.lp) {
+            Some(set) => match self.variable_by_set.get(&set) {
+                Some(&v) => v,
+                None => {
+                    let canonical: Vec<bool> =
+                        (0..down.len()).map(|i| set & (1 << i) == 0).collect();
+                    let v = cost.idle_variable(&canonical, production, &mut self.cost);
+                    if self.variable_by_set.len() >= CAPACITY {
+                        self.variable_by_set.clear();
+                    }
+                    self.variable_by_set.insert(set, v);
+                    v
+                }
+            },
             None => cost.idle_variable(down, production, &mut self.cost),
         };
         if self.variable.len() >= CAPACITY {

@@ -116,6 +116,17 @@ impl CostModel {
         self.calm
     }
 
+    /// V* with every node up, when it is known without a lookup: the calm
+    /// V* of a pool-only topology (what [`CostModel::idle_variable`]
+    /// returns for the empty down-set, bit for bit).
+    pub fn all_up_variable(&self) -> Option<f64> {
+        match &self.stage {
+            None => Some(0.0),
+            Some(Stage::Flow(_)) => Some(self.calm_variable),
+            Some(Stage::Program(_)) => None,
+        }
+    }
+
     /// Does this topology have a fourth stage (some variable cost)?
     pub fn has_stage(&self) -> bool {
         self.stage.is_some()

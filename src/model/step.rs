@@ -159,7 +159,10 @@ impl StepModel {
                 cache.max_flow_warm(net, down, &mut state.warm)
             };
             if let Some(c) = &self.cost {
-                state.variable = cache.idle_variable(c, down, state.production);
+                state.variable = match c.all_up_variable() {
+                    Some(v) if down_count == 0 => v,
+                    _ => cache.idle_variable(c, down, state.production),
+                };
             }
             state.dirty = false;
         }
