@@ -5,9 +5,11 @@
 //!
 //! ```text
 //! scenario            TOML → validated Scenario (format, errors, schema, built-ins)
-//! network             solvers: flow network, assembly program, stock stages, centrality
-//! model               what one step means: production, stock, the state a trial
-//!                     carries, the keys a cache may memoise on
+//! network             pure solvers that know no time and no stock: flow network,
+//!                     assembly program, centrality, layers
+//! model               what one step means: production, the stock solvers and the
+//!                     cost stage (model/stock), the state a trial carries, the
+//!                     keys a cache may memoise on
 //! metrics             the one table of per-trial metrics (names, groups, labels, ranges)
 //! sim                 seeded Monte Carlo engine: events in time (compiles a Scenario: Prepared)
 //! stats               exact distributions and summaries

@@ -6,8 +6,8 @@ mod common;
 
 use common::stage_lp::{Oracle, four_stages};
 
-use chainmesh::model::{FlowCache, StepModel, StepState};
-use chainmesh::network::{FlowNetwork, stock_ranking};
+use chainmesh::model::{FlowCache, StepModel, StepState, stock_ranking};
+use chainmesh::network::FlowNetwork;
 use chainmesh::scenario::{Role, Scenario, Topology};
 use chainmesh::sim::{Prepared, run_trials, trace_rows};
 use predicates::prelude::PredicateBooleanExt;

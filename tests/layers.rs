@@ -1,7 +1,7 @@
 //! The module graph has no import circles, between top-level modules and
 //! between files; the core never names the command line or the terminal;
-//! the two fronts (`cli`, `tui`) never import each other (issues "One
-//! house" and "One home for what a step means").
+//! the two fronts (`cli`, `tui`) never import each other; `network` knows
+//! no stock (issues "One house" and "One home for what a step means").
 //!
 //! Reads every `src/**/*.rs`, takes each `crate::a::b` path it names (in `use`
 //! items and in code) and draws an arrow from the file's top-level module
@@ -382,6 +382,42 @@ fn the_core_never_names_the_command_line_or_the_terminal() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// Words of the stock and the step's later stages that `network`'s code
+/// (comments skipped) must not use: it holds pure solvers that know no time
+/// and no stock; the stock solvers live in `model::stock` (issue 21, "One
+/// home for what a step means").
+const STOCK_WORDS: [&str; 4] = ["stock", "inventory", "crate::model", "crate::sim"];
+
+/// The words of [`STOCK_WORDS`] that `code` (already without comments) uses,
+/// case-insensitively.
+fn stock_words(code: &str) -> Vec<&'static str> {
+    let lower = code.to_lowercase();
+    STOCK_WORDS
+        .into_iter()
+        .filter(|w| lower.contains(w))
+        .collect()
+}
+
+#[test]
+fn the_network_knows_no_stock() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("network"), &mut files);
+    assert!(
+        files.len() >= 5,
+        "suspiciously few files under src/network ({}): is the walk broken?",
+        files.len()
+    );
+    let mut bad = Vec::new();
+    for f in files {
+        let text = code(&std::fs::read_to_string(&f).expect("read"));
+        for w in stock_words(&text) {
+            bad.push(format!("{} uses {w:?}", f.display()));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 #[test]
 fn the_checker_sees_a_planted_circle() {
     let mut g = BTreeMap::new();
@@ -448,6 +484,10 @@ fn the_checkers_see_planted_violations() {
         .map(|s| s.to_string())
         .collect();
     assert_eq!(file_node(&p, &modules), "scenario");
+    // Stock in network's code, but not in its comments.
+    let planted = code("let max = topo.nodes[v].stock.max; // stock\nuse crate::model::StockStep;");
+    assert_eq!(stock_words(&planted), vec!["stock", "crate::model"]);
+    assert!(stock_words(&code("let f = net.max_flow(&down, s); // no stock here")).is_empty());
 }
 
 /// `cargo test --test layers -- --ignored --nocapture`: the graph, for the docs.

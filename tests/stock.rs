@@ -4,8 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use chainmesh::model::Inventory;
-use chainmesh::network::{StockNetwork, StockProgram, StockScratch, stock_ranking};
+use chainmesh::model::{Inventory, StockNetwork, StockProgram, StockScratch, stock_ranking};
 use chainmesh::scenario::{Role, Scenario, Topology};
 use chainmesh::sim::{FlowCache, Prepared, StepRecord, TopologyRun, risk};
 use proptest::prelude::*;

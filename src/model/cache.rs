@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
-use crate::network::{CostScratch, FlowNetwork, FlowSolver, StockScratch};
+use crate::network::{FlowNetwork, FlowSolver};
 
 use super::cost::{CostMemo, CostModel};
+use super::stock::{CostScratch, StockScratch};
 
 use super::method::{Method, MethodChooser};
 

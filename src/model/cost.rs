@@ -14,11 +14,11 @@
 
 use std::collections::HashMap;
 
-use crate::network::assembly::StockProgram;
-use crate::network::{CostFlow, CostScratch, FlowNetwork, StockScratch};
+use crate::network::FlowNetwork;
 use crate::scenario::Topology;
 
 use super::inventory::Inventory;
+use super::stock::{CostFlow, CostScratch, StockProgram, StockScratch};
 
 /// The cost side of one topology's step. Built only for a topology that
 /// costs something; read-only.

@@ -2,8 +2,9 @@
 //! topologies, the linear-program step when there are assemblers (both
 //! compute the three stages of `docs/model.md`, "Inventory").
 
-use crate::network::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
 use crate::scenario::Topology;
+
+use super::stock::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
 
 /// How one topology's stocked steps are computed.
 #[derive(Debug, Clone)]

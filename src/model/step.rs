@@ -34,6 +34,7 @@ use crate::scenario::Topology;
 use super::cache::{FlowCache, IdleKey, mask};
 use super::cost::CostModel;
 use super::inventory::Inventory;
+use super::stock::StockStep;
 
 /// Networks and stock sets of at most this many members key the idle memo
 /// with a `u64` bit mask.
@@ -280,9 +281,7 @@ impl StepModel {
         cache: &mut FlowCache,
     ) -> (f64, f64, Option<f64>) {
         let production = state.production;
-        let moved = |s: &crate::network::StockStep| {
-            (s.drawn > 0.0 || s.refilled > 0.0).then_some(s.variable)
-        };
+        let moved = |s: &StockStep| (s.drawn > 0.0 || s.refilled > 0.0).then_some(s.variable);
         if down.len() > IDLE_MEMO_MAX || state.level.len() > IDLE_MEMO_MAX {
             cache.stock_solves += 1;
             let step = inv.step(down, &mut state.level, &mut cache.stock);

@@ -49,9 +49,7 @@
 //! engine never calls it.
 
 mod split;
-mod stock;
 pub use split::{AssemblySplit, BOTTLENECK_MAX_NODES, SPLIT_MAX_NODES};
-pub use stock::StockProgram;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
@@ -118,23 +116,26 @@ impl WarmStart {
 }
 
 /// A topology with at least one assembler, compiled for its program.
+///
+/// The data of the program (roles, capacities, demands, needs, arcs) is
+/// readable in the crate, for programs built elsewhere from the same data.
 #[derive(Debug, Clone)]
 pub struct Assembly {
-    role: Vec<Role>,
-    cap: Vec<f64>,
+    pub(crate) role: Vec<Role>,
+    pub(crate) cap: Vec<f64>,
     /// Per node: the bound of x_v in [`Assembly::build`]'s program, its
     /// capacity and those of its merged input arcs (capacity / quantity).
     xcap: Vec<f64>,
     /// Per node: most a sink consumes per step (its demand; unused elsewhere).
-    demand: Vec<f64>,
+    pub(crate) demand: Vec<f64>,
     /// Per node: units of each of its parts per unit of output (parts in name
     /// order); empty for a pool.
-    needs: Vec<Vec<f64>>,
+    pub(crate) needs: Vec<Vec<f64>>,
     /// Directed arcs in link order (a `both_ways` link gives two).
-    arcs: Vec<Arc>,
+    pub(crate) arcs: Vec<Arc>,
     /// Arcs into / out of each node, in arc order.
-    into: Vec<Vec<u32>>,
-    out_of: Vec<Vec<u32>>,
+    pub(crate) into: Vec<Vec<u32>>,
+    pub(crate) out_of: Vec<Vec<u32>>,
     /// The whole program with every node up, solved once at prepare time:
     /// its optimal basis is where every step's solve starts, and the
     /// variable of each node's output. `None` if that solve failed (then
@@ -150,7 +151,7 @@ pub struct Assembly {
 /// `fix_var`, several by ONE added row `Σ x_v ≤ 0` (with x ≥ 0 it forces
 /// each to 0), so microlp's dual simplex re-optimises once. `None` if the
 /// edit fails.
-fn force_to_zero(sol: &Solution, x: &[Variable], f: &[u32]) -> Option<Solution> {
+pub(crate) fn force_to_zero(sol: &Solution, x: &[Variable], f: &[u32]) -> Option<Solution> {
     let edited = match f {
         [] => return Some(sol.clone()),
         [v] => sol.clone().fix_var(x[*v as usize], 0.0),
@@ -193,14 +194,15 @@ fn unit_scale(bounds: impl Iterator<Item = f64>) -> f64 {
     scale
 }
 
+/// A directed arc of the program (one direction of a link).
 #[derive(Debug, Clone, Copy)]
-struct Arc {
+pub(crate) struct Arc {
     from: u32,
     to: u32,
     /// `f64::INFINITY` when unlimited.
-    cap: f64,
+    pub(crate) cap: f64,
     /// For an arc into an assembler: the index of the part it supplies.
-    part: u32,
+    pub(crate) part: u32,
     /// The arc is the only one of its head's input condition (the sole
     /// supplier of a part, or a pool's only input): its flow is then
     /// `merged` × x_head (see [`Assembly::build`]); 0 when it is not.
@@ -252,7 +254,7 @@ pub struct AssemblyScratch {
     covered: Vec<u32>,
     stack: Vec<u32>,
     /// Down nodes whose output must be fixed at 0 (see `Assembly::frontier`).
-    frontier: Vec<u32>,
+    pub(crate) frontier: Vec<u32>,
 }
 
 /// How the program of one step was solved (for tests and the bench).
@@ -602,7 +604,7 @@ impl Assembly {
     /// P), and every other node outside P has zero net output in every
     /// feasible program (no source, no cycle through an assembler), so the
     /// optimum is the same.
-    fn frontier(&self, s: &mut AssemblyScratch) {
+    pub(crate) fn frontier(&self, s: &mut AssemblyScratch) {
         s.frontier.clear();
         for v in 0..self.role.len() {
             if s.producing[v] {
@@ -827,7 +829,7 @@ impl Assembly {
     /// Mark in `scratch` the nodes that can produce (`producing`) and those
     /// from which a producing sink is reachable through producing nodes
     /// (`useful`). Every other node has x_v = 0 in every feasible program.
-    fn prune(&self, down: &[bool], s: &mut AssemblyScratch) {
+    pub(crate) fn prune(&self, down: &[bool], s: &mut AssemblyScratch) {
         let n = self.role.len();
         s.producing.clear();
         s.producing.resize(n, false);

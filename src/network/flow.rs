@@ -13,12 +13,8 @@ use std::sync::Arc;
 use super::assembly::{Assembly, AssemblyScratch};
 use crate::scenario::{Role, Topology};
 
-mod cost;
 mod detail;
-mod stock;
-pub use cost::{CostFlow, CostScratch};
 pub use detail::FlowDetail;
-pub use stock::{StockLayout, StockNetwork, StockScratch, StockStep, stock_ranking};
 
 /// Residual capacities at or below this are treated as zero (the same line
 /// as a zero baseline, [`super::ZERO_BASELINE`]).
@@ -33,11 +29,11 @@ pub struct FlowNetwork {
     /// Head (target vertex) of each arc.
     head: Vec<u32>,
     /// Original capacity of each arc (0 for reverse arcs).
-    cap: Vec<f64>,
+    pub(crate) cap: Vec<f64>,
     /// Index of each arc's reverse arc.
-    rev: Vec<u32>,
+    pub(crate) rev: Vec<u32>,
     /// Per topology node: index of its `in → out` arc.
-    split: Vec<u32>,
+    pub(crate) split: Vec<u32>,
     baseline: f64,
     exact: bool,
     /// The assembly program, when some node has `needs`: then it, not the
@@ -48,7 +44,9 @@ pub struct FlowNetwork {
 /// Reusable scratch space for [`FlowNetwork::max_flow`]; one per thread.
 #[derive(Debug, Clone, Default)]
 pub struct FlowSolver {
-    residual: Vec<f64>,
+    /// Residual capacity of each arc: the flow on a forward arc is its
+    /// reverse arc's residual.
+    pub(crate) residual: Vec<f64>,
     level: Vec<u32>,
     next_arc: Vec<u32>,
     queue: VecDeque<u32>,
@@ -92,7 +90,7 @@ const UNSEEN: u32 = u32::MAX;
 /// Returns `(first, head, cap, rev, forward)`, `forward[k]` being the index
 /// of arc `k` of `arcs`.
 #[allow(clippy::type_complexity)]
-fn csr(
+pub(crate) fn csr(
     vertices: usize,
     arcs: &[(usize, usize, f64)],
 ) -> (Vec<u32>, Vec<u32>, Vec<f64>, Vec<u32>, Vec<u32>) {
@@ -131,7 +129,7 @@ fn csr(
 /// (sink, of its demand); then the links in order, `out(from) → in(to)`
 /// (unlimited ones of capacity `unlimited`; a `both_ways` link also the
 /// other way). `S = 2n`, `T = 2n + 1`.
-fn topology_arcs(topo: &Topology, unlimited: f64) -> Vec<(usize, usize, f64)> {
+pub(crate) fn topology_arcs(topo: &Topology, unlimited: f64) -> Vec<(usize, usize, f64)> {
     let n = topo.nodes.len();
     let (s, t) = (2 * n, 2 * n + 1);
     let mut arcs: Vec<(usize, usize, f64)> = Vec::with_capacity(3 * n + 2 * topo.links.len());
@@ -158,7 +156,7 @@ fn topology_arcs(topo: &Topology, unlimited: f64) -> Vec<(usize, usize, f64)> {
 }
 
 /// Per node, the index in [`topology_arcs`] of its split arc.
-fn split_arcs(topo: &Topology, forward: &[u32]) -> Vec<u32> {
+pub(crate) fn split_arcs(topo: &Topology, forward: &[u32]) -> Vec<u32> {
     let mut split = Vec::with_capacity(topo.nodes.len());
     let mut k = 0;
     for node in &topo.nodes {
@@ -193,6 +191,37 @@ impl FlowNetwork {
             && net.cap.iter().sum::<f64>() < 2f64.powi(50);
         net.baseline = net.max_flow(&vec![false; n], &mut FlowSolver::default());
         net
+    }
+
+    /// A network over `vertices` vertices with the forward arcs `arcs`:
+    /// [`topology_arcs`] of `topo` first, then any further arcs, possibly
+    /// between further vertices (`2n + 2` and up). `S = 2n` stays the
+    /// source and the last vertex is the sink [`augment`](Self::augment)
+    /// pushes to. Its baseline is `baseline` (not solved); it is never exact
+    /// and has no assembly program. Returns it and the index of each arc of
+    /// `arcs` (`forward` of [`csr`]), so that a caller can open or close an
+    /// arc by setting its entry of `FlowSolver::residual` between calls of
+    /// `augment`.
+    pub(crate) fn from_arcs(
+        topo: &Topology,
+        vertices: usize,
+        arcs: &[(usize, usize, f64)],
+        baseline: f64,
+    ) -> (FlowNetwork, Vec<u32>) {
+        let (first, head, cap, rev, forward) = csr(vertices, arcs);
+        let split = split_arcs(topo, &forward);
+        let net = FlowNetwork {
+            nodes: topo.nodes.len(),
+            first,
+            head,
+            cap,
+            rev,
+            split,
+            baseline,
+            exact: false,
+            assembly: None,
+        };
+        (net, forward)
     }
 
     /// Number of topology nodes.
@@ -233,9 +262,9 @@ impl FlowNetwork {
     }
 
     /// Run Dinic phases from the flow already in `solver.residual`; returns the flow added.
-    fn augment(&self, solver: &mut FlowSolver) -> f64 {
-        // S = 2n; the super-sink is the last vertex (T = 2n + 1 here, T' in
-        // a stock network).
+    pub(crate) fn augment(&self, solver: &mut FlowSolver) -> f64 {
+        // S = 2n; the super-sink is the last vertex (T = 2n + 1 here, the
+        // last of the extra vertices in a network built by `from_arcs`).
         let vertices = self.first.len() - 1;
         let s = (2 * self.nodes) as u32;
         let t = (vertices - 1) as u32;

@@ -1,16 +1,21 @@
-//! Graph views of a [`Topology`]: the flow network used for throughput and
-//! the centrality rankings used by targeted shocks.
+//! Graph views of a [`Topology`], solvers that know no time and no stock:
+//! the flow network and the assembly program used for throughput, the
+//! centrality rankings used by targeted shocks, the layers of a drawing.
+//!
+//! The stages a step adds after production (stock, costs) live in
+//! `model`, built on the primitives this module lends the crate: the CSR
+//! builder and the node-split arcs of a topology ([`csr`],
+//! [`topology_arcs`], [`split_arcs`]), a flow network over extra arcs
+//! ([`FlowNetwork::from_arcs`]) and the data of an assembly program.
 
 pub mod assembly;
 pub mod centrality;
 mod flow;
 pub mod simplex;
 
-pub use assembly::{Assembly, StockProgram};
-pub use flow::{
-    CostFlow, CostScratch, FlowDetail, FlowNetwork, FlowSolver, StockLayout, StockNetwork,
-    StockScratch, StockStep, stock_ranking,
-};
+pub use assembly::Assembly;
+pub use flow::{FlowDetail, FlowNetwork, FlowSolver};
+pub(crate) use flow::{csr, split_arcs, topology_arcs};
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 

@@ -2,7 +2,8 @@
 //! text of docs/model.md alone (sections 1a, 1b and 1c; nothing shared with
 //! chainmesh's solvers): the oracle of the stock and cost tests.
 
-use chainmesh::network::{FlowNetwork, stock_ranking};
+use chainmesh::model::stock_ranking;
+use chainmesh::network::FlowNetwork;
 use chainmesh::scenario::{Role, Topology};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 

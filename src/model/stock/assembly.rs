@@ -23,14 +23,13 @@
 //! re-optimises after forcing its down nodes to 0; it falls back to the
 //! exact program when the weighted optimum delivers less than stage 1.
 //!
-//! For pool-only topologies [`crate::network::StockNetwork`] computes the
+//! For pool-only topologies [`super::StockNetwork`] computes the
 //! same stages as nested max flows; tests compare the two.
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Solution, Variable};
 
-use super::Assembly;
-use crate::network::StockLayout;
-use crate::network::StockStep;
+use super::layout::{StockLayout, StockStep};
+use crate::network::assembly::{Assembly, AssemblyScratch, force_to_zero};
 use crate::network::simplex::{DenseProgram, DenseTableau};
 use crate::scenario::{Role, Topology};
 
@@ -306,7 +305,7 @@ impl StockProgram {
         if full && !down.iter().zip(&calm.used).any(|(&d, &u)| d && u) {
             return Some(calm.value);
         }
-        let mut scratch = super::AssemblyScratch::default();
+        let mut scratch = AssemblyScratch::default();
         self.program.prune(down, &mut scratch);
         self.program.frontier(&mut scratch);
         if scratch.frontier.is_empty() {
@@ -319,7 +318,7 @@ impl StockProgram {
         {
             return Some(v);
         }
-        let sol = super::force_to_zero(&calm.solution, &calm.vars.x, &scratch.frontier)?;
+        let sol = force_to_zero(&calm.solution, &calm.vars.x, &scratch.frontier)?;
         if !self.delivers(&sol, &calm.vars, delivered) {
             return None;
         }
@@ -349,7 +348,7 @@ impl StockProgram {
 
     /// The producing set of `down` as a bit mask ([`Assembly::producing_key`];
     /// at most 64 nodes).
-    pub fn producing_key(&self, down: &[bool], scratch: &mut super::AssemblyScratch) -> u64 {
+    pub fn producing_key(&self, down: &[bool], scratch: &mut AssemblyScratch) -> u64 {
         self.program.producing_key(down, scratch)
     }
 

@@ -26,9 +26,9 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use crate::network::ZERO_BASELINE as EPS;
+use crate::network::{csr, split_arcs, topology_arcs};
 use crate::scenario::{Role, Topology};
-
-use super::{EPS, csr, split_arcs, topology_arcs};
 
 /// A pool-only topology compiled for the cost stage.
 #[derive(Debug, Clone)]
