@@ -4,9 +4,9 @@
 //!
 //! The stages a step adds after production (stock, costs) live in
 //! `model`, built on the primitives this module lends the crate: the CSR
-//! builder and the node-split arcs of a topology ([`csr`],
-//! [`topology_arcs`], [`split_arcs`]), a flow network over extra arcs
-//! ([`FlowNetwork::from_arcs`]) and the data of an assembly program.
+//! builder and the node-split arcs of a topology (`csr`, `topology_arcs`,
+//! `split_arcs`), a flow network over extra arcs (`FlowNetwork::from_arcs`)
+//! and the data of an assembly program.
 
 pub mod assembly;
 pub mod centrality;
