@@ -1,6 +1,7 @@
 //! A stocked step solved once and reused while the down-set holds and the
-//! stock caps that move stay slack (`StepModel`, docs/model.md section 1b,
-//! "Reuse") gives every step's record, level and cost bit for bit as
+//! stock caps that move stay slack, or recalled from a step solved earlier
+//! from the same down-set and levels (`StepModel`, docs/model.md section
+//! 1b, "Reuse"), gives every step's record, level and cost bit for bit as
 //! solving every step does (`FlowCache::stepwise`, the oracle).
 
 mod common;
@@ -25,18 +26,16 @@ fn stocked(text: &str, max: u32, fill: u32, unit: u32) -> String {
 }
 
 /// Every step of trial `trial` of topology 0: records and levels, with the
-/// reuse on or off.
+/// reuse on or off (`cache.stepwise`).
 fn walk(
     prep: &Prepared,
     seed: u64,
     trial: u64,
-    stepwise: bool,
+    cache: &mut FlowCache,
 ) -> Vec<(u64, u64, u64, u64, Vec<u64>)> {
     let mut run = TopologyRun::new(prep, 0, seed, trial);
-    let mut cache = FlowCache::default();
-    cache.stepwise = stepwise;
     let mut out = Vec::new();
-    while let Some(r) = run.step(prep, &mut cache) {
+    while let Some(r) = run.step(prep, cache) {
         let levels = run
             .stock_levels(prep)
             .iter()
@@ -64,18 +63,24 @@ proptest! {
     ) {
         let text = stocked(&text, max, fill, unit);
         let prep = Prepared::new(Scenario::from_toml("r.toml", &text).expect("valid")).expect("prepared");
-        for trial in 0..3 {
-            let fast = walk(&prep, seed, trial, false);
-            let oracle = walk(&prep, seed, trial, true);
+        // One cache through the trials, as a thread of the Monte Carlo
+        // keeps it: later trials recall steps solved in earlier ones.
+        let mut fast_cache = FlowCache::default();
+        for trial in 0..6 {
+            let fast = walk(&prep, seed, trial, &mut fast_cache);
+            let mut oracle_cache = FlowCache::default();
+            oracle_cache.stepwise = true;
+            let oracle = walk(&prep, seed, trial, &mut oracle_cache);
             prop_assert_eq!(fast, oracle, "trial {}", trial);
         }
     }
 }
 
 /// The reuse happens: agriculture's network, whose cold store refills
-/// slowly after every draw, solves fewer stocked steps with it (about a
-/// fifth fewer: its 22 nodes change the down-set every few steps, and a
-/// new down-set is solved afresh).
+/// slowly after every draw, solves under two thirds of the stocked steps
+/// with it over 200 trials (about 54 %; a third over 2,000). Its 22 nodes change the down-set every few steps, so most of the
+/// saving is recalling a step solved at an earlier visit of the same
+/// down-set (in this trial or an earlier one on the same cache).
 #[test]
 fn agriculture_reuses_refill_steps() {
     let b = chainmesh::scenario::builtin::find("agriculture").expect("built in");
@@ -90,7 +95,7 @@ fn agriculture_reuses_refill_steps() {
         let mut cache = FlowCache::default();
         cache.stepwise = stepwise;
         let mut steps = 0;
-        for trial in 0..50 {
+        for trial in 0..200 {
             let mut run = TopologyRun::new(&prep, k, prep.scenario.seed, trial);
             while run.step(&prep, &mut cache).is_some() {
                 steps += 1;
@@ -101,7 +106,7 @@ fn agriculture_reuses_refill_steps() {
     let (steps, solved) = count(false);
     let (_, oracle) = count(true);
     assert!(
-        solved * 10 < oracle * 9,
+        solved * 3 < oracle * 2,
         "{solved} solves with reuse vs {oracle} without ({steps} steps)"
     );
 }

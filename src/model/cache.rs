@@ -11,6 +11,7 @@ use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart
 use crate::network::{FlowNetwork, FlowSolver};
 
 use super::cost::{CostMemo, CostModel};
+use super::inventory::Inventory;
 use super::stock::{CostScratch, StockScratch};
 
 use super::method::{Method, MethodChooser};
@@ -29,8 +30,11 @@ impl Hasher for MaskHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        // Eight bytes at a time (a slice of `u64` keys hashes its bytes).
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
     }
     fn write_u64(&mut self, x: u64) {
@@ -77,6 +81,8 @@ pub struct FlowCache {
     /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
     /// model decides the key and when to ask ([`super::StepModel`]).
     idle: HashMap<IdleKey, bool>,
+    /// Stocked steps of pool-only topologies already solved, per down-set.
+    pub solved: SolvedSteps,
     /// Buffers of the assembly program (topologies with assemblers).
     lp: AssemblyScratch,
     /// Solutions part-way along the fixes of small assembly programs.
@@ -101,13 +107,18 @@ pub struct FlowCache {
 impl FlowCache {
     /// Max flow of `net` with the nodes marked in `down` removed.
     pub fn max_flow(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {
+        self.max_flow_keyed(net, down, memo_key(down))
+    }
+
+    /// [`max_flow`](Self::max_flow) with `key` = [`memo_key`]`(down)`,
+    /// computed once by a caller that looks `down` up in more than one memo.
+    fn max_flow_keyed(&mut self, net: &FlowNetwork, down: &[bool], key: Option<u64>) -> f64 {
         if let Some(a) = net.assembly() {
-            return self.assembly(a, down);
+            return self.assembly(a, down, key);
         }
-        let memo = net.node_count() <= MEMO_MAX_NODES;
-        let mut key = 0u64;
+        let memo = key.is_some();
+        let key = key.unwrap_or(0);
         if memo {
-            key = mask(down);
             if let Some(&f) = self.memo.get(&key) {
                 self.hits += 1;
                 return f;
@@ -132,13 +143,20 @@ impl FlowCache {
     /// assembly programs over 64 nodes start from that run's previous
     /// optimum ([`Assembly::throughput_warm`]); everything else is
     /// [`max_flow`](Self::max_flow).
-    pub fn max_flow_warm(&mut self, net: &FlowNetwork, down: &[bool], warm: &mut WarmStart) -> f64 {
+    /// `key` is [`memo_key`]`(down)`.
+    pub fn max_flow_warm(
+        &mut self,
+        net: &FlowNetwork,
+        down: &[bool],
+        key: Option<u64>,
+        warm: &mut WarmStart,
+    ) -> f64 {
         match net.assembly() {
             Some(a) if a.node_count() > MEMO_MAX_NODES => {
                 self.misses += 1;
                 a.throughput_warm(down, &mut self.lp, warm)
             }
-            _ => self.max_flow(net, down),
+            _ => self.max_flow_keyed(net, down, key),
         }
     }
 
@@ -146,12 +164,11 @@ impl FlowCache {
     /// the producing set ([`Assembly::producing_key`]), not the down-set: the
     /// value is a pure function of that set, and down-sets that differ only
     /// in nodes that could not produce anyway share one entry.
-    fn assembly(&mut self, a: &Assembly, down: &[bool]) -> f64 {
-        if a.node_count() > MEMO_MAX_NODES {
+    fn assembly(&mut self, a: &Assembly, down: &[bool], key: Option<u64>) -> f64 {
+        let Some(down_key) = key else {
             self.misses += 1;
             return a.throughput(down, &mut self.lp);
-        }
-        let down_key = mask(down);
+        };
         if let Some(&f) = self.memo.get(&down_key) {
             self.hits += 1;
             return f;
@@ -178,19 +195,25 @@ impl FlowCache {
 
     /// V* of a step with the nodes marked in `down` out of service that
     /// delivers `production` (a function of `down`) from production alone:
-    /// memoised by down-set in networks of at most 64 nodes.
-    pub fn idle_variable(&mut self, cost: &CostModel, down: &[bool], production: f64) -> f64 {
+    /// memoised by down-set in networks of at most 64 nodes. `key` is
+    /// [`memo_key`]`(down)`.
+    pub fn idle_variable(
+        &mut self,
+        cost: &CostModel,
+        down: &[bool],
+        key: Option<u64>,
+        production: f64,
+    ) -> f64 {
         if !cost.has_stage() {
             return 0.0;
         }
-        if down.len() > MEMO_MAX_NODES {
+        let Some(key) = key else {
             return cost.idle_variable(down, production, &mut self.cost);
-        }
+        };
         // Looked up by down-set first (no prune). With assemblers a miss is
         // looked up by the producing set, and a miss there solves the
         // canonical down-set of that set, so the value is a function of
         // the set alone whichever down-set came first.
-        let key = mask(down);
         if let Some(&v) = self.variable.get(&key) {
             return v;
         }
@@ -283,11 +306,113 @@ fn churned(was: &[bool], down: &[bool]) -> bool {
     2 * changed > down.len()
 }
 
+/// Stocked steps of a pool-only topology already solved (networks of at
+/// most 64 nodes and stocks), what [`super::StepModel`] recalls: per
+/// down-set the step last solved from it, which serves any levels it
+/// [fits](SolvedStep::fits), and per down-set and levels (bit for bit)
+/// every step solved, which serves those levels again. Bounded: each map
+/// is cleared when full.
+#[derive(Debug, Default)]
+pub struct SolvedSteps {
+    last: HashMap<u64, SolvedStep, BuildHasherDefault<MaskHasher>>,
+    exact: HashMap<Box<[u64]>, SolvedStep, BuildHasherDefault<MaskHasher>>,
+    /// The key of `exact` being looked up (a buffer).
+    key: Vec<u64>,
+}
+
+/// Most solved stocked steps kept per map, topology and thread (each a
+/// few dozen bytes per stocked node).
+const SOLVED_CAPACITY: usize = 1 << 14;
+
+impl SolvedSteps {
+    /// A step solved from the down-set of mask `down_key` that fits
+    /// `levels`, if one is held.
+    pub fn find(&mut self, inv: &Inventory, down_key: u64, levels: &[f64]) -> Option<&SolvedStep> {
+        if self.last.get(&down_key).is_some_and(|s| s.fits(inv, levels)) {
+            return self.last.get(&down_key);
+        }
+        self.exact_key(down_key, levels);
+        self.exact.get(self.key.as_slice())
+    }
+
+    /// Remember `step`, solved from the down-set of mask `down_key`.
+    pub fn remember(&mut self, down_key: u64, step: &SolvedStep) {
+        if self.last.len() >= SOLVED_CAPACITY {
+            self.last.clear();
+        }
+        match self.last.get_mut(&down_key) {
+            Some(held) => held.clone_from(step),
+            None => {
+                self.last.insert(down_key, step.clone());
+            }
+        }
+        if self.exact.len() >= SOLVED_CAPACITY {
+            self.exact.clear();
+        }
+        self.exact_key(down_key, &step.from);
+        self.exact.insert(self.key.as_slice().into(), step.clone());
+    }
+
+    fn exact_key(&mut self, down_key: u64, levels: &[f64]) {
+        self.key.clear();
+        self.key.push(down_key);
+        self.key.extend(levels.iter().map(|l| l.to_bits()));
+    }
+}
+
+/// A solved stocked step of a pool-only topology (one that drew or
+/// refilled) and the levels it was solved from.
+#[derive(Debug, Clone, Default)]
+pub struct SolvedStep {
+    /// Per rank: the levels before the step, its draws and refills.
+    pub from: Vec<f64>,
+    pub draws: Vec<f64>,
+    pub refills: Vec<f64>,
+    /// Units delivered and drawn.
+    pub delivered: f64,
+    pub drawn: f64,
+    /// V* of the step (0 without costs).
+    pub variable: f64,
+}
+
+impl SolvedStep {
+    /// Is this step, solved from the same down-set, still the optimum from
+    /// `levels`? True when every level equals the one it was solved from
+    /// bit for bit, or when both leave that rank's caps slack by more than
+    /// the tolerance: y_j < level_j and r_j < max_j − level_j (see
+    /// [`super::StepModel`], "reuse").
+    pub fn fits(&self, inv: &Inventory, levels: &[f64]) -> bool {
+        let tol = inv.tol();
+        let max = inv.max();
+        let slack = |j: usize, level: f64| {
+            self.draws[j] < level - tol && self.refills[j] < max[j] - level - tol
+        };
+        levels.iter().enumerate().all(|(j, &l)| {
+            l.to_bits() == self.from[j].to_bits() || (slack(j, l) && slack(j, self.from[j]))
+        })
+    }
+
+    /// The step again from `levels` (which [`fits`](Self::fits)), which it
+    /// updates: (delivered, drawn, `Some(V*)`).
+    pub fn apply(&self, inv: &Inventory, levels: &mut [f64]) -> (f64, f64, Option<f64>) {
+        for (j, l) in levels.iter_mut().enumerate() {
+            *l = inv.settle(j, *l, self.draws[j], self.refills[j]);
+        }
+        (self.delivered, self.drawn, Some(self.variable))
+    }
+}
+
 /// What decides whether a stocked step is idle (draws and refills nothing),
 /// for a network of at most 64 nodes and stocks: the down-set, the stocks
 /// that are not empty and those that are not full, as bit masks. Made by
 /// [`super::StepModel`], which states why the key suffices.
 pub type IdleKey = (u64, u64, u64);
+
+/// The key of `down` in the memos: its bit mask on networks of at most 64
+/// nodes, `None` on larger ones (which keep no memo).
+pub fn memo_key(down: &[bool]) -> Option<u64> {
+    (down.len() <= MEMO_MAX_NODES).then(|| mask(down))
+}
 
 /// The down-set of at most 64 nodes as a bit mask (bit i for node i).
 pub fn mask(down: &[bool]) -> u64 {

@@ -31,10 +31,9 @@ use crate::network::FlowNetwork;
 use crate::network::assembly::WarmStart;
 use crate::scenario::Topology;
 
-use super::cache::{FlowCache, IdleKey, mask};
+use super::cache::{FlowCache, IdleKey, SolvedStep, mask, memo_key};
 use super::cost::CostModel;
 use super::inventory::Inventory;
-use super::stock::StockStep;
 
 /// Networks and stock sets of at most this many members key the idle memo
 /// with a `u64` bit mask.
@@ -60,32 +59,21 @@ pub struct StepState {
     dirty: bool,
     /// Production for the current down-set (valid when not `dirty`).
     production: f64,
-    /// V* of a step of the current down-set that delivers production alone
-    /// (valid when not `dirty`; 0 without costs).
-    variable: f64,
+    /// The down-set's memo key (valid when not `dirty`; `None` when no
+    /// memo is asked or the network is too large for one).
+    key: Option<u64>,
+    /// V* of a step of the current down-set that delivers production alone,
+    /// once a step asked for it (`None` until then and when `dirty`).
+    variable: Option<f64>,
     /// Stock level per stocked node, in the inventory's rank order.
     level: Vec<f64>,
     /// This trial's last assembly optimum (large assembly topologies only).
     warm: WarmStart,
     /// The last stocked step solved for the current down-set (pool-only
     /// topologies), while it may be reused ([`StepModel::step`]).
-    held: Option<HeldStep>,
+    held: Option<SolvedStep>,
     /// The levels before the step being solved (a buffer).
     before: Vec<f64>,
-}
-
-/// A solved stocked step of a pool-only topology and the levels it was
-/// solved from.
-#[derive(Debug, Clone, Default)]
-struct HeldStep {
-    /// Per rank: the levels before the step, its draws and refills.
-    from: Vec<f64>,
-    draws: Vec<f64>,
-    refills: Vec<f64>,
-    delivered: f64,
-    drawn: f64,
-    /// V* of the step (0 without costs).
-    variable: f64,
 }
 
 /// The outcome of one step.
@@ -152,19 +140,30 @@ impl StepModel {
             state.held = None;
         }
         if state.dirty {
+            // Both memos are keyed by the down-set's mask: made once, and
+            // only when one of them is asked.
+            let all_up = down_count == 0;
+            let asks_production = !all_up && !self.series;
+            let asks_variable = self
+                .cost
+                .as_ref()
+                .is_some_and(|c| !all_up || c.all_up_variable().is_none());
+            let key = if asks_production || asks_variable {
+                memo_key(down)
+            } else {
+                None
+            };
             state.production = if down_count == 0 {
                 net.baseline()
             } else if self.series {
                 0.0
             } else {
-                cache.max_flow_warm(net, down, &mut state.warm)
+                cache.max_flow_warm(net, down, key, &mut state.warm)
             };
-            if let Some(c) = &self.cost {
-                state.variable = match c.all_up_variable() {
-                    Some(v) if down_count == 0 => v,
-                    _ => cache.idle_variable(c, down, state.production),
-                };
-            }
+            state.key = key;
+            // V* of production alone is found when a step first needs it: a
+            // stocked step that draws or refills has its own.
+            state.variable = None;
             state.dirty = false;
         }
         let mut out = StepOutcome {
@@ -173,51 +172,33 @@ impl StepModel {
             stockout: false,
             cost: 0.0,
         };
-        let mut variable = state.variable;
+        let mut moved = None;
         if let Some(inv) = &self.inventory {
             let baseline = net.baseline();
-            let (delivered, drawn, moved) = match self.reuse(inv, state, cache) {
+            let (delivered, drawn, stocked) = match self.reuse(inv, state, cache) {
                 Some(held) => held,
-                None => {
-                    let holds = !cache.stepwise && matches!(inv, Inventory::Flow(_));
-                    if holds {
-                        state.before.clear();
-                        state.before.extend_from_slice(&state.level);
-                    }
-                    let (delivered, drawn, moved) = self.stocked(inv, state, down, baseline, cache);
-                    let moved = match (&self.cost, moved) {
-                        (Some(c), Some(program)) => Some(c.stocked_variable(
-                            down,
-                            delivered,
-                            program,
-                            &cache.stock,
-                            (&mut cache.cost, &mut cache.cost_memo),
-                        )),
-                        (None, Some(_)) => Some(0.0),
-                        (_, None) => None,
-                    };
-                    if let (true, Some(v)) = (holds, moved) {
-                        let mut held = state.held.take().unwrap_or_default();
-                        let (draws, refills) = cache.stock.draws();
-                        held.from.clone_from(&state.before);
-                        held.draws.clear();
-                        held.draws.extend_from_slice(draws);
-                        held.refills.clear();
-                        held.refills.extend_from_slice(refills);
-                        (held.delivered, held.drawn, held.variable) = (delivered, drawn, v);
-                        state.held = Some(held);
-                    }
-                    (delivered, drawn, moved)
-                }
+                None => self.stocked(inv, state, down, baseline, cache),
             };
             out.throughput = delivered;
             out.drawn = drawn / baseline;
             out.stockout = state.level.iter().any(|&l| l <= 0.0);
-            if let Some(v) = moved {
-                variable = v;
-            }
+            moved = stocked;
         }
         if let Some(c) = &self.cost {
+            let variable = match moved {
+                Some(v) => v,
+                None => match state.variable {
+                    Some(v) => v,
+                    None => {
+                        let v = match c.all_up_variable() {
+                            Some(v) if down_count == 0 => v,
+                            _ => cache.idle_variable(c, down, state.key, state.production),
+                        };
+                        state.variable = Some(v);
+                        v
+                    }
+                },
+            };
             out.cost = c.total(variable, &state.level);
         }
         out
@@ -249,28 +230,25 @@ impl StepModel {
             return None;
         }
         let held = state.held.as_ref()?;
-        let tol = inv.tol();
-        let slack = |j: usize, level: f64| {
-            let (y, r) = (held.draws[j], held.refills[j]);
-            y < level - tol && r < inv.max()[j] - level - tol
-        };
-        let fits = state.level.iter().enumerate().all(|(j, &l)| {
-            l.to_bits() == held.from[j].to_bits() || (slack(j, l) && slack(j, held.from[j]))
-        });
-        if !fits {
+        if !held.fits(inv, &state.level) {
             return None;
         }
-        for (j, l) in state.level.iter_mut().enumerate() {
-            *l = inv.settle(j, *l, held.draws[j], held.refills[j]);
-        }
-        Some((held.delivered, held.drawn, Some(held.variable)))
+        Some(held.apply(inv, &mut state.level))
     }
 
     /// The stock stages from `state`'s levels: (delivered, drawn) units,
-    /// and, when the step drew or refilled, `Some` of the variable cost the
-    /// stock program computed (0 for pool-only topologies, whose cost stage
-    /// reads the draws from the cache). Kept out of line: topologies
-    /// without stock never pay for its code.
+    /// and, when the step drew or refilled, `Some` of its V* (0 without
+    /// costs; `None` when it did neither, so V* is that of production
+    /// alone). Kept out of line: topologies without stock never pay for
+    /// its code.
+    ///
+    /// Small networks (at most 64 nodes and 64 stocks) skip the solve of
+    /// a step that is idle by its [`IdleKey`]; pool-only ones also recall
+    /// the step last solved from the same down-set when it
+    /// [fits](SolvedStep::fits) today's levels (the same argument as
+    /// [`reuse`](Self::reuse), which holds for any two steps of one
+    /// down-set, in any trial). Neither when the cache is `stepwise` (the
+    /// test oracle).
     #[inline(never)]
     fn stocked(
         &self,
@@ -281,33 +259,90 @@ impl StepModel {
         cache: &mut FlowCache,
     ) -> (f64, f64, Option<f64>) {
         let production = state.production;
-        let moved = |s: &StockStep| (s.drawn > 0.0 || s.refilled > 0.0).then_some(s.variable);
-        if down.len() > IDLE_MEMO_MAX || state.level.len() > IDLE_MEMO_MAX {
-            cache.stock_solves += 1;
-            let step = inv.step(down, &mut state.level, &mut cache.stock);
-            return (step.delivered, step.drawn, moved(&step));
-        }
-        let tol = inv.tol();
-        let (mut non_empty, mut not_full) = (0u64, 0u64);
-        for (j, (&l, &m)) in state.level.iter().zip(inv.max()).enumerate() {
-            if l > 0.0 {
-                non_empty |= 1 << j;
+        let pool = !cache.stepwise && matches!(inv, Inventory::Flow(_));
+        let small = down.len() <= IDLE_MEMO_MAX && state.level.len() <= IDLE_MEMO_MAX;
+        let (mut idle_key, mut down_key) = (None, None);
+        if small {
+            let tol = inv.tol();
+            let (mut non_empty, mut not_full) = (0u64, 0u64);
+            for (j, (&l, &m)) in state.level.iter().zip(inv.max()).enumerate() {
+                if l > 0.0 {
+                    non_empty |= 1 << j;
+                }
+                if l < m - tol {
+                    not_full |= 1 << j;
+                }
             }
-            if l < m - tol {
-                not_full |= 1 << j;
+            if not_full == 0 && production >= baseline - tol {
+                return (production, 0.0, None);
+            }
+            let set = state.key.unwrap_or_else(|| mask(down));
+            let key: IdleKey = (set, non_empty, not_full);
+            if cache.idle(&key) == Some(true) {
+                return (production, 0.0, None);
+            }
+            idle_key = Some(key);
+            if pool {
+                down_key = Some(set);
+                if let Some(hit) = cache.solved.find(inv, set, &state.level) {
+                    let out = hit.apply(inv, &mut state.level);
+                    state.held.get_or_insert_with(SolvedStep::default).clone_from(hit);
+                    return out;
+                }
             }
         }
-        if not_full == 0 && production >= baseline - tol {
-            return (production, 0.0, None);
+        if pool {
+            state.before.clear();
+            state.before.extend_from_slice(&state.level);
         }
-        let key: IdleKey = (mask(down), non_empty, not_full);
-        if cache.idle(&key) == Some(true) {
-            return (production, 0.0, None);
+        let out = self.solve_stocked(inv, state, down, cache);
+        if let Some(key) = idle_key {
+            cache.remember_idle(key, out.2.is_none());
         }
+        if let (true, Some(variable)) = (pool, out.2) {
+            // Held for the next steps of this down-set, and remembered for
+            // its next visit.
+            let mut held = state.held.take().unwrap_or_default();
+            let (draws, refills) = cache.stock.draws();
+            held.from.clone_from(&state.before);
+            held.draws.clear();
+            held.draws.extend_from_slice(draws);
+            held.refills.clear();
+            held.refills.extend_from_slice(refills);
+            (held.delivered, held.drawn, held.variable) = (out.0, out.1, variable);
+            if let Some(set) = down_key {
+                cache.solved.remember(set, &held);
+            }
+            state.held = Some(held);
+        }
+        out
+    }
+
+    /// Solve the stock stages (and, when the step drew or refilled, the
+    /// cost stage) from `state`'s levels, which it updates.
+    fn solve_stocked(
+        &self,
+        inv: &Inventory,
+        state: &mut StepState,
+        down: &[bool],
+        cache: &mut FlowCache,
+    ) -> (f64, f64, Option<f64>) {
         cache.stock_solves += 1;
         let step = inv.step(down, &mut state.level, &mut cache.stock);
-        cache.remember_idle(key, step.drawn <= 0.0 && step.refilled <= 0.0);
-        (step.delivered, step.drawn, moved(&step))
+        if step.drawn <= 0.0 && step.refilled <= 0.0 {
+            return (step.delivered, step.drawn, None);
+        }
+        let variable = match &self.cost {
+            Some(c) => c.stocked_variable(
+                down,
+                step.delivered,
+                step.variable,
+                &cache.stock,
+                (&mut cache.cost, &mut cache.cost_memo),
+            ),
+            None => 0.0,
+        };
+        (step.delivered, step.drawn, Some(variable))
     }
 
     /// Stock level per stocked node of `state`, in the inventory's rank order.
