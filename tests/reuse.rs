@@ -78,9 +78,10 @@ proptest! {
 
 /// The reuse happens: agriculture's network, whose cold store refills
 /// slowly after every draw, solves under two thirds of the stocked steps
-/// with it over 200 trials (about 54 %; a third over 2,000). Its 22 nodes change the down-set every few steps, so most of the
-/// saving is recalling a step solved at an earlier visit of the same
-/// down-set (in this trial or an earlier one on the same cache).
+/// with it over 200 trials (about 54 %; a third over 2,000). Its 22 nodes
+/// change the down-set every few steps, so most of the saving is recalling
+/// a step solved at an earlier visit of the same down-set (in this trial
+/// or an earlier one on the same cache).
 #[test]
 fn agriculture_reuses_refill_steps() {
     let b = chainmesh::scenario::builtin::find("agriculture").expect("built in");
