@@ -5,13 +5,13 @@
 //! step is idle of its [`IdleKey`]).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
 use crate::network::{FlowNetwork, FlowSolver};
 
 use super::cost::{CostMemo, CostModel};
 use super::inventory::Inventory;
+use super::mask::{MaskHash, mask};
 use super::stock::{CostScratch, StockScratch};
 
 use super::method::{Method, MethodChooser};
@@ -20,29 +20,6 @@ use super::method::{Method, MethodChooser};
 const CAPACITY: usize = 1 << 17;
 /// Networks with at most this many nodes keep a memo (the down-set is one `u64`).
 const MEMO_MAX_NODES: usize = 64;
-
-/// Multiply-shift hashing of a `u64` down-set mask (the memo's only key type).
-#[derive(Debug, Default, Clone, Copy)]
-struct MaskHasher(u64);
-
-impl Hasher for MaskHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes at a time (a slice of `u64` keys hashes its bytes).
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0 ^ x)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
-    }
-}
 
 /// Max-flow evaluation for one topology on one thread.
 ///
@@ -74,22 +51,22 @@ pub struct FlowCache {
     pub stepwise: bool,
     /// V* of a step that delivers production alone, per down-set
     /// (networks of at most 64 nodes).
-    variable: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    variable: HashMap<u64, f64, MaskHash>,
     /// The same V*, with assemblers, per producing set: what a down-set
     /// missing from `variable` is looked up by.
-    variable_by_set: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    variable_by_set: HashMap<u64, f64, MaskHash>,
     /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
     /// model decides the key and when to ask ([`super::StepModel`]).
-    idle: HashMap<IdleKey, bool>,
+    idle: HashMap<IdleKey, bool, MaskHash>,
     /// Stocked steps of pool-only topologies already solved, per down-set.
     pub solved: SolvedSteps,
     /// Buffers of the assembly program (topologies with assemblers).
     lp: AssemblyScratch,
     /// Solutions part-way along the fixes of small assembly programs.
     prefixes: PrefixCache,
-    memo: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    memo: HashMap<u64, f64, MaskHash>,
     /// Assembly values keyed by the producing set (see [`FlowCache::max_flow`]).
-    producing: HashMap<u64, f64, BuildHasherDefault<MaskHasher>>,
+    producing: HashMap<u64, f64, MaskHash>,
     /// Down-set and value the solver's residual network holds (incremental mode).
     held: Option<(Vec<bool>, f64)>,
     /// Repair or solve afresh, whichever is cheaper here (incremental mode).
@@ -110,19 +87,15 @@ impl FlowCache {
         self.max_flow_keyed(net, down, memo_key(down))
     }
 
-    /// [`max_flow`](Self::max_flow) with `key` = [`memo_key`]`(down)`,
+    /// [`max_flow`](Self::max_flow) with `key` = `memo_key(down)`,
     /// computed once by a caller that looks `down` up in more than one memo.
     fn max_flow_keyed(&mut self, net: &FlowNetwork, down: &[bool], key: Option<u64>) -> f64 {
         if let Some(a) = net.assembly() {
             return self.assembly(a, down, key);
         }
-        let memo = key.is_some();
-        let key = key.unwrap_or(0);
-        if memo {
-            if let Some(&f) = self.memo.get(&key) {
-                self.hits += 1;
-                return f;
-            }
+        if let Some(&f) = key.and_then(|k| self.memo.get(&k)) {
+            self.hits += 1;
+            return f;
         }
         let f = if net.is_exact() {
             self.incremental(net, down)
@@ -130,7 +103,7 @@ impl FlowCache {
             self.misses += 1;
             net.max_flow(down, &mut self.solver)
         };
-        if memo {
+        if let Some(key) = key {
             if self.memo.len() >= CAPACITY {
                 self.memo.clear();
             }
@@ -142,8 +115,7 @@ impl FlowCache {
     /// [`max_flow`](Self::max_flow) for one step of a run that keeps `warm`:
     /// assembly programs over 64 nodes start from that run's previous
     /// optimum ([`Assembly::throughput_warm`]); everything else is
-    /// [`max_flow`](Self::max_flow).
-    /// `key` is [`memo_key`]`(down)`.
+    /// [`max_flow`](Self::max_flow). `key` is `memo_key(down)`.
     pub fn max_flow_warm(
         &mut self,
         net: &FlowNetwork,
@@ -196,7 +168,7 @@ impl FlowCache {
     /// V* of a step with the nodes marked in `down` out of service that
     /// delivers `production` (a function of `down`) from production alone:
     /// memoised by down-set in networks of at most 64 nodes. `key` is
-    /// [`memo_key`]`(down)`.
+    /// `memo_key(down)`.
     pub fn idle_variable(
         &mut self,
         cost: &CostModel,
@@ -314,8 +286,8 @@ fn churned(was: &[bool], down: &[bool]) -> bool {
 /// is cleared when full.
 #[derive(Debug, Default)]
 pub struct SolvedSteps {
-    last: HashMap<u64, SolvedStep, BuildHasherDefault<MaskHasher>>,
-    exact: HashMap<Box<[u64]>, SolvedStep, BuildHasherDefault<MaskHasher>>,
+    last: HashMap<u64, SolvedStep, MaskHash>,
+    exact: HashMap<Box<[u64]>, SolvedStep, MaskHash>,
     /// The key of `exact` being looked up (a buffer).
     key: Vec<u64>,
 }
@@ -328,7 +300,11 @@ impl SolvedSteps {
     /// A step solved from the down-set of mask `down_key` that fits
     /// `levels`, if one is held.
     pub fn find(&mut self, inv: &Inventory, down_key: u64, levels: &[f64]) -> Option<&SolvedStep> {
-        if self.last.get(&down_key).is_some_and(|s| s.fits(inv, levels)) {
+        if self
+            .last
+            .get(&down_key)
+            .is_some_and(|s| s.fits(inv, levels))
+        {
             return self.last.get(&down_key);
         }
         self.exact_key(down_key, levels);
@@ -412,14 +388,6 @@ pub type IdleKey = (u64, u64, u64);
 /// nodes, `None` on larger ones (which keep no memo).
 pub fn memo_key(down: &[bool]) -> Option<u64> {
     (down.len() <= MEMO_MAX_NODES).then(|| mask(down))
-}
-
-/// The down-set of at most 64 nodes as a bit mask (bit i for node i).
-pub fn mask(down: &[bool]) -> u64 {
-    down.iter()
-        .enumerate()
-        .filter(|(_, d)| **d)
-        .fold(0, |key, (i, _)| key | 1 << i)
 }
 
 #[cfg(test)]

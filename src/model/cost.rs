@@ -14,6 +14,8 @@
 
 use std::collections::HashMap;
 
+use super::mask::{MaskHash, mask};
+
 use crate::network::FlowNetwork;
 use crate::scenario::Topology;
 
@@ -56,7 +58,7 @@ const MEMO_MAX_NODES: usize = 64;
 /// topology and thread (in the [`super::FlowCache`]).
 #[derive(Debug, Default)]
 pub struct CostMemo {
-    map: HashMap<Box<[u64]>, f64>,
+    map: HashMap<Box<[u64]>, f64, MaskHash>,
     key: Vec<u64>,
 }
 
@@ -172,11 +174,7 @@ impl CostModel {
                 }
                 memo.key.clear();
                 // The down-set as bits (at most 64 nodes).
-                let set = down
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| **d)
-                    .fold(0u64, |k, (i, _)| k | 1 << i);
+                let set = mask(down);
                 memo.key.push(set);
                 memo.key.push(delivered.to_bits());
                 memo.key

@@ -10,6 +10,7 @@
 mod cache;
 mod cost;
 mod inventory;
+mod mask;
 mod method;
 mod step;
 mod stock;

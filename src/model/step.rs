@@ -23,17 +23,20 @@
 //! assemblers, the producing set); whether a stocked step is idle on its
 //! [`IdleKey`] (see [`StepModel::step`]); V* of a step that draws and
 //! refills nothing on the down-set (it delivers production, itself a
-//! function of the down-set). A step that draws or refills solves the cost
-//! stage from its own draws and refills. A new stage (an ordering policy)
-//! must say here whether those keys still decide it.
+//! function of the down-set); a pool-only stocked step that drew or
+//! refilled on its down-set, for any levels it fits ([`SolvedStep::fits`]),
+//! and on its down-set and levels. A step that draws or refills solves the
+//! cost stage from its own draws and refills. A new stage (an ordering
+//! policy) must say here whether those keys still decide it.
 
 use crate::network::FlowNetwork;
 use crate::network::assembly::WarmStart;
 use crate::scenario::Topology;
 
-use super::cache::{FlowCache, IdleKey, SolvedStep, mask, memo_key};
+use super::cache::{FlowCache, IdleKey, SolvedStep, memo_key};
 use super::cost::CostModel;
 use super::inventory::Inventory;
+use super::mask::mask;
 
 /// Networks and stock sets of at most this many members key the idle memo
 /// with a `u64` bit mask.
@@ -286,7 +289,10 @@ impl StepModel {
                 down_key = Some(set);
                 if let Some(hit) = cache.solved.find(inv, set, &state.level) {
                     let out = hit.apply(inv, &mut state.level);
-                    state.held.get_or_insert_with(SolvedStep::default).clone_from(hit);
+                    state
+                        .held
+                        .get_or_insert_with(SolvedStep::default)
+                        .clone_from(hit);
                     return out;
                 }
             }

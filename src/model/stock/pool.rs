@@ -22,6 +22,8 @@
 //! the stock levels it is given, and keeps every level in `[0, max]`.
 
 use crate::network::{FlowNetwork, FlowSolver, topology_arcs};
+
+use super::super::mask::{MaskHash, mask};
 use crate::scenario::Topology;
 
 use super::layout::{StockLayout, StockStep};
@@ -46,7 +48,7 @@ pub struct StockScratch {
     /// Residual capacities after production alone, and its value, per
     /// down-set (networks of at most 64 nodes; bounded): a pure function
     /// of the down-set, so reusing one changes no result.
-    production: std::collections::HashMap<u64, (Vec<f64>, f64)>,
+    production: std::collections::HashMap<u64, (Vec<f64>, f64), MaskHash>,
 }
 
 /// Most production residuals kept per thread before the memo is cleared.
@@ -99,12 +101,7 @@ impl StockNetwork {
         debug_assert_eq!(level.len(), self.layout.ranked.len());
         let g = &self.graph;
         let solver = &mut scratch.flow;
-        let key = (down.len() <= 64).then(|| {
-            down.iter()
-                .enumerate()
-                .filter(|(_, d)| **d)
-                .fold(0u64, |k, (i, _)| k | 1 << i)
-        });
+        let key = (down.len() <= 64).then(|| mask(down));
         // Stage 1 and 2: production, then stock nearest the customer first.
         let mut delivered = match key.and_then(|k| scratch.production.get(&k)) {
             Some((residual, value)) => {
