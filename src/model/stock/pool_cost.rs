@@ -23,7 +23,7 @@
 //! (down-set, Σ d, draws, refills): a fresh solve from an empty flow, the
 //! same path every time.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::network::ZERO_BASELINE as EPS;
@@ -68,7 +68,6 @@ pub struct CostScratch {
     residual: Vec<f64>,
     potential: Vec<f64>,
     dist: Vec<f64>,
-    via: Vec<u32>,
     done: Vec<bool>,
     heap: BinaryHeap<Entry>,
     /// Per vertex: the next arc the admissible search tries.
@@ -76,23 +75,12 @@ pub struct CostScratch {
     stack: Vec<u32>,
 }
 
-/// A Dijkstra queue entry, smallest distance first (ties by vertex).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry(f64, u32);
-
-impl Eq for Entry {}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.0.total_cmp(&self.0).then(other.1.cmp(&self.1))
-    }
-}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+/// A Dijkstra queue entry, smallest distance first (ties by vertex): the
+/// distance's bits and the vertex. Distances are finite and ≥ +0.0 (a sum
+/// of reduced costs clamped at 0, from +0.0), and the bits of such numbers
+/// order as the numbers do (as `f64::total_cmp` orders them), so comparing
+/// integers gives the same queue order as comparing the distances.
+type Entry = Reverse<(u64, u32)>;
 
 const NONE: u32 = u32::MAX;
 
@@ -225,7 +213,6 @@ impl CostFlow {
         scratch.potential.clear();
         scratch.potential.resize(vertices, 0.0);
         scratch.dist.resize(vertices, f64::INFINITY);
-        scratch.via.resize(vertices, NONE);
         scratch.done.resize(vertices, false);
         while self.shortest_path(s_star, t_star, scratch) {
             // Potentials: reduced costs stay ≥ 0 on every residual arc, and
@@ -304,15 +291,14 @@ impl CostFlow {
                 return true;
             }
             let end = self.first[u as usize + 1];
+            let pu = scratch.potential[u as usize];
             let mut advanced = false;
             while scratch.next[u as usize] < end {
                 let a = scratch.next[u as usize] as usize;
                 let v = self.head[a];
-                let reduced =
-                    self.cost[a] + scratch.potential[u as usize] - scratch.potential[v as usize];
                 if scratch.residual[a] > EPS
-                    && reduced <= self.admissible
                     && !scratch.done[v as usize]
+                    && self.cost[a] + pu - scratch.potential[v as usize] <= self.admissible
                 {
                     scratch.done[v as usize] = true;
                     scratch.stack.push(a as u32);
@@ -334,19 +320,26 @@ impl CostFlow {
         }
     }
 
-    /// Dijkstra over arcs with residual > EPS by reduced cost; fills `dist`
-    /// and `via` (the arc into each vertex). True when `t` is reached.
+    /// Dijkstra over arcs with residual > EPS by reduced cost, stopped when
+    /// `t` is settled; fills `dist`, exact for every vertex settled before
+    /// `t` and at least `dist[t]` for the others (all the potentials read:
+    /// min(dist, dist(t))). True when `t` is reached.
     fn shortest_path(&self, s: u32, t: u32, scratch: &mut CostScratch) -> bool {
         scratch.dist.fill(f64::INFINITY);
-        scratch.via.fill(NONE);
         scratch.done.fill(false);
         scratch.heap.clear();
         scratch.dist[s as usize] = 0.0;
-        scratch.heap.push(Entry(0.0, s));
-        while let Some(Entry(d, u)) = scratch.heap.pop() {
+        scratch.heap.push(Reverse((0.0f64.to_bits(), s)));
+        while let Some(Reverse((bits, u))) = scratch.heap.pop() {
+            let d = f64::from_bits(bits);
             let u = u as usize;
             if scratch.done[u] {
                 continue;
+            }
+            if u == t as usize {
+                // Settled: every vertex not yet settled is at least as far,
+                // and the potentials only read min(dist, dist(t)).
+                break;
             }
             scratch.done[u] = true;
             for a in self.first[u] as usize..self.first[u + 1] as usize {
@@ -361,8 +354,8 @@ impl CostFlow {
                 let nd = d + reduced;
                 if nd < scratch.dist[v] {
                     scratch.dist[v] = nd;
-                    scratch.via[v] = a as u32;
-                    scratch.heap.push(Entry(nd, v as u32));
+                    debug_assert!(nd.is_finite() && nd.is_sign_positive());
+                    scratch.heap.push(Reverse((nd.to_bits(), v as u32)));
                 }
             }
         }
