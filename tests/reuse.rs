@@ -2,7 +2,10 @@
 //! stock caps that move stay slack, or recalled from a step solved earlier
 //! from the same down-set and levels (`StepModel`, docs/model.md section
 //! 1b, "Reuse"), gives every step's record, level and cost bit for bit as
-//! solving every step does (`FlowCache::stepwise`, the oracle).
+//! solving every step does (`FlowCache::stepwise`, the oracle). So does a
+//! step that starts from the production flow the cache's incremental solve
+//! holds instead of solving production again (`StockNetwork::seeded`: whole
+//! capacities and levels only).
 
 mod common;
 
@@ -10,11 +13,15 @@ use chainmesh::scenario::Scenario;
 use chainmesh::sim::{FlowCache, Prepared, TopologyRun};
 use proptest::prelude::*;
 
-/// `text` with stock (fractional levels, so the arithmetic is not exact)
-/// and costs at every node.
-fn stocked(text: &str, max: u32, fill: u32, unit: u32) -> String {
-    let max = f64::from(max) / 4.0;
-    let initial = max * f64::from(fill) / 100.0;
+/// `text` with stock and costs at every node: whole levels when `whole`
+/// (the arithmetic is then exact), else fractional ones.
+fn stocked(text: &str, max: u32, fill: u32, unit: u32, whole: bool) -> String {
+    let (max, initial) = if whole {
+        (f64::from(max), f64::from(max * fill / 100))
+    } else {
+        let max = f64::from(max) / 4.0;
+        (max, max * f64::from(fill) / 100.0)
+    };
     text.replacen(
         "[defaults]\n",
         &format!(
@@ -25,15 +32,15 @@ fn stocked(text: &str, max: u32, fill: u32, unit: u32) -> String {
     )
 }
 
-/// Every step of trial `trial` of topology 0: records and levels, with the
-/// reuse on or off (`cache.stepwise`).
+/// Every step of trial `trial` of topology `k`: records and levels, with
+/// the reuse on or off (`cache.stepwise`).
 fn walk(
     prep: &Prepared,
-    seed: u64,
-    trial: u64,
+    k: usize,
+    (seed, trial): (u64, u64),
     cache: &mut FlowCache,
 ) -> Vec<(u64, u64, u64, u64, Vec<u64>)> {
-    let mut run = TopologyRun::new(prep, 0, seed, trial);
+    let mut run = TopologyRun::new(prep, k, seed, trial);
     let mut out = Vec::new();
     while let Some(r) = run.step(prep, cache) {
         let levels = run
@@ -59,19 +66,57 @@ proptest! {
     fn reused_steps_equal_solved_steps_bit_for_bit(
         text in common::arb_scenario_text(),
         max in 1u32..200, fill in 0u32..=100, unit in 0u32..6,
-        seed in 0u64..1000,
+        seed in 0u64..1000, whole in any::<bool>(),
     ) {
-        let text = stocked(&text, max, fill, unit);
+        let text = stocked(&text, max, fill, unit, whole);
         let prep = Prepared::new(Scenario::from_toml("r.toml", &text).expect("valid")).expect("prepared");
         // One cache through the trials, as a thread of the Monte Carlo
         // keeps it: later trials recall steps solved in earlier ones.
         let mut fast_cache = FlowCache::default();
         for trial in 0..6 {
-            let fast = walk(&prep, seed, trial, &mut fast_cache);
+            let fast = walk(&prep, 0, (seed, trial), &mut fast_cache);
             let mut oracle_cache = FlowCache::default();
             oracle_cache.stepwise = true;
-            let oracle = walk(&prep, seed, trial, &mut oracle_cache);
+            let oracle = walk(&prep, 0, (seed, trial), &mut oracle_cache);
             prop_assert_eq!(fast, oracle, "trial {}", trial);
+        }
+    }
+}
+
+/// Networks over 64 nodes remember no production; with whole capacities
+/// and levels a stocked step starts from the flow the cache's incremental
+/// solve holds, read into the stock network, and every record, level and
+/// cost is still the oracle's (which solves production again from
+/// nothing). With fractional levels it never does, and agrees as well.
+#[test]
+fn large_networks_start_from_the_production_flow_bit_for_bit() {
+    use chainmesh::compose::generate::{Model, generate};
+    for (seed, whole) in [(1, true), (2, true), (3, false)] {
+        let text = generate(Model::Layered, 120, seed)
+            .replace("failure_rate = 0.002", "failure_rate = 0.03")
+            .replacen("steps = 100", "steps = 60", 1);
+        let text = stocked(&text, 41, 60, 2, whole);
+        let prep =
+            Prepared::new(Scenario::from_toml("l.toml", &text).expect("valid")).expect("prepared");
+        let k = 1;
+        assert_eq!(prep.scenario.topologies[k].nodes.len(), 120);
+        let mut fast_cache = FlowCache::default();
+        for trial in 0..3 {
+            let fast = walk(&prep, k, (seed, trial), &mut fast_cache);
+            let mut oracle_cache = FlowCache::default();
+            oracle_cache.stepwise = true;
+            let oracle = walk(&prep, k, (seed, trial), &mut oracle_cache);
+            assert_eq!(fast, oracle, "seed {seed}, trial {trial}");
+        }
+        let seeded = fast_cache.stock.seeded;
+        let solves = fast_cache.stock_solves;
+        if whole {
+            assert!(seeded > 0 && seeded <= solves, "{seeded} of {solves}");
+        } else {
+            assert_eq!(
+                seeded, 0,
+                "fractional levels never start from a flow read in"
+            );
         }
     }
 }
@@ -102,10 +147,13 @@ fn agriculture_reuses_refill_steps() {
                 steps += 1;
             }
         }
-        (steps, cache.stock_solves)
+        (steps, cache.stock_solves, cache.stock.seeded)
     };
-    let (steps, solved) = count(false);
-    let (_, oracle) = count(true);
+    let (steps, solved, seeded) = count(false);
+    let (_, oracle, _) = count(true);
+    // Agriculture's capacities and stock are whole: a step whose down-set's
+    // production the stock network does not remember reads it in.
+    assert!(seeded > 0, "no step started from the production flow");
     assert!(
         solved * 3 < oracle * 2,
         "{solved} solves with reuse vs {oracle} without ({steps} steps)"

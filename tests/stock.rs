@@ -215,11 +215,11 @@ proptest! {
         for (name, got_level, step) in [
             ("flow", {
                 let mut l = level.clone();
-                let s = flow.step(&down, &mut l, &mut StockScratch::default());
+                let s = flow.step(&down, &mut l, &mut StockScratch::default(), None);
                 (l, s)
             }.0, {
                 let mut l = level.clone();
-                flow.step(&down, &mut l, &mut StockScratch::default())
+                flow.step(&down, &mut l, &mut StockScratch::default(), None)
             }),
             ("program", {
                 let mut l = level.clone();

@@ -101,6 +101,8 @@ impl FlowCache {
             self.incremental(net, down)
         } else {
             self.misses += 1;
+            // The solver no longer holds the flow `held` names.
+            self.held = None;
             net.max_flow(down, &mut self.solver)
         };
         if let Some(key) = key {
@@ -110,6 +112,34 @@ impl FlowCache {
             self.memo.insert(key, f);
         }
         f
+    }
+
+    /// The stock buffers, and, when `want` says the stock step would start
+    /// from it, a max flow of `net` for `down` (its residuals and value):
+    /// the solver's, brought to `down` by an incremental update when it
+    /// holds another down-set's ([`StockNetwork::step`]). Never for a
+    /// `stepwise` cache (the test oracle solves production again) nor for
+    /// a network whose flows are not exact.
+    ///
+    /// [`StockNetwork::step`]: super::stock::StockNetwork::step
+    pub fn stock_parts(
+        &mut self,
+        net: &FlowNetwork,
+        down: &[bool],
+        want: bool,
+    ) -> (&mut StockScratch, Option<(&[f64], f64)>) {
+        let want = want && !self.stepwise && net.is_exact() && net.assembly().is_none();
+        let holds = |held: &Option<(Vec<bool>, f64)>| matches!(held, Some((was, _)) if was.as_slice() == down);
+        if want && !holds(&self.held) {
+            self.incremental(net, down);
+        }
+        let production = match &self.held {
+            Some((was, value)) if want && was.as_slice() == down => {
+                Some((self.solver.residual.as_slice(), *value))
+            }
+            _ => None,
+        };
+        (&mut self.stock, production)
     }
 
     /// [`max_flow`](Self::max_flow) for one step of a run that keeps `warm`:

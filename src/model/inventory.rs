@@ -2,6 +2,7 @@
 //! topologies, the linear-program step when there are assemblers (both
 //! compute the three stages of `docs/model.md`, "Inventory").
 
+use crate::network::FlowNetwork;
 use crate::scenario::Topology;
 
 use super::stock::{StockLayout, StockNetwork, StockProgram, StockScratch, StockStep};
@@ -16,12 +17,14 @@ pub enum Inventory {
 }
 
 impl Inventory {
-    /// Compile `topo` (baseline F0 `baseline`); `None` when no node holds stock.
-    pub fn new(topo: &Topology, baseline: f64) -> Option<Inventory> {
+    /// Compile `topo`, whose own flow network is `net`; `None` when no node
+    /// holds stock.
+    pub fn new(topo: &Topology, net: &FlowNetwork) -> Option<Inventory> {
+        let baseline = net.baseline();
         if topo.nodes.iter().any(|n| n.is_assembler()) {
             StockProgram::new(topo, baseline).map(Inventory::Program)
         } else {
-            StockNetwork::new(topo, baseline).map(Inventory::Flow)
+            StockNetwork::new(topo, baseline).map(|s| Inventory::Flow(s.seeded(topo, net)))
         }
     }
 
@@ -59,12 +62,28 @@ impl Inventory {
         self.layout().settle(j, level, y, r)
     }
 
+    /// Would [`step`](Self::step) start from a production flow given to it
+    /// ([`StockScratch::wants_production`])? Pool-only topologies only.
+    pub fn wants_production(&self, down: &[bool], scratch: &StockScratch) -> bool {
+        match self {
+            Inventory::Flow(s) => scratch.wants_production(s, down),
+            Inventory::Program(_) => false,
+        }
+    }
+
     /// One step with the nodes marked in `down` out of service, from the
     /// levels in `level` (per rank), which it updates. Pure: depends only on
-    /// `down` and `level`.
-    pub fn step(&self, down: &[bool], level: &mut [f64], scratch: &mut StockScratch) -> StockStep {
+    /// `down` and `level` (`production`, a max flow of `net` for `down` when
+    /// the caller holds one, changes how, not what: [`StockNetwork::step`]).
+    pub fn step(
+        &self,
+        down: &[bool],
+        level: &mut [f64],
+        scratch: &mut StockScratch,
+        production: Option<(&[f64], f64)>,
+    ) -> StockStep {
         match self {
-            Inventory::Flow(s) => s.step(down, level, scratch),
+            Inventory::Flow(s) => s.step(down, level, scratch, production),
             Inventory::Program(s) => s.step(down, level),
         }
     }

@@ -95,7 +95,7 @@ pub struct StepOutcome {
 impl StepModel {
     /// The model of `topo`, whose flow network is `net`.
     pub fn new(topo: &Topology, net: &FlowNetwork, series: bool) -> StepModel {
-        let inventory = Inventory::new(topo, net.baseline());
+        let inventory = Inventory::new(topo, net);
         StepModel {
             series,
             cost: CostModel::new(topo, net, inventory.as_ref()),
@@ -180,7 +180,7 @@ impl StepModel {
             let baseline = net.baseline();
             let (delivered, drawn, stocked) = match self.reuse(inv, state, cache) {
                 Some(held) => held,
-                None => self.stocked(inv, state, down, baseline, cache),
+                None => self.stocked(inv, state, down, net, cache),
             };
             out.throughput = delivered;
             out.drawn = drawn / baseline;
@@ -258,10 +258,11 @@ impl StepModel {
         inv: &Inventory,
         state: &mut StepState,
         down: &[bool],
-        baseline: f64,
+        net: &FlowNetwork,
         cache: &mut FlowCache,
     ) -> (f64, f64, Option<f64>) {
         let production = state.production;
+        let baseline = net.baseline();
         let pool = !cache.stepwise && matches!(inv, Inventory::Flow(_));
         let small = down.len() <= IDLE_MEMO_MAX && state.level.len() <= IDLE_MEMO_MAX;
         let (mut idle_key, mut down_key) = (None, None);
@@ -301,7 +302,7 @@ impl StepModel {
             state.before.clear();
             state.before.extend_from_slice(&state.level);
         }
-        let out = self.solve_stocked(inv, state, down, cache);
+        let out = self.solve_stocked(inv, state, down, net, cache);
         if let Some(key) = idle_key {
             cache.remember_idle(key, out.2.is_none());
         }
@@ -331,10 +332,13 @@ impl StepModel {
         inv: &Inventory,
         state: &mut StepState,
         down: &[bool],
+        net: &FlowNetwork,
         cache: &mut FlowCache,
     ) -> (f64, f64, Option<f64>) {
         cache.stock_solves += 1;
-        let step = inv.step(down, &mut state.level, &mut cache.stock);
+        let want = inv.wants_production(down, &cache.stock);
+        let (stock, production) = cache.stock_parts(net, down, want);
+        let step = inv.step(down, &mut state.level, stock, production);
         if step.drawn <= 0.0 && step.refilled <= 0.0 {
             return (step.delivered, step.drawn, None);
         }

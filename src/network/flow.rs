@@ -41,6 +41,45 @@ pub struct FlowNetwork {
     assembly: Option<Arc<Assembly>>,
 }
 
+/// A set of vertices found by a residual search
+/// ([`FlowNetwork::reaching_sink`], [`FlowNetwork::reached_from_source`]);
+/// reusable, with no O(V) clear per search.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reach {
+    /// A vertex is in the set when `mark[v] == stamp`.
+    mark: Vec<u32>,
+    stamp: u32,
+    queue: Vec<u32>,
+}
+
+impl Reach {
+    /// An empty set over `vertices` vertices, then `first` in it and queued.
+    fn start(&mut self, vertices: usize, first: u32) {
+        if self.mark.len() != vertices || self.stamp == u32::MAX {
+            self.mark.clear();
+            self.mark.resize(vertices, 0);
+            self.stamp = 0;
+        }
+        self.stamp += 1;
+        self.queue.clear();
+        self.visit(first);
+    }
+
+    #[inline]
+    fn visit(&mut self, v: u32) {
+        if self.mark[v as usize] != self.stamp {
+            self.mark[v as usize] = self.stamp;
+            self.queue.push(v);
+        }
+    }
+
+    /// Is `v` in the set of the last search?
+    #[inline]
+    pub(crate) fn contains(&self, v: usize) -> bool {
+        self.mark[v] == self.stamp
+    }
+}
+
 /// Reusable scratch space for [`FlowNetwork::max_flow`]; one per thread.
 #[derive(Debug, Clone, Default)]
 pub struct FlowSolver {
@@ -259,6 +298,41 @@ impl FlowNetwork {
             }
         }
         self.augment(solver)
+    }
+
+    /// Mark in `reach` every vertex with a residual path (arcs above the
+    /// solver's zero line, the same test as [`augment`](Self::augment)'s
+    /// searches) to the super-sink, the last vertex.
+    pub(crate) fn reaching_sink(&self, residual: &[f64], reach: &mut Reach) {
+        let t = (self.first.len() - 2) as u32;
+        reach.start(self.first.len() - 1, t);
+        while let Some(w) = reach.queue.pop() {
+            // An arc u → w is the reverse of an arc w → u.
+            for b in self.first[w as usize]..self.first[w as usize + 1] {
+                let u = self.head[b as usize];
+                if residual[self.rev[b as usize] as usize] > EPS {
+                    reach.visit(u);
+                }
+            }
+        }
+    }
+
+    /// Mark in `reach` every vertex reachable from the super-source `2n`
+    /// along arcs above the zero line without passing through the
+    /// super-sink (the last vertex, never marked): where an augmenting path
+    /// may go.
+    pub(crate) fn reached_from_source(&self, residual: &[f64], reach: &mut Reach) {
+        let vertices = self.first.len() - 1;
+        let t = (vertices - 1) as u32;
+        reach.start(vertices, (2 * self.nodes) as u32);
+        while let Some(u) = reach.queue.pop() {
+            for a in self.first[u as usize]..self.first[u as usize + 1] {
+                let v = self.head[a as usize];
+                if v != t && residual[a as usize] > EPS {
+                    reach.visit(v);
+                }
+            }
+        }
     }
 
     /// Run Dinic phases from the flow already in `solver.residual`; returns the flow added.

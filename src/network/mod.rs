@@ -15,7 +15,7 @@ pub mod simplex;
 
 pub use assembly::Assembly;
 pub use flow::{FlowDetail, FlowNetwork, FlowSolver};
-pub(crate) use flow::{csr, split_arcs, topology_arcs};
+pub(crate) use flow::{Reach, csr, split_arcs, topology_arcs};
 
 use crate::scenario::{InputError, Role, Scenario, Topology};
 
