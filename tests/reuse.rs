@@ -32,6 +32,44 @@ fn stocked(text: &str, max: u32, fill: u32, unit: u32, whole: bool) -> String {
     )
 }
 
+/// `text` with its nodes n0, n2, … in region "south" and n1, n3, … in
+/// "north", and a hazard striking each (at `rate` per mille a step).
+fn with_hazards(text: &str, rate: u32) -> String {
+    let mut out = String::with_capacity(text.len() + 512);
+    for line in text.lines() {
+        out += line;
+        out.push('\n');
+        let node = line
+            .strip_prefix("id = \"n")
+            .and_then(|r| r.strip_suffix('"'))
+            .and_then(|k| k.parse::<u32>().ok());
+        if let Some(k) = node {
+            out += ["region = \"south\"\n", "region = \"north\"\n"][k as usize % 2];
+        }
+    }
+    let r = f64::from(rate) / 1000.0;
+    let hazards = format!(
+        "[[hazard]]\nregion = \"south\"\nrate = {r}\nhit = 0.7\nduration = 3\n\
+         [[hazard]]\nregions = [\"north\"]\nrate = {r}\nhit = 1.0\n\
+         duration = {{ dist = \"uniform\", min = 1, max = 6 }}\n"
+    );
+    out.replacen("[[topology]]\n", &format!("{hazards}[[topology]]\n"), 1)
+}
+
+/// An assembly scenario text (no failure process of its own) with 40
+/// steps, random failures and quick repairs.
+fn failing(assembly: &str, p: u32) -> String {
+    let p = f64::from(p) / 100.0;
+    assembly.replacen(
+        "[[topology]]\n",
+        &format!(
+            "steps = 40\n[defaults]\nfailure_rate = {p}\n\
+             repair = {{ dist = \"geometric\", mean = 3 }}\n[[topology]]\n"
+        ),
+        1,
+    )
+}
+
 /// Every step of trial `trial` of topology `k`: records and levels, with
 /// the reuse on or off (`cache.stepwise`).
 fn walk(
@@ -83,6 +121,40 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The same through regional hazards (strikes that take down several
+    /// nodes at once, so down-sets come back in larger jumps), on pool
+    /// networks and on networks with assemblers (whose stocked steps are
+    /// linear programs: only the idle memo and the production memo apply).
+    #[test]
+    fn hazards_and_assemblers_keep_every_step_bit_for_bit(
+        pool in common::arb_scenario_text(),
+        assembly in common::arb_assembly_text(),
+        max in 1u32..120, fill in 0u32..=100, unit in 0u32..6,
+        rate in 0u32..200, p in 0u32..25,
+        seed in 0u64..1000, whole in any::<bool>(),
+    ) {
+        for text in [pool, failing(&assembly, p)] {
+            let text = with_hazards(&stocked(&text, max, fill, unit, whole), rate);
+            let prep = Prepared::new(
+                Scenario::from_toml("h.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}")),
+            )
+            .expect("prepared");
+            prop_assert_eq!(prep.scenario.hazards.len(), 2);
+            let mut fast_cache = FlowCache::default();
+            for trial in 0..3 {
+                let fast = walk(&prep, 0, (seed, trial), &mut fast_cache);
+                let mut oracle_cache = FlowCache::default();
+                oracle_cache.stepwise = true;
+                let oracle = walk(&prep, 0, (seed, trial), &mut oracle_cache);
+                prop_assert_eq!(fast, oracle, "trial {}", trial);
+            }
+        }
+    }
+}
+
 /// Networks over 64 nodes remember no production; with whole capacities
 /// and levels a stocked step starts from the flow the cache's incremental
 /// solve holds, read into the stock network, and every record, level and
@@ -122,11 +194,12 @@ fn large_networks_start_from_the_production_flow_bit_for_bit() {
 }
 
 /// The reuse happens: agriculture's network, whose cold store refills
-/// slowly after every draw, solves under two thirds of the stocked steps
-/// with it over 200 trials (about 54 %; a third over 2,000). Its 22 nodes
-/// change the down-set every few steps, so most of the saving is recalling
-/// a step solved at an earlier visit of the same down-set (in this trial
-/// or an earlier one on the same cache).
+/// slowly after every draw, solves under a third of the stocked steps the
+/// oracle solves over 200 trials (3,264 of 10,853; the oracle asks no
+/// memo, not even whether a step is idle). Its 22 nodes change the
+/// down-set every few steps, so much of the saving is recalling a step
+/// solved at an earlier visit of the same down-set (in this trial or an
+/// earlier one on the same cache).
 #[test]
 fn agriculture_reuses_refill_steps() {
     let b = chainmesh::scenario::builtin::find("agriculture").expect("built in");
@@ -155,7 +228,7 @@ fn agriculture_reuses_refill_steps() {
     // production the stock network does not remember reads it in.
     assert!(seeded > 0, "no step started from the production flow");
     assert!(
-        solved * 3 < oracle * 2,
+        solved * 3 < oracle,
         "{solved} solves with reuse vs {oracle} without ({steps} steps)"
     );
 }

@@ -46,8 +46,9 @@ pub struct FlowCache {
     pub cost: CostScratch,
     /// V* of stocked steps already solved ([`CostMemo`]).
     pub cost_memo: CostMemo,
-    /// Solve every stocked step, never reusing the last one (the test
-    /// oracle of [`super::StepModel`]'s reuse; the same numbers, slower).
+    /// Solve every stocked step, never reusing an earlier one nor asking
+    /// the idle memo (the test oracle of [`super::StepModel`]'s reuse; the
+    /// same numbers, slower).
     pub stepwise: bool,
     /// V* of a step that delivers production alone, per down-set
     /// (networks of at most 64 nodes).
@@ -242,8 +243,12 @@ impl FlowCache {
         v
     }
 
-    /// What the idle memo holds for `key`, if anything.
+    /// What the idle memo holds for `key`, if anything (nothing for a
+    /// `stepwise` cache, the test oracle, which solves every step).
     pub fn idle(&self, key: &IdleKey) -> Option<bool> {
+        if self.stepwise {
+            return None;
+        }
         self.idle.get(key).copied()
     }
 
