@@ -229,8 +229,10 @@ impl StockNetwork {
         // find no path, push nothing and return 0. The set found before a
         // push holds every vertex still joined after it (docs/model.md,
         // section 1b, "Offers that cannot carry"), so it may be kept until
-        // it says yes.
+        // it says yes. With one stocked node there is one offer a stage:
+        // the augmentation's own first search says as much, so none is run.
         let reach = &mut scratch.reach;
+        let filter = self.layout.ranked.len() > 1;
         let mut searched = Searched::No;
         for (j, &v) in self.layout.ranked.iter().enumerate() {
             if delivered >= self.baseline - self.layout.tol {
@@ -240,12 +242,15 @@ impl StockNetwork {
                 continue;
             }
             let end = 2 * v + 1;
-            if searched == Searched::No || (searched == Searched::Stale && reach.contains(end)) {
-                g.reaching_sink(&solver.residual, reach);
-                searched = Searched::Fresh;
-            }
-            if !reach.contains(end) {
-                continue;
+            if filter {
+                if searched == Searched::No || (searched == Searched::Stale && reach.contains(end))
+                {
+                    g.reaching_sink(&solver.residual, reach);
+                    searched = Searched::Fresh;
+                }
+                if !reach.contains(end) {
+                    continue;
+                }
             }
             let a = self.stock_arc[j] as usize;
             solver.residual[a] = level[j];
@@ -272,12 +277,14 @@ impl StockNetwork {
                 let a = self.refill_arc[j] as usize;
                 solver.residual[a] = self.layout.max[j] - level[j];
                 let end = 2 * v + 1;
-                if searched == Searched::No || (searched == Searched::Stale && reach.contains(end))
+                if filter
+                    && (searched == Searched::No
+                        || (searched == Searched::Stale && reach.contains(end)))
                 {
                     g.reached_from_source(&solver.residual, reach);
                     searched = Searched::Fresh;
                 }
-                if reach.contains(end) {
+                if !filter || reach.contains(end) {
                     r = g.augment(solver);
                     searched = Searched::Stale;
                 }
