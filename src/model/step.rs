@@ -128,8 +128,8 @@ impl StepModel {
     /// draw or refill is positive iff an augmenting path reaches its arc,
     /// whatever its positive capacity), so small networks remember it per
     /// [`IdleKey`] (down-set, non-empty set, not-full set). Pure: the same
-    /// as the three stages computed every step, up to round-off in the
-    /// delivered value.
+    /// as the three stages computed every step (an idle step delivers
+    /// production, whether it was solved or remembered).
     #[inline]
     pub fn step(
         &self,
@@ -336,11 +336,19 @@ impl StepModel {
         cache: &mut FlowCache,
     ) -> (f64, f64, Option<f64>) {
         cache.stock_solves += 1;
+        // The oracle makes every offer; the fast engine skips those that
+        // cannot carry (`StockNetwork::step`).
+        cache.stock.every_offer = cache.stepwise;
         let want = inv.wants_production(down, &cache.stock);
         let (stock, production) = cache.stock_parts(net, down, want);
         let step = inv.step(down, &mut state.level, stock, production);
         if step.drawn <= 0.0 && step.refilled <= 0.0 {
-            return (step.delivered, step.drawn, None);
+            // Idle: it delivers production, the value the idle memo and the
+            // all-full shortcut return too (the stages' own sum could differ
+            // from it in the last bit on a network whose flows are not exact,
+            // or a linear program's optimum; then the result would depend on
+            // whether the memo had the step).
+            return (state.production, step.drawn, None);
         }
         let variable = match &self.cost {
             Some(c) => c.stocked_variable(

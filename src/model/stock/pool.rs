@@ -64,6 +64,9 @@ pub struct StockScratch {
     refill: Vec<f64>,
     /// Where an offered arc could still carry flow (see [`StockNetwork::step`]).
     reach: Reach,
+    /// Make every offer, skipping none by the residual searches (the test
+    /// oracle, `FlowCache::stepwise`).
+    pub every_offer: bool,
     /// Steps started from a production flow read in
     /// ([`StockNetwork::seeded`]), not solved here (a count, for tests).
     pub seeded: u64,
@@ -232,7 +235,7 @@ impl StockNetwork {
         // it says yes. With one stocked node there is one offer a stage:
         // the augmentation's own first search says as much, so none is run.
         let reach = &mut scratch.reach;
-        let filter = self.layout.ranked.len() > 1;
+        let filter = !scratch.every_offer && self.layout.ranked.len() > 1;
         let mut searched = Searched::No;
         for (j, &v) in self.layout.ranked.iter().enumerate() {
             if delivered >= self.baseline - self.layout.tol {
