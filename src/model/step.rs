@@ -264,6 +264,9 @@ impl StepModel {
         let production = state.production;
         let baseline = net.baseline();
         let pool = !cache.stepwise && matches!(inv, Inventory::Flow(_));
+        if pool && offers_nothing(inv, state, down, production < baseline - inv.tol()) {
+            return (production, 0.0, None);
+        }
         let small = down.len() <= IDLE_MEMO_MAX && state.level.len() <= IDLE_MEMO_MAX;
         let (mut idle_key, mut down_key) = (None, None);
         if small {
@@ -367,6 +370,19 @@ impl StepModel {
     pub fn levels<'a>(&self, state: &'a StepState) -> &'a [f64] {
         &state.level
     }
+}
+
+/// Would a pool-only stocked step make no offer at all: no stock arc (the
+/// topology is `short` of F0 and some stocked node that is up holds stock)
+/// and no refill arc (some stocked node that is up is not full)? Then its
+/// solve draws and refills nothing and it delivers production, so none is
+/// run (`StockNetwork::step` makes exactly these offers).
+fn offers_nothing(inv: &Inventory, state: &StepState, down: &[bool], short: bool) -> bool {
+    let tol = inv.tol();
+    !inv.ranked()
+        .iter()
+        .zip(state.level.iter().zip(inv.max()))
+        .any(|(&v, (&l, &m))| !down[v] && ((short && l > 0.0) || l < m - tol))
 }
 
 impl StepState {
