@@ -97,6 +97,36 @@ fn walk(
     out
 }
 
+/// Trials `0..trials` of topology `k` through `fast` (one cache for all
+/// of them, as a thread of the Monte Carlo keeps it: later trials recall
+/// steps solved in earlier ones) and, each, through a fresh oracle
+/// (`FlowCache::stepwise`); `Err` names the first trial and step that
+/// differ, with both records.
+fn against_oracle(
+    prep: &Prepared,
+    k: usize,
+    (seed, trials): (u64, u64),
+    fast: &mut FlowCache,
+) -> Result<(), String> {
+    for trial in 0..trials {
+        let got = walk(prep, k, (seed, trial), fast);
+        let mut oracle = FlowCache::default();
+        oracle.stepwise = true;
+        let want = walk(prep, k, (seed, trial), &mut oracle);
+        if got != want {
+            let t = (0..got.len().max(want.len()))
+                .find(|&t| got.get(t) != want.get(t))
+                .unwrap_or(0);
+            return Err(format!(
+                "trial {trial}, step {t}: fast {:?}, oracle {:?}",
+                got.get(t),
+                want.get(t)
+            ));
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(120))]
 
@@ -108,16 +138,8 @@ proptest! {
     ) {
         let text = stocked(&text, max, fill, unit, whole);
         let prep = Prepared::new(Scenario::from_toml("r.toml", &text).expect("valid")).expect("prepared");
-        // One cache through the trials, as a thread of the Monte Carlo
-        // keeps it: later trials recall steps solved in earlier ones.
-        let mut fast_cache = FlowCache::default();
-        for trial in 0..6 {
-            let fast = walk(&prep, 0, (seed, trial), &mut fast_cache);
-            let mut oracle_cache = FlowCache::default();
-            oracle_cache.stepwise = true;
-            let oracle = walk(&prep, 0, (seed, trial), &mut oracle_cache);
-            prop_assert_eq!(fast, oracle, "trial {}", trial);
-        }
+        let same = against_oracle(&prep, 0, (seed, 6), &mut FlowCache::default());
+        prop_assert!(same.is_ok(), "{}", same.unwrap_err());
     }
 }
 
@@ -143,14 +165,8 @@ proptest! {
             )
             .expect("prepared");
             prop_assert_eq!(prep.scenario.hazards.len(), 2);
-            let mut fast_cache = FlowCache::default();
-            for trial in 0..3 {
-                let fast = walk(&prep, 0, (seed, trial), &mut fast_cache);
-                let mut oracle_cache = FlowCache::default();
-                oracle_cache.stepwise = true;
-                let oracle = walk(&prep, 0, (seed, trial), &mut oracle_cache);
-                prop_assert_eq!(fast, oracle, "trial {}", trial);
-            }
+            let same = against_oracle(&prep, 0, (seed, 3), &mut FlowCache::default());
+            prop_assert!(same.is_ok(), "{}", same.unwrap_err());
         }
     }
 }
@@ -173,12 +189,8 @@ fn large_networks_start_from_the_production_flow_bit_for_bit() {
         let k = 1;
         assert_eq!(prep.scenario.topologies[k].nodes.len(), 120);
         let mut fast_cache = FlowCache::default();
-        for trial in 0..3 {
-            let fast = walk(&prep, k, (seed, trial), &mut fast_cache);
-            let mut oracle_cache = FlowCache::default();
-            oracle_cache.stepwise = true;
-            let oracle = walk(&prep, k, (seed, trial), &mut oracle_cache);
-            assert_eq!(fast, oracle, "seed {seed}, trial {trial}");
+        if let Err(e) = against_oracle(&prep, k, (seed, 3), &mut fast_cache) {
+            panic!("seed {seed}: {e}");
         }
         let seeded = fast_cache.stock.seeded;
         let solves = fast_cache.stock_solves;
