@@ -13,8 +13,9 @@ use chainmesh::scenario::Scenario;
 use chainmesh::sim::{FlowCache, Prepared, TopologyRun};
 use proptest::prelude::*;
 
-/// `text` with stock and costs at every node: whole levels when `whole`
-/// (the arithmetic is then exact), else fractional ones.
+/// `text` with stock and costs at every node: whole levels and unit costs
+/// on a grain of 1/4 when `whole` (the arithmetic is then exact, and solved
+/// steps vouch for others), else fractional levels and thirds.
 fn stocked(text: &str, max: u32, fill: u32, unit: u32, whole: bool) -> String {
     let (max, initial) = if whole {
         (f64::from(max), f64::from(max * fill / 100))
@@ -26,7 +27,7 @@ fn stocked(text: &str, max: u32, fill: u32, unit: u32, whole: bool) -> String {
         "[defaults]\n",
         &format!(
             "[defaults]\nstock = {{ max = {max}, initial = {initial} }}\nunit_cost = {}\nholding_cost = 0.25\nlost_sale_cost = 7\n",
-            f64::from(unit) / 3.0
+            f64::from(unit) / if whole { 4.0 } else { 3.0 }
         ),
         1,
     )
@@ -243,4 +244,71 @@ fn agriculture_reuses_refill_steps() {
         solved * 3 < oracle,
         "{solved} solves with reuse vs {oracle} without ({steps} steps)"
     );
+}
+
+/// A step solved at a smaller down-set vouches for a larger one when its
+/// least-cost flow avoids the extra down nodes and it delivers (draws,
+/// refills) the same (`Witnessed`, docs/model.md section 1c): it happens
+/// on the built-ins, whose capacities are whole and costs on a grain of
+/// 2^-10, and every record, level and cost is still the oracle's, which
+/// solves every least-cost flow it needs.
+#[test]
+fn smaller_down_sets_vouch_for_larger_ones_bit_for_bit() {
+    for name in ["agriculture", "smart-city"] {
+        let b = chainmesh::scenario::builtin::find(name).expect("built in");
+        let prep = Prepared::new(Scenario::from_toml(b.name, b.text).unwrap()).unwrap();
+        let (mut idle, mut stocked) = (0, 0);
+        for k in 0..prep.scenario.topologies.len() {
+            let mut fast = FlowCache::default();
+            if let Err(e) = against_oracle(&prep, k, (prep.scenario.seed, 60), &mut fast) {
+                panic!("{name}, topology {k}: {e}");
+            }
+            idle += fast.vouched;
+            stocked += fast.cost_memo.vouched;
+        }
+        assert!(idle > 0, "{name}: no idle step vouched for");
+        if name == "agriculture" {
+            assert!(stocked > 0, "{name}: no stocked step vouched for");
+        }
+    }
+}
+
+/// Dijkstra settles the same vertices in the same order from the scanned
+/// list of small networks as from the heap of large ones, so every cost is
+/// the same bits either way: the oracle (a least-cost flow every step that
+/// needs one) run with each queue, on built-ins and on generated networks
+/// with fractional and whole costs.
+#[test]
+fn both_dijkstra_queues_give_the_same_costs() {
+    use chainmesh::compose::generate::{Model, generate};
+    let mut texts: Vec<String> = ["agriculture", "smart-city", "ecommerce-platform"]
+        .iter()
+        .map(|n| {
+            chainmesh::scenario::builtin::find(n)
+                .expect("built in")
+                .text
+                .to_string()
+        })
+        .collect();
+    for (seed, whole) in [(4, true), (5, false)] {
+        let text = generate(Model::Layered, 40, seed)
+            .replace("failure_rate = 0.002", "failure_rate = 0.05")
+            .replacen("steps = 100", "steps = 60", 1);
+        texts.push(stocked(&text, 30, 50, 5, whole));
+    }
+    for text in &texts {
+        let prep = Prepared::new(Scenario::from_toml("q.toml", text).unwrap()).unwrap();
+        for k in 0..prep.scenario.topologies.len() {
+            for trial in 0..8 {
+                let mut runs = [false, true].map(|heap_only| {
+                    let mut cache = FlowCache::default();
+                    cache.stepwise = true;
+                    cache.cost.heap_only = heap_only;
+                    walk(&prep, k, (3, trial), &mut cache)
+                });
+                let heap = runs[1].split_off(0);
+                assert_eq!(runs[0], heap, "topology {k}, trial {trial}");
+            }
+        }
+    }
 }

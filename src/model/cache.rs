@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::network::assembly::{Assembly, AssemblyScratch, PrefixCache, WarmStart};
 use crate::network::{FlowNetwork, FlowSolver};
 
-use super::cost::{CostMemo, CostModel};
+use super::cost::{CostMemo, CostModel, VOUCHING_DOWN, Witnessed};
 use super::inventory::Inventory;
 use super::mask::{MaskHash, mask};
 use super::stock::{CostScratch, StockScratch};
@@ -51,8 +51,8 @@ pub struct FlowCache {
     /// same numbers, slower).
     pub stepwise: bool,
     /// V* of a step that delivers production alone, per down-set
-    /// (networks of at most 64 nodes).
-    variable: HashMap<u64, f64, MaskHash>,
+    /// (networks of at most 64 nodes), with what its flow vouches for.
+    variable: HashMap<u64, Witnessed, MaskHash>,
     /// The same V*, with assemblers, per producing set: what a down-set
     /// missing from `variable` is looked up by.
     variable_by_set: HashMap<u64, f64, MaskHash>,
@@ -76,6 +76,9 @@ pub struct FlowCache {
     pub stock_solves: u64,
     /// Lookups answered from the memo.
     pub hits: u64,
+    /// V* of production alone answered by a smaller down-set's flow
+    /// ([`Witnessed`]) instead of a solve.
+    pub vouched: u64,
     /// Lookups that ran a full solve.
     pub misses: u64,
     /// Lookups answered by an incremental update.
@@ -217,30 +220,73 @@ impl FlowCache {
         // looked up by the producing set, and a miss there solves the
         // canonical down-set of that set, so the value is a function of
         // the set alone whichever down-set came first.
-        if let Some(&v) = self.variable.get(&key) {
-            return v;
+        if let Some(w) = self.variable.get(&key) {
+            return w.value;
         }
-        let v = match cost.producing_key(down, &mut self.lp) {
-            Some(set) => match self.variable_by_set.get(&set) {
-                Some(&v) => v,
-                None => {
-                    let canonical: Vec<bool> =
-                        (0..down.len()).map(|i| set & (1 << i) == 0).collect();
-                    let v = cost.idle_variable(&canonical, production, &mut self.cost);
-                    if self.variable_by_set.len() >= CAPACITY {
-                        self.variable_by_set.clear();
+        let w = match cost.producing_key(down, &mut self.lp) {
+            Some(set) => {
+                let value = match self.variable_by_set.get(&set) {
+                    Some(&v) => v,
+                    None => {
+                        let canonical: Vec<bool> =
+                            (0..down.len()).map(|i| set & (1 << i) == 0).collect();
+                        let v = cost.idle_variable(&canonical, production, &mut self.cost);
+                        if self.variable_by_set.len() >= CAPACITY {
+                            self.variable_by_set.clear();
+                        }
+                        self.variable_by_set.insert(set, v);
+                        v
                     }
-                    self.variable_by_set.insert(set, v);
-                    v
+                };
+                Witnessed {
+                    value,
+                    used: None,
+                    delivered: production.to_bits(),
                 }
+            }
+            None => match self.vouched_for(cost, key, production) {
+                Some(w) => {
+                    self.vouched += 1;
+                    w
+                }
+                None => cost.idle_witnessed(down, production, &mut self.cost),
             },
-            None => cost.idle_variable(down, production, &mut self.cost),
         };
         if self.variable.len() >= CAPACITY {
             self.variable.clear();
         }
-        self.variable.insert(key, v);
-        v
+        self.variable.insert(key, w);
+        w.value
+    }
+
+    /// A remembered V* of a smaller down-set whose least-cost flow avoids
+    /// every node of `key` and delivers the same `production`: V* of `key`
+    /// too, the same bits ([`Witnessed`]). Only for exact pool-only
+    /// topologies, at most [`VOUCHING_DOWN`] nodes down, and never for the
+    /// `stepwise` oracle (which must solve what it checks).
+    fn vouched_for(&self, cost: &CostModel, key: u64, production: f64) -> Option<Witnessed> {
+        if self.stepwise
+            || key.count_ones() > VOUCHING_DOWN
+            || production.fract() != 0.0
+            || !cost.vouches()
+        {
+            return None;
+        }
+        let delivered = production.to_bits();
+        // Every non-empty proper subset of `key` (the empty one is the calm
+        // flow, which `CostModel::idle_witnessed` asks itself).
+        let mut sub = key;
+        loop {
+            sub = sub.wrapping_sub(1) & key;
+            if sub == 0 {
+                return None;
+            }
+            if let Some(w) = self.variable.get(&sub)
+                && w.vouches_for(key, delivered)
+            {
+                return Some(*w);
+            }
+        }
     }
 
     /// What the idle memo holds for `key`, if anything (nothing for a

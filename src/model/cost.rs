@@ -58,8 +58,68 @@ const MEMO_MAX_NODES: usize = 64;
 /// topology and thread (in the [`super::FlowCache`]).
 #[derive(Debug, Default)]
 pub struct CostMemo {
-    map: HashMap<Box<[u64]>, f64, MaskHash>,
+    map: HashMap<Box<[u64]>, Witnessed, MaskHash>,
     key: Vec<u64>,
+    /// May a remembered step vouch for a miss (false for the `stepwise`
+    /// oracle, which must solve what it checks)?
+    pub vouch: bool,
+    /// Misses answered by a remembered step at a smaller down-set.
+    pub vouched: u64,
+}
+
+impl CostMemo {
+    /// A remembered step with the inputs in `key` past the down-set, at a
+    /// non-empty proper subset of `set` (at most [`VOUCHING_DOWN`] nodes
+    /// down), whose flow avoids every node of `set`. Leaves `key[0]` as it
+    /// found some subset: the caller sets it again.
+    fn vouched_for(&mut self, set: u64) -> Option<Witnessed> {
+        if set.count_ones() > VOUCHING_DOWN {
+            return None;
+        }
+        let delivered = self.key[1];
+        let mut sub = set;
+        loop {
+            sub = sub.wrapping_sub(1) & set;
+            if sub == 0 {
+                return None;
+            }
+            self.key[0] = sub;
+            if let Some(w) = self.map.get(self.key.as_slice())
+                && w.vouches_for(set, delivered)
+            {
+                return Some(*w);
+            }
+        }
+    }
+}
+
+/// Down-sets of at most this many nodes look for a smaller down-set whose
+/// least-cost flow vouches for them (at most 2^n − 2 lookups).
+pub const VOUCHING_DOWN: u32 = 10;
+
+/// A V* with what it can vouch for. A least-cost flow that delivers
+/// `delivered` at down-set D′ and passes through no node of a larger
+/// down-set D ⊇ D′ is still feasible at D, and D's flows are a subset of
+/// D′'s, so it is a least-cost flow of D too: V*(D) = V*(D′) whenever D
+/// delivers the same. With exact arithmetic ([`CostModel::vouches`]) the
+/// two are the same bits however each was found.
+#[derive(Debug, Clone, Copy)]
+pub struct Witnessed {
+    /// V*.
+    pub value: f64,
+    /// The nodes the least-cost flow passes through (bit i for node i),
+    /// when it may vouch for others.
+    pub used: Option<u64>,
+    /// The bits of Σ d.
+    pub delivered: u64,
+}
+
+impl Witnessed {
+    /// Does this value (of a down-set D′ ⊆ `down`) hold for `down`, a step
+    /// that delivers the bits `delivered`?
+    pub fn vouches_for(&self, down: u64, delivered: u64) -> bool {
+        self.used.is_some_and(|used| used & down == 0) && self.delivered == delivered
+    }
 }
 
 /// How the fourth stage is solved.
@@ -137,26 +197,57 @@ impl CostModel {
     /// V* of a step that delivers `delivered` from production alone (no
     /// draw, no refill): a pure function of the down-set.
     pub fn idle_variable(&self, down: &[bool], delivered: f64, scratch: &mut CostScratch) -> f64 {
+        self.idle_witnessed(down, delivered, scratch).value
+    }
+
+    /// [`idle_variable`](Self::idle_variable), with the nodes its
+    /// least-cost flow passes through when that flow can vouch for larger
+    /// down-sets ([`CostModel::vouches`]).
+    pub fn idle_witnessed(
+        &self,
+        down: &[bool],
+        delivered: f64,
+        scratch: &mut CostScratch,
+    ) -> Witnessed {
+        let mut out = Witnessed {
+            value: 0.0,
+            used: None,
+            delivered: delivered.to_bits(),
+        };
         match &self.stage {
-            None => 0.0,
+            None => {}
             Some(Stage::Flow(f)) => {
+                let vouches = self.vouches() && delivered.fract() == 0.0;
                 let idle_down = !self.calm_used.is_empty()
                     && down
                         .iter()
                         .zip(&self.calm_used)
                         .all(|(&d, &used)| !(d && used));
                 if idle_down && delivered.to_bits() == self.baseline.to_bits() {
-                    return self.calm_variable;
+                    out.value = self.calm_variable;
+                    out.used = vouches.then(|| mask(&self.calm_used));
+                } else {
+                    out.value = f.variable_cost(down, delivered, &[], &[], scratch);
+                    out.used = vouches.then(|| f.used_nodes(scratch));
                 }
-                f.variable_cost(down, delivered, &[], &[], scratch)
             }
-            Some(Stage::Program(p)) => p.variable_cost(down, delivered),
+            Some(Stage::Program(p)) => out.value = p.variable_cost(down, delivered),
         }
+        out
+    }
+
+    /// Can a solved step's least-cost flow vouch for another down-set?
+    /// Pool-only topologies of at most 64 nodes whose least-cost flows are
+    /// exact ([`CostFlow::is_exact`]; whole supplies are checked per step).
+    pub fn vouches(&self) -> bool {
+        matches!(&self.stage, Some(Stage::Flow(f)) if f.is_exact() && f.node_count() <= 64)
     }
 
     /// V* of a stocked step that drew or refilled: the pool-only stage
     /// from the draws and refills in `stock` (the program computes its own
-    /// inside the stock step: `program_variable`).
+    /// inside the stock step: `program_variable`). Memoised on the bits of
+    /// its inputs; a miss may be vouched for by a remembered step with the
+    /// same Σ d, draws and refills at a smaller down-set ([`Witnessed`]).
     pub fn stocked_variable(
         &self,
         down: &[bool],
@@ -179,15 +270,35 @@ impl CostModel {
                 memo.key.push(delivered.to_bits());
                 memo.key
                     .extend(draws.iter().chain(refills).map(|x| x.to_bits()));
-                if let Some(&v) = memo.map.get(memo.key.as_slice()) {
-                    return v;
+                if let Some(w) = memo.map.get(memo.key.as_slice()) {
+                    return w.value;
                 }
-                let v = f.variable_cost(down, delivered, draws, refills, scratch);
+                let whole = memo.vouch
+                    && self.vouches()
+                    && std::iter::once(&delivered)
+                        .chain(draws)
+                        .chain(refills)
+                        .all(|x| x.fract() == 0.0);
+                let w = match whole.then(|| memo.vouched_for(set)).flatten() {
+                    Some(w) => {
+                        memo.vouched += 1;
+                        w
+                    }
+                    None => {
+                        let value = f.variable_cost(down, delivered, draws, refills, scratch);
+                        Witnessed {
+                            value,
+                            used: whole.then(|| f.used_nodes(scratch)),
+                            delivered: delivered.to_bits(),
+                        }
+                    }
+                };
                 if memo.map.len() >= MEMO_CAPACITY {
                     memo.map.clear();
                 }
-                memo.map.insert(memo.key.as_slice().into(), v);
-                v
+                memo.key[0] = set;
+                memo.map.insert(memo.key.as_slice().into(), w);
+                w.value
             }
             Some(Stage::Program(_)) => program_variable,
         }

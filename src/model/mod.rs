@@ -16,7 +16,7 @@ mod step;
 mod stock;
 
 pub use cache::{FlowCache, IdleKey};
-pub use cost::{CostMemo, CostModel};
+pub use cost::{CostMemo, CostModel, Witnessed};
 pub use inventory::Inventory;
 pub use step::{StepModel, StepOutcome, StepState};
 pub use stock::{

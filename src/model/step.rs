@@ -342,6 +342,7 @@ impl StepModel {
         // The oracle makes every offer; the fast engine skips those that
         // cannot carry (`StockNetwork::step`).
         cache.stock.every_offer = cache.stepwise;
+        cache.cost_memo.vouch = !cache.stepwise;
         let want = inv.wants_production(down, &cache.stock);
         let (stock, production) = cache.stock_parts(net, down, want);
         let step = inv.step(down, &mut state.level, stock, production);

@@ -60,6 +60,10 @@ pub struct CostFlow {
     /// Reduced costs at or below this count as 0 (round-off of the
     /// potentials): 1e-12 of the longest possible path's cost.
     admissible: f64,
+    /// Every capacity is a whole number and every cost a multiple of
+    /// 2^-10, small enough that each sum the solve forms is exact
+    /// ([`CostFlow::is_exact`]).
+    exact: bool,
 }
 
 /// Reusable buffers of [`CostFlow::variable_cost`]; one per thread.
@@ -70,9 +74,28 @@ pub struct CostScratch {
     dist: Vec<f64>,
     done: Vec<bool>,
     heap: BinaryHeap<Entry>,
+    /// The vertices reached and not settled (scanned Dijkstra).
+    frontier: Vec<u32>,
+    /// Always use the heap, whatever the network's size (tests: both
+    /// queues must give the same bits).
+    pub heap_only: bool,
     /// Per vertex: the next arc the admissible search tries.
     next: Vec<u32>,
     stack: Vec<u32>,
+    /// Does `residual` hold the flow of the last call (false when that
+    /// call moved nothing and returned early)?
+    flowed: bool,
+}
+
+/// [`CostFlow::is_exact`]: whole capacities, costs on a grain of 2^-10,
+/// Σ |cost| below 2^29 and Σ |cost| · the largest capacity below 2^42.
+fn exact_arithmetic(cap: &[f64], cost: &[f64], longest: f64) -> bool {
+    const GRAIN: f64 = 1024.0;
+    let most = cap.iter().fold(0.0, |m: f64, &c| m.max(c));
+    cap.iter().all(|&c| c.fract() == 0.0)
+        && cost.iter().all(|&c| (c * GRAIN).fract() == 0.0)
+        && longest < (1u64 << 29) as f64
+        && longest * most < (1u64 << 42) as f64
 }
 
 /// A Dijkstra queue entry, smallest distance first (ties by vertex): the
@@ -83,6 +106,12 @@ pub struct CostScratch {
 type Entry = Reverse<(u64, u32)>;
 
 const NONE: u32 = u32::MAX;
+
+/// Networks of at most this many vertices run Dijkstra over a list of the
+/// vertices reached and not settled instead of a heap: the built-ins have
+/// 20–60 vertices and a frontier of a few, where a scan costs less than
+/// heap upkeep.
+const SCANNED_VERTICES: usize = 128;
 
 impl CostFlow {
     /// Compile `topo`; `ranked` are its stocked nodes in rank order (empty
@@ -130,6 +159,7 @@ impl CostFlow {
             cost[a as usize] = costs[k];
             cost[rev[a as usize] as usize] = -costs[k];
         }
+        let exact = exact_arithmetic(&cap, &cost, longest);
         let split = split_arcs(topo, &forward);
         let mut sink_arc = vec![NONE; n];
         let mut k = 0;
@@ -170,7 +200,43 @@ impl CostFlow {
                 .map(|j| forward[topology + 3 + 2 * j])
                 .collect(),
             admissible: 1e-12 * (1.0 + longest),
+            exact,
         }
+    }
+
+    /// Is every solve exact, given whole-number supplies? True when every
+    /// capacity is a whole number, every cost a multiple of 2^-10, Σ |cost|
+    /// below 2^29 and Σ |cost| times the largest capacity below 2^42. Then
+    /// every residual is a whole number; every distance, potential and
+    /// reduced cost a multiple of 2^-10 of magnitude at most Σ |cost| (so
+    /// the admissibility tolerance, 1e-12 · (1 + Σ |cost|) < 2^-10, accepts
+    /// only an exact 0); and every term and partial sum of V a multiple of
+    /// 2^-10 below 2^52. The flow found is then an exact least-cost flow
+    /// and V its exact cost: **the same number from any least-cost flow**,
+    /// which is what lets a solved step vouch for another (`docs/model.md`
+    /// section 1c, "Witnesses").
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Nodes of the topology.
+    pub fn node_count(&self) -> usize {
+        self.nodes
+    }
+
+    /// Nodes (bit i for node i, networks of at most 64 nodes) through
+    /// which the flow of the last [`variable_cost`](Self::variable_cost)
+    /// call passes: a positive flow on the node's own capacity.
+    pub fn used_nodes(&self, scratch: &CostScratch) -> u64 {
+        debug_assert!(self.nodes <= 64);
+        if !scratch.flowed {
+            return 0;
+        }
+        self.split
+            .iter()
+            .enumerate()
+            .filter(|&(_, &a)| scratch.residual[self.rev[a as usize] as usize] > 0.0)
+            .fold(0, |used, (i, _)| used | 1 << i)
     }
 
     /// The least variable cost V of a step with the nodes marked in `down`
@@ -199,10 +265,12 @@ impl CostFlow {
         }
         let drawn: f64 = draws.iter().sum();
         let refilled: f64 = refills.iter().sum();
+        scratch.flowed = false;
         if delivered <= 0.0 && drawn <= 0.0 && refilled <= 0.0 {
             // Nothing moves: every unit of demand is lost.
             return self.lost_everything();
         }
+        scratch.flowed = true;
         let production = (delivered + refilled - drawn).max(0.0);
         r[self.production_arc as usize] = production;
         r[self.delivery_arc as usize] = delivered;
@@ -324,41 +392,88 @@ impl CostFlow {
     /// `t` is settled; fills `dist`, exact for every vertex settled before
     /// `t` and at least `dist[t]` for the others (all the potentials read:
     /// min(dist, dist(t))). True when `t` is reached.
+    ///
+    /// The next vertex settled is the one of least (distance, index) among
+    /// those reached and not settled. Networks of at most
+    /// [`SCANNED_VERTICES`] vertices find it by scanning the list of such
+    /// vertices, larger ones with a binary heap of (distance bits, index)
+    /// (stale entries skipped); both settle the same vertices in the same
+    /// order, so `dist` is the same bits either way.
     fn shortest_path(&self, s: u32, t: u32, scratch: &mut CostScratch) -> bool {
-        scratch.dist.fill(f64::INFINITY);
-        scratch.done.fill(false);
-        scratch.heap.clear();
-        scratch.dist[s as usize] = 0.0;
-        scratch.heap.push(Reverse((0.0f64.to_bits(), s)));
-        while let Some(Reverse((bits, u))) = scratch.heap.pop() {
-            let d = f64::from_bits(bits);
-            let u = u as usize;
-            if scratch.done[u] {
-                continue;
-            }
+        let scan = self.first.len() - 1 <= SCANNED_VERTICES && !scratch.heap_only;
+        let CostScratch {
+            residual,
+            potential,
+            dist,
+            done,
+            heap,
+            frontier,
+            ..
+        } = scratch;
+        dist.fill(f64::INFINITY);
+        done.fill(false);
+        heap.clear();
+        frontier.clear();
+        dist[s as usize] = 0.0;
+        if scan {
+            frontier.push(s);
+        } else {
+            heap.push(Reverse((0.0f64.to_bits(), s)));
+        }
+        loop {
+            let u = if scan {
+                // The least (distance bits, index): the heap's order.
+                let Some((k, _)) = frontier
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|&(_, &v)| (dist[v as usize].to_bits(), v))
+                else {
+                    break;
+                };
+                frontier.swap_remove(k) as usize
+            } else {
+                let Some(Reverse((_, u))) = heap.pop() else {
+                    break;
+                };
+                let u = u as usize;
+                if done[u] {
+                    continue;
+                }
+                u
+            };
             if u == t as usize {
                 // Settled: every vertex not yet settled is at least as far,
                 // and the potentials only read min(dist, dist(t)).
                 break;
             }
-            scratch.done[u] = true;
-            for a in self.first[u] as usize..self.first[u + 1] as usize {
-                if scratch.residual[a] <= EPS {
+            done[u] = true;
+            let d = dist[u];
+            let pu = potential[u];
+            let arcs = self.first[u] as usize..self.first[u + 1] as usize;
+            let out = self.head[arcs.clone()]
+                .iter()
+                .zip(&self.cost[arcs.clone()])
+                .zip(&residual[arcs]);
+            for ((&v, &cost), &left) in out {
+                let v = v as usize;
+                if left <= EPS || done[v] {
                     continue;
                 }
-                let v = self.head[a] as usize;
-                if scratch.done[v] {
-                    continue;
-                }
-                let reduced = (self.cost[a] + scratch.potential[u] - scratch.potential[v]).max(0.0);
+                let reduced = (cost + pu - potential[v]).max(0.0);
                 let nd = d + reduced;
-                if nd < scratch.dist[v] {
-                    scratch.dist[v] = nd;
+                if nd < dist[v] {
                     debug_assert!(nd.is_finite() && nd.is_sign_positive());
-                    scratch.heap.push(Reverse((nd.to_bits(), v as u32)));
+                    if scan {
+                        if dist[v] == f64::INFINITY {
+                            frontier.push(v as u32);
+                        }
+                    } else {
+                        heap.push(Reverse((nd.to_bits(), v as u32)));
+                    }
+                    dist[v] = nd;
                 }
             }
         }
-        scratch.dist[t as usize].is_finite()
+        dist[t as usize].is_finite()
     }
 }
