@@ -248,16 +248,18 @@ fn agriculture_reuses_refill_steps() {
 
 /// A step solved at a smaller down-set vouches for a larger one when its
 /// least-cost flow avoids the extra down nodes and it delivers (draws,
-/// refills) the same (`Witnessed`, docs/model.md section 1c): it happens
-/// on the built-ins, whose capacities are whole and costs on a grain of
-/// 2^-10, and every record, level and cost is still the oracle's, which
-/// solves every least-cost flow it needs.
+/// refills) the same (`Witnessed`, docs/model.md section 1c), and an idle
+/// stocked step vouches that a larger down-set is idle when its production
+/// flow avoids the extra down nodes (`FlowCache::vouched_idle`, section
+/// 1b): both happen on the built-ins, whose capacities and stock are whole
+/// and costs on a grain of 2^-10, and every record, level and cost is still
+/// the oracle's, which solves every step.
 #[test]
 fn smaller_down_sets_vouch_for_larger_ones_bit_for_bit() {
     for name in ["agriculture", "smart-city"] {
         let b = chainmesh::scenario::builtin::find(name).expect("built in");
         let prep = Prepared::new(Scenario::from_toml(b.name, b.text).unwrap()).unwrap();
-        let (mut idle, mut stocked) = (0, 0);
+        let (mut idle, mut stocked, mut idle_stock) = (0, 0, 0);
         for k in 0..prep.scenario.topologies.len() {
             let mut fast = FlowCache::default();
             if let Err(e) = against_oracle(&prep, k, (prep.scenario.seed, 60), &mut fast) {
@@ -265,10 +267,15 @@ fn smaller_down_sets_vouch_for_larger_ones_bit_for_bit() {
             }
             idle += fast.vouched;
             stocked += fast.cost_memo.vouched;
+            idle_stock += fast.idle_vouched;
         }
-        assert!(idle > 0, "{name}: no idle step vouched for");
+        assert!(idle > 0, "{name}: no V* of production alone vouched for");
         if name == "agriculture" {
-            assert!(stocked > 0, "{name}: no stocked step vouched for");
+            assert!(stocked > 0, "{name}: no stocked step's V* vouched for");
+            assert!(
+                idle_stock > 0,
+                "{name}: no stocked step found idle by a witness"
+            );
         }
     }
 }

@@ -11,10 +11,11 @@ use crate::network::{FlowNetwork, FlowSolver};
 
 use super::cost::{CostMemo, CostModel, VOUCHING_DOWN, Witnessed};
 use super::inventory::Inventory;
-use super::mask::{MaskHash, mask};
+use super::mask::{MaskHash, mask, proper_subsets};
 use super::stock::{CostScratch, StockScratch};
 
 use super::method::{Method, MethodChooser};
+use super::payoff::Payoff;
 
 /// Most entries kept before the memo is cleared (bounds memory: ~4 MiB).
 const CAPACITY: usize = 1 << 17;
@@ -58,7 +59,10 @@ pub struct FlowCache {
     variable_by_set: HashMap<u64, f64, MaskHash>,
     /// Per [`IdleKey`]: does the stocked step draw and refill nothing? The
     /// model decides the key and when to ask ([`super::StepModel`]).
-    idle: HashMap<IdleKey, bool, MaskHash>,
+    /// With it, for an idle step whose production flow may vouch for
+    /// larger down-sets, the nodes that flow passes through (else
+    /// `u64::MAX`, which vouches for nothing).
+    idle: HashMap<IdleKey, (bool, u64), MaskHash>,
     /// Stocked steps of pool-only topologies already solved, per down-set.
     pub solved: SolvedSteps,
     /// Buffers of the assembly program (topologies with assemblers).
@@ -79,6 +83,13 @@ pub struct FlowCache {
     /// V* of production alone answered by a smaller down-set's flow
     /// ([`Witnessed`]) instead of a solve.
     pub vouched: u64,
+    /// Stocked steps found idle by a smaller down-set's production flow
+    /// ([`FlowCache::vouched_idle`]) instead of a solve.
+    pub idle_vouched: u64,
+    /// Whether looking for a witness pays here: for V* of production
+    /// alone, and for idle stocked steps.
+    variable_payoff: Payoff,
+    idle_payoff: Payoff,
     /// Lookups that ran a full solve.
     pub misses: u64,
     /// Lookups answered by an incremental update.
@@ -249,7 +260,10 @@ impl FlowCache {
                     self.vouched += 1;
                     w
                 }
-                None => cost.idle_witnessed(down, production, &mut self.cost),
+                None => {
+                    let keep = !self.stepwise && self.variable_payoff.paying();
+                    cost.idle_witnessed(down, production, keep, &mut self.cost)
+                }
             },
         };
         if self.variable.len() >= CAPACITY {
@@ -259,34 +273,32 @@ impl FlowCache {
         w.value
     }
 
-    /// A remembered V* of a smaller down-set whose least-cost flow avoids
-    /// every node of `key` and delivers the same `production`: V* of `key`
-    /// too, the same bits ([`Witnessed`]). Only for exact pool-only
-    /// topologies, at most [`VOUCHING_DOWN`] nodes down, and never for the
-    /// `stepwise` oracle (which must solve what it checks).
-    fn vouched_for(&self, cost: &CostModel, key: u64, production: f64) -> Option<Witnessed> {
+    /// A remembered V* of a smaller down-set ([`proper_subsets`]) whose
+    /// least-cost flow avoids every node of `key`
+    /// and delivers the same `production`: V* of `key` too, the same bits
+    /// ([`Witnessed`]). Only for exact pool-only topologies, at most
+    /// [`VOUCHING_DOWN`] nodes down, while looking pays ([`Payoff`]), and
+    /// never for the `stepwise` oracle (which must solve what it checks).
+    fn vouched_for(&mut self, cost: &CostModel, key: u64, production: f64) -> Option<Witnessed> {
         if self.stepwise
             || key.count_ones() > VOUCHING_DOWN
             || production.fract() != 0.0
             || !cost.vouches()
+            || !self.variable_payoff.look()
         {
             return None;
         }
         let delivered = production.to_bits();
-        // Every non-empty proper subset of `key` (the empty one is the calm
-        // flow, which `CostModel::idle_witnessed` asks itself).
-        let mut sub = key;
-        loop {
-            sub = sub.wrapping_sub(1) & key;
-            if sub == 0 {
-                return None;
-            }
-            if let Some(w) = self.variable.get(&sub)
-                && w.vouches_for(key, delivered)
-            {
-                return Some(*w);
-            }
-        }
+        // The empty subset is the calm flow, which
+        // `CostModel::idle_witnessed` asks itself.
+        let found = proper_subsets(key).find_map(|sub| {
+            self.variable
+                .get(&sub)
+                .filter(|w| w.vouches_for(key, delivered))
+                .copied()
+        });
+        self.variable_payoff.record(found.is_some());
+        found
     }
 
     /// What the idle memo holds for `key`, if anything (nothing for a
@@ -295,15 +307,45 @@ impl FlowCache {
         if self.stepwise {
             return None;
         }
-        self.idle.get(key).copied()
+        self.idle.get(key).map(|&(idle, _)| idle)
     }
 
-    /// Remember whether the stocked step of `key` is idle.
-    pub fn remember_idle(&mut self, key: IdleKey, idle: bool) {
+    /// Remember whether the stocked step of `key` is idle, and for an idle
+    /// one the nodes its production flow passes through when that flow may
+    /// vouch for larger down-sets ([`FlowCache::vouched_idle`]).
+    pub fn remember_idle(&mut self, key: IdleKey, idle: bool, used: Option<u64>) {
         if self.idle.len() >= CAPACITY {
             self.idle.clear();
         }
-        self.idle.insert(key, idle);
+        self.idle.insert(key, (idle, used.unwrap_or(u64::MAX)));
+    }
+
+    /// Is an idle stocked step's production flow worth keeping as a
+    /// witness ([`FlowCache::vouched_idle`] pays here at present)?
+    pub fn idle_witnesses_pay(&self) -> bool {
+        !self.stepwise && self.idle_payoff.paying()
+    }
+
+    /// Is the stocked step of `key` idle because a remembered idle step at
+    /// a smaller down-set ([`proper_subsets`]; at most
+    /// [`VOUCHING_DOWN`] nodes down), with the same empty and full stocks,
+    /// has a production flow that avoids every node down now? Then that
+    /// flow is a max flow here too, and its residual network here is the
+    /// one it had there less arcs, so no offer can carry (`docs/model.md`,
+    /// section 1b, "Idle steps vouched for"). `Some(nodes it uses)` when
+    /// so; never for the `stepwise` oracle.
+    pub fn vouched_idle(&mut self, key: IdleKey) -> Option<u64> {
+        let (set, non_empty, not_full) = key;
+        if self.stepwise || set.count_ones() > VOUCHING_DOWN || !self.idle_payoff.look() {
+            return None;
+        }
+        let found =
+            proper_subsets(set).find_map(|sub| match self.idle.get(&(sub, non_empty, not_full)) {
+                Some(&(true, used)) if used & set == 0 => Some(used),
+                _ => None,
+            });
+        self.idle_payoff.record(found.is_some());
+        found
     }
 
     fn incremental(&mut self, net: &FlowNetwork, down: &[bool]) -> f64 {

@@ -14,7 +14,8 @@
 
 use std::collections::HashMap;
 
-use super::mask::{MaskHash, mask};
+use super::mask::{MaskHash, mask, proper_subsets};
+use super::payoff::Payoff;
 
 use crate::network::FlowNetwork;
 use crate::scenario::Topology;
@@ -65,24 +66,21 @@ pub struct CostMemo {
     pub vouch: bool,
     /// Misses answered by a remembered step at a smaller down-set.
     pub vouched: u64,
+    /// Whether looking for such a step pays here.
+    payoff: Payoff,
 }
 
 impl CostMemo {
-    /// A remembered step with the inputs in `key` past the down-set, at a
-    /// non-empty proper subset of `set` (at most [`VOUCHING_DOWN`] nodes
-    /// down), whose flow avoids every node of `set`. Leaves `key[0]` as it
+    /// A remembered step with the inputs in `key` past the down-set, at
+    /// a non-empty proper subset of `set` ([`proper_subsets`]; at most
+    /// [`VOUCHING_DOWN`] nodes down), whose flow avoids every node of `set`. Leaves `key[0]` as it
     /// found some subset: the caller sets it again.
     fn vouched_for(&mut self, set: u64) -> Option<Witnessed> {
         if set.count_ones() > VOUCHING_DOWN {
             return None;
         }
         let delivered = self.key[1];
-        let mut sub = set;
-        loop {
-            sub = sub.wrapping_sub(1) & set;
-            if sub == 0 {
-                return None;
-            }
+        for sub in proper_subsets(set) {
             self.key[0] = sub;
             if let Some(w) = self.map.get(self.key.as_slice())
                 && w.vouches_for(set, delivered)
@@ -90,12 +88,15 @@ impl CostMemo {
                 return Some(*w);
             }
         }
+        None
     }
 }
 
 /// Down-sets of at most this many nodes look for a smaller down-set whose
-/// least-cost flow vouches for them (at most 2^n − 2 lookups).
-pub const VOUCHING_DOWN: u32 = 10;
+/// flow vouches for them (at most 2^n − 2 lookups). Larger limits found
+/// more witnesses on `agriculture` (shocks take several nodes down) but
+/// cost more than they saved on generated 48-node networks.
+pub const VOUCHING_DOWN: u32 = 4;
 
 /// A V* with what it can vouch for. A least-cost flow that delivers
 /// `delivered` at down-set D′ and passes through no node of a larger
@@ -197,16 +198,17 @@ impl CostModel {
     /// V* of a step that delivers `delivered` from production alone (no
     /// draw, no refill): a pure function of the down-set.
     pub fn idle_variable(&self, down: &[bool], delivered: f64, scratch: &mut CostScratch) -> f64 {
-        self.idle_witnessed(down, delivered, scratch).value
+        self.idle_witnessed(down, delivered, false, scratch).value
     }
 
     /// [`idle_variable`](Self::idle_variable), with the nodes its
-    /// least-cost flow passes through when that flow can vouch for larger
-    /// down-sets ([`CostModel::vouches`]).
+    /// least-cost flow passes through when `keep` asks for them and that
+    /// flow can vouch for larger down-sets ([`CostModel::vouches`]).
     pub fn idle_witnessed(
         &self,
         down: &[bool],
         delivered: f64,
+        keep: bool,
         scratch: &mut CostScratch,
     ) -> Witnessed {
         let mut out = Witnessed {
@@ -217,7 +219,7 @@ impl CostModel {
         match &self.stage {
             None => {}
             Some(Stage::Flow(f)) => {
-                let vouches = self.vouches() && delivered.fract() == 0.0;
+                let vouches = keep && self.vouches() && delivered.fract() == 0.0;
                 let idle_down = !self.calm_used.is_empty()
                     && down
                         .iter()
@@ -273,13 +275,21 @@ impl CostModel {
                 if let Some(w) = memo.map.get(memo.key.as_slice()) {
                     return w.value;
                 }
-                let whole = memo.vouch
+                // Only while looking pays here are witnesses looked for and
+                // kept (a step whose supplies are not whole vouches for none).
+                let look = memo.vouch
                     && self.vouches()
+                    && memo.payoff.look()
                     && std::iter::once(&delivered)
                         .chain(draws)
                         .chain(refills)
                         .all(|x| x.fract() == 0.0);
-                let w = match whole.then(|| memo.vouched_for(set)).flatten() {
+                let found = look.then(|| memo.vouched_for(set)).flatten();
+                if look {
+                    memo.payoff.record(found.is_some());
+                }
+                let whole = look;
+                let w = match found {
                     Some(w) => {
                         memo.vouched += 1;
                         w

@@ -87,4 +87,13 @@ impl Inventory {
             Inventory::Program(s) => s.step(down, level),
         }
     }
+
+    /// Pool-only: the nodes the last step's flow passes through, when it
+    /// may vouch for others ([`StockNetwork::used_nodes`]).
+    pub fn used_nodes(&self, scratch: &StockScratch, level: &[f64]) -> Option<u64> {
+        match self {
+            Inventory::Flow(s) => s.used_nodes(scratch, level),
+            Inventory::Program(_) => None,
+        }
+    }
 }

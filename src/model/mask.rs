@@ -38,3 +38,27 @@ pub fn mask(down: &[bool]) -> u64 {
         .filter(|(_, d)| **d)
         .fold(0, |key, (i, _)| key | 1 << i)
 }
+
+/// The non-empty proper subsets of `set`, in decreasing order of their
+/// masks (2^k − 2 of them for k nodes in `set`).
+pub fn proper_subsets(set: u64) -> impl Iterator<Item = u64> {
+    let mut sub = set;
+    std::iter::from_fn(move || {
+        sub = sub.wrapping_sub(1) & set;
+        (sub != 0).then_some(sub)
+    })
+}
+
+#[cfg(test)]
+mod subset_tests {
+    use super::proper_subsets;
+
+    #[test]
+    fn every_non_empty_proper_subset_once() {
+        let got: Vec<u64> = proper_subsets(0b1011).collect();
+        assert_eq!(got, vec![0b1010, 0b1001, 0b1000, 0b0011, 0b0010, 0b0001]);
+        assert_eq!(proper_subsets(0b100).count(), 0);
+        assert_eq!(proper_subsets(0).count(), 0);
+        assert_eq!(proper_subsets(0b1111).count(), 14);
+    }
+}

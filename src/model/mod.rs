@@ -12,6 +12,7 @@ mod cost;
 mod inventory;
 mod mask;
 mod method;
+mod payoff;
 mod step;
 mod stock;
 

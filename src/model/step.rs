@@ -299,6 +299,11 @@ impl StepModel {
                         .clone_from(hit);
                     return out;
                 }
+                if let Some(used) = cache.vouched_idle(key) {
+                    cache.idle_vouched += 1;
+                    cache.remember_idle(key, true, Some(used));
+                    return (production, 0.0, None);
+                }
             }
         }
         if pool {
@@ -307,7 +312,12 @@ impl StepModel {
         }
         let out = self.solve_stocked(inv, state, down, net, cache);
         if let Some(key) = idle_key {
-            cache.remember_idle(key, out.2.is_none());
+            let idle = out.2.is_none();
+            // A witness is kept only while looking for one pays.
+            let used = (idle && pool && cache.idle_witnesses_pay())
+                .then(|| inv.used_nodes(&cache.stock, &state.level))
+                .flatten();
+            cache.remember_idle(key, idle, used);
         }
         if let (true, Some(variable)) = (pool, out.2) {
             // Held for the next steps of this down-set, and remembered for

@@ -41,6 +41,11 @@ pub struct StockNetwork {
     /// this one, when every result may start from any such flow (see
     /// [`StockNetwork::seeded`]).
     seed: Option<ProductionMap>,
+    /// Every capacity, stock bound and initial level is a whole number
+    /// (their sum far below 2^53): every flow and level is then exact (see
+    /// [`StockNetwork::seeded`]), and an idle step's flow may vouch for
+    /// larger down-sets ([`StockNetwork::used_nodes`]).
+    exact: bool,
 }
 
 /// Arc pairs that carry a production flow of the topology's
@@ -100,6 +105,7 @@ impl StockNetwork {
             refill_arc,
             baseline,
             seed: None,
+            exact: false,
         })
     }
 
@@ -124,6 +130,7 @@ impl StockNetwork {
             && self.graph.cap.iter().sum::<f64>() < 2f64.powi(50)
             && self.layout.max.iter().all(whole)
             && self.layout.initial().iter().all(whole);
+        self.exact = exact;
         if !exact || !production.is_exact() {
             return self;
         }
@@ -148,6 +155,28 @@ impl StockNetwork {
             delivery: here[topology],
         });
         self
+    }
+
+    /// Nodes (bit i for node i) through which the flow of the last
+    /// [`step`](Self::step) passes, on a network whose arithmetic is exact
+    /// (see `exact`) of at most 64 nodes, at whole levels `level`; `None`
+    /// otherwise. After a step that drew and refilled nothing this is the
+    /// production flow, which may vouch that a larger down-set is idle too
+    /// (`docs/model.md`, section 1b, "Idle steps vouched for").
+    pub fn used_nodes(&self, scratch: &StockScratch, level: &[f64]) -> Option<u64> {
+        let g = &self.graph;
+        let n = g.split.len();
+        if !self.exact || n > 64 || level.iter().any(|l| l.fract() != 0.0) {
+            return None;
+        }
+        let residual = &scratch.flow.residual;
+        Some((0..n).fold(0, |used, i| {
+            if residual[g.rev[g.split[i] as usize] as usize] > 0.0 {
+                used | 1 << i
+            } else {
+                used
+            }
+        }))
     }
 
     /// The stocked nodes and their bounds.

@@ -109,9 +109,9 @@ const NONE: u32 = u32::MAX;
 
 /// Networks of at most this many vertices run Dijkstra over a list of the
 /// vertices reached and not settled instead of a heap: the built-ins have
-/// 20–60 vertices and a frontier of a few, where a scan costs less than
-/// heap upkeep.
-const SCANNED_VERTICES: usize = 128;
+/// 20–60 vertices, where a scan costs less than heap upkeep (on generated
+/// networks of 100 vertices it costs more).
+const SCANNED_VERTICES: usize = 64;
 
 impl CostFlow {
     /// Compile `topo`; `ranked` are its stocked nodes in rank order (empty
@@ -282,7 +282,12 @@ impl CostFlow {
         scratch.potential.resize(vertices, 0.0);
         scratch.dist.resize(vertices, f64::INFINITY);
         scratch.done.resize(vertices, false);
-        while self.shortest_path(s_star, t_star, scratch) {
+        let scan = vertices <= SCANNED_VERTICES && !scratch.heap_only;
+        while if scan {
+            self.shortest_path::<true>(s_star, t_star, scratch)
+        } else {
+            self.shortest_path::<false>(s_star, t_star, scratch)
+        } {
             // Potentials: reduced costs stay ≥ 0 on every residual arc, and
             // 0 along every shortest path.
             let reach = scratch.dist[t_star as usize];
@@ -394,13 +399,13 @@ impl CostFlow {
     /// min(dist, dist(t))). True when `t` is reached.
     ///
     /// The next vertex settled is the one of least (distance, index) among
-    /// those reached and not settled. Networks of at most
-    /// [`SCANNED_VERTICES`] vertices find it by scanning the list of such
-    /// vertices, larger ones with a binary heap of (distance bits, index)
+    /// those reached and not settled. `SCAN` (networks of at most
+    /// [`SCANNED_VERTICES`] vertices) finds it by scanning the list of such
+    /// vertices, else a binary heap of (distance bits, index)
     /// (stale entries skipped); both settle the same vertices in the same
     /// order, so `dist` is the same bits either way.
-    fn shortest_path(&self, s: u32, t: u32, scratch: &mut CostScratch) -> bool {
-        let scan = self.first.len() - 1 <= SCANNED_VERTICES && !scratch.heap_only;
+    fn shortest_path<const SCAN: bool>(&self, s: u32, t: u32, scratch: &mut CostScratch) -> bool {
+        let scan = SCAN;
         let CostScratch {
             residual,
             potential,
